@@ -1,0 +1,7 @@
+# Debian packages the tests and the native stack need. Sourced by scripts/ensure-system.sh.
+# Add a package here (one per line) when a test needs a new system tool.
+ECAR_APT_PACKAGES=(
+  postgresql
+  postgresql-client
+  rabbitmq-server
+)

@@ -1,0 +1,3 @@
+export * from './envelope.ts';
+export * from './events.ts';
+export * from './build.ts';

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
+
+export const AMQP_URL = process.env['ECAR_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * A unique exchange name and queue prefix, so every test file has its own topology on the
+ * shared broker. `cleanup` deletes the exchange and every queue that starts with the prefix.
+ */
+export interface BusNamespace {
+  exchange: string;
+  queuePrefix: string;
+  cleanup(queues: string[]): Promise<void>;
+}
+
+export function createBusNamespace(label: string): BusNamespace {
+  const id = `${label.replace(/[^a-z0-9]/gi, '').slice(0, 16)}-${randomBytes(4).toString('hex')}`;
+  return {
+    exchange: `ecar.test.${id}`,
+    queuePrefix: `t-${id}.`,
+    async cleanup(queues) {
+      const connection = await amqp.connect(AMQP_URL);
+      try {
+        const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
+        for (const queue of queues) await channel.deleteQueue(queue);
+        await channel.deleteExchange(`ecar.test.${id}`);
+        await channel.close();
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './db.ts';
+export * from './bus.ts';
+export * from './tcp-proxy.ts';
+export * from './wait.ts';
