@@ -23,6 +23,14 @@ export const eventCatalogue = {
     version: 1,
     data: z.object({ sessionId: z.uuid() }).strict(),
   },
+  'auth.token.reuse_detected': {
+    version: 1,
+    data: z.object({ sessionId: z.uuid() }).strict(),
+  },
+  'auth.session.revoked': {
+    version: 1,
+    data: z.object({ sessionId: z.uuid(), reason: z.string().max(64) }).strict(),
+  },
   'auth.user.created': {
     version: 1,
     data: z.object({ email: z.string().max(320), role: z.string().max(32) }).strict(),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** Superuser connection used only to create and drop the per-test databases. */
-export const PG_ADMIN_URL = process.env['ECAR_TEST_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The test role (CREATEDB, created by scripts/ensure-system.sh): creates and drops per-test databases. */
+export const PG_ADMIN_URL = process.env['ECAR_TEST_PG_ADMIN_URL'] ?? 'postgres://ecar_test:ecar-test-only@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;

@@ -1,0 +1,149 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { AccessTokenVerifier, RemoteJwks, TokenRejected, extractAccessToken, type Principal } from '@ecar/auth-client';
+import { developmentBanner } from '@ecar/config';
+import { badRequest, forbidden, notFound, tooManyRequests, unauthorized } from '@ecar/errors';
+import { createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
+import { createLogger, type Logger } from '@ecar/logger';
+import { loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { corsAllowList } from './cors.ts';
+import { Upstream, forwardableRequestHeaders } from './proxy.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
+
+export interface Gateway {
+  url: string;
+  port: number;
+  server: RunningServer;
+  upstreams: Record<UpstreamName, Upstream>;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+function rateLimitHeaders(res: Response, limit: number, remaining: number, resetMs: number): void {
+  res.setHeader('RateLimit-Limit', String(limit));
+  res.setHeader('RateLimit-Remaining', String(remaining));
+  res.setHeader('RateLimit-Reset', String(Math.ceil(resetMs / 1000)));
+}
+
+export async function startGateway(env: NodeJS.ProcessEnv = process.env, providedLogger?: Logger): Promise<Gateway> {
+  const loaded = loadGatewayConfig(env);
+  const config: GatewayConfig = loaded.values;
+  const logger = providedLogger ?? createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const banner = developmentBanner('gateway', loaded);
+  if (banner) logger.warn(banner);
+  if (loaded.mode !== 'production') logger.warn('gateway → services over plain HTTP: development only; production uses HTTPS with mutual TLS (ENC-6)');
+
+  const registry = new Registry();
+  const metrics = createHttpMetrics('gateway', registry);
+  const rejected = new Counter({ name: 'ecar_gateway_rejected_total', help: 'Requests refused by the gateway', labelNames: ['reason'] as const, registers: [registry] });
+  const breakerState = new Gauge({ name: 'ecar_gateway_breaker_open', help: '1 while the upstream circuit is open', labelNames: ['upstream'] as const, registers: [registry] });
+
+  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000 });
+  const verifier = new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: (kid) => jwks.keyFor(kid) });
+  const perIp = new RateLimiter(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_MS);
+  const perUser = new RateLimiter(config.RATE_LIMIT_PER_USER, config.RATE_LIMIT_WINDOW_MS);
+  const sensitivePerIp = new RateLimiter(config.RATE_LIMIT_LOGIN_PER_IP, config.RATE_LIMIT_WINDOW_MS);
+
+  const upstreamOptions = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, resetMs: config.BREAKER_RESET_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger };
+  const upstreams: Record<UpstreamName, Upstream> = {
+    auth: new Upstream({ name: 'auth', baseUrl: config.AUTH_URL, ...upstreamOptions }),
+    garage: new Upstream({ name: 'garage', baseUrl: config.GARAGE_URL, ...upstreamOptions }),
+    billing: new Upstream({ name: 'billing', baseUrl: config.BILLING_URL, ...upstreamOptions }),
+    audit: new Upstream({ name: 'audit', baseUrl: config.AUDIT_URL, ...upstreamOptions }),
+    backup: new Upstream({ name: 'backup', baseUrl: config.BACKUP_URL, ...upstreamOptions }),
+  };
+  for (const [name, upstream] of Object.entries(upstreams)) {
+    upstream.breaker.on('open', () => breakerState.set({ upstream: name }, 1));
+    upstream.breaker.on('close', () => breakerState.set({ upstream: name }, 0));
+  }
+
+  const limit = (limiter: RateLimiter, key: string, reason: string, res: Response) => {
+    const verdict = limiter.hit(key);
+    rateLimitHeaders(res, limiter.max, verdict.remaining, verdict.retryAfterMs);
+    if (!verdict.allowed) {
+      rejected.inc({ reason });
+      throw tooManyRequests(verdict.retryAfterMs / 1000);
+    }
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.use(requestContext);
+  app.use(metrics.middleware);
+  app.use(helmet());
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.use(corsAllowList(config.CORS_ORIGINS));
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const ip = req.ip ?? 'unknown';
+      limit(perIp, ip, 'ip_rate_limit', res);
+      const path = req.path;
+      if (!isCanonicalPath(path)) {
+        rejected.inc({ reason: 'non_canonical_path' });
+        throw badRequest('The request path is not canonical');
+      }
+      const rule: RouteRule | undefined = matchRoute(path);
+      if (!rule) {
+        rejected.inc({ reason: 'no_route' });
+        throw notFound(`No route for ${req.method} ${path}`);
+      }
+      res.locals['routeLabel'] = rule.prefix;
+      if (rule.sensitive) limit(sensitivePerIp, ip, 'sensitive_rate_limit', res);
+      let principal: Principal | undefined;
+      if (rule.access !== 'public') {
+        const found = extractAccessToken(req);
+        if (!found) {
+          rejected.inc({ reason: 'no_token' });
+          throw unauthorized();
+        }
+        try {
+          principal = await verifier.verify(found.token);
+        } catch (error) {
+          if (!(error instanceof TokenRejected)) throw error;
+          rejected.inc({ reason: 'bad_token' });
+          throw unauthorized('Invalid or expired access token');
+        }
+        if (!rule.access.includes(principal.role)) {
+          rejected.inc({ reason: 'role' });
+          throw forbidden();
+        }
+        limit(perUser, principal.userId, 'user_rate_limit', res);
+      }
+      const headers = forwardableRequestHeaders(req.headers);
+      headers['x-forwarded-for'] = ip;
+      headers['x-forwarded-proto'] = req.protocol;
+      headers['x-request-id'] = String(res.locals['requestId']);
+      headers['x-correlation-id'] = String(res.locals['correlationId']);
+      await upstreams[rule.upstream].forward(req, res, headers);
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(errorHandler({ logger }));
+
+  const server = await listen(app, config.PORT, config.HOST);
+  logger.info('gateway listening', { url: server.url });
+  return {
+    url: server.url,
+    port: server.port,
+    server,
+    upstreams,
+    registry,
+    async stop() {
+      await server.close(5_000);
+      for (const upstream of Object.values(upstreams)) upstream.close();
+      perIp.close();
+      perUser.close();
+      sensitivePerIp.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Request, Response } from 'express';
+import CircuitBreaker from 'opossum';
+import { payloadTooLarge, serviceUnavailable } from '@ecar/errors';
+import type { Logger } from '@ecar/logger';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and everything a client must not be able to set inside. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const CLIENT_MAY_NOT_SET = /^(x-forwarded-|x-real-ip$|forwarded$|x-ecar-|x-internal-|x-user-|x-original-)/i;
+
+export function forwardableRequestHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || CLIENT_MAY_NOT_SET.test(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function forwardableResponseHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface UpstreamOptions {
+  name: string;
+  baseUrl: string;
+  timeoutMs: number;
+  resetMs: number;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+class ClientAbort extends Error {}
+class BodyTooLarge extends Error {}
+
+/**
+ * One upstream service behind an opossum breaker. The breaker trips on connection failures and
+ * timeouts (not on the service's own 4xx/5xx answers); while open, calls fail at once with 503.
+ */
+export class Upstream {
+  readonly breaker: CircuitBreaker<[Request, Response, http.OutgoingHttpHeaders], http.IncomingMessage>;
+  private readonly agent: http.Agent;
+  private readonly base: URL;
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.base = new URL(options.baseUrl);
+    const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+    this.breaker = new CircuitBreaker((req: Request, res: Response, headers: http.OutgoingHttpHeaders) => this.send(req, res, headers), {
+      name: options.name,
+      timeout: false,
+      resetTimeout: options.resetMs,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 3,
+      rollingCountTimeout: 10_000,
+      errorFilter: (error: unknown) => error instanceof ClientAbort || error instanceof BodyTooLarge,
+    });
+    this.breaker.on('open', () => options.logger.warn('circuit open', { upstream: options.name }));
+    this.breaker.on('close', () => options.logger.info('circuit closed', { upstream: options.name }));
+  }
+
+  /** Sends the request and resolves with the upstream response once its headers arrive. */
+  private send(req: Request, res: Response, headers: http.OutgoingHttpHeaders): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const transport = this.base.protocol === 'https:' ? https : http;
+      const upstreamRequest = transport.request(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname,
+          port: this.base.port,
+          method: req.method,
+          path: req.originalUrl,
+          headers: { ...headers, host: this.base.host },
+          agent: this.agent,
+          timeout: this.options.timeoutMs,
+        },
+        resolve,
+      );
+      upstreamRequest.on('timeout', () => upstreamRequest.destroy(new Error(`${this.options.name} did not answer within ${this.options.timeoutMs} ms`)));
+      upstreamRequest.on('error', reject);
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamRequest.destroy(new ClientAbort('client went away'));
+      });
+      let received = 0;
+      req.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > this.options.bodyLimitBytes) {
+          req.unpipe(upstreamRequest);
+          upstreamRequest.destroy(new BodyTooLarge('body too large'));
+        }
+      });
+      req.pipe(upstreamRequest);
+    });
+  }
+
+  async forward(req: Request, res: Response, headers: http.OutgoingHttpHeaders): Promise<void> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.options.bodyLimitBytes) throw payloadTooLarge();
+    let upstreamResponse: http.IncomingMessage;
+    try {
+      upstreamResponse = await this.breaker.fire(req, res, headers);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw payloadTooLarge();
+      if (error instanceof ClientAbort) return;
+      this.options.logger.warn('upstream unavailable', { upstream: this.options.name, error: (error as Error).message });
+      throw serviceUnavailable(`The ${this.options.name} service is unavailable; try again shortly`, Math.ceil(this.options.resetMs / 1000));
+    }
+    res.status(upstreamResponse.statusCode ?? 502);
+    for (const [name, value] of Object.entries(forwardableResponseHeaders(upstreamResponse.headers))) {
+      if (value !== undefined) res.setHeader(name, value);
+    }
+    await new Promise<void>((resolve) => {
+      upstreamResponse.pipe(res);
+      upstreamResponse.on('end', resolve);
+      upstreamResponse.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      res.on('close', resolve);
+    });
+  }
+
+  close(): void {
+    this.breaker.shutdown();
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,55 @@
+import type { Role } from '@ecar/contracts';
+
+export type UpstreamName = 'auth' | 'garage' | 'billing' | 'audit' | 'backup';
+
+export interface RouteRule {
+  /** Path prefix: matches the path itself and everything below it. */
+  prefix: string;
+  upstream: UpstreamName;
+  /** `public`: no token needed; otherwise the roles allowed (coarse check, services check again). */
+  access: 'public' | readonly Role[];
+  /** Stricter per-IP limit (login, refresh: NET-5). */
+  sensitive?: boolean;
+}
+
+const ALL: readonly Role[] = ['super-admin', 'technician', 'customer'];
+const ADMIN: readonly Role[] = ['super-admin'];
+
+/**
+ * The explicit allow-list of what the gateway forwards; anything else is a 404 here and never
+ * reaches a service. More specific prefixes come first.
+ */
+export const ROUTE_TABLE: readonly RouteRule[] = [
+  { prefix: '/.well-known/jwks.json', upstream: 'auth', access: 'public' },
+  { prefix: '/api/v1/auth/login', upstream: 'auth', access: 'public', sensitive: true },
+  { prefix: '/api/v1/auth/refresh', upstream: 'auth', access: 'public', sensitive: true },
+  { prefix: '/api/v1/auth/register', upstream: 'auth', access: 'public', sensitive: true },
+  { prefix: '/api/v1/auth/password/reset', upstream: 'auth', access: 'public', sensitive: true },
+  { prefix: '/api/v1/auth/email/verify', upstream: 'auth', access: 'public', sensitive: true },
+  { prefix: '/api/v1/auth/csrf', upstream: 'auth', access: 'public' },
+  { prefix: '/api/v1/auth', upstream: 'auth', access: ALL },
+  { prefix: '/api/v1/users', upstream: 'auth', access: ADMIN },
+  { prefix: '/api/v1/customers', upstream: 'garage', access: ALL },
+  { prefix: '/api/v1/vehicles', upstream: 'garage', access: ALL },
+  { prefix: '/api/v1/documents', upstream: 'garage', access: ALL },
+  { prefix: '/api/v1/appointments', upstream: 'garage', access: ALL },
+  { prefix: '/api/v1/work-orders', upstream: 'garage', access: ALL },
+  { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
+  { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
+  { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },
+  { prefix: '/api/v1/backups', upstream: 'backup', access: ADMIN },
+];
+
+/**
+ * Encoded dots, slashes and backslashes, dot segments and empty segments are refused outright:
+ * the path the gateway checks must be the path the service routes.
+ */
+export function isCanonicalPath(path: string): boolean {
+  if (!path.startsWith('/') || path.length > 2048) return false;
+  if (/%2e|%2f|%5c|%00|\\/i.test(path)) return false;
+  return !path.split('/').slice(1).some((segment, index, all) => segment === '.' || segment === '..' || (segment === '' && index < all.length - 1));
+}
+
+export function matchRoute(path: string): RouteRule | undefined {
+  return ROUTE_TABLE.find((rule) => path === rule.prefix || path.startsWith(`${rule.prefix}/`));
+}

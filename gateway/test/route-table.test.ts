@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isCanonicalPath, matchRoute, ROUTE_TABLE } from '../src/route-table.ts';
+
+describe('gateway route table', () => {
+  it('routes only listed prefixes, the most specific first', () => {
+    assert.equal(matchRoute('/api/v1/auth/login')?.access, 'public');
+    assert.deepEqual(matchRoute('/api/v1/auth/me')?.access, ['super-admin', 'technician', 'customer']);
+    assert.equal(matchRoute('/api/v1/audit/events')?.upstream, 'audit');
+    assert.equal(matchRoute('/api/v1/auditx'), undefined);
+    assert.equal(matchRoute('/api/v2/audit/events'), undefined);
+    assert.equal(matchRoute('/internal/metrics'), undefined);
+    assert.equal(matchRoute('/metrics'), undefined);
+  });
+
+  it('keeps every admin area for super-admins only', () => {
+    for (const prefix of ['/api/v1/users', '/api/v1/audit', '/api/v1/backups']) {
+      assert.deepEqual(matchRoute(prefix)?.access, ['super-admin'], prefix);
+    }
+  });
+
+  it('refuses paths whose meaning could differ between gateway and service', () => {
+    for (const path of ['/api/v1/auth/../audit/events', '/api/v1/%2e%2e/audit', '/api/v1//audit', '/api/v1/audit%2Fevents', '/api\\v1', '/api/v1/./audit']) {
+      assert.equal(isCanonicalPath(path), false, path);
+    }
+    assert.equal(isCanonicalPath('/api/v1/audit/events'), true);
+    assert.equal(isCanonicalPath('/api/v1/customers/'), true);
+  });
+
+  it('has no duplicate prefixes', () => {
+    const prefixes = ROUTE_TABLE.map((rule) => rule.prefix);
+    assert.equal(new Set(prefixes).size, prefixes.length);
+  });
+});

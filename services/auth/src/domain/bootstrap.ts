@@ -1,0 +1,54 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { buildEvent } from '@ecar/contracts';
+import { enqueueEvent } from '@ecar/bus';
+import type { DataSource } from '@ecar/db';
+import { countUsersWithRole, insertUser } from '../data/users.ts';
+import type { PasswordHasher } from './passwords.ts';
+import { PRODUCER } from './sessions.ts';
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const SYMBOLS = '!#%+=?@';
+
+/** 20 random characters with every class the password policy asks for. */
+export function generatePassword(): string {
+  const body = Array.from({ length: 17 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return `${body}${SYMBOLS[randomInt(SYMBOLS.length)]}${randomInt(10)}a`.replace(/^./, (c) => c.toUpperCase());
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  email: string;
+  /** Set only when the password was generated here: shown once, never stored in clear. */
+  generatedPassword?: string;
+}
+
+/** Creates the first super-admin when none exists (idempotent across restarts and replicas). */
+export async function ensureBootstrapAdmin(
+  dataSource: DataSource,
+  hasher: PasswordHasher,
+  email: string,
+  password: string | undefined,
+): Promise<BootstrapResult> {
+  const normalisedEmail = email.trim().toLowerCase();
+  const chosen = password ?? generatePassword();
+  const hash = await hasher.hash(chosen);
+  return dataSource.transaction(async (db) => {
+    // Serialises concurrent first starts of several replicas.
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.bootstrap'))`);
+    if ((await countUsersWithRole(db, 'super-admin')) > 0) return { created: false, email: normalisedEmail };
+    const id = randomUUID();
+    await insertUser(db, { id, email: normalisedEmail, displayName: 'Administrator', role: 'super-admin', status: 'active', passwordHash: hash });
+    await enqueueEvent(
+      db,
+      buildEvent({
+        type: 'auth.user.created',
+        producer: PRODUCER,
+        correlationId: `bootstrap-${id}`,
+        actor: { system: 'bootstrap' },
+        subject: { type: 'user', id, ownerId: id },
+        data: { email: normalisedEmail, role: 'super-admin' },
+      }),
+    );
+    return { created: true, email: normalisedEmail, ...(password ? {} : { generatedPassword: chosen }) };
+  });
+}

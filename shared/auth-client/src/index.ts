@@ -1,0 +1,3 @@
+export * from './claims.ts';
+export * from './verifier.ts';
+export * from './middleware.ts';

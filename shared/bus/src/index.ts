@@ -1,0 +1,21 @@
+export type { BackoffOptions } from './backoff.ts';
+export { BusConnection, BusNotConnectedError, type BusConnectionOptions, type ConnectedCallback } from './connection.ts';
+export { outboxMigrations } from './schema.ts';
+export { enqueueEvent, enqueueEvents, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
+export { OutboxRelay, type OutboxRelayOptions } from './relay.ts';
+export { InboxConsumer, type InboxConsumerOptions } from './consumer.ts';
+export type { EventHandler } from './inbox.ts';
+export {
+  ATTEMPTS_HEADER,
+  DEAD_LETTER_REASON_HEADER,
+  LAST_ERROR_HEADER,
+  type DeadLetterReason,
+} from './forwarding.ts';
+export type { RejectionReason } from './envelope-decoder.ts';
+export {
+  allConsumerQueues,
+  consumerQueueNames,
+  DEFAULT_EXCHANGE,
+  type ConsumerQueueNames,
+} from './topology.ts';
+export { busMetrics, type BusMetrics, type ConsumeOutcome } from './metrics.ts';

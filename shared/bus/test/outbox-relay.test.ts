@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ConsumeMessage } from 'amqplib';
+import { createBusNamespace, createTestDatabase, waitFor, AMQP_URL, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { BusConnection, enqueueEvent, enqueueEvents, OutboxRelay } from '../src/index.ts';
+import { counterValue, logger, loginFailed, openDataSource, TestBroker, userCreated } from './helpers.ts';
+
+describe('outbox and relay', () => {
+  let database: TestDatabase;
+  let namespace: BusNamespace;
+  let dataSource: DataSource;
+  let connection: BusConnection;
+  let relay: OutboxRelay;
+  let broker: TestBroker;
+  let received: ConsumeMessage[];
+  const registry = new Registry();
+  const observed = () => namespace.queuePrefix + 'observed';
+
+  before(async () => {
+    database = await createTestDatabase('bus');
+    namespace = createBusNamespace('bus');
+    dataSource = await openDataSource(database.url);
+    broker = await TestBroker.open();
+    // Only user events are routed: login events have no queue, so they come back unroutable.
+    received = await broker.observe(namespace.exchange, observed(), 'auth.user.*');
+    connection = new BusConnection({ url: AMQP_URL, name: 'relay-test', logger, registry, waitForFirstConnection: true });
+    await connection.start();
+    relay = new OutboxRelay({
+      dataSource,
+      connection,
+      logger,
+      registry,
+      exchange: namespace.exchange,
+      // Polls too rarely to matter here: the NOTIFY sent at commit is what wakes it.
+      pollIntervalMs: 60_000,
+      backoff: { initialMs: 5_000, maxMs: 10_000 },
+    });
+    await relay.start();
+  });
+
+  after(async () => {
+    await relay.stop();
+    await connection.close();
+    await broker.close();
+    await dataSource.destroy();
+    await database.drop();
+    await namespace.cleanup([observed()]);
+  });
+
+  it('publishes an event once its transaction commits, as a persistent message with its id', async () => {
+    const event = userCreated();
+    await dataSource.transaction((manager) => enqueueEvent(manager, event));
+
+    const message = await waitFor(() => received.find((m) => m.properties.messageId === event.id), { what: 'the event on the queue' });
+    assert.equal(message.fields.routingKey, 'auth.user.created');
+    assert.equal(message.properties.deliveryMode, 2);
+    assert.equal(message.properties.type, 'auth.user.created');
+    assert.equal(message.properties.contentType, 'application/json');
+    assert.equal(message.properties.headers?.['correlation-id'], event.correlationId);
+    assert.equal(message.properties.headers?.['producer'], 'auth');
+    assert.deepEqual(JSON.parse(message.content.toString()), event);
+    const [row] = await waitFor(async () => {
+      const rows: { published_at: Date | null }[] = await dataSource.query('SELECT published_at FROM outbox_events WHERE id = $1', [event.id]);
+      return rows[0]?.published_at ? rows : undefined;
+    }, { what: 'the row marked published' });
+    assert.ok(row?.published_at instanceof Date);
+    assert.equal(await relay.outboxLag(), 0);
+  });
+
+  it('publishes nothing and keeps no row when the transaction rolls back', async () => {
+    const event = userCreated();
+    await assert.rejects(
+      dataSource.transaction(async (manager) => {
+        await enqueueEvent(manager, event);
+        throw new Error('business rule broken');
+      }),
+      /business rule broken/,
+    );
+    // A later committed event is published; the rolled back one, enqueued before it, is not.
+    const marker = userCreated();
+    await dataSource.transaction((manager) => enqueueEvent(manager, marker));
+    await waitFor(() => received.find((m) => m.properties.messageId === marker.id), { what: 'the marker event' });
+    assert.equal(received.some((m) => m.properties.messageId === event.id), false);
+    const rows: unknown[] = await dataSource.query('SELECT 1 FROM outbox_events WHERE id = $1', [event.id]);
+    assert.equal(rows.length, 0);
+  });
+
+  it('listens again after losing its LISTEN connection', async () => {
+    const terminated: { terminated: boolean }[] = await dataSource.query(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+        WHERE datname = current_database() AND query = 'LISTEN ecar_outbox'`,
+    );
+    assert.deepEqual(terminated, [{ terminated: true }]);
+    await waitFor(async () => {
+      const rows: unknown[] = await dataSource.query(
+        `SELECT 1 FROM pg_stat_activity
+          WHERE datname = current_database() AND query = 'LISTEN ecar_outbox' AND state = 'idle'`,
+      );
+      return rows.length === 1 ? true : undefined;
+    }, { what: 'a new LISTEN connection' });
+    const event = userCreated();
+    await dataSource.transaction((manager) => enqueueEvent(manager, event));
+    await waitFor(() => received.find((m) => m.properties.messageId === event.id), { what: 'the event on the queue' });
+  });
+
+  it('refuses an invalid envelope and a manager outside a transaction', async () => {
+    await assert.rejects(
+      dataSource.transaction((manager) => enqueueEvents(manager, [{ ...userCreated(), type: 'Not A Type' }])),
+      /type/,
+    );
+    await assert.rejects(enqueueEvent(dataSource.manager, userCreated()), /transaction/);
+  });
+
+  it('keeps an unroutable event unpublished and counts the attempt', async () => {
+    const event = loginFailed();
+    await dataSource.transaction((manager) => enqueueEvent(manager, event));
+
+    const row = await waitFor(async () => {
+      const rows: { attempts: number; published_at: Date | null; last_error: string | null; lease_owner: string | null }[] =
+        await dataSource.query('SELECT attempts, published_at, last_error, lease_owner FROM outbox_events WHERE id = $1', [event.id]);
+      return rows[0] && rows[0].attempts >= 1 ? rows[0] : undefined;
+    }, { what: 'a failed attempt recorded' });
+    assert.equal(row.attempts, 1);
+    assert.equal(row.published_at, null);
+    assert.equal(row.lease_owner, null);
+    assert.match(row.last_error ?? '', /unroutable/);
+    assert.ok((await relay.outboxLag()) > 0);
+    assert.equal(await counterValue(registry, 'ecar_bus_publish_failed_total', { reason: 'unroutable' }), 1);
+    assert.ok((await counterValue(registry, 'ecar_bus_outbox_lag_seconds')) > 0);
+    assert.equal(await counterValue(registry, 'ecar_bus_connected', { connection: 'relay-test' }), 1);
+  });
+});

@@ -1,0 +1,80 @@
+import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import type { Logger } from '@ecar/logger';
+
+export type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+export { DataSource } from 'typeorm';
+
+export type MigrationClass = new () => MigrationInterface;
+
+export interface DatabaseOptions {
+  url: string;
+  /** Every migration of this service, shared ones (outbox, inbox) included, in order. */
+  migrations: MigrationClass[];
+  poolMax?: number;
+  applicationName?: string;
+}
+
+/**
+ * One TypeORM data source per service on its own database. `synchronize` is never on: the schema
+ * only changes through reviewed migrations, run at start.
+ */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    migrations: options.migrations,
+    entities: [],
+    logging: false,
+    applicationName: options.applicationName ?? 'ecar',
+    extra: {
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 30_000,
+    },
+  });
+}
+
+/** Connects (retrying while the database starts) and applies pending migrations. */
+export async function initializeDatabase(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.initialize();
+      break;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      logger.warn('database not reachable yet; retrying', { attempt, error: (error as Error).message });
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
+    }
+  }
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  if (applied.length > 0) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+}
+
+export async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {
+  if (!dataSource.isInitialized) return false;
+  await dataSource.query('SELECT 1');
+  return true;
+}
+
+/** A migration written as plain SQL statements: reviewable, and exactly what runs. */
+export function sqlMigration(name: string, up: string[], down: string[] = []): MigrationClass {
+  const migration = class implements MigrationInterface {
+    name = name;
+    async up(runner: QueryRunner): Promise<void> {
+      for (const statement of up) await runner.query(statement);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      for (const statement of down) await runner.query(statement);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration;
+}
+
+export function transaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.transaction(work);
+}

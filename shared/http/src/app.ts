@@ -1,0 +1,71 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Registry } from 'prom-client';
+import { unsupportedMediaType } from '@ecar/errors';
+import type { Logger } from '@ecar/logger';
+import { errorHandler, notFoundHandler, type ErrorReporter } from './error-handler.ts';
+import { operationalRoutes, type ReadinessCheck } from './health.ts';
+import { createHttpMetrics } from './metrics.ts';
+import { requestContext } from './request-context.ts';
+
+export interface ServiceAppOptions {
+  service: string;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  /** JSON body limit (express syntax); larger bodies get 413. */
+  bodyLimit?: string;
+  /** Paths (prefixes) that take non-JSON bodies (uploads); every other body must be JSON. */
+  rawBodyPaths?: string[];
+  /** Express `trust proxy`: which hops may set X-Forwarded-For. Services trust the gateway on loopback. */
+  trustProxy?: string | number | boolean;
+  report?: ErrorReporter;
+  registry?: Registry;
+}
+
+export interface ServiceApp {
+  app: Express;
+  registry: Registry;
+  /** True once shutdown began: readiness answers 503 so load balancers stop sending. */
+  markShuttingDown(): void;
+  /** Mounts the 404 and error handlers; call after the routes. */
+  seal(): void;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const app = express();
+  const metrics = createHttpMetrics(options.service, options.registry);
+  let shuttingDown = false;
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.set('query parser', 'simple');
+  app.use(requestContext);
+  app.use(metrics.middleware);
+  app.use(helmet());
+  app.use(operationalRoutes(metrics.registry, options.readiness, () => shuttingDown));
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const raw = options.rawBodyPaths?.some((prefix) => req.path.startsWith(prefix)) ?? false;
+    if (!raw && BODY_METHODS.has(req.method) && hasBody(req) && !req.is('application/json')) {
+      next(unsupportedMediaType());
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true, type: 'application/json' }));
+  return {
+    app,
+    registry: metrics.registry,
+    markShuttingDown: () => {
+      shuttingDown = true;
+    },
+    seal() {
+      app.use(notFoundHandler);
+      app.use(errorHandler({ logger: options.logger, ...(options.report ? { report: options.report } : {}) }));
+    },
+  };
+}
