@@ -4,4 +4,13 @@ ECAR_APT_PACKAGES=(
   postgresql
   postgresql-client
   rabbitmq-server
+  nginx
+  openssl
+  sslscan
+  nftables
+  iproute2
+  openssh-server
+  openssh-client
+  prometheus
+  poppler-utils
 )

@@ -1,40 +1,23 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { auditEvents } from './events/audit.ts';
+import { authEvents } from './events/auth.ts';
+import { backupEvents } from './events/backup.ts';
+import { billingEvents } from './events/billing.ts';
+import { garageEvents } from './events/garage.ts';
+
+export { billableLineSchema } from './events/garage.ts';
 
 /**
- * Every event type a service publishes, with the schema of its `data`. Producers build events
- * through `defineEvent` and consumers validate with the same schema, so both sides share one
- * contract. The audit service stores every type listed here (tests assert it).
+ * Every event type a service publishes, with the schema of its `data` (one file per producer).
+ * Producers build events through `buildEvent` and consumers validate with the same schema, so
+ * both sides share one contract. The audit service stores every type listed here.
  */
 export const eventCatalogue = {
-  'auth.login.succeeded': {
-    version: 1,
-    data: z.object({ email: z.string().max(320), mfa: z.boolean() }).strict(),
-  },
-  'auth.login.failed': {
-    version: 1,
-    data: z
-      .object({
-        email: z.string().max(320),
-        reason: z.enum(['unknown_user', 'bad_password', 'disabled', 'locked', 'mfa_failed']),
-      })
-      .strict(),
-  },
-  'auth.token.refreshed': {
-    version: 1,
-    data: z.object({ sessionId: z.uuid() }).strict(),
-  },
-  'auth.token.reuse_detected': {
-    version: 1,
-    data: z.object({ sessionId: z.uuid() }).strict(),
-  },
-  'auth.session.revoked': {
-    version: 1,
-    data: z.object({ sessionId: z.uuid(), reason: z.string().max(64) }).strict(),
-  },
-  'auth.user.created': {
-    version: 1,
-    data: z.object({ email: z.string().max(320), role: z.string().max(32) }).strict(),
-  },
+  ...authEvents,
+  ...garageEvents,
+  ...billingEvents,
+  ...auditEvents,
+  ...backupEvents,
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalogue;
@@ -44,4 +27,9 @@ export const EVENT_TYPES = Object.keys(eventCatalogue) as EventType[];
 
 export function isKnownEventType(type: string): type is EventType {
   return Object.hasOwn(eventCatalogue, type);
+}
+
+/** Parses `data` of a known event type with its contract (consumers call this, APP-1). */
+export function parseEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
+  return eventCatalogue[type].data.parse(data) as EventData<T>;
 }

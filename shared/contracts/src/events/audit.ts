@@ -1,0 +1,2 @@
+/** Events published by the audit service. */
+export const auditEvents = {} as const;

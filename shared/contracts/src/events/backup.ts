@@ -1,0 +1,2 @@
+/** Events published by the backup service. */
+export const backupEvents = {} as const;

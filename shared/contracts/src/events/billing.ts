@@ -1,0 +1,2 @@
+/** Events published by the billing service. */
+export const billingEvents = {} as const;
