@@ -1,0 +1,11 @@
+// Container entry point: runs the deployable this image was built for (ECAR_DEPLOYABLE).
+// Started as `node --import tsx start.mjs`, so the TypeScript entry file loads through tsx.
+import { pathToFileURL } from 'node:url';
+
+const DEPLOYABLES = new Set(['gateway', 'services/auth', 'services/garage', 'services/billing', 'services/audit', 'services/backup']);
+const deployable = process.env.ECAR_DEPLOYABLE ?? '';
+if (!DEPLOYABLES.has(deployable)) {
+  process.stderr.write(`ECAR_DEPLOYABLE must be one of ${[...DEPLOYABLES].join(', ')} (got "${deployable}")\n`);
+  process.exit(64);
+}
+await import(pathToFileURL(`/app/${deployable}/src/main.ts`).href);

@@ -1,0 +1,36 @@
+#!/bin/bash
+# First start of the postgres container only (docker-entrypoint-initdb.d): creates the ECAR
+# roles and databases from infra/postgres/init.sql. Each service's password is taken from the
+# same Docker secret the service reads (its DATABASE_URL), so a password exists in one place.
+# URLs must look like postgres://ecar_<service>:<hex password>@postgres:5432/ecar_<service>?...
+set -euo pipefail
+
+password_from_url() {
+  local url
+  url="$(cat "$1")"
+  local password="${url#*://*:}"
+  password="${password%%@*}"
+  if [[ ! "$password" =~ ^[A-Za-z0-9]{32,}$ ]]; then
+    echo "10-ecar-roles.sh: $1 must carry a password of at least 32 letters/digits (openssl rand -hex 32)" >&2
+    exit 1
+  fi
+  printf '%s' "$password"
+}
+
+secrets="${ECAR_SECRETS_DIR:-/run/secrets}"
+# Assignments, not inline substitutions: with `set -e` a bad secret stops the script here.
+auth_password="$(password_from_url "$secrets/auth_database_url")"
+garage_password="$(password_from_url "$secrets/garage_database_url")"
+billing_password="$(password_from_url "$secrets/billing_database_url")"
+audit_password="$(password_from_url "$secrets/audit_database_url")"
+backup_password="$(password_from_url "$secrets/backup_database_url")"
+backup_reader_password="$(password_from_url "$secrets/backup_dump_database_url")"
+
+psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname postgres \
+  -v auth_password="$auth_password" \
+  -v garage_password="$garage_password" \
+  -v billing_password="$billing_password" \
+  -v audit_password="$audit_password" \
+  -v backup_password="$backup_password" \
+  -v backup_reader_password="$backup_reader_password" \
+  -f "${ECAR_POSTGRES_INIT_SQL:-/etc/ecar/postgres/init.sql}"

@@ -1,0 +1,219 @@
+/**
+ * infra/postgres against a real, throw-away PostgreSQL cluster: the container's init script
+ * (initdb.d/10-ecar-roles.sh → init.sql) creates one database and one least-privilege role per
+ * service, and pg_hba.conf + ssl=on admit only TLS + SCRAM (ENC-6, ARCHITECTURE §2, AUD-5).
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { requireBinary } from './support/binaries.ts';
+import { freePort } from '../edge/support/edge-harness.ts';
+
+const INFRA = fileURLToPath(new URL('../../infra/postgres/', import.meta.url));
+const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup'] as const;
+
+let dir = '';
+let bin = '';
+let port = 0;
+let server: ChildProcess | undefined;
+let serverLog = '';
+const passwords: Record<string, string> = {};
+
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (!newest) throw new Error('PostgreSQL server binaries not found: run `apt-get install -y postgresql` (listed in scripts/lib-system-deps.sh)');
+  return join(root, newest, 'bin');
+}
+
+function asPostgres(command: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(requireBinary('runuser', 'util-linux'), ['-u', 'postgres', '--', ...command], {
+    encoding: 'utf8',
+    cwd: dir,
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** psql over TCP as a service role; returns stdout or throws with the server's message. */
+function psql(user: string, database: string, sql: string, sslmode = 'require'): string {
+  const result = spawnSync(join(bin, 'psql'), ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-c', sql], {
+    encoding: 'utf8',
+    env: { ...process.env, PGPASSWORD: passwords[user] ?? 'wrong', PGSSLMODE: sslmode, PGCONNECT_TIMEOUT: '5' },
+    timeout: 15_000,
+  });
+  if (result.status !== 0) throw new Error(result.stderr.trim());
+  return result.stdout.trim();
+}
+
+/** Superuser queries over the local socket (peer authentication as the postgres OS user). */
+function superuser(sql: string, database = 'postgres'): string {
+  const result = asPostgres([join(bin, 'psql'), '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', dir, '-p', String(port), '-d', database, '-c', sql]);
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout.trim();
+}
+
+before(async () => {
+  bin = postgresBin();
+  const openssl = requireBinary('openssl', 'openssl');
+  dir = mkdtempSync(join(tmpdir(), 'ecar-pg-'));
+  chownSync(dir, uidOf('postgres'), gidOf('postgres'));
+  port = await freePort();
+
+  const init = asPostgres([join(bin, 'initdb'), '-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=peer', '--auth-host=reject', '-E', 'UTF8']);
+  assert.equal(init.status, 0, init.stderr);
+
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  const made = spawnSync(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=postgres'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  for (const file of [cert, key]) chownSync(file, uidOf('postgres'), gidOf('postgres'));
+  chmodSync(key, 0o600);
+
+  // The same server options as docker-compose.yml, on a loopback port.
+  server = spawn(
+    requireBinary('runuser', 'util-linux'),
+    ['-u', 'postgres', '--', join(bin, 'postgres'), '-D', join(dir, 'data'), '-p', String(port), '-k', dir,
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`,
+      '-c', 'ssl_min_protocol_version=TLSv1.2', '-c', 'password_encryption=scram-sha-256', '-c', `hba_file=${join(INFRA, 'pg_hba.conf')}`],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
+  );
+  server.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    serverLog += chunk;
+  });
+  const deadline = Date.now() + 15_000;
+  while (!serverLog.includes('ready to accept connections')) {
+    if (server.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start:\n${serverLog}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  // Docker secrets as the services read them: one DATABASE_URL per service.
+  const secrets = join(dir, 'secrets');
+  mkdirSync(secrets);
+  chownSync(secrets, uidOf('postgres'), gidOf('postgres'));
+  const urls: Record<string, [string, string]> = {
+    ...Object.fromEntries(SERVICES.map((service) => [`${service}_database_url`, [`ecar_${service}`, `ecar_${service}`]])),
+    backup_dump_database_url: ['ecar_backup_reader', 'postgres'],
+  };
+  for (const [file, [user, database]] of Object.entries(urls)) {
+    const password = randomBytes(32).toString('hex');
+    passwords[user] = password;
+    writeFileSync(join(secrets, file), `postgres://${user}:${password}@postgres:5432/${database}?sslmode=verify-full\n`, { mode: 0o600 });
+    chownSync(join(secrets, file), uidOf('postgres'), gidOf('postgres'));
+  }
+  const script = asPostgres(['bash', join(INFRA, 'initdb.d', '10-ecar-roles.sh')], {
+    ECAR_SECRETS_DIR: secrets,
+    ECAR_POSTGRES_INIT_SQL: join(INFRA, 'init.sql'),
+    POSTGRES_USER: 'postgres',
+    PGHOST: dir,
+    PGPORT: String(port),
+  });
+  assert.equal(script.status, 0, `init script failed:\n${script.stderr}`);
+});
+
+after(async () => {
+  if (server && server.exitCode === null) {
+    // runuser does not pass signals on, so the cluster is stopped through pg_ctl.
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    asPostgres([join(bin, 'pg_ctl'), '-D', join(dir, 'data'), 'stop', '-m', 'immediate']);
+    const timer = setTimeout(() => server?.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function uidOf(user: string): number {
+  return Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
+}
+
+function gidOf(user: string): number {
+  return Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
+}
+
+describe('databases and roles (least privilege)', () => {
+  test('each service role reaches its own database over TLS with SCRAM', () => {
+    for (const service of SERVICES) {
+      const role = `ecar_${service}`;
+      assert.equal(psql(role, role, 'SELECT current_user || \' \' || current_database() || \' \' || (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())'), `${role} ${role} true`);
+    }
+    const hashes = superuser("SELECT string_agg(DISTINCT left(rolpassword, 14), ',') FROM pg_authid WHERE rolname LIKE 'ecar_%'");
+    assert.equal(hashes, 'SCRAM-SHA-256$');
+  });
+
+  test('no service role can open another service\'s database', () => {
+    for (const service of SERVICES) {
+      for (const other of SERVICES.filter((candidate) => candidate !== service)) {
+        assert.throws(() => psql(`ecar_${service}`, `ecar_${other}`, 'SELECT 1'), /pg_hba\.conf rejects connection|permission denied/, `ecar_${service} → ecar_${other}`);
+        assert.equal(superuser(`SELECT has_database_privilege('ecar_${service}', 'ecar_${other}', 'CONNECT')`), 'f');
+      }
+    }
+  });
+
+  test('PUBLIC has no privilege on any database and no right in the public schemas', () => {
+    const open = superuser("SELECT string_agg(datname, ',') FROM pg_database WHERE datname <> 'template0' AND (datacl IS NULL OR array_to_string(datacl, ',') ~ '(^|,)=')");
+    assert.equal(open, '', `databases open to PUBLIC: ${open}`);
+    for (const service of SERVICES) {
+      assert.equal(superuser("SELECT has_schema_privilege('public', 'public', 'CREATE') OR has_schema_privilege('public', 'public', 'USAGE')", `ecar_${service}`), 'f');
+      assert.equal(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'", `ecar_${service}`), `ecar_${service}`);
+    }
+  });
+
+  test('service roles are not superusers and cannot create databases, roles or replicate', () => {
+    const powerful = superuser("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'ecar_%' AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)");
+    assert.equal(powerful, '');
+    assert.throws(() => psql('ecar_garage', 'ecar_garage', 'CREATE DATABASE stolen'), /permission denied/);
+    assert.throws(() => psql('ecar_garage', 'ecar_garage', 'CREATE ROLE intruder'), /permission denied/);
+  });
+
+  test('the backup reader can read every service database and write none (AUD-5)', () => {
+    psql('ecar_billing', 'ecar_billing', 'CREATE TABLE invoices (id int PRIMARY KEY, total numeric); INSERT INTO invoices VALUES (1, 42.5)');
+    for (const service of SERVICES) psql('ecar_backup_reader', `ecar_${service}`, 'SELECT 1');
+    assert.equal(psql('ecar_backup_reader', 'ecar_billing', 'SELECT total FROM invoices'), '42.5');
+    assert.throws(() => psql('ecar_backup_reader', 'ecar_billing', 'INSERT INTO invoices VALUES (2, 1)'), /read-only transaction|permission denied/);
+    const dump = spawnSync(join(bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'ecar_backup_reader', '-d', 'ecar_billing', '--data-only', '-t', 'invoices'], {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: passwords['ecar_backup_reader'], PGSSLMODE: 'require' },
+    });
+    assert.equal(dump.status, 0, dump.stderr);
+    assert.match(dump.stdout, /42\.5/);
+  });
+});
+
+describe('transport (ENC-6)', () => {
+  test('a connection without TLS is refused even with the right password', () => {
+    assert.throws(() => psql('ecar_auth', 'ecar_auth', 'SELECT 1', 'disable'), /pg_hba\.conf rejects connection .*no encryption/);
+  });
+
+  test('a wrong password is refused', () => {
+    const saved = passwords['ecar_auth'] ?? '';
+    passwords['ecar_auth'] = 'not-the-password';
+    try {
+      assert.throws(() => psql('ecar_auth', 'ecar_auth', 'SELECT 1'), /password authentication failed/);
+    } finally {
+      passwords['ecar_auth'] = saved;
+    }
+  });
+
+  test('the init script refuses a secret whose password is weak', () => {
+    const secrets = join(dir, 'weak-secrets');
+    mkdirSync(secrets);
+    for (const name of ['auth', 'garage', 'billing', 'audit', 'backup', 'backup_dump']) {
+      writeFileSync(join(secrets, `${name}_database_url`), `postgres://ecar_${name}:${name === 'garage' ? 'changeme' : randomBytes(32).toString('hex')}@postgres/ecar_${name}\n`);
+    }
+    const result = spawnSync('bash', [join(INFRA, 'initdb.d', '10-ecar-roles.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, ECAR_SECRETS_DIR: secrets, ECAR_POSTGRES_INIT_SQL: '/nonexistent.sql', PGHOST: '/nonexistent' },
+    });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /garage_database_url must carry a password of at least 32/);
+  });
+});
