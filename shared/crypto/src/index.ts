@@ -1,1 +1,2 @@
 export * from './keyring.ts';
+export * from './file-cipher.ts';
