@@ -1,17 +1,48 @@
 import type { Logger } from '@ecar/logger';
-import { startService, type RunningService } from '@ecar/runtime';
+import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
+import { billingRouter } from './api/router.ts';
 import { loadBillingConfig } from './config.ts';
+import { billingMigrations } from './data/migrations.ts';
+import type { BillingContext } from './domain/context.ts';
+import { workOrderConsumer } from './messaging/workorder-consumer.ts';
 
-/** The billing deployable: configuration, database with migrations, bus, health and metrics. */
-export async function startBillingService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningService> {
+export interface BillingServiceOptions {
+  /** The clock that dates invoices; tests move it across a year end. */
+  now?: () => Date;
+}
+
+export interface BillingService extends RunningService {
+  billing: BillingContext;
+}
+
+/** The billing deployable: invoices, credit notes, payments, numbering and tax tables. */
+export async function startBillingService(env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: BillingServiceOptions = {}): Promise<BillingService> {
   const loaded = loadBillingConfig(env);
-  return startService({
+  const config = loaded.values;
+  let billing: BillingContext | undefined;
+  const running = await startService({
     service: 'billing',
-    config: loaded.values,
+    config,
     mode: loaded.mode,
     warnings: loaded.warnings,
-    migrations: [],
+    migrations: billingMigrations,
     ...(logger ? { logger } : {}),
-    setup() {},
+    setup(app, context) {
+      billing = {
+        dataSource: context.dataSource,
+        seller: {
+          name: config.SELLER_NAME,
+          address: config.SELLER_ADDRESS,
+          taxId: config.SELLER_TAX_ID,
+          tradeRegister: config.SELLER_TRADE_REGISTER,
+          ...(config.SELLER_PHONE ? { phone: config.SELLER_PHONE } : {}),
+        },
+        timeZone: config.BILLING_TIME_ZONE,
+        now: options.now ?? (() => new Date()),
+      };
+      app.use(billingRouter(remoteVerifier(config), { context: billing, pageMax: config.BILLING_PAGE_MAX }));
+    },
+    consumers: (context) => [workOrderConsumer(context)],
   });
+  return { ...running, billing: billing! };
 }

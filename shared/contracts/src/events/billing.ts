@@ -1,2 +1,75 @@
-/** Events published by the billing service. */
-export const billingEvents = {} as const;
+import { z } from 'zod';
+
+const uuid = z.uuid();
+const millimes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const invoiceNumber = z.string().regex(/^FA-\d{4}-\d{6,}$/);
+const creditNoteNumber = z.string().regex(/^AV-\d{4}-\d{6,}$/);
+const paymentMethod = z.enum(['cash', 'card', 'cheque', 'transfer']);
+
+/** Events published by the billing service (amounts in integer millimes, TND). */
+export const billingEvents = {
+  'billing.invoice.drafted': {
+    version: 1,
+    data: z
+      .object({
+        invoiceId: uuid,
+        workOrderId: uuid.optional(),
+        origin: z.enum(['work_order', 'manual']),
+        lineCount: z.number().int().min(0).max(500),
+        totalTtcMillimes: millimes,
+      })
+      .strict(),
+  },
+  /** Every change of a draft; `changes` on the envelope carries the masked before/after diff. */
+  'billing.invoice.updated': {
+    version: 1,
+    data: z.object({ invoiceId: uuid, fields: z.array(z.string().max(64)).max(20) }).strict(),
+  },
+  'billing.invoice.issued': {
+    version: 1,
+    data: z
+      .object({
+        invoiceId: uuid,
+        number: invoiceNumber,
+        issueDate: z.iso.date(),
+        totalHtMillimes: millimes,
+        totalVatMillimes: millimes,
+        stampMillimes: millimes,
+        totalTtcMillimes: millimes,
+      })
+      .strict(),
+  },
+  /** The invoice was corrected by a credit note (its balance changed). */
+  'billing.invoice.credited': {
+    version: 1,
+    data: z
+      .object({ invoiceId: uuid, creditNoteId: uuid, creditNoteNumber, creditedTtcMillimes: millimes, fullyCredited: z.boolean() })
+      .strict(),
+  },
+  'billing.creditnote.issued': {
+    version: 1,
+    data: z
+      .object({
+        creditNoteId: uuid,
+        number: creditNoteNumber,
+        invoiceId: uuid,
+        invoiceNumber,
+        issueDate: z.iso.date(),
+        totalTtcMillimes: millimes,
+        stampMillimes: millimes,
+      })
+      .strict(),
+  },
+  'billing.payment.recorded': {
+    version: 1,
+    data: z
+      .object({ paymentId: uuid, invoiceId: uuid, invoiceNumber, method: paymentMethod, amountMillimes: millimes, balanceMillimes: z.number().int() })
+      .strict(),
+  },
+  'billing.payment.reversed': {
+    version: 1,
+    data: z
+      .object({ paymentId: uuid, invoiceId: uuid, amountMillimes: millimes, reason: z.string().max(500), balanceMillimes: z.number().int() })
+      .strict(),
+  },
+} as const;

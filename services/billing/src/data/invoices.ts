@@ -1,0 +1,193 @@
+import type { EntityManager } from '@ecar/db';
+import type { Buyer, InvoiceLine, Seller, VatBreakdownRow } from '../domain/types.ts';
+
+export interface InvoiceRow {
+  id: string;
+  origin: 'work_order' | 'manual';
+  workOrderId: string | null;
+  customerId: string | null;
+  ownerUserId: string | null;
+  buyer: Buyer;
+  vehicle: { plate: string; vin?: string; description: string } | null;
+  status: 'draft' | 'issued';
+  number: string | null;
+  fiscalYear: number | null;
+  issueDate: string | null;
+  issuedAt: Date | null;
+  seller: Seller | null;
+  vatBreakdown: VatBreakdownRow[] | null;
+  totalHt: number | null;
+  totalVat: number | null;
+  stamp: number | null;
+  totalTtc: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `id, origin, work_order_id AS "workOrderId", customer_id AS "customerId", owner_user_id AS "ownerUserId", buyer, vehicle,
+  status, number, fiscal_year AS "fiscalYear", to_char(issue_date, 'YYYY-MM-DD') AS "issueDate", issued_at AS "issuedAt", seller,
+  vat_breakdown AS "vatBreakdown", total_ht::text AS "totalHt", total_vat::text AS "totalVat", stamp::text AS stamp,
+  total_ttc::text AS "totalTtc", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+function toInvoice(row: Record<string, unknown>): InvoiceRow {
+  return {
+    ...(row as unknown as InvoiceRow),
+    totalHt: nullableNumber(row['totalHt']),
+    totalVat: nullableNumber(row['totalVat']),
+    stamp: nullableNumber(row['stamp']),
+    totalTtc: nullableNumber(row['totalTtc']),
+  };
+}
+
+export interface NewDraft {
+  id: string;
+  origin: 'work_order' | 'manual';
+  workOrderId?: string;
+  customerId?: string;
+  ownerUserId?: string;
+  buyer: Buyer;
+  vehicle?: { plate: string; vin?: string; description: string };
+  createdBy: string;
+}
+
+/** Inserts a draft; a second draft for the same work order inserts nothing and returns false. */
+export async function insertDraft(db: EntityManager, draft: NewDraft): Promise<boolean> {
+  const rows: unknown[] = await db.query(
+    `INSERT INTO invoices (id, origin, work_order_id, customer_id, owner_user_id, buyer, vehicle, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (work_order_id) DO NOTHING RETURNING id`,
+    [draft.id, draft.origin, draft.workOrderId ?? null, draft.customerId ?? null, draft.ownerUserId ?? null, JSON.stringify(draft.buyer), draft.vehicle ? JSON.stringify(draft.vehicle) : null, draft.createdBy],
+  );
+  return rows.length === 1;
+}
+
+export async function replaceLines(db: EntityManager, invoiceId: string, lines: readonly InvoiceLine[]): Promise<void> {
+  await db.query(`DELETE FROM invoice_lines WHERE invoice_id = $1`, [invoiceId]);
+  if (lines.length === 0) return;
+  await db.query(
+    `INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_milli, unit_price_millimes, vat_rate_bp, amount_ht)
+     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[], $8::bigint[])`,
+    [
+      invoiceId,
+      lines.map((line) => line.position),
+      lines.map((line) => line.kind),
+      lines.map((line) => line.description),
+      lines.map((line) => line.quantityMilli),
+      lines.map((line) => line.unitPriceMillimes),
+      lines.map((line) => line.vatRateBp),
+      lines.map((line) => line.amountHtMillimes),
+    ],
+  );
+}
+
+export async function findInvoice(db: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<InvoiceRow | undefined> {
+  const rows: Array<Record<string, unknown>> = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE id = $1 ${options.lock ? 'FOR UPDATE' : ''}`, [id]);
+  return rows[0] ? toInvoice(rows[0]) : undefined;
+}
+
+export async function findInvoiceByWorkOrder(db: EntityManager, workOrderId: string): Promise<InvoiceRow | undefined> {
+  const rows: Array<Record<string, unknown>> = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE work_order_id = $1`, [workOrderId]);
+  return rows[0] ? toInvoice(rows[0]) : undefined;
+}
+
+export async function linesOf(db: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT position, kind, description, quantity_milli::text AS q, unit_price_millimes::text AS p, vat_rate_bp AS "vatRateBp", amount_ht::text AS a
+       FROM invoice_lines WHERE invoice_id = $1 ORDER BY position`,
+    [invoiceId],
+  );
+  return rows.map((row) => ({
+    position: Number(row['position']),
+    kind: row['kind'] as InvoiceLine['kind'],
+    description: String(row['description']),
+    quantityMilli: Number(row['q']),
+    unitPriceMillimes: Number(row['p']),
+    vatRateBp: Number(row['vatRateBp']),
+    amountHtMillimes: Number(row['a']),
+  }));
+}
+
+export interface ListQuery {
+  ownerUserId?: string;
+  status?: 'draft' | 'issued';
+  /** Issued only: customers never see drafts. */
+  issuedOnly?: boolean;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+export async function listInvoices(db: EntityManager, query: ListQuery): Promise<InvoiceRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (query.ownerUserId) add((n) => `owner_user_id = $${n}`, query.ownerUserId);
+  if (query.status) add((n) => `status = $${n}`, query.status);
+  if (query.issuedOnly) where.push(`status = 'issued'`);
+  if (query.before) {
+    params.push(query.before.createdAt, query.before.id);
+    where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(query.limit);
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toInvoice);
+}
+
+export async function updateDraftHeader(
+  db: EntityManager,
+  id: string,
+  fields: { buyer: Buyer; ownerUserId: string | null; customerId: string | null },
+): Promise<void> {
+  await db.query(`UPDATE invoices SET buyer = $2, owner_user_id = $3, customer_id = $4, updated_at = now() WHERE id = $1 AND status = 'draft'`, [
+    id,
+    JSON.stringify(fields.buyer),
+    fields.ownerUserId,
+    fields.customerId,
+  ]);
+}
+
+export interface IssueFields {
+  fiscalYear: number;
+  seq: number;
+  number: string;
+  issueDate: string;
+  issuedBy: string;
+  seller: Seller;
+  buyer: Buyer;
+  vatBreakdown: VatBreakdownRow[];
+  totalHt: number;
+  totalVat: number;
+  stamp: number;
+  totalTtc: number;
+}
+
+/** The one UPDATE an invoice row ever gets after creation as a draft: the trigger refuses any later one. */
+export async function markIssued(db: EntityManager, id: string, fields: IssueFields): Promise<void> {
+  await db.query(
+    `UPDATE invoices SET status = 'issued', series = 'FA', fiscal_year = $2, seq = $3, number = $4, issue_date = $5, issued_at = now(),
+            issued_by = $6, seller = $7, buyer = $8, vat_breakdown = $9, total_ht = $10, total_vat = $11, stamp = $12, total_ttc = $13, updated_at = now()
+      WHERE id = $1 AND status = 'draft'`,
+    [
+      id,
+      fields.fiscalYear,
+      fields.seq,
+      fields.number,
+      fields.issueDate,
+      fields.issuedBy,
+      JSON.stringify(fields.seller),
+      JSON.stringify(fields.buyer),
+      JSON.stringify(fields.vatBreakdown),
+      fields.totalHt,
+      fields.totalVat,
+      fields.stamp,
+      fields.totalTtc,
+    ],
+  );
+}

@@ -1,0 +1,73 @@
+import { forbidden, notFound } from '@ecar/errors';
+import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credit-notes.ts';
+import { findInvoice, linesOf, listInvoices, type InvoiceRow } from '../data/invoices.ts';
+import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
+import { stampInForce } from '../data/tax-tables.ts';
+import { assertVisible, calendarDate, type BillingContext } from './context.ts';
+import { balanceOf, type Balance } from './settlement.ts';
+import { computeTotals, type Totals } from './totals.ts';
+import type { Caller, InvoiceLine } from './types.ts';
+
+export interface InvoiceView {
+  invoice: InvoiceRow;
+  lines: InvoiceLine[];
+  totals: Totals;
+  balance: Balance;
+}
+
+/** Totals as issued (stored), or for a draft as they would be if issued today. */
+async function totalsFor(context: BillingContext, invoice: InvoiceRow, lines: InvoiceLine[]): Promise<Totals> {
+  if (invoice.status === 'issued') {
+    return {
+      vat: invoice.vatBreakdown ?? [],
+      totalHtMillimes: invoice.totalHt ?? 0,
+      totalVatMillimes: invoice.totalVat ?? 0,
+      stampMillimes: invoice.stamp ?? 0,
+      totalTtcMillimes: invoice.totalTtc ?? 0,
+    };
+  }
+  const stamp = invoice.buyer.stampExempt ? 0 : ((await stampInForce(context.dataSource.manager, calendarDate(context.now(), context.timeZone))) ?? 0);
+  return computeTotals(lines, stamp);
+}
+
+export async function invoiceView(context: BillingContext, id: string, caller: Caller): Promise<InvoiceView> {
+  const db = context.dataSource.manager;
+  const invoice = assertVisible(await findInvoice(db, id), caller);
+  const lines = await linesOf(db, id);
+  const totals = await totalsFor(context, invoice, lines);
+  const balance = balanceOf({ ...invoice, totalTtc: totals.totalTtcMillimes }, await settlementOf(db, id));
+  return { invoice, lines, totals, balance };
+}
+
+export async function invoicePage(
+  context: BillingContext,
+  caller: Caller,
+  query: { status?: 'draft' | 'issued'; before?: { createdAt: Date; id: string }; limit: number },
+): Promise<InvoiceRow[]> {
+  if (caller.role === 'technician') throw forbidden();
+  return listInvoices(context.dataSource.manager, {
+    ...(caller.role === 'customer' ? { ownerUserId: caller.userId, issuedOnly: true } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.before ? { before: query.before } : {}),
+    limit: query.limit,
+  });
+}
+
+export async function invoicePayments(context: BillingContext, invoiceId: string, caller: Caller): Promise<PaymentRow[]> {
+  assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  return paymentsOf(context.dataSource.manager, invoiceId);
+}
+
+export async function invoiceCreditNotes(context: BillingContext, invoiceId: string, caller: Caller): Promise<CreditNoteRow[]> {
+  assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  return creditNotesOf(context.dataSource.manager, invoiceId);
+}
+
+/** A credit note is visible to whoever may see its invoice. */
+export async function creditNoteView(context: BillingContext, id: string, caller: Caller): Promise<{ note: CreditNoteRow; invoice: InvoiceRow }> {
+  const note = await findCreditNote(context.dataSource.manager, id);
+  const invoice = note ? await findInvoice(context.dataSource.manager, note.invoiceId) : undefined;
+  if (caller.role === 'technician') throw forbidden();
+  if (!note || !invoice) throw notFound('Credit note not found');
+  return { note, invoice: assertVisible(invoice, caller) };
+}
