@@ -1,9 +1,86 @@
-import { commonFields, loadConfig } from '@ecar/config';
+import { commonFields, ConfigError, field, loadConfig } from '@ecar/config';
+
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const HOST_NAME = /^[A-Za-z0-9.:-]{1,253}$/;
 
 export const backupConfigSpec = {
   ...commonFields('backup', 3005),
+  BACKUP_DIR: field.string({ doc: 'Local backup directory (INC-4): /backups in production', default: './data/backups' }),
+  DOCUMENTS_DIR: field.string({ doc: 'The encrypted document store, archived into every backup set', default: './data/documents' }),
+  BACKUP_DUMP_DATABASE_URL: field.secretUrl({
+    doc: 'PostgreSQL URL of the read-only dump role (ecar_backup_reader); its database part is replaced by each name of BACKUP_DATABASES',
+    dev: 'postgres://ecar_backup_reader:ecar-dev-password-backup-reader@127.0.0.1:5432/postgres',
+    protocols: ['postgres:', 'postgresql:'],
+  }),
+  BACKUP_DATABASES: field.list({
+    doc: 'Databases dumped into every backup set',
+    default: ['ecar_auth', 'ecar_garage', 'ecar_billing', 'ecar_audit', 'ecar_backup'],
+    item: DATABASE_NAME,
+  }),
+  BACKUP_PUBLIC_KEY: field.string({ doc: 'RSA public key (PEM, ≥ 3072 bits) that wraps each backup set\'s data key; the private key stays offline' }),
+  BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in Africa/Tunis', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
+  BACKUP_SCHEDULE_ENABLED: field.bool({ doc: 'Run the daily backup, the catch-up at start and the drill schedule (tests drive runs by hand)', default: true }),
+  BACKUP_PG_DUMP_COMPRESSION: field.int({ doc: 'pg_dump -Z level (1 is ~2.5× faster than the default 6 for ~2.4 % more bytes, BASELINES.md)', default: 1, min: 0, max: 9 }),
+  BACKUP_CHECKSUM_MAX_ROWS: field.int({
+    doc: 'Tables estimated larger than this get a row count only, no content checksum (the checksum is a second full read)',
+    default: 5_000_000,
+    min: 0,
+  }),
+  BACKUP_KEEP_DAILY: field.int({ doc: 'Retention: newest set of each of the last N days', default: 7, min: 1, max: 366 }),
+  BACKUP_KEEP_WEEKLY: field.int({ doc: 'Retention: newest set of each of the last N ISO weeks', default: 4, min: 0, max: 520 }),
+  BACKUP_KEEP_MONTHLY: field.int({ doc: 'Retention: newest set of each of the last N months', default: 12, min: 0, max: 240 }),
+  BACKUP_UPLOAD_RETRY_BASE_MS: field.int({ doc: 'First retry delay of a failed SFTP upload (doubles, capped at one hour)', default: 60_000, min: 10 }),
+  SFTP_HOST: field.string({ doc: 'SFTP host of the second copy (INC-5); must be in SFTP_ALLOWED_HOSTS. Empty = no second copy (refused in production)', default: '' }),
+  SFTP_PORT: field.port({ doc: 'SFTP port', default: 22 }),
+  SFTP_USERNAME: field.string({ doc: 'SFTP user (key authentication only)', default: '' }),
+  SFTP_PRIVATE_KEY: field.secretString({ doc: 'OpenSSH private key of the SFTP user (PEM/OpenSSH text)', minLength: 1, optional: true }),
+  SFTP_HOST_KEY_SHA256: field.list({
+    doc: 'Pinned host key fingerprints of the SFTP server, as `ssh-keygen -lf` prints them (SHA256:…); several during a key rotation',
+    default: [],
+    item: /^SHA256:[A-Za-z0-9+/]{43}$/,
+  }),
+  SFTP_ALLOWED_HOSTS: field.list({
+    doc: 'Allow-list of SFTP hosts located in Tunisia (RES-2); SFTP_HOST must be one of them',
+    default: [],
+    item: HOST_NAME,
+  }),
+  SFTP_REMOTE_DIR: field.string({ doc: 'Directory on the SFTP server that holds the backup sets', default: 'ecar-backups', pattern: /^[A-Za-z0-9._/-]{1,200}$/ }),
+  BACKUP_DRILL_ENABLED: field.bool({ doc: 'Run the restore drill (INC-6) weekly and after the first backup', default: true }),
+  BACKUP_DRILL_INTERVAL_HOURS: field.int({ doc: 'Hours between restore drills', default: 168, min: 1 }),
+  BACKUP_DRILL_PRIVATE_KEY: field.secretString({
+    doc: 'Private key (PEM) the drill decrypts with: a drill-only key pair or a copy mounted into the drill job only (docs/operations/backup-restore.md)',
+    minLength: 1,
+    optional: true,
+  }),
+  BACKUP_DRILL_PRIVATE_KEY_PASSPHRASE: field.secretString({ doc: 'Passphrase of BACKUP_DRILL_PRIVATE_KEY when it is encrypted', minLength: 1, optional: true }),
+  BACKUP_DRILL_ADMIN_URL: field.secretUrl({
+    doc: 'PostgreSQL URL of a role with CREATEDB that creates and drops the drill\'s scratch databases',
+    dev: 'postgres://ecar_backup_drill:ecar-dev-password-backup-drill@127.0.0.1:5432/postgres',
+    protocols: ['postgres:', 'postgresql:'],
+  }),
 };
 
+export type BackupConfig = ReturnType<typeof loadBackupConfig>['values'];
+
+/**
+ * Loads the configuration, then the rules that span several keys: the SFTP target must be on the
+ * allow-list of Tunisian hosts (RES-2) and pinned by its host key; production needs the second copy.
+ */
 export function loadBackupConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig('backup', backupConfigSpec, env);
+  const loaded = loadConfig('backup', backupConfigSpec, env);
+  const values = loaded.values;
+  const problems: string[] = [];
+  if (values.SFTP_HOST === '') {
+    if (loaded.mode === 'production') problems.push('SFTP_HOST is required in production (the second copy, INC-5)');
+  } else {
+    const allowed = values.SFTP_ALLOWED_HOSTS.map((host) => host.toLowerCase());
+    if (!allowed.includes(values.SFTP_HOST.toLowerCase())) {
+      problems.push(`SFTP_HOST "${values.SFTP_HOST}" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)`);
+    }
+    if (values.SFTP_HOST_KEY_SHA256.length === 0) problems.push('SFTP_HOST_KEY_SHA256 is required when SFTP_HOST is set (pinned host key)');
+    if (values.SFTP_USERNAME === '') problems.push('SFTP_USERNAME is required when SFTP_HOST is set');
+    if (!values.SFTP_PRIVATE_KEY) problems.push('SFTP_PRIVATE_KEY is required when SFTP_HOST is set (key authentication only)');
+  }
+  if (problems.length > 0) throw new ConfigError('backup', problems);
+  return loaded;
 }

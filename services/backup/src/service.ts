@@ -1,17 +1,84 @@
+import { ConfigError } from '@ecar/config';
 import type { Logger } from '@ecar/logger';
-import { startService, type RunningService } from '@ecar/runtime';
-import { loadBackupConfig } from './config.ts';
+import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
+import { backupRoutes } from './api/routes.ts';
+import { loadBackupConfig, type BackupConfig } from './config.ts';
+import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
+import { backupMigrations } from './data/migrations.ts';
+import { BackupJobs } from './jobs/backup-jobs.ts';
+import { backupMetrics } from './metrics.ts';
+import type { SftpSettings } from './storage/sftp-target.ts';
+import type { BackupDeps } from './use-cases/deps.ts';
 
-/** The backup deployable: configuration, database with migrations, bus, health and metrics. */
-export async function startBackupService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningService> {
+export interface BackupService extends RunningService {
+  jobs: BackupJobs;
+}
+
+/** Keys are checked at start, each problem naming its variable, like the rest of the configuration. */
+function keysOf(config: BackupConfig): { publicKey: BackupPublicKey; drillKey: BackupPrivateKey | undefined } {
+  const problems: string[] = [];
+  let publicKey: BackupPublicKey | undefined;
+  let drillKey: BackupPrivateKey | undefined;
+  try {
+    publicKey = loadBackupPublicKey(config.BACKUP_PUBLIC_KEY);
+  } catch (error) {
+    problems.push(`BACKUP_PUBLIC_KEY: ${(error as Error).message}`);
+  }
+  if (config.BACKUP_DRILL_PRIVATE_KEY) {
+    try {
+      drillKey = loadBackupPrivateKey(config.BACKUP_DRILL_PRIVATE_KEY, config.BACKUP_DRILL_PRIVATE_KEY_PASSPHRASE);
+      if (publicKey && drillKey.keyId !== publicKey.keyId) problems.push('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY: the drill could not open any backup');
+    } catch (error) {
+      problems.push(`BACKUP_DRILL_PRIVATE_KEY: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0 || !publicKey) throw new ConfigError('backup', problems);
+  return { publicKey, drillKey };
+}
+
+function sftpOf(config: BackupConfig): SftpSettings | undefined {
+  if (!config.SFTP_HOST || !config.SFTP_PRIVATE_KEY) return undefined;
+  return {
+    host: config.SFTP_HOST,
+    port: config.SFTP_PORT,
+    username: config.SFTP_USERNAME,
+    privateKey: config.SFTP_PRIVATE_KEY,
+    hostKeys: config.SFTP_HOST_KEY_SHA256,
+    remoteDir: config.SFTP_REMOTE_DIR,
+  };
+}
+
+/**
+ * The backup deployable (ARCHITECTURE §8): encrypted daily backup sets to BACKUP_DIR and the
+ * allow-listed SFTP server, retention, restore drills, and the super-admin API.
+ */
+export async function startBackupService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<BackupService> {
   const loaded = loadBackupConfig(env);
-  return startService({
+  const config = loaded.values;
+  const { publicKey, drillKey } = keysOf(config);
+  let jobs: BackupJobs | undefined;
+  const running = await startService({
     service: 'backup',
-    config: loaded.values,
+    config,
     mode: loaded.mode,
-    warnings: loaded.warnings,
-    migrations: [],
+    warnings: [...loaded.warnings, ...(config.SFTP_HOST ? [] : ['SFTP_HOST not set: backups stay on this machine only (no second copy)'])],
+    migrations: backupMigrations,
     ...(logger ? { logger } : {}),
-    setup() {},
+    setup(app, context) {
+      const deps: BackupDeps = {
+        config,
+        dataSource: context.dataSource,
+        logger: context.logger,
+        metrics: backupMetrics(context.registry),
+        publicKey,
+        sftp: sftpOf(config),
+        now: () => new Date(),
+      };
+      jobs = new BackupJobs(deps, drillKey);
+      app.use(backupRoutes(deps, jobs, remoteVerifier(config)));
+    },
+    onStop: () => jobs?.stop(),
   });
+  await jobs!.start();
+  return { ...running, jobs: jobs! };
 }

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { LOCKS, tryLock } from '../data/backup-lock.ts';
+import { countPendingUploads, countUploadAttempt, dueUploads, markUploaded, markUploadFailed } from '../data/backup-runs.ts';
+import { uploadRetryDelay } from '../domain/schedule.ts';
+import { uploadSet } from '../storage/sftp-target.ts';
+import { messageOf, publish, SCHEDULER, type BackupDeps } from './deps.ts';
+
+/**
+ * Copies one locally stored set to the SFTP server (INC-5). On failure the local copy stays, the
+ * set is "upload pending" with the next attempt after a doubling delay, and
+ * `backup.upload.failed` is published; a later attempt publishes `backup.upload.succeeded`.
+ */
+async function uploadOne(deps: BackupDeps, id: string): Promise<boolean> {
+  const sftp = deps.sftp!;
+  const attempts = await countUploadAttempt(deps.dataSource.manager, id);
+  try {
+    await uploadSet(sftp, join(deps.config.BACKUP_DIR, id), id);
+  } catch (error) {
+    const nextAt = new Date(deps.now().getTime() + uploadRetryDelay(attempts, deps.config.BACKUP_UPLOAD_RETRY_BASE_MS));
+    const reason = messageOf(error);
+    deps.logger.warn('backup upload failed', { backupId: id, attempts, nextAttemptAt: nextAt.toISOString(), error: reason });
+    await deps.dataSource.transaction(async (db) => {
+      await markUploadFailed(db, id, reason, nextAt);
+      await publish(db, 'backup.upload.failed', { type: 'backup', id }, { backupId: id, host: sftp.host, attempts, nextAttemptAt: nextAt.toISOString(), reason }, SCHEDULER);
+    });
+    deps.metrics.uploads.inc({ result: 'failed' });
+    return false;
+  }
+  await deps.dataSource.transaction(async (db) => {
+    await markUploaded(db, id);
+    await publish(db, 'backup.upload.succeeded', { type: 'backup', id }, { backupId: id, host: sftp.host, attempts }, SCHEDULER);
+  });
+  deps.metrics.uploads.inc({ result: 'succeeded' });
+  deps.logger.info('backup uploaded', { backupId: id, attempts });
+  return true;
+}
+
+/** Uploads every set whose (next) attempt is due, one uploader across replicas. */
+export async function uploadDueSets(deps: BackupDeps): Promise<void> {
+  if (!deps.sftp) return;
+  const lock = await tryLock(deps.dataSource, LOCKS.upload);
+  if (!lock) return;
+  try {
+    for (const run of await dueUploads(deps.dataSource.manager, deps.now())) await uploadOne(deps, run.id);
+  } finally {
+    await lock.release();
+    deps.metrics.uploadsPending.set(await countPendingUploads(deps.dataSource.manager));
+  }
+}
