@@ -1,9 +1,52 @@
-import { commonFields, loadConfig } from '@ecar/config';
+import { commonFields, devSecret, field, FieldError, loadConfig, type Field } from '@ecar/config';
+import { type Keyring, keyringFromSpec } from '@ecar/crypto';
+
+/**
+ * `FIELD_KEYS=kid:base64,kid:base64` — the field-encryption keyring (ENC-1); the last key is
+ * current, older ones stay to open values until `rotate-field-keys` has re-encrypted them.
+ */
+function keyringField(options: { doc: string }): Field<Keyring> {
+  return {
+    doc: options.doc,
+    secret: true,
+    parse(raw, context) {
+      const devSpec = `dev1:${devSecret(context.name)}`;
+      if (raw === undefined || raw.trim() === '') {
+        if (context.mode === 'production') throw new FieldError(`${context.name} is required in production (set ${context.name} or ${context.name}_FILE)`);
+        context.warn(`${context.name} not set: using a public development key`);
+        return keyringFromSpec(devSpec);
+      }
+      let keyring: Keyring;
+      try {
+        keyring = keyringFromSpec(raw.trim());
+      } catch (error) {
+        throw new FieldError(`${context.name}: ${(error as Error).message} (expected kid:base64 of 32 bytes, comma separated)`);
+      }
+      if (context.mode === 'production') {
+        for (const entry of raw.split(',').map((item) => item.trim()).filter(Boolean)) {
+          const [, key = ''] = entry.split(':');
+          if (key === devSecret(context.name)) throw new FieldError(`${context.name} contains the development key; set real keys in production`);
+          if (new Set(Buffer.from(key, 'base64')).size < 16) throw new FieldError(`${context.name} has a key that does not look random`);
+        }
+      }
+      return keyring;
+    },
+  };
+}
 
 export const garageConfigSpec = {
   ...commonFields('garage', 3002),
+  FIELD_KEYS: keyringField({ doc: 'Field-encryption keyring `kid:base64(32 bytes),…`; the last entry is the current key' }),
+  BLIND_INDEX_KEY: field.secretKey({ doc: 'HMAC-SHA256 key (base64, 32 bytes) of the blind indexes (lookups on encrypted fields)', bytes: 32 }),
+  DOCUMENTS_DIR: field.string({ doc: 'Directory of the encrypted document store (outside the database)', default: './data/documents' }),
+  MAX_DOCUMENT_BYTES: field.int({ doc: 'Largest registration document accepted (bytes)', default: 5 * 1024 * 1024, min: 1024, max: 50 * 1024 * 1024 }),
+  APPOINTMENT_SLOT_MINUTES: field.int({ doc: 'Length of one appointment slot (slot starts are multiples of it)', default: 30, min: 5, max: 480 }),
+  APPOINTMENT_SLOT_CAPACITY: field.int({ doc: 'Appointments the garage takes in one slot', default: 2, min: 1, max: 100 }),
+  DEFAULT_VAT_RATE_BP: field.int({ doc: 'VAT rate of a line when none is given, in basis points (19 % = 1900)', default: 1900, min: 0, max: 10_000 }),
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig('garage', garageConfigSpec, env);
 }
+
+export type GarageConfig = ReturnType<typeof loadGarageConfig>['values'];

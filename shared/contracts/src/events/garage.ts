@@ -15,8 +15,49 @@ export const billableLineSchema = z
   })
   .strict();
 
-/** Events published by the garage service. */
+const id = z.uuid();
+/** Names of the fields a change touched or a read returned (never their values). */
+const fieldNames = z.array(z.string().min(1).max(64)).max(64);
+
+const customerRef = z.object({ customerId: id }).strict();
+const vehicleRef = z.object({ vehicleId: id, customerId: id }).strict();
+const appointmentRef = z
+  .object({ appointmentId: id, customerId: id, slotStart: z.iso.datetime({ offset: true }), status: z.string().max(32) })
+  .strict();
+const workOrderRef = z.object({ workOrderId: id, customerId: id, vehicleId: id, status: z.string().max(32) }).strict();
+
+const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
+
+/** Events published by the garage service. `changes` of updates carry masked before/after values. */
 export const garageEvents = {
+  'garage.customer.created': v1(customerRef.extend({ source: z.enum(['admin', 'auth-user']) }).strict()),
+  'garage.customer.updated': v1(customerRef.extend({ fields: fieldNames }).strict()),
+  'garage.customer.consent_recorded': v1(customerRef.extend({ given: z.boolean(), method: z.string().max(64) }).strict()),
+  'garage.customer.anonymised': v1(customerRef),
+  /** AUD-4: who read whose personal data. One event per request; lists name every customer read. */
+  'garage.customer.accessed': v1(
+    z
+      .object({
+        customerIds: z.array(id).max(500),
+        fields: fieldNames,
+        purpose: z.enum(['detail', 'list', 'export', 'document', 'vehicle', 'work-order']),
+      })
+      .strict(),
+  ),
+  'garage.vehicle.created': v1(vehicleRef),
+  'garage.vehicle.updated': v1(vehicleRef.extend({ fields: fieldNames }).strict()),
+  'garage.document.uploaded': v1(vehicleRef.extend({ documentId: id, contentType: z.string().max(64), sizeBytes: z.number().int().min(0) }).strict()),
+  'garage.document.downloaded': v1(vehicleRef.extend({ documentId: id }).strict()),
+  'garage.appointment.requested': v1(appointmentRef),
+  'garage.appointment.confirmed': v1(appointmentRef),
+  'garage.appointment.rescheduled': v1(appointmentRef),
+  'garage.appointment.cancelled': v1(appointmentRef),
+  'garage.workorder.opened': v1(workOrderRef),
+  'garage.workorder.assigned': v1(workOrderRef.extend({ technicianIds: z.array(id).max(20) }).strict()),
+  'garage.workorder.status_changed': v1(workOrderRef.extend({ from: z.string().max(32) }).strict()),
+  'garage.workorder.line_added': v1(workOrderRef.extend({ lineId: id, line: billableLineSchema }).strict()),
+  'garage.workorder.estimate_decided': v1(workOrderRef.extend({ decision: z.enum(['approved', 'declined']) }).strict()),
+  'garage.workorder.time_recorded': v1(workOrderRef.extend({ technicianId: id, action: z.enum(['clock_in', 'clock_out']) }).strict()),
   'garage.workorder.completed': {
     version: 1,
     data: z

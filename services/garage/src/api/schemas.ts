@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, textSchema, vinSchema } from '../domain/formats.ts';
+import { WORK_ORDER_STATUSES } from '../domain/work-order-states.ts';
+import { pageQuery } from './route.ts';
+
+/** Request schemas (APP-1). Every object is strict: a field not listed here is a 400, never stored. */
+
+const consentMethod = z.enum(['written-form', 'electronic', 'in-person']);
+
+export const createCustomerBody = z
+  .object({
+    kind: z.enum(['person', 'company']),
+    name: textSchema(200),
+    phone: phoneSchema.optional(),
+    email: emailSchema.optional(),
+    address: textSchema(500).optional(),
+    cin: cinSchema.optional(),
+    taxId: taxIdSchema.optional(),
+    userId: z.uuid().optional(),
+    consentMethod: consentMethod.optional(),
+  })
+  .strict()
+  .refine((body) => !(body.kind === 'person' && body.taxId) && !(body.kind === 'company' && body.cin), {
+    message: 'a person has a CIN, a company a tax ID',
+    path: ['kind'],
+  });
+
+export const patchCustomerBody = z
+  .object({
+    name: textSchema(200).optional(),
+    phone: phoneSchema.nullable().optional(),
+    email: emailSchema.nullable().optional(),
+    address: textSchema(500).nullable().optional(),
+    cin: cinSchema.nullable().optional(),
+    taxId: taxIdSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' })
+  .refine((body) => !(body.cin !== undefined && body.taxId !== undefined), { message: 'give a CIN or a tax ID, not both', path: ['cin'] });
+
+export const consentBody = z.object({ given: z.boolean(), method: consentMethod }).strict();
+
+export const customerListQuery = z
+  .object({ ...pageQuery, email: emailSchema.optional(), phone: phoneSchema.optional(), cin: cinSchema.optional(), taxId: taxIdSchema.optional() })
+  .strict();
+
+const year = z.number().int().min(1900).max(new Date().getUTCFullYear() + 1);
+const mileage = z.number().int().min(0).max(5_000_000);
+const isoDate = z.iso.date();
+
+export const createVehicleBody = z
+  .object({
+    customerId: z.uuid(),
+    plate: plateSchema,
+    vin: vinSchema.optional(),
+    make: textSchema(60),
+    model: textSchema(60),
+    year,
+    mileageKm: mileage,
+    nextServiceDate: isoDate.optional(),
+    nextServiceMileageKm: mileage.optional(),
+  })
+  .strict();
+
+export const patchVehicleBody = z
+  .object({
+    plate: plateSchema.optional(),
+    vin: vinSchema.nullable().optional(),
+    make: textSchema(60).optional(),
+    model: textSchema(60).optional(),
+    year: year.optional(),
+    mileageKm: mileage.optional(),
+    nextServiceDate: isoDate.nullable().optional(),
+    nextServiceMileageKm: mileage.nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+
+export const vehicleListQuery = z.object({ ...pageQuery, plate: plateSchema.optional(), customerId: z.uuid().optional() }).strict();
+
+const slotStart = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+export const createAppointmentBody = z
+  .object({ customerId: z.uuid(), vehicleId: z.uuid().optional(), slotStart, note: textSchema(1000).optional() })
+  .strict();
+export const rescheduleBody = z.object({ slotStart }).strict();
+export const appointmentListQuery = z
+  .object({ ...pageQuery, from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() })
+  .strict();
+
+export const openWorkOrderBody = z
+  .object({
+    appointmentId: z.uuid().optional(),
+    customerId: z.uuid().optional(),
+    vehicleId: z.uuid().optional(),
+    complaint: textSchema(2000),
+    mileageInKm: mileage.optional(),
+    technicianIds: z.array(z.uuid()).min(1).max(10).optional(),
+  })
+  .strict()
+  .refine((body) => body.appointmentId !== undefined || (body.customerId !== undefined && body.vehicleId !== undefined), {
+    message: 'give appointmentId, or customerId and vehicleId for a walk-in',
+  });
+
+export const assignBody = z.object({ technicianIds: z.array(z.uuid()).min(1).max(10) }).strict();
+export const statusBody = z.object({ status: z.enum(WORK_ORDER_STATUSES) }).strict();
+export const lineBody = z
+  .object({
+    kind: z.enum(['labour', 'part']),
+    description: textSchema(500),
+    /** Hours or pieces in thousandths: 1.5 h = 1500. */
+    quantityMilli: z.number().int().min(1).max(1_000_000_000),
+    unitPriceMillimes: z.number().int().min(0).max(1_000_000_000_000),
+    vatRateBp: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+export const timeBody = z.object({ action: z.enum(['clock_in', 'clock_out']) }).strict();
+export const workOrderListQuery = z.object({ ...pageQuery, status: z.enum(WORK_ORDER_STATUSES).optional(), vehicleId: z.uuid().optional() }).strict();

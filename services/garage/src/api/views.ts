@@ -1,0 +1,28 @@
+import type { Caller } from '../domain/caller.ts';
+import type { Customer } from '../domain/customer.ts';
+import type { Vehicle } from '../domain/vehicle.ts';
+import { serviceDue } from '../domain/vehicles.ts';
+
+/** A customer as the caller may see it: a technician gets name and phone only (data minimisation). */
+export function customerView(customer: Customer, caller: Caller): Record<string, unknown> {
+  if (caller.role === 'technician') return { id: customer.id, name: customer.name, phone: customer.phone };
+  return {
+    id: customer.id,
+    userId: customer.userId,
+    kind: customer.kind,
+    name: customer.name,
+    phone: customer.phone,
+    email: customer.email,
+    address: customer.address,
+    cin: customer.kind === 'person' ? customer.nationalId : null,
+    taxId: customer.kind === 'company' ? customer.nationalId : null,
+    consent: { givenAt: customer.consentGivenAt, method: customer.consentMethod, withdrawnAt: customer.consentWithdrawnAt },
+    anonymisedAt: customer.anonymisedAt,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
+}
+
+export function vehicleView(vehicle: Vehicle): Record<string, unknown> {
+  return { ...vehicle, serviceDue: serviceDue(vehicle) };
+}

@@ -1,0 +1,143 @@
+import type { EntityManager } from '@ecar/db';
+import type { Caller } from '../domain/caller.ts';
+import type { Customer, CustomerSealedField } from '../domain/customer.ts';
+import type { FieldCipher } from './field-cipher.ts';
+import { customerReach, Params } from './scope.ts';
+
+const TABLE = 'customers';
+const SEALED_COLUMNS: Record<CustomerSealedField, string> = {
+  phone: 'phone_sealed',
+  email: 'email_sealed',
+  address: 'address_sealed',
+  nationalId: 'national_id_sealed',
+};
+const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.phone_sealed, c.email_sealed, c.address_sealed, c.national_id_sealed,
+  c.consent_given_at, c.consent_method, c.consent_withdrawn_at, c.anonymised_at, c.created_at, c.updated_at`;
+
+type Row = Record<string, unknown>;
+
+/** Blind-index contexts: the same value as e-mail and as phone gives different tokens. */
+export const INDEX = { phone: 'customers.phone', email: 'customers.email', nationalId: 'customers.national_id' } as const;
+
+export class CustomerStore {
+  constructor(private readonly cipher: FieldCipher) {}
+
+  /** Opens only `fields` (a technician's view needs the phone, not the CIN). */
+  private decode(row: Row, fields: readonly CustomerSealedField[]): Customer {
+    const id = String(row['id']);
+    const open = (field: CustomerSealedField) =>
+      fields.includes(field) ? this.cipher.open(TABLE, SEALED_COLUMNS[field], id, row[SEALED_COLUMNS[field]] as string | null) : null;
+    return {
+      id,
+      userId: (row['user_id'] as string | null) ?? null,
+      kind: row['kind'] as Customer['kind'],
+      name: String(row['name']),
+      phone: open('phone'),
+      email: open('email'),
+      address: open('address'),
+      nationalId: open('nationalId'),
+      consentGivenAt: (row['consent_given_at'] as Date | null) ?? null,
+      consentMethod: (row['consent_method'] as string | null) ?? null,
+      consentWithdrawnAt: (row['consent_withdrawn_at'] as Date | null) ?? null,
+      anonymisedAt: (row['anonymised_at'] as Date | null) ?? null,
+      createdAt: row['created_at'] as Date,
+      updatedAt: row['updated_at'] as Date,
+    };
+  }
+
+  private sealedValues(customer: Customer): unknown[] {
+    const { id } = customer;
+    return [
+      this.cipher.seal(TABLE, 'phone_sealed', id, customer.phone),
+      this.cipher.index(INDEX.phone, customer.phone),
+      this.cipher.seal(TABLE, 'email_sealed', id, customer.email),
+      this.cipher.index(INDEX.email, customer.email),
+      this.cipher.seal(TABLE, 'address_sealed', id, customer.address),
+      this.cipher.seal(TABLE, 'national_id_sealed', id, customer.nationalId),
+      this.cipher.index(INDEX.nationalId, customer.nationalId),
+    ];
+  }
+
+  async insert(db: EntityManager, customer: Customer): Promise<void> {
+    await db.query(
+      `INSERT INTO customers (id, user_id, kind, name, phone_sealed, phone_bidx, email_sealed, email_bidx, address_sealed,
+          national_id_sealed, national_id_bidx, consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+      [
+        customer.id,
+        customer.userId,
+        customer.kind,
+        customer.name,
+        ...this.sealedValues(customer),
+        customer.consentGivenAt,
+        customer.consentMethod,
+        customer.consentWithdrawnAt,
+        customer.anonymisedAt,
+        customer.createdAt,
+        customer.updatedAt,
+      ],
+    );
+  }
+
+  /** Rewrites the whole row: every sealed field is sealed again with the current key. */
+  async update(db: EntityManager, customer: Customer): Promise<void> {
+    await db.query(
+      `UPDATE customers SET user_id = $2, kind = $3, name = $4, phone_sealed = $5, phone_bidx = $6, email_sealed = $7, email_bidx = $8,
+          address_sealed = $9, national_id_sealed = $10, national_id_bidx = $11, consent_given_at = $12, consent_method = $13,
+          consent_withdrawn_at = $14, anonymised_at = $15, updated_at = $16
+        WHERE id = $1`,
+      [
+        customer.id,
+        customer.userId,
+        customer.kind,
+        customer.name,
+        ...this.sealedValues(customer),
+        customer.consentGivenAt,
+        customer.consentMethod,
+        customer.consentWithdrawnAt,
+        customer.anonymisedAt,
+        customer.updatedAt,
+      ],
+    );
+  }
+
+  /** One customer within the caller's reach (undefined otherwise); `forUpdate` locks the row. */
+  async find(db: EntityManager, caller: Caller, id: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
+    const params = new Params();
+    const rows: Row[] = await db.query(
+      `SELECT ${COLUMNS} FROM customers c WHERE c.id = ${params.add(id)} AND ${customerReach(caller, 'c', params)}${forUpdate ? ' FOR UPDATE' : ''}`,
+      params.values,
+    );
+    return rows[0] ? this.decode(rows[0], fields) : undefined;
+  }
+
+  /** Unscoped, for system work (the auth-user consumer, work-order completion). */
+  async findById(db: EntityManager, id: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0] ? this.decode(rows[0], fields) : undefined;
+  }
+
+  async findByUserId(db: EntityManager, userId: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.user_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [userId]);
+    return rows[0] ? this.decode(rows[0], fields) : undefined;
+  }
+
+  async list(
+    db: EntityManager,
+    caller: Caller,
+    query: { email?: string; phone?: string; nationalId?: string; after?: string; limit: number },
+    fields: readonly CustomerSealedField[],
+  ): Promise<Customer[]> {
+    const params = new Params();
+    const where = [customerReach(caller, 'c', params)];
+    if (query.email !== undefined) where.push(`c.email_bidx = ${params.add(this.cipher.index(INDEX.email, query.email))}`);
+    if (query.phone !== undefined) where.push(`c.phone_bidx = ${params.add(this.cipher.index(INDEX.phone, query.phone))}`);
+    if (query.nationalId !== undefined) where.push(`c.national_id_bidx = ${params.add(this.cipher.index(INDEX.nationalId, query.nationalId))}`);
+    if (query.after !== undefined) where.push(`c.id > ${params.add(query.after)}`);
+    const rows: Row[] = await db.query(
+      `SELECT ${COLUMNS} FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${params.add(query.limit)}`,
+      params.values,
+    );
+    return rows.map((row) => this.decode(row, fields));
+  }
+}

@@ -1,0 +1,126 @@
+import { sqlMigration } from '@ecar/db';
+
+/**
+ * Columns ending in `_sealed` hold Keyring values (`v1.<kid>.<iv>.<ct>.<tag>`, AAD
+ * `<table>.<column>.<row id>`); `_bidx` columns hold their blind index (HMAC) for lookups.
+ */
+export const garageMigrations = [
+  sqlMigration('GarageInit1764288000000', [
+    `CREATE TABLE customers (
+       id uuid PRIMARY KEY,
+       user_id uuid UNIQUE,
+       kind text NOT NULL CHECK (kind IN ('person', 'company')),
+       name text NOT NULL,
+       phone_sealed text,
+       phone_bidx text,
+       email_sealed text,
+       email_bidx text,
+       address_sealed text,
+       national_id_sealed text,
+       national_id_bidx text,
+       consent_given_at timestamptz,
+       consent_method text,
+       consent_withdrawn_at timestamptz,
+       anonymised_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX customers_phone_bidx ON customers (phone_bidx)`,
+    `CREATE INDEX customers_email_bidx ON customers (email_bidx)`,
+    `CREATE INDEX customers_national_id_bidx ON customers (national_id_bidx)`,
+    `CREATE INDEX customers_name ON customers (name, id)`,
+    `CREATE TABLE vehicles (
+       id uuid PRIMARY KEY,
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       plate_sealed text NOT NULL,
+       plate_bidx text NOT NULL,
+       vin_sealed text,
+       vin_bidx text,
+       make text NOT NULL,
+       model text NOT NULL,
+       year integer NOT NULL,
+       mileage_km integer NOT NULL,
+       next_service_date date,
+       next_service_mileage_km integer,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE UNIQUE INDEX vehicles_plate_bidx ON vehicles (plate_bidx)`,
+    `CREATE INDEX vehicles_vin_bidx ON vehicles (vin_bidx)`,
+    `CREATE INDEX vehicles_customer ON vehicles (customer_id)`,
+    `CREATE TABLE documents (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       kind text NOT NULL,
+       content_type text NOT NULL,
+       size_bytes integer NOT NULL,
+       storage_name text NOT NULL UNIQUE,
+       data_key_sealed text NOT NULL,
+       uploaded_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX documents_vehicle ON documents (vehicle_id)`,
+    `CREATE TABLE appointments (
+       id uuid PRIMARY KEY,
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       vehicle_id uuid REFERENCES vehicles (id),
+       slot_start timestamptz NOT NULL,
+       status text NOT NULL CHECK (status IN ('requested', 'confirmed', 'cancelled')),
+       note text,
+       requested_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX appointments_slot ON appointments (slot_start) WHERE status <> 'cancelled'`,
+    `CREATE INDEX appointments_customer ON appointments (customer_id)`,
+    `CREATE TABLE work_orders (
+       id uuid PRIMARY KEY,
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       appointment_id uuid UNIQUE REFERENCES appointments (id),
+       status text NOT NULL,
+       complaint text NOT NULL,
+       mileage_in_km integer,
+       opened_by uuid NOT NULL,
+       estimate_decision text CHECK (estimate_decision IN ('approved', 'declined')),
+       estimate_decided_by uuid,
+       estimate_decided_at timestamptz,
+       estimate_decided_ip text,
+       completed_at timestamptz,
+       delivered_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX work_orders_customer ON work_orders (customer_id)`,
+    `CREATE INDEX work_orders_vehicle ON work_orders (vehicle_id)`,
+    `CREATE TABLE work_order_technicians (
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       technician_id uuid NOT NULL,
+       assigned_at timestamptz NOT NULL DEFAULT now(),
+       PRIMARY KEY (work_order_id, technician_id)
+     )`,
+    `CREATE INDEX work_order_technicians_technician ON work_order_technicians (technician_id)`,
+    `CREATE TABLE work_order_lines (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       kind text NOT NULL CHECK (kind IN ('labour', 'part')),
+       description text NOT NULL,
+       quantity_milli integer NOT NULL CHECK (quantity_milli > 0),
+       unit_price_millimes bigint NOT NULL CHECK (unit_price_millimes >= 0),
+       vat_rate_bp integer NOT NULL CHECK (vat_rate_bp BETWEEN 0 AND 10000),
+       added_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX work_order_lines_order ON work_order_lines (work_order_id, created_at)`,
+    `CREATE TABLE time_entries (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       technician_id uuid NOT NULL,
+       started_at timestamptz NOT NULL,
+       ended_at timestamptz,
+       CHECK (ended_at IS NULL OR ended_at >= started_at)
+     )`,
+    `CREATE UNIQUE INDEX time_entries_one_open ON time_entries (work_order_id, technician_id) WHERE ended_at IS NULL`,
+  ]),
+];

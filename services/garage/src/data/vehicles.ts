@@ -1,0 +1,109 @@
+import type { EntityManager } from '@ecar/db';
+import type { Caller } from '../domain/caller.ts';
+import type { Vehicle } from '../domain/vehicle.ts';
+import type { FieldCipher } from './field-cipher.ts';
+import { Params, vehicleReach } from './scope.ts';
+
+const TABLE = 'vehicles';
+const COLUMNS = `v.id, v.customer_id, v.plate_sealed, v.vin_sealed, v.make, v.model, v.year, v.mileage_km,
+  to_char(v.next_service_date, 'YYYY-MM-DD') AS next_service_date, v.next_service_mileage_km, v.created_at, v.updated_at`;
+export const VEHICLE_INDEX = { plate: 'vehicles.plate', vin: 'vehicles.vin' } as const;
+
+type Row = Record<string, unknown>;
+
+export class VehicleStore {
+  constructor(private readonly cipher: FieldCipher) {}
+
+  private decode(row: Row): Vehicle {
+    const id = String(row['id']);
+    return {
+      id,
+      customerId: String(row['customer_id']),
+      plate: this.cipher.open(TABLE, 'plate_sealed', id, String(row['plate_sealed'])),
+      vin: this.cipher.open(TABLE, 'vin_sealed', id, (row['vin_sealed'] as string | null) ?? null),
+      make: String(row['make']),
+      model: String(row['model']),
+      year: Number(row['year']),
+      mileageKm: Number(row['mileage_km']),
+      nextServiceDate: (row['next_service_date'] as string | null) ?? null,
+      nextServiceMileageKm: row['next_service_mileage_km'] === null ? null : Number(row['next_service_mileage_km']),
+      createdAt: row['created_at'] as Date,
+      updatedAt: row['updated_at'] as Date,
+    };
+  }
+
+  /** True when another vehicle already has this plate (blind index). */
+  async plateTaken(db: EntityManager, plate: string, exceptId?: string): Promise<boolean> {
+    const rows: Row[] = await db.query(`SELECT 1 FROM vehicles WHERE plate_bidx = $1 AND id IS DISTINCT FROM $2`, [
+      this.cipher.index(VEHICLE_INDEX.plate, plate),
+      exceptId ?? null,
+    ]);
+    return rows.length > 0;
+  }
+
+  async save(db: EntityManager, vehicle: Vehicle, isNew: boolean): Promise<void> {
+    const values = [
+      vehicle.id,
+      vehicle.customerId,
+      this.cipher.seal(TABLE, 'plate_sealed', vehicle.id, vehicle.plate),
+      this.cipher.index(VEHICLE_INDEX.plate, vehicle.plate),
+      this.cipher.seal(TABLE, 'vin_sealed', vehicle.id, vehicle.vin),
+      this.cipher.index(VEHICLE_INDEX.vin, vehicle.vin),
+      vehicle.make,
+      vehicle.model,
+      vehicle.year,
+      vehicle.mileageKm,
+      vehicle.nextServiceDate,
+      vehicle.nextServiceMileageKm,
+      vehicle.updatedAt,
+    ];
+    if (isNew) {
+      await db.query(
+        `INSERT INTO vehicles (id, customer_id, plate_sealed, plate_bidx, vin_sealed, vin_bidx, make, model, year, mileage_km,
+            next_service_date, next_service_mileage_km, updated_at, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13)`,
+        values,
+      );
+      return;
+    }
+    await db.query(
+      `UPDATE vehicles SET customer_id = $2, plate_sealed = $3, plate_bidx = $4, vin_sealed = $5, vin_bidx = $6, make = $7, model = $8,
+          year = $9, mileage_km = $10, next_service_date = $11, next_service_mileage_km = $12, updated_at = $13
+        WHERE id = $1`,
+      values,
+    );
+  }
+
+  async find(db: EntityManager, caller: Caller, id: string, forUpdate = false): Promise<Vehicle | undefined> {
+    const params = new Params();
+    const rows: Row[] = await db.query(
+      `SELECT ${COLUMNS} FROM vehicles v WHERE v.id = ${params.add(id)} AND ${vehicleReach(caller, 'v', params)}${forUpdate ? ' FOR UPDATE' : ''}`,
+      params.values,
+    );
+    return rows[0] ? this.decode(rows[0]) : undefined;
+  }
+
+  async findById(db: EntityManager, id: string): Promise<Vehicle | undefined> {
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.id = $1`, [id]);
+    return rows[0] ? this.decode(rows[0]) : undefined;
+  }
+
+  async list(db: EntityManager, caller: Caller, query: { plate?: string; customerId?: string; after?: string; limit: number }): Promise<Vehicle[]> {
+    const params = new Params();
+    const where = [vehicleReach(caller, 'v', params)];
+    if (query.plate !== undefined) where.push(`v.plate_bidx = ${params.add(this.cipher.index(VEHICLE_INDEX.plate, query.plate))}`);
+    if (query.customerId !== undefined) where.push(`v.customer_id = ${params.add(query.customerId)}`);
+    if (query.after !== undefined) where.push(`v.id > ${params.add(query.after)}`);
+    const rows: Row[] = await db.query(
+      `SELECT ${COLUMNS} FROM vehicles v WHERE ${where.join(' AND ')} ORDER BY v.id LIMIT ${params.add(query.limit)}`,
+      params.values,
+    );
+    return rows.map((row) => this.decode(row));
+  }
+
+  /** Every vehicle of a customer (export, anonymisation). */
+  async ofCustomer(db: EntityManager, customerId: string): Promise<Vehicle[]> {
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.customer_id = $1 ORDER BY v.created_at`, [customerId]);
+    return rows.map((row) => this.decode(row));
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { badRequest, conflict, notFound } from '@ecar/errors';
+import { documentsOfCustomer } from '../data/documents.ts';
+import { appointmentsOfCustomer } from '../data/appointments.ts';
+import { linesOf, timeEntriesOf, workOrdersOfCustomer } from '../data/work-orders.ts';
+import { isAdmin, isTechnician, type Caller } from './caller.ts';
+import { CUSTOMER_SEALED_FIELDS, type Customer, type CustomerKind, type CustomerSealedField } from './customer.ts';
+import { diff, garageEvent } from './garage-events.ts';
+import type { GarageContext } from './garage.ts';
+import { isActive } from './work-order-states.ts';
+
+export interface CustomerInput {
+  kind: CustomerKind;
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+  nationalId?: string | null;
+  userId?: string | null;
+  consentMethod?: string;
+}
+
+export type CustomerPatch = Partial<Pick<Customer, 'name' | 'phone' | 'email' | 'address' | 'nationalId'>> & {
+  /** Which identifier `nationalId` is: a CIN only fits a person, a tax ID only a company. */
+  nationalIdKind?: 'cin' | 'taxId';
+};
+
+/** The fields a caller reads: a technician gets the phone only (plus the name, which is not sealed). */
+export function readableFields(caller: Caller): readonly CustomerSealedField[] {
+  return isTechnician(caller) ? ['phone'] : CUSTOMER_SEALED_FIELDS;
+}
+
+function fieldsRead(caller: Caller): string[] {
+  return ['name', ...readableFields(caller)];
+}
+
+const CHANGEABLE = ['name', 'phone', 'email', 'address', 'nationalId'] as const;
+
+export class CustomerService {
+  constructor(private readonly garage: GarageContext) {}
+
+  async create(caller: Caller, input: CustomerInput): Promise<Customer> {
+    const now = new Date();
+    const customer: Customer = {
+      id: randomUUID(),
+      userId: input.userId ?? null,
+      kind: input.kind,
+      name: input.name,
+      phone: input.phone ?? null,
+      email: input.email ?? null,
+      address: input.address ?? null,
+      nationalId: input.nationalId ?? null,
+      consentGivenAt: input.consentMethod ? now : null,
+      consentMethod: input.consentMethod ?? null,
+      consentWithdrawnAt: null,
+      anonymisedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.garage.transact(async (db) => {
+      if (customer.userId && (await this.garage.customers.findByUserId(db, customer.userId, []))) throw conflict('That user already has a customer profile');
+      await this.garage.customers.insert(db, customer);
+      const subject = { type: 'customer', id: customer.id };
+      return { result: customer, events: [garageEvent(caller, 'garage.customer.created', subject, { customerId: customer.id, source: 'admin' })] };
+    });
+  }
+
+  /** One customer (AUD-4: the read is recorded in the same transaction that reads it). */
+  async get(caller: Caller, id: string): Promise<Customer> {
+    return this.garage.transact(async (db) => {
+      const customer = await this.garage.customers.find(db, caller, id, readableFields(caller));
+      if (!customer) throw notFound('Customer not found');
+      const subject = { type: 'customer', id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
+      return { result: customer, events: [garageEvent(caller, 'garage.customer.accessed', subject, { customerIds: [id], fields: fieldsRead(caller), purpose: 'detail' })] };
+    });
+  }
+
+  /** A page of customers; one access event names every customer on it. Filters use blind indexes. */
+  async list(caller: Caller, query: { email?: string; phone?: string; nationalId?: string; after?: string; limit: number }): Promise<Customer[]> {
+    return this.garage.transact(async (db) => {
+      const customers = await this.garage.customers.list(db, caller, query, readableFields(caller));
+      const events =
+        customers.length === 0
+          ? []
+          : [
+              garageEvent(caller, 'garage.customer.accessed', { type: 'customer-list', id: caller.correlationId.slice(0, 128) }, {
+                customerIds: customers.map((customer) => customer.id),
+                fields: fieldsRead(caller),
+                purpose: 'list',
+              }),
+            ];
+      return { result: customers, events };
+    });
+  }
+
+  /** Rectification (by the customer themself or a super-admin), audited with a masked diff. */
+  async update(caller: Caller, id: string, patch: CustomerPatch): Promise<Customer> {
+    return this.garage.transact(async (db) => {
+      const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
+      if (!before) throw notFound('Customer not found');
+      if (before.anonymisedAt) throw conflict('This customer was anonymised');
+      const { nationalIdKind, ...fields } = patch;
+      if (nationalIdKind && nationalIdKind !== (before.kind === 'person' ? 'cin' : 'taxId')) {
+        throw badRequest('Identifier does not fit the customer', [{ path: nationalIdKind, code: 'kind_mismatch', message: 'a person has a CIN, a company a tax ID' }]);
+      }
+      const after: Customer = { ...before, ...fields, updatedAt: new Date() };
+      const changes = diff(before, after, CHANGEABLE);
+      await this.garage.customers.update(db, after);
+      const subject = { type: 'customer', id, ...(after.userId ? { ownerId: after.userId } : {}) };
+      const event = garageEvent(caller, 'garage.customer.updated', subject, { customerId: id, fields: Object.keys(changes) }, changes);
+      return { result: after, events: [event] };
+    });
+  }
+
+  async recordConsent(caller: Caller, id: string, given: boolean, method: string): Promise<Customer> {
+    return this.garage.transact(async (db) => {
+      const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
+      if (!before) throw notFound('Customer not found');
+      const now = new Date();
+      const after: Customer = given
+        ? { ...before, consentGivenAt: now, consentMethod: method, consentWithdrawnAt: null, updatedAt: now }
+        : { ...before, consentWithdrawnAt: now, updatedAt: now };
+      await this.garage.customers.update(db, after);
+      const changes = diff(before, after, ['consentGivenAt', 'consentMethod', 'consentWithdrawnAt']);
+      const subject = { type: 'customer', id, ...(after.userId ? { ownerId: after.userId } : {}) };
+      return { result: after, events: [garageEvent(caller, 'garage.customer.consent_recorded', subject, { customerId: id, given, method }, changes)] };
+    });
+  }
+
+  /**
+   * Erasure where the law allows: refused while a work order is still active (the garage must
+   * keep what an open job or its invoice needs). Personal data is replaced by placeholders; ids
+   * stay so history and invoices keep their references.
+   */
+  async anonymise(caller: Caller, id: string): Promise<Customer> {
+    return this.garage.transact(async (db) => {
+      const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
+      if (!before) throw notFound('Customer not found');
+      if (before.anonymisedAt) throw conflict('This customer is already anonymised');
+      const orders = await workOrdersOfCustomer(db, id);
+      if (orders.some((order) => isActive(order.status))) throw conflict('The customer has open work orders; finish or cancel them first');
+      const now = new Date();
+      const after: Customer = {
+        ...before,
+        userId: null,
+        name: `Anonymised customer ${id.slice(0, 8)}`,
+        phone: null,
+        email: null,
+        address: null,
+        nationalId: null,
+        anonymisedAt: now,
+        updatedAt: now,
+      };
+      await this.garage.customers.update(db, after);
+      for (const vehicle of await this.garage.vehicles.ofCustomer(db, id)) {
+        await this.garage.vehicles.save(db, { ...vehicle, plate: `ANONYMISED ${vehicle.id}`, vin: null, updatedAt: now }, false);
+      }
+      const changes = diff(before, after, [...CHANGEABLE, 'userId']);
+      return { result: after, events: [garageEvent(caller, 'garage.customer.anonymised', { type: 'customer', id }, { customerId: id }, changes)] };
+    });
+  }
+
+  /** Right of access: everything held about the customer, recorded as an access (AUD-4). */
+  async export(caller: Caller, id: string): Promise<Record<string, unknown>> {
+    return this.garage.transact(async (db) => {
+      const customer = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS);
+      if (!customer) throw notFound('Customer not found');
+      const vehicles = await this.garage.vehicles.ofCustomer(db, id);
+      const documents = (await documentsOfCustomer(db, id)).map(({ storageName: _s, dataKeySealed: _k, ...meta }) => meta);
+      const appointments = await appointmentsOfCustomer(db, id);
+      const workOrders = [];
+      for (const order of await workOrdersOfCustomer(db, id)) {
+        workOrders.push({ ...order, lines: await linesOf(db, order.id), timeEntries: await timeEntriesOf(db, order.id) });
+      }
+      const subject = { type: 'customer', id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
+      const event = garageEvent(caller, 'garage.customer.accessed', subject, {
+        customerIds: [id],
+        fields: ['name', ...CUSTOMER_SEALED_FIELDS, 'vehicles', 'documents', 'appointments', 'workOrders'],
+        purpose: 'export',
+      });
+      return {
+        result: { exportedAt: new Date().toISOString(), exportedBy: isAdmin(caller) ? 'super-admin' : 'customer', customer, vehicles, documents, appointments, workOrders },
+        events: [event],
+      };
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { FileDecryptor, FileEncryptor, FileIntegrityError, newDataKey, unwrapDataKey } from '@ecar/crypto';
+import { AppError, conflict, notFound, payloadTooLarge } from '@ecar/errors';
+import { documentsOfVehicle, findDocument, insertDocument, type DocumentRecord } from '../data/documents.ts';
+import type { Caller } from './caller.ts';
+import type { DocumentContentType } from './file-types.ts';
+import { garageEvent } from './garage-events.ts';
+import type { GarageContext } from './garage.ts';
+import { UploadGuard } from './upload-guard.ts';
+
+const aadOf = (documentId: string) => `documents.data_key_sealed.${documentId}`;
+
+/** The stored file failed authentication: altered or damaged at rest. Nothing of it is sent. */
+export const documentIntegrityError = () =>
+  new AppError('The stored document failed its integrity check and was not sent; the incident is logged', {
+    status: 500,
+    name: 'document-integrity',
+    title: 'Document integrity check failed',
+  });
+
+export type DocumentView = Omit<DocumentRecord, 'storageName' | 'dataKeySealed'>;
+
+export function documentView({ storageName: _storage, dataKeySealed: _key, ...view }: DocumentRecord): DocumentView {
+  return view;
+}
+
+/** Registration documents (ENC-2): encrypted on the way in, stored under random names, verified before any byte goes out. */
+export class DocumentService {
+  constructor(private readonly garage: GarageContext) {}
+
+  private pathOf(storageName: string): string {
+    if (!/^[a-f0-9]{64}$/.test(storageName)) throw new Error('storage name is not one this service generated');
+    return join(this.garage.settings.documentsDir, storageName);
+  }
+
+  async upload(caller: Caller, vehicleId: string, contentType: DocumentContentType, declaredBytes: number | undefined, body: Readable): Promise<DocumentView> {
+    const { maxDocumentBytes, documentsDir } = this.garage.settings;
+    if (declaredBytes !== undefined && declaredBytes > maxDocumentBytes) throw payloadTooLarge(`Documents are limited to ${maxDocumentBytes} bytes`);
+    const vehicle = await this.garage.vehicles.find(this.garage.dataSource.manager, caller, vehicleId);
+    if (!vehicle) throw notFound('Vehicle not found');
+
+    const id = randomUUID();
+    const storageName = randomBytes(32).toString('hex');
+    const path = this.pathOf(storageName);
+    const { key, wrapped } = newDataKey(this.garage.cipher.keyring, aadOf(id));
+    const guard = new UploadGuard(contentType, maxDocumentBytes);
+    await mkdir(documentsDir, { recursive: true, mode: 0o700 });
+    try {
+      await pipeline(body, guard, new FileEncryptor(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      if (guard.bytes === 0) throw conflict('The document is empty');
+      const record: DocumentRecord = {
+        id,
+        vehicleId,
+        customerId: vehicle.customerId,
+        kind: 'registration',
+        contentType,
+        sizeBytes: guard.bytes,
+        storageName,
+        dataKeySealed: wrapped,
+        uploadedBy: caller.userId,
+        createdAt: new Date(),
+      };
+      return await this.garage.transact(async (db) => {
+        await insertDocument(db, record);
+        const event = garageEvent(caller, 'garage.document.uploaded', { type: 'document', id }, {
+          vehicleId,
+          customerId: vehicle.customerId,
+          documentId: id,
+          contentType,
+          sizeBytes: guard.bytes,
+        });
+        return { result: documentView(record), events: [event] };
+      });
+    } catch (error) {
+      await unlink(path).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async listForVehicle(caller: Caller, vehicleId: string): Promise<DocumentView[]> {
+    const db = this.garage.dataSource.manager;
+    const vehicle = await this.garage.vehicles.find(db, caller, vehicleId);
+    if (!vehicle) throw notFound('Vehicle not found');
+    return (await documentsOfVehicle(db, vehicleId)).map(documentView);
+  }
+
+  /**
+   * Decrypts the whole file once to verify every chunk, records the download, and only then
+   * hands back a stream (which authenticates each chunk again as it goes).
+   */
+  async download(caller: Caller, id: string): Promise<{ document: DocumentView; writeTo: (destination: Writable) => Promise<void> }> {
+    const record = await findDocument(this.garage.dataSource.manager, caller, id);
+    if (!record) throw notFound('Document not found');
+    const path = this.pathOf(record.storageName);
+    const key = unwrapDataKey(this.garage.cipher.keyring, record.dataKeySealed, aadOf(record.id));
+    try {
+      await pipeline(createReadStream(path), new FileDecryptor(key), new Writable({ write: (_chunk, _encoding, done) => done() }));
+    } catch (error) {
+      if (error instanceof FileIntegrityError) throw documentIntegrityError();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw documentIntegrityError();
+      throw error;
+    }
+    await this.garage.transact(async () => ({
+      result: undefined,
+      events: [
+        garageEvent(caller, 'garage.document.downloaded', { type: 'document', id }, { vehicleId: record.vehicleId, customerId: record.customerId, documentId: id }),
+        garageEvent(caller, 'garage.customer.accessed', { type: 'customer', id: record.customerId }, { customerIds: [record.customerId], fields: ['registrationDocument'], purpose: 'document' }),
+      ],
+    }));
+    return { document: documentView(record), writeTo: (destination) => pipeline(createReadStream(path), new FileDecryptor(key), destination) };
+  }
+}

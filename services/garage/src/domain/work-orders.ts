@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, forbidden, notFound } from '@ecar/errors';
+import type { EntityManager } from '@ecar/db';
+import { findAppointment } from '../data/appointments.ts';
+import {
+  assignTechnicians,
+  endTimeEntry,
+  findWorkOrder,
+  insertLine,
+  linesOf,
+  listWorkOrders,
+  openTimeEntry,
+  saveWorkOrder,
+  startTimeEntry,
+  techniciansOf,
+  timeEntriesOf,
+  type TimeEntry,
+  type WorkOrder,
+  type WorkOrderLine,
+} from '../data/work-orders.ts';
+import { isAdmin, isTechnician, type Caller } from './caller.ts';
+import { CUSTOMER_SEALED_FIELDS } from './customer.ts';
+import { readableFields } from './customers.ts';
+import { estimateTotals } from './estimate.ts';
+import { garageEvent } from './garage-events.ts';
+import type { GarageContext } from './garage.ts';
+import { canTransition, linesEditable, timeRecordable, type WorkOrderStatus } from './work-order-states.ts';
+
+export interface OpenWorkOrderInput {
+  appointmentId?: string;
+  customerId?: string;
+  vehicleId?: string;
+  complaint: string;
+  mileageInKm?: number;
+  technicianIds?: string[];
+}
+
+export interface LineInput {
+  kind: 'labour' | 'part';
+  description: string;
+  quantityMilli: number;
+  unitPriceMillimes: number;
+  vatRateBp?: number;
+}
+
+/** Statuses each role may move an order to through the status route (approval has its own route). */
+const STATUS_TARGETS: Record<'super-admin' | 'technician', readonly WorkOrderStatus[]> = {
+  'super-admin': ['open', 'estimate_sent', 'in_progress', 'completed', 'delivered', 'cancelled'],
+  technician: ['in_progress', 'completed'],
+};
+
+export class WorkOrderService {
+  constructor(private readonly garage: GarageContext) {}
+
+  private ref(order: WorkOrder) {
+    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+  }
+
+  private subject(order: WorkOrder) {
+    return { type: 'work-order', id: order.id };
+  }
+
+  async open(caller: Caller, input: OpenWorkOrderInput): Promise<WorkOrder> {
+    return this.garage.transact(async (db) => {
+      let customerId = input.customerId;
+      let vehicleId = input.vehicleId;
+      if (input.appointmentId) {
+        const appointment = await findAppointment(db, caller, input.appointmentId, true);
+        if (!appointment) throw notFound('Appointment not found');
+        if (appointment.status !== 'confirmed') throw conflict('Only a confirmed appointment opens a work order');
+        if (customerId && customerId !== appointment.customerId) throw conflict('The appointment belongs to another customer');
+        customerId = appointment.customerId;
+        vehicleId ??= appointment.vehicleId ?? undefined;
+      }
+      if (!customerId || !vehicleId) throw conflict('A walk-in work order needs customerId and vehicleId');
+      const vehicle = await this.garage.vehicles.find(db, caller, vehicleId);
+      if (!vehicle || vehicle.customerId !== customerId) throw notFound('Vehicle not found');
+      const now = new Date();
+      const order: WorkOrder = {
+        id: randomUUID(),
+        customerId,
+        vehicleId,
+        appointmentId: input.appointmentId ?? null,
+        status: 'open',
+        complaint: input.complaint,
+        mileageInKm: input.mileageInKm ?? null,
+        openedBy: caller.userId,
+        estimateDecision: null,
+        estimateDecidedBy: null,
+        estimateDecidedAt: null,
+        estimateDecidedIp: null,
+        completedAt: null,
+        deliveredAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await saveWorkOrder(db, order);
+      const events = [garageEvent(caller, 'garage.workorder.opened', this.subject(order), this.ref(order))];
+      if (input.technicianIds?.length) {
+        await assignTechnicians(db, order.id, input.technicianIds);
+        events.push(garageEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds: input.technicianIds }));
+      }
+      return { result: order, events };
+    });
+  }
+
+  /** The job card: order, lines, totals, technicians, time, and the minimum of customer and vehicle. */
+  async get(caller: Caller, id: string) {
+    return this.garage.transact(async (db) => {
+      const order = await findWorkOrder(db, caller, id);
+      if (!order) throw notFound('Work order not found');
+      const customer = await this.garage.customers.findById(db, order.customerId, readableFields(caller));
+      const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
+      const lines = await linesOf(db, id);
+      const detail = {
+        ...order,
+        customer: customer ? { id: customer.id, name: customer.name, phone: customer.phone } : null,
+        vehicle: vehicle ? { id: vehicle.id, plate: vehicle.plate, make: vehicle.make, model: vehicle.model, year: vehicle.year } : null,
+        technicianIds: await techniciansOf(db, id),
+        lines,
+        totals: estimateTotals(lines),
+        timeEntries: await timeEntriesOf(db, id),
+      };
+      const event = garageEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, {
+        customerIds: [order.customerId],
+        fields: ['name', 'phone', 'plate'],
+        purpose: 'work-order',
+      });
+      return { result: detail, events: [event] };
+    });
+  }
+
+  list(caller: Caller, query: { status?: WorkOrderStatus; vehicleId?: string; after?: string; limit: number }): Promise<WorkOrder[]> {
+    return listWorkOrders(this.garage.dataSource.manager, caller, query);
+  }
+
+  private async locked(db: EntityManager, caller: Caller, id: string): Promise<WorkOrder> {
+    const order = await findWorkOrder(db, caller, id, true);
+    if (!order) throw notFound('Work order not found');
+    return order;
+  }
+
+  async assign(caller: Caller, id: string, technicianIds: string[]): Promise<string[]> {
+    return this.garage.transact(async (db) => {
+      const order = await this.locked(db, caller, id);
+      if (order.status === 'delivered' || order.status === 'cancelled') throw conflict(`A ${order.status} work order cannot be assigned`);
+      await assignTechnicians(db, id, technicianIds);
+      const event = garageEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds });
+      return { result: await techniciansOf(db, id), events: [event] };
+    });
+  }
+
+  async changeStatus(caller: Caller, id: string, to: WorkOrderStatus): Promise<WorkOrder> {
+    return this.garage.transact(async (db) => {
+      const before = await this.locked(db, caller, id);
+      const targets = isAdmin(caller) ? STATUS_TARGETS['super-admin'] : isTechnician(caller) ? STATUS_TARGETS.technician : [];
+      if (!targets.includes(to)) throw forbidden(`Your role cannot move a work order to ${to}`);
+      if (!canTransition(before.status, to)) throw conflict(`A work order cannot go from ${before.status} to ${to}`);
+      const now = new Date();
+      const after: WorkOrder = {
+        ...before,
+        status: to,
+        updatedAt: now,
+        ...(to === 'completed' ? { completedAt: now } : {}),
+        ...(to === 'delivered' ? { deliveredAt: now } : {}),
+        // Back to an open estimate: the previous decision no longer applies.
+        ...(to === 'open' ? { estimateDecision: null, estimateDecidedBy: null, estimateDecidedAt: null, estimateDecidedIp: null } : {}),
+      };
+      const events = [garageEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
+      if (to === 'estimate_sent' && (await linesOf(db, id)).length === 0) throw conflict('An estimate needs at least one line');
+      if (to === 'completed') events.push(await this.completedEvent(db, caller, after));
+      await saveWorkOrder(db, after);
+      return { result: after, events };
+    });
+  }
+
+  /** `garage.workorder.completed` exactly per the contract billing consumes: buyer, vehicle, lines. */
+  private async completedEvent(db: EntityManager, caller: Caller, order: WorkOrder) {
+    const lines = await linesOf(db, order.id);
+    if (lines.length === 0) throw conflict('A work order without lines cannot be completed');
+    for (const technician of await techniciansOf(db, order.id)) {
+      const running = await openTimeEntry(db, order.id, technician);
+      if (running) await endTimeEntry(db, running.id, order.completedAt ?? new Date());
+    }
+    const customer = await this.garage.customers.findById(db, order.customerId, CUSTOMER_SEALED_FIELDS);
+    const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
+    if (!customer || !vehicle) throw conflict('The customer or vehicle of this work order no longer exists');
+    const nationalId = customer.nationalId ?? undefined;
+    return garageEvent(caller, 'garage.workorder.completed', { type: 'work-order', id: order.id, ...(customer.userId ? { ownerId: customer.userId } : {}) }, {
+      workOrderId: order.id,
+      customerId: customer.id,
+      ...(customer.userId ? { customerUserId: customer.userId } : {}),
+      buyer: {
+        name: customer.name,
+        kind: customer.kind,
+        ...(customer.kind === 'person' && nationalId ? { cin: nationalId } : {}),
+        ...(customer.kind === 'company' && nationalId ? { taxId: nationalId } : {}),
+        ...(customer.address ? { address: customer.address } : {}),
+        stampExempt: false,
+      },
+      vehicle: {
+        plate: vehicle.plate,
+        ...(vehicle.vin ? { vin: vehicle.vin } : {}),
+        description: `${vehicle.make} ${vehicle.model} (${vehicle.year})`.slice(0, 200),
+      },
+      completedAt: (order.completedAt ?? new Date()).toISOString(),
+      lines: lines.map((line) => ({
+        kind: line.kind,
+        description: line.description,
+        quantityMilli: line.quantityMilli,
+        unitPriceMillimes: line.unitPriceMillimes,
+        vatRateBp: line.vatRateBp,
+      })),
+    });
+  }
+
+  async addLine(caller: Caller, id: string, input: LineInput): Promise<WorkOrderLine> {
+    return this.garage.transact(async (db) => {
+      const order = await this.locked(db, caller, id);
+      if (!linesEditable(order.status)) throw conflict(`Lines cannot be added to a ${order.status} work order`);
+      const line: WorkOrderLine = {
+        id: randomUUID(),
+        workOrderId: id,
+        kind: input.kind,
+        description: input.description,
+        quantityMilli: input.quantityMilli,
+        unitPriceMillimes: input.unitPriceMillimes,
+        vatRateBp: input.vatRateBp ?? this.garage.settings.defaultVatRateBp,
+        addedBy: caller.userId,
+        createdAt: new Date(),
+      };
+      await insertLine(db, line);
+      const { id: lineId, kind, description, quantityMilli, unitPriceMillimes, vatRateBp } = line;
+      const event = garageEvent(caller, 'garage.workorder.line_added', this.subject(order), {
+        ...this.ref(order),
+        lineId,
+        line: { kind, description, quantityMilli, unitPriceMillimes, vatRateBp },
+      });
+      return { result: line, events: [event] };
+    });
+  }
+
+  /** The customer's answer to the estimate; who, when and from which address are kept. */
+  async decideEstimate(caller: Caller, id: string, decision: 'approved' | 'declined'): Promise<WorkOrder> {
+    return this.garage.transact(async (db) => {
+      const before = await this.locked(db, caller, id);
+      if (before.status !== 'estimate_sent' || !canTransition(before.status, decision)) throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
+      const now = new Date();
+      const after: WorkOrder = {
+        ...before,
+        status: decision,
+        estimateDecision: decision,
+        estimateDecidedBy: caller.userId,
+        estimateDecidedAt: now,
+        estimateDecidedIp: caller.ip,
+        updatedAt: now,
+      };
+      await saveWorkOrder(db, after);
+      const event = garageEvent(caller, 'garage.workorder.estimate_decided', this.subject(after), { ...this.ref(after), decision }, { status: [before.status, decision] });
+      return { result: after, events: [event] };
+    });
+  }
+
+  async clock(caller: Caller, id: string, action: 'clock_in' | 'clock_out'): Promise<TimeEntry> {
+    return this.garage.transact(async (db) => {
+      const order = await this.locked(db, caller, id);
+      const running = await openTimeEntry(db, id, caller.userId);
+      let entry: TimeEntry;
+      if (action === 'clock_in') {
+        if (!timeRecordable(order.status)) throw conflict(`Time cannot be recorded on a ${order.status} work order`);
+        if (running) throw conflict('You are already clocked in on this work order');
+        entry = { id: randomUUID(), workOrderId: id, technicianId: caller.userId, startedAt: new Date(), endedAt: null };
+        await startTimeEntry(db, entry);
+      } else {
+        if (!running) throw conflict('You are not clocked in on this work order');
+        entry = { ...running, endedAt: new Date() };
+        await endTimeEntry(db, entry.id, entry.endedAt!);
+      }
+      const event = garageEvent(caller, 'garage.workorder.time_recorded', this.subject(order), { ...this.ref(order), technicianId: caller.userId, action });
+      return { result: entry, events: [event] };
+    });
+  }
+}
