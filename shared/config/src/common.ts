@@ -1,5 +1,17 @@
 import { field } from './fields.ts';
 
+/**
+ * The deployable's internal TLS identity (ENC-6): its certificate and key, and the internal CA
+ * that signs every peer. Required in production; development runs plain HTTP on loopback.
+ */
+export function internalTlsFields() {
+  return {
+    ECAR_TLS_CERT: field.pem({ doc: 'PEM certificate of this deployable (server and client auth)', requiredInProduction: true }),
+    ECAR_TLS_KEY: field.pem({ doc: 'PEM private key of this deployable', requiredInProduction: true }),
+    ECAR_TLS_CA: field.pem({ doc: 'PEM certificate of the internal CA', requiredInProduction: true }),
+  };
+}
+
 /** Keys every service deployable shares. */
 export function commonFields(service: string, port: number) {
   const database = `ecar_${service}`;
@@ -10,17 +22,23 @@ export function commonFields(service: string, port: number) {
       doc: `PostgreSQL URL of the ${database} database (own role, least privilege)`,
       dev: `postgres://${database}:ecar-dev-password-${service}@127.0.0.1:5432/${database}`,
       protocols: ['postgres:', 'postgresql:'],
+      productionTls: (url) =>
+        ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '')
+          ? undefined
+          : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full (ENC-6)',
     }),
     AMQP_URL: field.secretUrl({
       doc: 'RabbitMQ URL (amqps:// in production)',
       dev: 'amqp://guest:guest@127.0.0.1:5672',
       protocols: ['amqp:', 'amqps:'],
+      productionTls: (url) => (url.protocol === 'amqps:' ? undefined : 'production connects to RabbitMQ over TLS: use amqps:// (ENC-6)'),
     }),
     BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
     BUS_QUEUE_PREFIX: field.string({ doc: 'Prefix of this deployment\'s queue names (tests isolate with it)', default: '', pattern: /^[a-z0-9._-]*$/ }),
     AUTH_JWKS_URL: field.url({ doc: 'JWKS of the auth service', default: 'http://127.0.0.1:3001/.well-known/jwks.json', protocols: ['http:', 'https:'] }),
     JWT_ISSUER: field.string({ doc: 'iss of access tokens', default: 'ecar-auth' }),
     JWT_AUDIENCE: field.string({ doc: 'aud of access tokens', default: 'ecar-api' }),
+    ...internalTlsFields(),
     TRUST_PROXY: field.string({ doc: 'Express "trust proxy": addresses of the gateway allowed to set X-Forwarded-For', default: 'loopback' }),
     LOG_LEVEL: field.oneOf({ doc: 'winston level', values: ['error', 'warn', 'info', 'debug'] as const, default: 'info' }),
   };

@@ -156,7 +156,7 @@ export const field = {
    * A connection URL that carries a password (database, broker). Production requires a strong
    * password in it; development may fall back to the local trust-auth default.
    */
-  secretUrl(options: { doc: string; dev: string; protocols: string[] }): Field<string> {
+  secretUrl(options: { doc: string; dev: string; protocols: string[]; productionTls?: (url: URL) => string | undefined }): Field<string> {
     const plain = field.url({ doc: options.doc, protocols: options.protocols });
     return {
       doc: options.doc,
@@ -170,9 +170,12 @@ export const field = {
         const value = plain.parse(raw, context);
         if (context.mode === 'production') {
           if (value === options.dev) throw new FieldError(`${context.name} is the development default; production needs its own credentials`);
-          const password = decodeURIComponent(new URL(value).password);
+          const url = new URL(value);
+          const password = decodeURIComponent(url.password);
           if (!password) throw new FieldError(`${context.name} has no password; production needs one`);
           assertStrongSecret(`${context.name} password`, password, 16);
+          const tlsProblem = options.productionTls?.(url);
+          if (tlsProblem) throw new FieldError(`${context.name}: ${tlsProblem}`);
         }
         return value;
       },
@@ -200,6 +203,29 @@ export const field = {
           if (new Set(bytes).size < Math.min(16, options.bytes / 2)) throw new FieldError(`${context.name} does not look random`);
         }
         return bytes;
+      },
+    };
+  },
+
+  /**
+   * A PEM document (certificate or key), usually given as `NAME_FILE`. `requiredInProduction`
+   * makes it mandatory when NODE_ENV=production (internal TLS, ENC-6).
+   */
+  pem(options: { doc: string; requiredInProduction: boolean }): Field<string | undefined> {
+    return {
+      doc: options.doc,
+      secret: true,
+      parse(raw, context) {
+        if (raw === undefined || raw.trim() === '') {
+          if (options.requiredInProduction && context.mode === 'production') {
+            throw new FieldError(`${context.name} is required in production (set ${context.name}_FILE to a PEM file)`);
+          }
+          return undefined;
+        }
+        if (!/^-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----\s*$/.test(raw.trim())) {
+          throw new FieldError(`${context.name} is not a PEM document`);
+        }
+        return raw;
       },
     };
   },

@@ -12,9 +12,12 @@ const spec = {
 const strongKey = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
 const strongProduction = {
   NODE_ENV: 'production',
-  DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth',
+  DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=verify-full',
   AMQP_URL: 'amqps://ecar_auth:Hs6%21yU3kQw8eR1tZp0M@mq:5671/ecar',
   KEY: strongKey,
+  ECAR_TLS_CERT: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  ECAR_TLS_KEY: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+  ECAR_TLS_CA: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n',
 };
 
 function problemsOf(fn: () => unknown): string[] {
@@ -59,6 +62,10 @@ describe('config', () => {
       [{ DATABASE_URL: 'postgres://ecar_auth@db/ecar_auth' }, /DATABASE_URL has no password/],
       [{ DATABASE_URL: 'postgres://ecar_auth:short@db/ecar_auth' }, /too short/],
       [{ DATABASE_URL: 'postgres://ecar_auth:ecar-dev-password-auth@127.0.0.1:5432/ecar_auth' }, /development default/],
+      [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth' }, /DATABASE_URL: production connects to PostgreSQL over TLS/],
+      [{ AMQP_URL: 'amqp://ecar_auth:Hs6%21yU3kQw8eR1tZp0M@mq:5672/ecar' }, /AMQP_URL: production connects to RabbitMQ over TLS/],
+      [{ ECAR_TLS_CERT: '' }, /ECAR_TLS_CERT is required in production/],
+      [{ ECAR_TLS_KEY: 'not a pem' }, /ECAR_TLS_KEY is not a PEM document/],
     ];
     for (const [override, expected] of cases) {
       const problems = problemsOf(() => loadConfig('auth', spec, { ...strongProduction, ...override }));

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '@ecar/logger';
@@ -11,8 +12,17 @@ export interface RunningServer {
   close(drainMs?: number): Promise<void>;
 }
 
-export async function listen(app: Express | http.RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = http.createServer(app as http.RequestListener);
+/**
+ * Listens on plain HTTP, or with `tls` on HTTPS that requires a client certificate from the
+ * internal CA (mutual TLS between the gateway and services, ENC-6).
+ */
+export async function listen(
+  app: Express | http.RequestListener,
+  port: number,
+  host = '127.0.0.1',
+  tls?: https.ServerOptions,
+): Promise<RunningServer> {
+  const server: http.Server = tls ? https.createServer(tls, app as http.RequestListener) : http.createServer(app as http.RequestListener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
@@ -24,7 +34,7 @@ export async function listen(app: Express | http.RequestListener, port: number, 
   return {
     server,
     port: actualPort,
-    url: `http://${host}:${actualPort}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${actualPort}`,
     async close(drainMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -3,8 +3,9 @@ import { AccessTokenVerifier, RemoteJwks } from '@ecar/auth-client';
 import { BusConnection, type InboxConsumer, OutboxRelay, outboxMigrations } from '@ecar/bus';
 import { developmentBanner, type Mode } from '@ecar/config';
 import { createDataSource, databaseIsReachable, initializeDatabase, type DataSource, type MigrationClass } from '@ecar/db';
-import { createServiceApp, listen, type RunningServer } from '@ecar/http';
+import { createServiceApp, listen, type ErrorReporter, type RunningServer } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
+import { internalTlsFrom, serverTlsOptions } from '@ecar/tls';
 import type { Registry } from 'prom-client';
 
 /** The configuration keys every service has (see `commonFields` of @ecar/config). */
@@ -20,6 +21,9 @@ export interface CommonConfig {
   JWT_AUDIENCE: string;
   LOG_LEVEL: string;
   TRUST_PROXY: string;
+  ECAR_TLS_CERT?: string | undefined;
+  ECAR_TLS_KEY?: string | undefined;
+  ECAR_TLS_CA?: string | undefined;
 }
 
 export interface ServiceContext {
@@ -47,6 +51,8 @@ export interface ServiceDefinition {
   /** Extra work to stop before the database closes (schedulers, timers). */
   onStop?(): Promise<void> | void;
   logger?: Logger;
+  /** Receives unexpected (500) errors of the HTTP app, e.g. to send them to Sentry. */
+  report?: ErrorReporter;
 }
 
 export interface RunningService {
@@ -86,6 +92,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     logger,
     trustProxy: config.TRUST_PROXY,
     ...(definition.rawBodyPaths ? { rawBodyPaths: definition.rawBodyPaths } : {}),
+    ...(definition.report ? { report: definition.report } : {}),
     readiness: [
       { name: 'database', check: () => databaseIsReachable(dataSource) },
       { name: 'broker', check: async () => bus.isConnected() },
@@ -112,7 +119,9 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   await bus.start();
   await relay.start();
   for (const consumer of consumers) await consumer.start();
-  const server = await listen(http.app, config.PORT, config.HOST);
+  const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
+  if (!tls) logger.warn(`${definition.service}: plain HTTP without mutual TLS — development only (production requires ECAR_TLS_*, ENC-6)`);
+  const server = await listen(http.app, config.PORT, config.HOST, tls ? serverTlsOptions(tls) : undefined);
   logger.info('listening', { url: server.url });
 
   let stopped: Promise<void> | undefined;
