@@ -17,7 +17,11 @@ export const backupConfigSpec = {
     default: ['ecar_auth', 'ecar_garage', 'ecar_billing', 'ecar_audit', 'ecar_backup'],
     item: DATABASE_NAME,
   }),
-  BACKUP_PUBLIC_KEY: field.string({ doc: 'RSA public key (PEM, ≥ 3072 bits) that wraps each backup set\'s data key; the private key stays offline' }),
+  BACKUP_PUBLIC_KEY: field.string({
+    doc: 'RSA public key (PEM, ≥ 3072 bits) that wraps each backup set\'s data key; the private key stays offline. Development without it: a key pair in BACKUP_DEV_KEY_DIR',
+    default: '',
+  }),
+  BACKUP_DEV_KEY_DIR: field.string({ doc: 'Development only: where a throw-away backup key pair is created when BACKUP_PUBLIC_KEY is not set', default: './data/dev/backup-keys' }),
   BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in Africa/Tunis', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
   BACKUP_SCHEDULE_ENABLED: field.bool({ doc: 'Run the daily backup, the catch-up at start and the drill schedule (tests drive runs by hand)', default: true }),
   BACKUP_PG_DUMP_COMPRESSION: field.int({ doc: 'pg_dump -Z level (1 is ~2.5× faster than the default 6 for ~2.4 % more bytes, BASELINES.md)', default: 1, min: 0, max: 9 }),
@@ -70,6 +74,7 @@ export function loadBackupConfig(env: NodeJS.ProcessEnv = process.env) {
   const loaded = loadConfig('backup', backupConfigSpec, env);
   const values = loaded.values;
   const problems: string[] = [];
+  if (values.BACKUP_PUBLIC_KEY === '' && loaded.mode === 'production') problems.push('BACKUP_PUBLIC_KEY is required in production (set BACKUP_PUBLIC_KEY or BACKUP_PUBLIC_KEY_FILE)');
   if (values.SFTP_HOST === '') {
     if (loaded.mode === 'production') problems.push('SFTP_HOST is required in production (the second copy, INC-5)');
   } else {

@@ -3,6 +3,7 @@ import type { Logger } from '@ecar/logger';
 import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
 import { backupRoutes } from './api/routes.ts';
 import { loadBackupConfig, type BackupConfig } from './config.ts';
+import { developmentPublicKey } from './crypto/dev-key.ts';
 import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
 import { backupMigrations } from './data/migrations.ts';
 import { BackupJobs } from './jobs/backup-jobs.ts';
@@ -15,12 +16,12 @@ export interface BackupService extends RunningService {
 }
 
 /** Keys are checked at start, each problem naming its variable, like the rest of the configuration. */
-function keysOf(config: BackupConfig): { publicKey: BackupPublicKey; drillKey: BackupPrivateKey | undefined } {
+function keysOf(config: BackupConfig, publicPem: string): { publicKey: BackupPublicKey; drillKey: BackupPrivateKey | undefined } {
   const problems: string[] = [];
   let publicKey: BackupPublicKey | undefined;
   let drillKey: BackupPrivateKey | undefined;
   try {
-    publicKey = loadBackupPublicKey(config.BACKUP_PUBLIC_KEY);
+    publicKey = loadBackupPublicKey(publicPem);
   } catch (error) {
     problems.push(`BACKUP_PUBLIC_KEY: ${(error as Error).message}`);
   }
@@ -55,13 +56,21 @@ function sftpOf(config: BackupConfig): SftpSettings | undefined {
 export async function startBackupService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<BackupService> {
   const loaded = loadBackupConfig(env);
   const config = loaded.values;
-  const { publicKey, drillKey } = keysOf(config);
+  const warnings = [...loaded.warnings];
+  let publicPem = config.BACKUP_PUBLIC_KEY;
+  if (publicPem === '') {
+    const dev = await developmentPublicKey(config.BACKUP_DEV_KEY_DIR);
+    publicPem = dev.publicPem;
+    warnings.push(`BACKUP_PUBLIC_KEY not set: backups are encrypted for a development key pair (private key ${dev.privateKeyPath})`);
+  }
+  if (!config.SFTP_HOST) warnings.push('SFTP_HOST not set: backups stay on this machine only (no second copy)');
+  const { publicKey, drillKey } = keysOf(config, publicPem);
   let jobs: BackupJobs | undefined;
   const running = await startService({
     service: 'backup',
     config,
     mode: loaded.mode,
-    warnings: [...loaded.warnings, ...(config.SFTP_HOST ? [] : ['SFTP_HOST not set: backups stay on this machine only (no second copy)'])],
+    warnings,
     migrations: backupMigrations,
     ...(logger ? { logger } : {}),
     setup(app, context) {

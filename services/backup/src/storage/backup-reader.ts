@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BackupIntegrityError } from '../crypto/chunked-cipher.ts';
 import { unwrapDataKey, type BackupPrivateKey } from '../crypto/key-wrap.ts';
@@ -40,6 +40,33 @@ function fileOf(set: OpenedBackupSet, name: string): ManifestFile {
   return file;
 }
 
+/**
+ * Feeds a tool's stdin and, if the tool stops reading early (pg_restore may exit before the last
+ * bytes of an archive), discards the rest: the decryption still reads the whole file, so every
+ * record's tag is checked, and the tool's exit status decides success.
+ */
+function intoStdin(stdin: Writable): Writable {
+  let closed = false;
+  stdin.once('error', () => (closed = true));
+  stdin.once('close', () => (closed = true));
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (closed || stdin.write(chunk)) return callback();
+      const resume = () => {
+        stdin.off('drain', resume);
+        stdin.off('close', resume);
+        callback();
+      };
+      stdin.once('drain', resume);
+      stdin.once('close', resume);
+    },
+    final(callback) {
+      if (!closed) stdin.end();
+      callback();
+    },
+  });
+}
+
 function progress(total: number, onProgress?: (done: number, total: number) => void): Transform {
   let done = 0;
   return new Transform({
@@ -64,7 +91,7 @@ export async function restoreDatabase(
   restore.child.stdout.resume();
   try {
     await Promise.all([
-      pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), progress(file.plainBytes, onProgress), restore.child.stdin),
+      pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), progress(file.plainBytes, onProgress), intoStdin(restore.child.stdin)),
       restore.done,
     ]);
   } catch (error) {
@@ -79,7 +106,7 @@ export async function restoreDocuments(set: OpenedBackupSet, targetDir: string, 
   const tar = spawnTool('tar', ['--extract', '--file=-', '--no-same-owner', `--directory=${targetDir}`]);
   tar.child.stdout.resume();
   try {
-    await Promise.all([pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), progress(file.plainBytes, onProgress), tar.child.stdin), tar.done]);
+    await Promise.all([pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), progress(file.plainBytes, onProgress), intoStdin(tar.child.stdin)), tar.done]);
   } catch (error) {
     tar.child.kill('SIGTERM');
     throw error;
@@ -93,7 +120,7 @@ export async function countDocuments(set: OpenedBackupSet): Promise<number> {
   let entries = 0;
   tar.child.stdout.setEncoding('utf8').on('data', (text: string) => (entries += text.split('\n').length - 1));
   try {
-    await Promise.all([pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), tar.child.stdin), tar.done]);
+    await Promise.all([pipeline(decryptedStream(join(set.dir, file.name), set.dataKey, file.name), intoStdin(tar.child.stdin)), tar.done]);
   } catch (error) {
     tar.child.kill('SIGTERM');
     throw error;
