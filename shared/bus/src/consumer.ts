@@ -1,7 +1,9 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
+import type { EventEnvelope } from '@ecar/contracts';
 import type { Logger } from '@ecar/logger';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { handleBatchOnce, type BatchEventHandler } from './batch-inbox.ts';
 import { ChannelSupervisor } from './channel-supervisor.ts';
 import { ConfirmedPublisher } from './confirmed-publisher.ts';
 import type { BusConnection } from './connection.ts';
@@ -46,12 +48,24 @@ export interface InboxConsumerOptions {
   /** A retry or DLQ copy not confirmed within this stays on the queue and is tried again. */
   confirmTimeoutMs?: number;
   registry?: Registry;
+  /**
+   * Batch mode (off by default): deliveries that arrive while a batch is being handled are taken
+   * together, up to `batchSize`, and handled in one transaction, then acked. A batch that fails
+   * falls back to `handler`, message by message, with the usual retries and dead-lettering.
+   * Requires `concurrency` 1 (batches keep delivery order); give a `prefetch` ≥ `batchSize`.
+   */
+  batchHandler?: BatchEventHandler;
+  /** Most messages in one batch; default 200. */
+  batchSize?: number;
 }
 
 interface ConsumerSession {
   channel: Channel;
   publisher: ConfirmedPublisher;
   consumerTag: string;
+  /** Batch mode: deliveries not yet taken by a batch. */
+  pending: ConsumeMessage[];
+  batchScheduled: boolean;
 }
 
 /** Wait before requeueing a message we could not settle, so a persistent cause does not spin. */
@@ -79,6 +93,7 @@ export class InboxConsumer {
     this.maxAttempts = options.maxAttempts ?? retryDelaysMs.length + 1;
     if (this.maxAttempts < 1) throw new RangeError('maxAttempts must be at least 1');
     if (this.maxAttempts > 1 && retryDelaysMs.length === 0) throw new RangeError('retries need at least one retry delay');
+    if (options.batchHandler && (options.concurrency ?? 1) !== 1) throw new RangeError('batch mode handles one batch at a time (concurrency 1)');
     this.queues = consumerQueueNames(options.queue, retryDelaysMs);
     // A message whose processing threw is left unacked: the broker redelivers it with its channel.
     this.limiter = new TaskLimiter(options.concurrency ?? 1, (error) =>
@@ -100,7 +115,7 @@ export class InboxConsumer {
           singleActiveConsumer: options.singleActiveConsumer ?? false,
         });
         await channel.prefetch(options.prefetch ?? 50);
-        const session: ConsumerSession = { channel, publisher, consumerTag: '' };
+        const session: ConsumerSession = { channel, publisher, consumerTag: '', pending: [], batchScheduled: false };
         const { consumerTag } = await channel.consume(options.queue, (message) => this.onDelivery(session, message));
         session.consumerTag = consumerTag;
         return session;
@@ -134,6 +149,11 @@ export class InboxConsumer {
   }
 
   private onDelivery(session: ConsumerSession, message: ConsumeMessage | null): void {
+    if (message && this.options.batchHandler) {
+      session.pending.push(message);
+      this.scheduleBatch(session);
+      return;
+    }
     if (message) {
       this.limiter.run(() => this.process(session, message));
       return;
@@ -167,6 +187,39 @@ export class InboxConsumer {
         await this.requeueLater(session, message);
         return;
     }
+  }
+
+  private scheduleBatch(session: ConsumerSession): void {
+    if (session.batchScheduled) return;
+    session.batchScheduled = true;
+    this.limiter.run(() => this.processBatch(session));
+  }
+
+  /** Takes what arrived so far (up to `batchSize`); more arrive while it runs, for the next batch. */
+  private async processBatch(session: ConsumerSession): Promise<void> {
+    session.batchScheduled = false;
+    const messages = session.pending.splice(0, this.options.batchSize ?? 200);
+    if (session.pending.length > 0) this.scheduleBatch(session);
+    if (messages.length === 0 || this.stopController.signal.aborted || !this.supervisor.isOpen(session.channel)) return;
+    const valid: { message: ConsumeMessage; envelope: EventEnvelope }[] = [];
+    for (const message of messages) {
+      const decoded = decodeEnvelope(message.content);
+      if (decoded.ok) valid.push({ message, envelope: decoded.envelope });
+      else {
+        this.options.logger.warn('bus message rejected to the DLQ', { queue: this.options.queue, reason: decoded.reason, error: decoded.error });
+        await this.deadLetter(session, message, decoded.reason, decoded.error, failedAttempts(message));
+      }
+    }
+    if (valid.length === 0) return;
+    const batchHandler = this.options.batchHandler;
+    if (!batchHandler) throw new Error('unreachable: batches exist only with a batch handler');
+    const result = await handleBatchOnce(this.options.dataSource, this.options.consumerName, valid.map((item) => item.envelope), batchHandler);
+    if (result.ok) {
+      for (const { message } of valid) this.settle(session, message, 'processed');
+      return;
+    }
+    this.options.logger.warn('bus batch failed; handling its messages one by one', { queue: this.options.queue, size: valid.length, error: result.error });
+    for (const { message } of valid) await this.process(session, message);
   }
 
   private async retryOrDeadLetter(session: ConsumerSession, message: ConsumeMessage, error: unknown): Promise<void> {

@@ -5,6 +5,7 @@ export { enqueueEvent, enqueueEvents, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts'
 export { OutboxRelay, type OutboxRelayOptions } from './relay.ts';
 export { InboxConsumer, type InboxConsumerOptions } from './consumer.ts';
 export type { EventHandler } from './inbox.ts';
+export type { BatchEventHandler } from './batch-inbox.ts';
 export {
   ATTEMPTS_HEADER,
   DEAD_LETTER_REASON_HEADER,

@@ -1,4 +1,3 @@
-import type { EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 
 export interface AuditEventRow {
@@ -14,45 +13,19 @@ export interface AuditEventRow {
   data: Record<string, unknown>;
   occurredAt: string;
   recordedAt: string;
-}
-
-export async function insertAuditEvent(db: EntityManager, envelope: EventEnvelope, action: string, payload: string): Promise<void> {
-  const actor = envelope.actor;
-  const user = 'userId' in actor ? actor : undefined;
-  await db.query(
-    `INSERT INTO audit_events (event_id, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr,
-        user_agent, correlation_id, subject_type, subject_id, subject_owner, changes, data, occurred_at, payload)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
-     ON CONFLICT (event_id) DO NOTHING`,
-    [
-      envelope.id,
-      envelope.type,
-      action,
-      envelope.producer,
-      user?.userId ?? null,
-      user?.role ?? null,
-      user?.email ?? null,
-      'system' in actor ? actor.system : null,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      envelope.correlationId,
-      envelope.subject.type,
-      envelope.subject.id,
-      envelope.subject.ownerId ?? null,
-      envelope.changes ? JSON.stringify(envelope.changes) : null,
-      JSON.stringify(envelope.data),
-      envelope.occurredAt,
-      payload,
-    ],
-  );
+  prevHash: string;
+  hash: string;
 }
 
 export interface AuditQuery {
   actor?: string;
   subjectType?: string;
   subjectId?: string;
+  /** Rows that concern this (e.g. customer X), as subject or listed in their data. */
+  ref?: { type: string; id: string };
   type?: string;
   action?: string;
+  ip?: string;
   from?: Date;
   to?: Date;
   /** Rows with seq below this (newest first). */
@@ -63,27 +36,38 @@ export interface AuditQuery {
 export async function queryAuditEvents(db: EntityManager, query: AuditQuery): Promise<AuditEventRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    params.push(value);
-    where.push(clause.replace('?', `$${params.length}`));
+  const add = (clause: string, ...values: unknown[]) => {
+    let text = clause;
+    for (const value of values) {
+      params.push(value);
+      text = text.replace('?', `$${params.length}`);
+    }
+    where.push(text);
   };
-  if (query.actor) add('actor_id = ?', query.actor);
-  if (query.subjectType) add('subject_type = ?', query.subjectType);
-  if (query.subjectId) add('subject_id = ?', query.subjectId);
-  if (query.type) add('type = ?', query.type);
-  if (query.action) add('action = ?', query.action);
-  if (query.from) add('occurred_at >= ?', query.from);
-  if (query.to) add('occurred_at < ?', query.to);
-  if (query.before !== undefined) add('seq < ?', query.before.toString());
+  if (query.actor) add('e.actor_id = ?', query.actor);
+  if (query.subjectType) add('e.subject_type = ?', query.subjectType);
+  if (query.subjectId) add('e.subject_id = ?', query.subjectId);
+  if (query.ref) add('e.seq IN (SELECT r.seq FROM audit_refs r WHERE r.ref_type = ? AND r.ref_id = ?)', query.ref.type, query.ref.id);
+  if (query.type) add('e.type = ?', query.type);
+  if (query.action) add('e.action = ?', query.action);
+  if (query.ip) add('e.remote_addr = ?', query.ip);
+  if (query.from) add('e.occurred_at >= ?', query.from);
+  if (query.to) add('e.occurred_at < ?', query.to);
+  if (query.before !== undefined) add('e.seq < ?', query.before.toString());
   params.push(query.limit);
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT seq::text, event_id, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr, user_agent,
-            correlation_id, subject_type, subject_id, subject_owner, changes, data, occurred_at, recorded_at
-       FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY seq DESC LIMIT $${params.length}`,
+    `SELECT e.seq::text, e.event_id::text, e.type, e.action, e.producer, e.actor_id, e.actor_role, e.actor_email, e.actor_system, e.remote_addr,
+            e.user_agent, e.correlation_id, e.subject_type, e.subject_id, e.subject_owner, e.changes, e.data, e.occurred_at, e.recorded_at,
+            e.prev_hash, e.hash
+       FROM audit_events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY e.seq DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map((row) => ({
+  return rows.map(toRow);
+}
+
+function toRow(row: Record<string, unknown>): AuditEventRow {
+  return {
     seq: String(row['seq']),
     eventId: String(row['event_id']),
     type: String(row['type']),
@@ -99,9 +83,11 @@ export async function queryAuditEvents(db: EntityManager, query: AuditQuery): Pr
     },
     correlationId: String(row['correlation_id']),
     subject: { type: String(row['subject_type']), id: String(row['subject_id']), ownerId: row['subject_owner'] as string | null },
-    changes: row['changes'] as AuditEventRow['changes'],
-    data: row['data'] as Record<string, unknown>,
+    changes: row['changes'] === null ? null : (JSON.parse(row['changes'] as string) as AuditEventRow['changes']),
+    data: JSON.parse(row['data'] as string) as Record<string, unknown>,
     occurredAt: (row['occurred_at'] as Date).toISOString(),
     recordedAt: (row['recorded_at'] as Date).toISOString(),
-  }));
+    prevHash: String(row['prev_hash']),
+    hash: String(row['hash']),
+  };
 }

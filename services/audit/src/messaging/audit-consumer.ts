@@ -1,13 +1,23 @@
 import { InboxConsumer } from '@ecar/bus';
+import type { EventEnvelope } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
 import type { ServiceContext } from '@ecar/runtime';
-import { insertAuditEvent } from '../data/audit-events.ts';
-import { actionOf } from '../domain/classify.ts';
+import { appendToChain } from '../data/chain-store.ts';
+import type { AnomalyDetector } from '../domain/anomaly/detector.ts';
+import { recordOf, refsOf } from '../domain/record.ts';
 
 /**
  * Every event of the exchange (`#`) into the audit log. Single active consumer: with several
- * audit replicas only one consumes, so rows are recorded in delivery order.
+ * audit replicas only one consumes, so rows are chained in delivery order; the advisory lock in
+ * `appendToChain` keeps the chain linear even if two writers ever overlap. Deliveries are taken
+ * in batches: one transaction appends up to `batchSize` rows, then they are acked.
  */
-export function auditConsumer(context: ServiceContext): InboxConsumer {
+export function auditConsumer(context: ServiceContext, detector: AnomalyDetector, batchSize: number): InboxConsumer {
+  const record = async (envelopes: readonly EventEnvelope[], db: EntityManager) => {
+    const items = envelopes.map((envelope) => ({ record: recordOf(envelope), refs: refsOf(envelope) }));
+    await appendToChain(db, items);
+    for (const [index, envelope] of envelopes.entries()) await detector.inspect(db, envelope, items[index]!.refs);
+  };
   return new InboxConsumer({
     dataSource: context.dataSource,
     connection: context.bus,
@@ -18,8 +28,9 @@ export function auditConsumer(context: ServiceContext): InboxConsumer {
     logger: context.logger,
     registry: context.registry,
     singleActiveConsumer: true,
-    handler: async (envelope, db) => {
-      await insertAuditEvent(db, envelope, actionOf(envelope.type), JSON.stringify(envelope));
-    },
+    prefetch: batchSize * 2,
+    batchSize,
+    batchHandler: record,
+    handler: (envelope, db) => record([envelope], db),
   });
 }

@@ -1,0 +1,103 @@
+import type { EntityManager } from '@ecar/db';
+import { GENESIS_HASH, hashRecord, type ChainRecord } from '../domain/chain.ts';
+import type { RecordRef, UnchainedRecord } from '../domain/record.ts';
+import { CHAIN_LOCK_KEY } from './migrations.ts';
+
+export interface ChainHead {
+  /** Seq of the last row ("0" for an empty chain). */
+  seq: string;
+  hash: string;
+}
+
+export interface Anchor {
+  firstSeq: string;
+  prevHash: string;
+}
+
+export async function latestAnchor(db: EntityManager): Promise<Anchor | undefined> {
+  const rows: Array<{ first_seq: string; prev_hash: string }> = await db.query(
+    `SELECT first_seq::text, prev_hash FROM audit_chain_anchors ORDER BY id DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { firstSeq: row.first_seq, prevHash: row.prev_hash } : undefined;
+}
+
+async function chainHead(db: EntityManager): Promise<ChainHead> {
+  const rows: Array<{ seq: string; hash: string }> = await db.query(`SELECT e.seq::text AS seq, e.hash FROM audit_events e ORDER BY e.seq DESC LIMIT 1`);
+  const last = rows[0];
+  if (last) return last;
+  // Everything was purged: the chain continues from the anchor the purge left.
+  const anchor = await latestAnchor(db);
+  return anchor ? { seq: (BigInt(anchor.firstSeq) - 1n).toString(), hash: anchor.prevHash } : { seq: '0', hash: GENESIS_HASH };
+}
+
+/**
+ * Appends rows to the chain inside the caller's transaction. The advisory lock makes this the only
+ * writer until commit (even with several replicas), so the head read here is still the head when
+ * the rows land; the whole batch is one multi-row INSERT.
+ */
+export async function appendToChain(
+  db: EntityManager,
+  items: ReadonlyArray<{ record: UnchainedRecord; refs: readonly RecordRef[] }>,
+  recordedAt: Date = new Date(),
+): Promise<ChainRecord[]> {
+  if (items.length === 0) return [];
+  await db.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK_KEY]);
+  const head = await chainHead(db);
+  let seq = BigInt(head.seq);
+  let prevHash = head.hash;
+  const recorded = recordedAt.toISOString();
+  const hashes: string[] = [];
+  const chained: ChainRecord[] = items.map(({ record }) => {
+    seq += 1n;
+    const full: ChainRecord = { ...record, seq: seq.toString(), recordedAt: recorded, prevHash };
+    prevHash = hashRecord(full);
+    hashes.push(prevHash);
+    return full;
+  });
+  const column = <K extends keyof ChainRecord>(key: K) => chained.map((record) => record[key]);
+  await db.query(
+    `INSERT INTO audit_events (seq, event_id, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr,
+        user_agent, correlation_id, subject_type, subject_id, subject_owner, changes, data, occurred_at, recorded_at, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+        $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
+        $19::timestamptz[], $20::text[], $21::text[])`,
+    [
+      column('seq'),
+      column('eventId'),
+      column('type'),
+      column('action'),
+      column('producer'),
+      column('actorId'),
+      column('actorRole'),
+      column('actorEmail'),
+      column('actorSystem'),
+      column('remoteAddr'),
+      column('userAgent'),
+      column('correlationId'),
+      column('subjectType'),
+      column('subjectId'),
+      column('subjectOwner'),
+      column('changes'),
+      column('data'),
+      column('occurredAt'),
+      column('recordedAt'),
+      column('prevHash'),
+      hashes,
+    ],
+  );
+  const refSeqs: string[] = [];
+  const refTypes: string[] = [];
+  const refIds: string[] = [];
+  items.forEach(({ refs }, index) => {
+    for (const ref of refs) {
+      refSeqs.push(chained[index]!.seq);
+      refTypes.push(ref.type);
+      refIds.push(ref.id);
+    }
+  });
+  if (refSeqs.length > 0) {
+    await db.query(`INSERT INTO audit_refs (seq, ref_type, ref_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, [refSeqs, refTypes, refIds]);
+  }
+  return chained;
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
+import type { Counter } from 'prom-client';
+import { recentlyRaised } from '../../data/alerts-store.ts';
+import { observe, rememberAdminIp } from '../../data/anomaly-store.ts';
+import { raiseAlert, type AlertInput } from '../alerts.ts';
+import { actionOf } from '../classify.ts';
+import type { RecordRef } from '../record.ts';
+import { isWithinWorkingHours, type WorkingHours } from './working-hours.ts';
+
+export interface AnomalySettings {
+  loginFailuresPerAccount: number;
+  loginFailuresPerIp: number;
+  loginWindowMs: number;
+  customerReads: number;
+  customerReadsWindowMs: number;
+  workingHours: WorkingHours;
+}
+
+/** An off-hours or new-IP alert for the same admin is raised at most once per hour. */
+const ADMIN_ALERT_WINDOW_MS = 3600_000;
+
+/**
+ * INC-1 anomaly rules over the event stream. The event's own `occurredAt` is the clock, so a
+ * replay or a backlog gives the same alerts as live traffic. Runs in the audit transaction.
+ */
+export class AnomalyDetector {
+  constructor(
+    private readonly settings: AnomalySettings,
+    private readonly counter?: Counter<'rule'>,
+  ) {}
+
+  async inspect(db: EntityManager, envelope: EventEnvelope, refs: readonly RecordRef[]): Promise<void> {
+    const at = new Date(envelope.occurredAt);
+    const actor = envelope.actor;
+    const ip = actor.ip;
+    if (envelope.type === 'auth.login.failed') await this.loginFailure(db, envelope, at, ip);
+    if (envelope.type === 'auth.token.reuse_detected') {
+      const sessionId = typeof envelope.data['sessionId'] === 'string' ? envelope.data['sessionId'] : envelope.subject.id;
+      await this.raise(db, {
+        rule: 'refresh_token_reuse',
+        severity: 'critical',
+        key: `session:${sessionId}`,
+        summary: `A spent refresh token was presented again for session ${sessionId} of ${envelope.subject.type} ${envelope.subject.id}${ip ? ` from ${ip}` : ''}: the token may be stolen; the session family was revoked`,
+        triggeringEventId: envelope.id,
+        occurredAt: at,
+      });
+    }
+    if (!('userId' in actor)) return;
+    if (actionOf(envelope.type) === 'access') await this.customerReads(db, envelope, refs, at, actor.userId);
+    if (actor.role === 'super-admin' && envelope.producer !== 'audit') await this.adminAction(db, envelope, at, actor.userId, ip);
+  }
+
+  private async loginFailure(db: EntityManager, envelope: EventEnvelope, at: Date, ip: string | undefined): Promise<void> {
+    const { loginFailuresPerAccount, loginFailuresPerIp, loginWindowMs } = this.settings;
+    const email = typeof envelope.data['email'] === 'string' ? envelope.data['email'].trim().toLowerCase() : envelope.subject.id;
+    // The account is named by a hash of its e-mail: alerts and rule state hold no e-mail address.
+    const account = `account:${createHash('sha256').update(email).digest('hex').slice(0, 16)}`;
+    const perAccount = await observe(db, 'login_failures_account', account, envelope.id, at, loginWindowMs);
+    if (perAccount >= loginFailuresPerAccount) {
+      await this.raiseOnce(db, {
+        rule: 'login_failures_account',
+        severity: 'warning',
+        key: account,
+        summary: `${perAccount} failed logins for one account (user ${envelope.subject.id}) within ${loginWindowMs / 1000} s`,
+        triggeringEventId: envelope.id,
+        occurredAt: at,
+      }, loginWindowMs);
+    }
+    if (!ip) return;
+    const perIp = await observe(db, 'login_failures_ip', `ip:${ip}`, envelope.id, at, loginWindowMs);
+    if (perIp >= loginFailuresPerIp) {
+      await this.raiseOnce(db, {
+        rule: 'login_failures_ip',
+        severity: 'warning',
+        key: `ip:${ip}`,
+        summary: `${perIp} failed logins from ${ip} within ${loginWindowMs / 1000} s (credential stuffing?)`,
+        triggeringEventId: envelope.id,
+        occurredAt: at,
+      }, loginWindowMs);
+    }
+  }
+
+  private async customerReads(db: EntityManager, envelope: EventEnvelope, refs: readonly RecordRef[], at: Date, userId: string): Promise<void> {
+    const { customerReads, customerReadsWindowMs } = this.settings;
+    let distinct = 0;
+    for (const ref of refs) {
+      if (ref.type !== 'customer') continue;
+      distinct = await observe(db, 'customer_reads', `user:${userId}`, ref.id, at, customerReadsWindowMs);
+    }
+    if (distinct >= customerReads) {
+      await this.raiseOnce(db, {
+        rule: 'customer_reads',
+        severity: 'warning',
+        key: `user:${userId}`,
+        summary: `User ${userId} read ${distinct} distinct customers within ${customerReadsWindowMs / 1000} s`,
+        triggeringEventId: envelope.id,
+        occurredAt: at,
+      }, customerReadsWindowMs);
+    }
+  }
+
+  private async adminAction(db: EntityManager, envelope: EventEnvelope, at: Date, adminId: string, ip: string | undefined): Promise<void> {
+    if (ip) {
+      const seen = await rememberAdminIp(db, adminId, ip, at);
+      // The first address ever seen is the baseline; a new one after that is suspicious.
+      if (seen.isNew && seen.hadOthers) {
+        await this.raise(db, {
+          rule: 'admin_new_ip',
+          severity: 'warning',
+          key: `admin:${adminId}|ip:${ip}`,
+          summary: `Super-admin ${adminId} acted (${envelope.type}) from ${ip}, an address never seen for this account`,
+          triggeringEventId: envelope.id,
+          occurredAt: at,
+        });
+      }
+    }
+    if (!isWithinWorkingHours(at, this.settings.workingHours)) {
+      await this.raiseOnce(db, {
+        rule: 'admin_off_hours',
+        severity: 'warning',
+        key: `admin:${adminId}`,
+        summary: `Super-admin ${adminId} acted (${envelope.type}) outside working hours (${at.toISOString()})`,
+        triggeringEventId: envelope.id,
+        occurredAt: at,
+      }, ADMIN_ALERT_WINDOW_MS);
+    }
+  }
+
+  /** One alert per rule and key per window: a burst is one incident, not fifty e-mails. */
+  private async raiseOnce(db: EntityManager, alert: AlertInput, windowMs: number): Promise<void> {
+    if (await recentlyRaised(db, alert.rule, alert.key, alert.occurredAt, windowMs)) return;
+    await this.raise(db, alert);
+  }
+
+  private async raise(db: EntityManager, alert: AlertInput): Promise<void> {
+    await raiseAlert(db, alert, this.counter);
+  }
+}

@@ -1,0 +1,3 @@
+export { assertAllowedDestination, DestinationNotAllowedError, isAllowedDestination } from './allowlist.ts';
+export { scrubEvent, scrubText } from './scrub.ts';
+export { startErrorTracking, type ErrorTracker, type ErrorTrackingOptions } from './sentry.ts';
