@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '@ecar/contracts';
+import type { RunningService } from '@ecar/runtime';
+import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { startAuditService } from '../../services/audit/src/service.ts';
+import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { startGarageService, type GarageService } from '../../services/garage/src/service.ts';
+import { call, type JsonResponse } from './stack.ts';
+
+/** Cheapest argon2id parameters auth accepts: the bootstrap admin is hashed once per stack. */
+const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' };
+
+export interface GarageStack {
+  auth: AuthService;
+  garage: GarageService;
+  audit?: RunningService;
+  databases: { auth: TestDatabase; garage: TestDatabase; audit?: TestDatabase };
+  bus: BusNamespace;
+  documentsDir: string;
+  garageEnv: NodeJS.ProcessEnv;
+  /** A real access token from the auth service's signer (super-admins carry `amr: [pwd, otp]`). */
+  token(role: Role, userId?: string): string;
+  /** Replaces the running garage (same database and documents) with one started from `env` overrides. */
+  restartGarage(overrides?: NodeJS.ProcessEnv): Promise<GarageService>;
+  call(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<JsonResponse>;
+  stop(): Promise<void>;
+}
+
+function queuesOf(prefix: string, name: string): string[] {
+  const queue = `${prefix}${name}`;
+  return [queue, `${queue}.dlq`, `${queue}.retry.1000`, `${queue}.retry.5000`, `${queue}.retry.30000`];
+}
+
+/**
+ * auth (token signer + JWKS), garage and optionally audit in this process, each on port 0 with
+ * a throw-away database, a private exchange on the real broker and a temporary document store.
+ */
+export async function startGarageStack(label: string, options: { audit?: boolean; garageEnv?: NodeJS.ProcessEnv } = {}): Promise<GarageStack> {
+  const bus = createBusNamespace(label);
+  const [authDb, garageDb, auditDb] = await Promise.all([
+    createTestDatabase(`${label}_auth`),
+    createTestDatabase(`${label}_garage`),
+    options.audit ? createTestDatabase(`${label}_audit`) : Promise.resolve(undefined),
+  ]);
+  const documentsDir = await mkdtemp(join(tmpdir(), 'ecar-garage-docs-'));
+  const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
+  const auth = await startAuthService({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
+  const jwks = `${auth.url}/.well-known/jwks.json`;
+  const audit = auditDb ? await startAuditService({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks }) : undefined;
+  const garageEnv: NodeJS.ProcessEnv = {
+    ...common,
+    DATABASE_URL: garageDb.url,
+    AUTH_JWKS_URL: jwks,
+    DOCUMENTS_DIR: documentsDir,
+    MAX_DOCUMENT_BYTES: String(256 * 1024),
+    ...options.garageEnv,
+  };
+  const garage = await startGarageService(garageEnv);
+
+  const stack: GarageStack = {
+    auth,
+    garage,
+    ...(audit ? { audit } : {}),
+    databases: { auth: authDb, garage: garageDb, ...(auditDb ? { audit: auditDb } : {}) },
+    bus,
+    documentsDir,
+    garageEnv,
+    token(role, userId = randomUUID()) {
+      return auth.signer.sign({ userId, role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token;
+    },
+    async restartGarage(overrides = {}) {
+      await stack.garage.stop();
+      stack.garageEnv = { ...stack.garageEnv, ...overrides };
+      stack.garage = await startGarageService(stack.garageEnv);
+      return stack.garage;
+    },
+    call(path, init) {
+      return call(stack.garage.url, path, init);
+    },
+    async stop() {
+      await stack.garage.stop();
+      await stack.audit?.stop();
+      await stack.auth.stop();
+      await bus.cleanup([...queuesOf(bus.queuePrefix, 'garage.users'), ...queuesOf(bus.queuePrefix, 'audit.all')]);
+      await Promise.all([authDb.drop(), garageDb.drop(), auditDb?.drop()]);
+      await rm(documentsDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
