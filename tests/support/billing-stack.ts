@@ -1,0 +1,138 @@
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import amqp from 'amqplib';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
+import { devSecret } from '@ecar/config';
+import type { EventEnvelope } from '@ecar/contracts';
+import { Keyring } from '@ecar/crypto';
+import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { startBillingService, type BillingService } from '../../services/billing/src/service.ts';
+import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
+import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
+
+export { call, type JsonResponse } from './stack.ts';
+
+/** A clock the test moves: billing dates invoices with it (the year-change test crosses 31 December). */
+export interface TestClock {
+  now(): Date;
+  set(instant: Date | undefined): void;
+}
+
+export function testClock(): TestClock {
+  let fixed: Date | undefined;
+  return { now: () => fixed ?? new Date(), set: (instant) => (fixed = instant) };
+}
+
+export type TestRole = 'super-admin' | 'technician' | 'customer';
+
+export interface BillingStack {
+  auth: AuthService;
+  billing: BillingService;
+  gateway: Gateway;
+  bus: BusNamespace;
+  databases: { auth: TestDatabase; billing: TestDatabase };
+  clock: TestClock;
+  /** An access token signed with auth's current key (super-admins get amr pwd+otp). */
+  token(role: TestRole, userId?: string): string;
+  /** Billing events the relay has published (read from the billing outbox), oldest first. */
+  publishedEvents(type: string): Promise<EventEnvelope[]>;
+  /** Publishes an envelope on the test exchange with confirms, as the garage relay would. */
+  publish(envelope: EventEnvelope): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function currentSigningKey(authDbUrl: string): Promise<{ kid: string; privateKey: KeyObject }> {
+  const client = new pg.Client({ connectionString: authDbUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ kid: string; private_key_sealed: string }>(`SELECT kid, private_key_sealed FROM signing_keys WHERE retired_at IS NULL`);
+    const row = rows[0]!;
+    const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
+    return { kid: row.kid, privateKey: createPrivateKey({ key: keyring.open(row.private_key_sealed, `signing_keys.private_key.${row.kid}`), format: 'pem' }) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * auth + billing + gateway in this process on port 0, each with a throw-away database, on
+ * a private exchange of the real broker. Billing uses the given clock.
+ */
+export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = {}): Promise<BillingStack> {
+  const bus = createBusNamespace(label);
+  const [authDb, billingDb] = await Promise.all([createTestDatabase(`${label}_auth`), createTestDatabase(`${label}_billing`)]);
+  const common = { NODE_ENV: 'test', PORT: '0', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error', AMQP_URL };
+  const auth = await startAuthService({ ...common, DATABASE_URL: authDb.url, ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' });
+  const jwks = `${auth.url}/.well-known/jwks.json`;
+  const clock = testClock();
+  const billing = await startBillingService({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks, ...env }, undefined, { now: clock.now });
+  const gateway = await startGateway({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    AUTH_URL: auth.url,
+    BILLING_URL: billing.url,
+    AUTH_JWKS_URL: jwks,
+    TRUST_PROXY_HOPS: '0',
+    RATE_LIMIT_PER_IP: '100000',
+    RATE_LIMIT_PER_USER: '100000',
+  });
+  const key = await currentSigningKey(authDb.url);
+  // In production the audit queue (bound to `#`) makes every billing event routable; the relay
+  // publishes `mandatory`, so without a bound queue it would keep retrying. This queue stands in.
+  const captureQueue = `${bus.queuePrefix}billing-test.capture`;
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertExchange(bus.exchange, 'topic', { durable: true });
+    await channel.assertQueue(captureQueue, { durable: false, arguments: { 'x-max-length': 10_000 } });
+    await channel.bindQueue(captureQueue, bus.exchange, 'billing.#');
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+
+  return {
+    auth,
+    billing,
+    gateway,
+    bus,
+    databases: { auth: authDb, billing: billingDb },
+    clock,
+    token(role, userId = randomUUID()) {
+      const now = Math.floor(Date.now() / 1000);
+      return jwt.sign(
+        { role, sid: randomUUID(), amr: role === 'super-admin' ? ['pwd', 'otp'] : ['pwd'], iat: now, nbf: now, exp: now + 600 },
+        key.privateKey,
+        { algorithm: 'ES256', keyid: key.kid, issuer: 'ecar-auth', audience: 'ecar-api', subject: userId, jwtid: randomUUID() },
+      );
+    },
+    async publishedEvents(type) {
+      const rows: Array<{ payload: string }> = await billing.context.dataSource.query(
+        `SELECT payload FROM outbox_events WHERE type = $1 AND published_at IS NOT NULL ORDER BY seq`,
+        [type],
+      );
+      return rows.map((row) => JSON.parse(row.payload) as EventEnvelope);
+    },
+    async publish(envelope) {
+      const connection = await amqp.connect(AMQP_URL);
+      try {
+        const channel = await connection.createConfirmChannel();
+        channel.publish(bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json' });
+        await channel.waitForConfirms();
+        await channel.close();
+      } finally {
+        await connection.close();
+      }
+    },
+    async stop() {
+      await gateway.stop();
+      await billing.stop();
+      await auth.stop();
+      await bus.cleanup([captureQueue, ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, [1000, 5000, 30000]))]);
+      await Promise.all([authDb.drop(), billingDb.drop()]);
+    },
+  };
+}
