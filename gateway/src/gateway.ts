@@ -1,7 +1,19 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { AccessTokenVerifier, RemoteJwks, TokenRejected, extractAccessToken, type Principal } from '@ecar/auth-client';
+import {
+  AccessTokenVerifier,
+  RemoteJwks,
+  TokenRejected,
+  csrfRejected,
+  csrfTokenValid,
+  extractAccessToken,
+  isStateChanging,
+  mfaRequired,
+  mfaSatisfied,
+  type Principal,
+} from '@ecar/auth-client';
+import { BusConnection } from '@ecar/bus';
 import { developmentBanner } from '@ecar/config';
 import { badRequest, forbidden, notFound, tooManyRequests, unauthorized } from '@ecar/errors';
 import { createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
@@ -10,6 +22,7 @@ import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
 
 export interface Gateway {
@@ -18,6 +31,8 @@ export interface Gateway {
   server: RunningServer;
   upstreams: Record<UpstreamName, Upstream>;
   registry: Registry;
+  denyList: SessionDenyList;
+  revocations: RevocationFeed;
   stop(): Promise<void>;
 }
 
@@ -41,7 +56,22 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const breakerState = new Gauge({ name: 'ecar_gateway_breaker_open', help: '1 while the upstream circuit is open', labelNames: ['upstream'] as const, registers: [registry] });
 
   const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000 });
-  const verifier = new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: (kid) => jwks.keyFor(kid) });
+  const denyList = new SessionDenyList(config.ACCESS_TOKEN_TTL_SECONDS * 1000);
+  const verifier = new AccessTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    keyFor: (kid) => jwks.keyFor(kid),
+    isRevoked: (principal) => denyList.has(principal.sessionId),
+  });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry });
+  const revocations = new RevocationFeed({
+    bus,
+    exchange: config.BUS_EXCHANGE,
+    queuePrefix: config.BUS_QUEUE_PREFIX,
+    snapshotUrl: new URL('/internal/v1/revoked-sessions', config.AUTH_URL).toString(),
+    denyList,
+    logger,
+  });
   const perIp = new RateLimiter(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_MS);
   const perUser = new RateLimiter(config.RATE_LIMIT_PER_USER, config.RATE_LIMIT_WINDOW_MS);
   const sensitivePerIp = new RateLimiter(config.RATE_LIMIT_LOGIN_PER_IP, config.RATE_LIMIT_WINDOW_MS);
@@ -112,6 +142,15 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
           rejected.inc({ reason: 'bad_token' });
           throw unauthorized('Invalid or expired access token');
         }
+        // Cookie-authenticated state changes carry the session's CSRF token (APP-4).
+        if (found.source === 'cookie' && isStateChanging(req.method) && !csrfTokenValid(req, principal)) {
+          rejected.inc({ reason: 'csrf' });
+          throw csrfRejected();
+        }
+        if (!rule.allowPendingMfa && !mfaSatisfied(principal)) {
+          rejected.inc({ reason: 'mfa_required' });
+          throw mfaRequired();
+        }
         if (!rule.access.includes(principal.role)) {
           rejected.inc({ reason: 'role' });
           throw forbidden();
@@ -130,6 +169,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   });
   app.use(errorHandler({ logger }));
 
+  await revocations.start();
+  await bus.start();
   const server = await listen(app, config.PORT, config.HOST);
   logger.info('gateway listening', { url: server.url });
   return {
@@ -138,8 +179,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     server,
     upstreams,
     registry,
+    denyList,
+    revocations,
     async stop() {
       await server.close(5_000);
+      revocations.stop();
+      await bus.close();
+      denyList.close();
       for (const upstream of Object.values(upstreams)) upstream.close();
       perIp.close();
       perUser.close();

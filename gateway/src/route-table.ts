@@ -10,6 +10,8 @@ export interface RouteRule {
   access: 'public' | readonly Role[];
   /** Stricter per-IP limit (login, refresh: NET-5). */
   sensitive?: boolean;
+  /** A super-admin who has not passed MFA may call it (enrolment, who-am-I, sign-out: AUTH-7). */
+  allowPendingMfa?: boolean;
 }
 
 const ALL: readonly Role[] = ['super-admin', 'technician', 'customer'];
@@ -27,6 +29,10 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/auth/password/reset', upstream: 'auth', access: 'public', sensitive: true },
   { prefix: '/api/v1/auth/email/verify', upstream: 'auth', access: 'public', sensitive: true },
   { prefix: '/api/v1/auth/csrf', upstream: 'auth', access: 'public' },
+  { prefix: '/api/v1/auth/mfa/totp', upstream: 'auth', access: ALL, allowPendingMfa: true },
+  { prefix: '/api/v1/auth/me', upstream: 'auth', access: ALL, allowPendingMfa: true },
+  { prefix: '/api/v1/auth/logout', upstream: 'auth', access: ALL, allowPendingMfa: true },
+  { prefix: '/api/v1/auth/password', upstream: 'auth', access: ALL, sensitive: true },
   { prefix: '/api/v1/auth', upstream: 'auth', access: ALL },
   { prefix: '/api/v1/users', upstream: 'auth', access: ADMIN },
   { prefix: '/api/v1/customers', upstream: 'garage', access: ALL },

@@ -67,14 +67,11 @@ describe('walking skeleton: gateway → auth → bus → audit', () => {
 
   it('logs in through the gateway, reads auth/me, and the login event reaches audit with actor, IP and correlation id', async () => {
     const correlationId = `corr-${randomUUID()}`;
-    const login = await call(stack.gateway.url, '/api/v1/auth/login', {
-      method: 'POST',
-      json: { email: ADMIN_EMAIL, password: 'Adm1n!-test-Passw0rd' },
-      headers: { 'x-correlation-id': correlationId, 'user-agent': 'ecar-e2e' },
-    });
+    const login = await call(stack.gateway.url, '/api/v1/auth/login', { method: 'POST', json: { email: ADMIN_EMAIL, password: 'Adm1n!-test-Passw0rd' } });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     assert.equal(login.headers.get('cache-control'), 'no-store');
-    const token = String(login.body['accessToken']);
+    // A super-admin signs in with password + TOTP (AUTH-7); the helper goes through both steps.
+    const { accessToken: token } = await loginAsAdmin(stack.gateway.url, { 'x-correlation-id': correlationId, 'user-agent': 'ecar-e2e' });
     const header = jwt.decode(token, { complete: true })?.header;
     assert.equal(header?.alg, 'ES256');
     assert.ok(header?.kid);
@@ -126,13 +123,7 @@ describe('walking skeleton: gateway → auth → bus → audit', () => {
   it('a login while the broker is unreachable succeeds, and its event reaches audit once the broker is back', async () => {
     await stack.authBrokerLink.stop();
     const correlationId = `outage-${randomUUID()}`;
-    const login = await call(stack.gateway.url, '/api/v1/auth/login', {
-      method: 'POST',
-      json: { email: ADMIN_EMAIL, password: 'Adm1n!-test-Passw0rd' },
-      headers: { 'x-correlation-id': correlationId },
-    });
-    assert.equal(login.status, 200);
-    const token = String(login.body['accessToken']);
+    const { accessToken: token } = await loginAsAdmin(stack.gateway.url, { 'x-correlation-id': correlationId });
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal((await auditEvents(token, 'type=auth.login.succeeded')).some((item) => item['correlationId'] === correlationId), false);
     await stack.authBrokerLink.start();

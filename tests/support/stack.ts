@@ -3,11 +3,20 @@ import type { RunningService } from '@ecar/runtime';
 import { startAuditService } from '../../services/audit/src/service.ts';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
+import { newAuthenticator, signInWithMfa, type Authenticator } from './mfa.ts';
 
 export const ADMIN_EMAIL = 'admin@ecar.test';
 export const ADMIN_PASSWORD = 'Adm1n!-test-Passw0rd';
 /** Cheapest argon2id parameters the config accepts (OWASP minimum), to keep tests fast. */
 const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' };
+/**
+ * TOTP step of the test stacks: 1 s instead of 30 so that many sign-ins of the one admin (each
+ * needs a code of an unused step: replay protection) do not wait half a minute. A stack may
+ * override it (MFA tests use the real 30 s).
+ */
+const TEST_TOTP_PERIOD_SECONDS = '1';
+/** The stack admin's authenticator, per gateway URL (the admin enrols on its first sign-in). */
+const adminAuthenticators = new Map<string, Authenticator>();
 
 export interface Stack {
   auth: AuthService;
@@ -25,7 +34,7 @@ export interface Stack {
  * auth + audit + gateway in this process, each on port 0 with its own throw-away database and a
  * private exchange on the real broker. auth reaches the broker through a TCP proxy the test owns.
  */
-export async function startStack(label: string, gatewayOverrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(label: string, gatewayOverrides: NodeJS.ProcessEnv = {}, authOverrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const bus = createBusNamespace(label);
   const [authDb, auditDb] = await Promise.all([createTestDatabase(`${label}_auth`), createTestDatabase(`${label}_audit`)]);
   const brokerUrl = new URL(AMQP_URL);
@@ -42,6 +51,8 @@ export async function startStack(label: string, gatewayOverrides: NodeJS.Process
     AMQP_URL: viaProxy.toString(),
     ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    MFA_TOTP_PERIOD_SECONDS: TEST_TOTP_PERIOD_SECONDS,
+    ...authOverrides,
   };
   const auth = await startAuthService(authEnv);
   const jwks = `${auth.url}/.well-known/jwks.json`;
@@ -54,12 +65,20 @@ export async function startStack(label: string, gatewayOverrides: NodeJS.Process
     AUTH_URL: auth.url,
     AUDIT_URL: audit.url,
     AUTH_JWKS_URL: jwks,
+    AMQP_URL,
+    BUS_EXCHANGE: bus.exchange,
+    BUS_QUEUE_PREFIX: bus.queuePrefix,
     TRUST_PROXY_HOPS: '0',
     BREAKER_RESET_MS: '300',
     CORS_ORIGINS: 'https://portal.ecar.test',
+    // Every test request comes from 127.0.0.1 and an MFA sign-in is two login calls: roomier
+    // limits than production, unless a test sets its own (gateway-rate-limit does).
+    RATE_LIMIT_PER_IP: '3000',
+    RATE_LIMIT_LOGIN_PER_IP: '200',
     ...gatewayOverrides,
   };
   const gateway = await startGateway(gatewayEnv);
+  adminAuthenticators.set(gateway.url, newAuthenticator(Number(authEnv.MFA_TOTP_PERIOD_SECONDS)));
   const stack: Stack = {
     auth,
     audit,
@@ -105,8 +124,21 @@ export async function call(base: string, path: string, init: RequestInit & { jso
   return { status: response.status, headers: response.headers, body, elapsedMs: performance.now() - started };
 }
 
-export async function loginAsAdmin(gatewayUrl: string): Promise<{ accessToken: string; refreshToken: string }> {
-  const response = await call(gatewayUrl, '/api/v1/auth/login', { method: 'POST', json: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { accessToken: String(response.body['accessToken']), refreshToken: String(response.body['refreshToken']) };
+/**
+ * Signs the stack's super-admin in through the real flow (password, then TOTP; enrolment on the
+ * first call) and returns full-MFA mobile tokens.
+ */
+export async function loginAsAdmin(gatewayUrl: string, headers: Record<string, string> = {}): Promise<{ accessToken: string; refreshToken: string }> {
+  let authenticator = adminAuthenticators.get(gatewayUrl);
+  if (!authenticator) {
+    authenticator = newAuthenticator(Number(TEST_TOTP_PERIOD_SECONDS));
+    adminAuthenticators.set(gatewayUrl, authenticator);
+  }
+  const { accessToken, refreshToken } = await signInWithMfa(gatewayUrl, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, authenticator, headers);
+  return { accessToken, refreshToken };
+}
+
+/** The stack admin's authenticator (its TOTP secret and recovery codes once enrolled). */
+export function adminAuthenticator(gatewayUrl: string): Authenticator | undefined {
+  return adminAuthenticators.get(gatewayUrl);
 }

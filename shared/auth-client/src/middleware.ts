@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '@ecar/contracts';
-import { forbidden, unauthorized } from '@ecar/errors';
+import { AppError, forbidden, unauthorized } from '@ecar/errors';
 import { ACCESS_COOKIE, type Principal } from './claims.ts';
+import { csrfTokenValid, isStateChanging } from './csrf.ts';
 import { TokenRejected, type AccessTokenVerifier } from './verifier.ts';
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
@@ -34,8 +35,26 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
-/** Verifies the token and, when `roles` is given, that the caller has one of them (AUTH-6). */
-export function requireAuth(verifier: AccessTokenVerifier, roles?: readonly Role[]): RequestHandler {
+export const csrfRejected = () => new AppError('A valid X-CSRF-Token header is required', { status: 403, name: 'csrf', title: 'CSRF token missing or invalid' });
+export const mfaRequired = () =>
+  new AppError('Multi-factor authentication is required for this account: enrol TOTP first', { status: 403, name: 'mfa-required', title: 'MFA required' });
+
+/** A super-admin session that has not passed MFA may only enrol (AUTH-7). */
+export function mfaSatisfied(principal: Principal): boolean {
+  return principal.role !== 'super-admin' || principal.mfa;
+}
+
+export interface RequireAuthOptions {
+  /** Accept a super-admin token without MFA (only the MFA enrolment routes and /me, /logout). */
+  allowPendingMfa?: boolean;
+}
+
+/**
+ * Verifies the token and, when `roles` is given, that the caller has one of them (AUTH-6). It
+ * also refuses a cookie-authenticated state change without the session's CSRF token (APP-4) and
+ * a super-admin token that has not passed MFA (AUTH-7) unless `allowPendingMfa`.
+ */
+export function requireAuth(verifier: AccessTokenVerifier, roles?: readonly Role[], options: RequireAuthOptions = {}): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const found = extractAccessToken(req);
@@ -47,6 +66,8 @@ export function requireAuth(verifier: AccessTokenVerifier, roles?: readonly Role
         if (error instanceof TokenRejected) throw unauthorized('Invalid or expired access token');
         throw error;
       }
+      if (found.source === 'cookie' && isStateChanging(req.method) && !csrfTokenValid(req, principal)) throw csrfRejected();
+      if (!options.allowPendingMfa && !mfaSatisfied(principal)) throw mfaRequired();
       if (roles && !roles.includes(principal.role)) throw forbidden();
       res.locals['principal'] = principal;
       res.locals['tokenSource'] = found.source;
@@ -54,5 +75,17 @@ export function requireAuth(verifier: AccessTokenVerifier, roles?: readonly Role
     } catch (error) {
       next(error);
     }
+  };
+}
+
+/** For routes that authenticate by other means but must still refuse cookie requests without CSRF. */
+export function requireCsrfForCookies(): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const principal = res.locals['principal'] as Principal | undefined;
+    if (res.locals['tokenSource'] === 'cookie' && isStateChanging(req.method) && (!principal || !csrfTokenValid(req, principal))) {
+      next(csrfRejected());
+      return;
+    }
+    next();
   };
 }

@@ -80,5 +80,6 @@ export const authMigrations = [
      )`,
     `CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id, purpose)`,
     `CREATE INDEX sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL`,
+    `ALTER TABLE sessions ADD COLUMN mfa boolean NOT NULL DEFAULT false`,
   ]),
 ];

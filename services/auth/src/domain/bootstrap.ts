@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { buildEvent } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
 import type { DataSource } from '@ecar/db';
+import { recordPasswordHash } from '../data/password-history.ts';
 import { countUsersWithRole, insertUser } from '../data/users.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { PRODUCER } from './sessions.ts';
@@ -37,7 +38,8 @@ export async function ensureBootstrapAdmin(
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.bootstrap'))`);
     if ((await countUsersWithRole(db, 'super-admin')) > 0) return { created: false, email: normalisedEmail };
     const id = randomUUID();
-    await insertUser(db, { id, email: normalisedEmail, displayName: 'Administrator', role: 'super-admin', status: 'active', passwordHash: hash });
+    await insertUser(db, { id, email: normalisedEmail, displayName: 'Administrator', role: 'super-admin', status: 'active', passwordHash: hash, emailVerified: true });
+    await recordPasswordHash(db, id, hash);
     await enqueueEvent(
       db,
       buildEvent({
@@ -46,7 +48,7 @@ export async function ensureBootstrapAdmin(
         correlationId: `bootstrap-${id}`,
         actor: { system: 'bootstrap' },
         subject: { type: 'user', id, ownerId: id },
-        data: { email: normalisedEmail, role: 'super-admin' },
+        data: { userId: id, email: normalisedEmail, role: 'super-admin', displayName: 'Administrator' },
       }),
     );
     return { created: true, email: normalisedEmail, ...(password ? {} : { generatedPassword: chosen }) };

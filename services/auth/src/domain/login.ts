@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
-import type { DataSource } from '@ecar/db';
-import { unauthorized } from '@ecar/errors';
-import { findUserByEmail, updatePasswordHash } from '../data/users.ts';
+import type { DataSource, EntityManager } from '@ecar/db';
+import { AppError, tooManyRequests, unauthorized } from '@ecar/errors';
+import { findUserByEmail, updatePasswordHash, type UserRow } from '../data/users.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { MfaService } from './mfa.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { PRODUCER, userActor, type ClientContext, type IssuedTokens, type SessionService } from './sessions.ts';
 
@@ -12,7 +15,13 @@ export interface LoginInput {
   client: 'web' | 'mobile';
 }
 
-/** One message for every failure, so the answer never tells whether an account exists. */
+export type LoginOutcome =
+  | { kind: 'tokens'; tokens: IssuedTokens; user: UserRow; mfaEnrolmentRequired: boolean }
+  | { kind: 'mfa_required'; mfaToken: string; expiresIn: number };
+
+type FailureReason = 'unknown_user' | 'bad_password' | 'disabled' | 'locked' | 'email_unverified';
+
+/** One message for every credential failure, so the answer never tells whether an account exists. */
 const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 
 export class LoginService {
@@ -20,35 +29,46 @@ export class LoginService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
+    private readonly mfa: MfaService,
   ) {}
 
-  async login(input: LoginInput, client: ClientContext): Promise<IssuedTokens & { userId: string; role: string }> {
+  async login(input: LoginInput, client: ClientContext): Promise<LoginOutcome> {
     const email = input.email.trim().toLowerCase();
+    const verdict = await this.throttle.check(email, client);
+    if (verdict.locked) {
+      // Decided before the user is looked up: a locked unknown e-mail answers like a locked known one.
+      await this.dataSource.transaction((db) => this.recordFailure(db, email, undefined, 'locked', client));
+      throw tooManyRequests(verdict.retryAfterSeconds, 'Too many failed sign-in attempts; try again later');
+    }
     const user = await findUserByEmail(this.dataSource.manager, email);
     // Always verify a hash (a dummy one for unknown users) so timing does not reveal accounts.
     const passwordOk = await this.hasher.verify(user?.passwordHash, input.password);
-    const failure = !user ? 'unknown_user' : !passwordOk ? 'bad_password' : user.status !== 'active' ? 'disabled' : undefined;
-
-    if (failure || !user) {
-      await this.dataSource.transaction((db) =>
-        enqueueEvent(
-          db,
-          buildEvent({
-            type: 'auth.login.failed',
-            producer: PRODUCER,
-            correlationId: client.correlationId,
-            actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-            subject: { type: 'user', id: user?.id ?? 'unknown', ...(user ? { ownerId: user.id } : {}) },
-            data: { email, reason: failure ?? 'unknown_user' },
-          }),
-        ),
-      );
+    if (!user || !passwordOk) {
+      const delayMs = await this.dataSource.transaction(async (db) => {
+        await this.recordFailure(db, email, user, user ? 'bad_password' : 'unknown_user', client);
+        return this.throttle.failed(db, email, client);
+      });
+      if (delayMs > 0) await sleep(delayMs);
       throw unauthorized(INVALID_CREDENTIALS);
     }
+    if (user.status !== 'active') {
+      await this.dataSource.transaction((db) => this.recordFailure(db, email, user, 'disabled', client));
+      throw unauthorized(INVALID_CREDENTIALS);
+    }
+    if (!user.emailVerifiedAt) {
+      await this.dataSource.transaction((db) => this.recordFailure(db, email, user, 'email_unverified', client));
+      throw new AppError('Confirm your e-mail address first: follow the link we sent you', { status: 403, name: 'email-unverified', title: 'E-mail not verified' });
+    }
 
-    const tokens = await this.dataSource.transaction(async (db) => {
+    return this.dataSource.transaction(async (db): Promise<LoginOutcome> => {
+      await this.throttle.succeeded(db, email, client);
       if (this.hasher.needsRehash(user.passwordHash)) await updatePasswordHash(db, user.id, await this.hasher.hash(input.password));
-      const issued = await this.sessions.open(db, user, input.client, client);
+      if (user.mfaSecretSealed) {
+        const challenge = await this.mfa.challenge(db, user, input.client);
+        return { kind: 'mfa_required', ...challenge };
+      }
+      const tokens = await this.sessions.open(db, user, input.client, client, false);
       await enqueueEvent(
         db,
         buildEvent({
@@ -57,11 +77,25 @@ export class LoginService {
           correlationId: client.correlationId,
           actor: userActor(user, client),
           subject: { type: 'user', id: user.id, ownerId: user.id },
-          data: { email, mfa: false },
+          data: { email, mfa: false, method: 'password' },
         }),
       );
-      return issued;
+      // A super-admin without MFA gets a session that can only enrol (AUTH-7).
+      return { kind: 'tokens', tokens, user, mfaEnrolmentRequired: user.role === 'super-admin' };
     });
-    return { ...tokens, userId: user.id, role: user.role };
+  }
+
+  private async recordFailure(db: EntityManager, email: string, user: UserRow | undefined, reason: FailureReason, client: ClientContext): Promise<void> {
+    await enqueueEvent(
+      db,
+      buildEvent({
+        type: 'auth.login.failed',
+        producer: PRODUCER,
+        correlationId: client.correlationId,
+        actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+        subject: { type: 'user', id: user?.id ?? 'unknown', ...(user ? { ownerId: user.id } : {}) },
+        data: { email, reason },
+      }),
+    );
   }
 }

@@ -1,29 +1,46 @@
 import argon2 from 'argon2';
+import { Semaphore } from './semaphore.ts';
 
 export interface HashingOptions {
   memoryCost: number;
   timeCost: number;
+  /** Hashes running at once; the others queue (a login burst must not starve other requests). */
+  maxConcurrent: number;
+  maxQueued: number;
 }
 
 /** argon2id with OWASP-or-stronger parameters; `needsRehash` lets logins upgrade old hashes. */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
+  private readonly gate: Semaphore;
 
   constructor(private readonly options: HashingOptions) {
+    this.gate = new Semaphore(options.maxConcurrent, options.maxQueued);
     // Verifying against a real hash for unknown accounts keeps both paths equally slow.
     this.dummyHash = this.hash('ecar-timing-equaliser-not-a-password');
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, memoryCost: this.options.memoryCost, timeCost: this.options.timeCost, parallelism: 1 });
+    return this.gate.run(() =>
+      argon2.hash(password, { type: argon2.argon2id, memoryCost: this.options.memoryCost, timeCost: this.options.timeCost, parallelism: 1 }),
+    );
   }
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
-    try {
-      return await argon2.verify(hash ?? (await this.dummyHash), password);
-    } catch {
-      return false;
-    }
+    const target = hash ?? (await this.dummyHash);
+    return this.gate.run(async () => {
+      try {
+        return await argon2.verify(target, password);
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** True when `password` matches any of `hashes` (password history). */
+  async matchesAny(hashes: readonly string[], password: string): Promise<boolean> {
+    for (const hash of hashes) if (await this.verify(hash, password)) return true;
+    return false;
   }
 
   needsRehash(hash: string): boolean {

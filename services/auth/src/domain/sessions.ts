@@ -1,10 +1,21 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { csrfTokenHash } from '@ecar/auth-client';
 import { buildEvent, type Actor } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
 import type { DataSource, EntityManager } from '@ecar/db';
 import { unauthorized } from '@ecar/errors';
 import { findUserById, type UserRow } from '../data/users.ts';
-import { insertRefreshToken, insertSession, lockRefreshToken, markRefreshTokenUsed, revokeSession } from '../data/sessions.ts';
+import {
+  findSession,
+  insertRefreshToken,
+  insertSession,
+  lockRefreshToken,
+  markRefreshTokenUsed,
+  markSessionMfa,
+  revokeSession,
+  revokeUserSessions,
+  type SessionRow,
+} from '../data/sessions.ts';
 import type { TokenSigner } from './token-signer.ts';
 
 export const PRODUCER = 'auth';
@@ -21,37 +32,85 @@ export interface IssuedTokens {
   refreshToken: string;
   refreshExpiresAt: Date;
   sessionId: string;
+  client: 'web' | 'mobile';
+  /** Web sessions only: the token to send in X-CSRF-Token. */
+  csrfToken?: string;
 }
 
-/** Refresh tokens are 256-bit random strings; only their SHA-256 is stored. */
-export function hashRefreshToken(token: string): Buffer {
+/** Opaque 256-bit random secrets (refresh tokens, one-time links); only their SHA-256 is stored. */
+export function hashSecret(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-function newRefreshToken(): string {
+export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function userActor(user: Pick<UserRow, 'id' | 'role' | 'email'>, client: ClientContext): Actor {
+/** An actor that is a signed-in user (admin actions carry one). */
+export type UserActor = Extract<Actor, { userId: string }>;
+
+export function userActor(user: Pick<UserRow, 'id' | 'role' | 'email'>, client: ClientContext): UserActor {
   return { userId: user.id, role: user.role, email: user.email, ip: client.ip, userAgent: client.userAgent };
 }
 
+export interface SessionOptions {
+  refreshTtlSeconds: number;
+  csrfKey: Buffer;
+}
+
+/** Sessions, their refresh-token families and their revocation (AUTH-2). */
 export class SessionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: TokenSigner,
-    private readonly refreshTtlSeconds: number,
+    private readonly options: SessionOptions,
   ) {}
 
+  /** The CSRF token of a web session: derived from its id, so it survives refreshes and page reloads. */
+  csrfTokenFor(sessionId: string): string {
+    return createHmac('sha256', this.options.csrfKey).update(`csrf\u0000${sessionId}`).digest('base64url');
+  }
+
+  private access(user: Pick<UserRow, 'id' | 'role'>, session: Pick<SessionRow, 'id' | 'client' | 'mfa'>) {
+    const csrfToken = session.client === 'web' ? this.csrfTokenFor(session.id) : undefined;
+    const signed = this.signer.sign({
+      userId: user.id,
+      role: user.role,
+      sessionId: session.id,
+      mfa: session.mfa,
+      ...(csrfToken ? { csrfHash: csrfTokenHash(csrfToken) } : {}),
+    });
+    return { accessToken: signed.token, expiresIn: signed.expiresIn, ...(csrfToken ? { csrfToken } : {}) };
+  }
+
   /** Opens a session inside the caller's transaction (so the login event commits with it). */
-  async open(db: EntityManager, user: UserRow, clientKind: 'web' | 'mobile', client: ClientContext): Promise<IssuedTokens> {
+  async open(db: EntityManager, user: UserRow, clientKind: 'web' | 'mobile', client: ClientContext, mfa: boolean): Promise<IssuedTokens> {
     const sessionId = randomUUID();
-    const refreshToken = newRefreshToken();
-    const refreshExpiresAt = new Date(Date.now() + this.refreshTtlSeconds * 1000);
-    await insertSession(db, { id: sessionId, userId: user.id, client: clientKind, ip: client.ip, userAgent: client.userAgent, expiresAt: refreshExpiresAt });
-    await insertRefreshToken(db, sessionId, hashRefreshToken(refreshToken));
-    const access = this.signer.sign({ userId: user.id, role: user.role, sessionId, mfa: false });
-    return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, refreshExpiresAt, sessionId };
+    const refreshToken = newSecret();
+    const refreshExpiresAt = new Date(Date.now() + this.options.refreshTtlSeconds * 1000);
+    await insertSession(db, { id: sessionId, userId: user.id, client: clientKind, ip: client.ip, userAgent: client.userAgent, expiresAt: refreshExpiresAt, mfa });
+    await insertRefreshToken(db, sessionId, hashSecret(refreshToken));
+    return { ...this.access(user, { id: sessionId, client: clientKind, mfa }), refreshToken, refreshExpiresAt, sessionId, client: clientKind };
+  }
+
+  /**
+   * After TOTP enrolment the session has proven the second factor: it is marked so and gets a
+   * new refresh token (the old one is spent) and an access token with `amr: otp`.
+   */
+  async upgradeToMfa(db: EntityManager, user: UserRow, sessionId: string): Promise<IssuedTokens> {
+    const session = await findSession(db, sessionId);
+    if (!session || session.userId !== user.id || session.revokedAt) throw unauthorized('Session is no longer valid');
+    await markSessionMfa(db, sessionId);
+    await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE session_id = $1 AND used_at IS NULL`, [sessionId]);
+    const refreshToken = newSecret();
+    await insertRefreshToken(db, sessionId, hashSecret(refreshToken));
+    return { ...this.access(user, { ...session, mfa: true }), refreshToken, refreshExpiresAt: session.expiresAt, sessionId, client: session.client };
+  }
+
+  /** True when the session exists, belongs to the user and is neither revoked nor expired. */
+  async isLive(sessionId: string, userId: string): Promise<boolean> {
+    const session = await findSession(this.dataSource.manager, sessionId);
+    return !!session && session.userId === userId && !session.revokedAt && session.expiresAt.getTime() > Date.now();
   }
 
   /**
@@ -60,7 +119,7 @@ export class SessionService {
    * family) is revoked and `auth.token.reuse_detected` is published.
    */
   async refresh(refreshToken: string, client: ClientContext): Promise<IssuedTokens> {
-    const tokenHash = hashRefreshToken(refreshToken);
+    const tokenHash = hashSecret(refreshToken);
     const outcome = await this.dataSource.transaction(async (db) => {
       const row = await lockRefreshToken(db, tokenHash);
       if (!row) return { kind: 'unknown' as const };
@@ -77,16 +136,50 @@ export class SessionService {
         return { kind: 'reused' as const };
       }
       await markRefreshTokenUsed(db, tokenHash);
-      const next = newRefreshToken();
-      await insertRefreshToken(db, row.sessionId, hashRefreshToken(next));
+      const next = newSecret();
+      await insertRefreshToken(db, row.sessionId, hashSecret(next));
       await enqueueEvent(db, buildEvent({ type: 'auth.token.refreshed', producer: PRODUCER, correlationId: client.correlationId, actor, subject, data: { sessionId: row.sessionId } }));
-      const access = this.signer.sign({ userId: user.id, role: user.role, sessionId: row.sessionId, mfa: false });
       return {
         kind: 'ok' as const,
-        tokens: { accessToken: access.token, expiresIn: access.expiresIn, refreshToken: next, refreshExpiresAt: row.session.expiresAt, sessionId: row.sessionId },
+        tokens: { ...this.access(user, row.session), refreshToken: next, refreshExpiresAt: row.session.expiresAt, sessionId: row.sessionId, client: row.session.client },
       };
     });
     if (outcome.kind !== 'ok') throw unauthorized('Invalid or expired refresh token');
     return outcome.tokens;
+  }
+
+  /** Revokes one session and publishes `auth.session.revoked` (the gateway's deny-list feeds on it). */
+  async revoke(db: EntityManager, session: { id: string; ownerId: string }, reason: string, actor: Actor, correlationId: string): Promise<void> {
+    if (!(await revokeSession(db, session.id, reason))) return;
+    await enqueueEvent(
+      db,
+      buildEvent({
+        type: 'auth.session.revoked',
+        producer: PRODUCER,
+        correlationId,
+        actor,
+        subject: { type: 'session', id: session.id, ownerId: session.ownerId },
+        data: { sessionId: session.id, reason },
+      }),
+    );
+  }
+
+  /** Revokes every live session of a user (password change, disable, admin action). */
+  async revokeAll(db: EntityManager, userId: string, reason: string, actor: Actor, correlationId: string): Promise<number> {
+    const revoked = await revokeUserSessions(db, userId, reason);
+    for (const sessionId of revoked) {
+      await enqueueEvent(
+        db,
+        buildEvent({
+          type: 'auth.session.revoked',
+          producer: PRODUCER,
+          correlationId,
+          actor,
+          subject: { type: 'session', id: sessionId, ownerId: userId },
+          data: { sessionId, reason },
+        }),
+      );
+    }
+    return revoked.length;
   }
 }

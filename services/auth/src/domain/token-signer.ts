@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_ALGORITHM } from '@ecar/auth-client';
-import type { Role } from '@ecar/contracts';
+import { buildEvent, type Role } from '@ecar/contracts';
+import { enqueueEvent } from '@ecar/bus';
 import type { Keyring } from '@ecar/crypto';
 import type { DataSource } from '@ecar/db';
 import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
@@ -17,6 +18,8 @@ export interface AccessTokenClaims {
   role: Role;
   sessionId: string;
   mfa: boolean;
+  /** SHA-256 of the session's CSRF token (web sessions): any verifier can check X-CSRF-Token against it. */
+  csrfHash?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export class TokenSigner {
   private current: LoadedKey | undefined;
   private published: Record<string, unknown>[] = [];
   private publicKeys = new Map<string, KeyObject>();
+  private reloadTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,6 +52,26 @@ export class TokenSigner {
     this.adopt(rows);
   }
 
+  /**
+   * Re-reads the keys every `intervalMs`, so a rotation made by another replica or by the CLI
+   * reaches this one (signing with the new key, publishing it in the JWKS) within one interval.
+   */
+  startReloading(intervalMs: number, onError: (error: unknown) => void): void {
+    this.reloadTimer = setInterval(() => {
+      this.reload().catch(onError);
+    }, intervalMs);
+    this.reloadTimer.unref();
+  }
+
+  stopReloading(): void {
+    clearInterval(this.reloadTimer);
+  }
+
+  async reload(): Promise<void> {
+    const rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+    if (rows.some((row) => row.retiredAt === null)) this.adopt(rows);
+  }
+
   private adopt(rows: SigningKeyRow[]): void {
     const active = rows.find((row) => row.retiredAt === null);
     if (!active) throw new Error('no active signing key');
@@ -61,17 +85,30 @@ export class TokenSigner {
   }
 
   /** Creates a new key and retires the others (they stay in the JWKS for one token lifetime). */
-  async rotate(): Promise<string> {
+  async rotate(actor = 'key-rotation'): Promise<string> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
     await this.dataSource.transaction(async (db) => {
+      // Two replicas starting at once must not retire each other's new key.
+      await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.signing_keys'))`);
       await insertSigningKey(db, {
         kid,
         publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
         privateKeySealed: this.keyring.seal(pem, this.aad(kid)),
       });
       await retireSigningKeysExcept(db, kid);
+      await enqueueEvent(
+        db,
+        buildEvent({
+          type: 'auth.signing_key.rotated',
+          producer: 'auth',
+          correlationId: `rotate-${kid}`,
+          actor: { system: actor },
+          subject: { type: 'signing_key', id: kid },
+          data: { kid },
+        }),
+      );
     });
     if (this.current) this.adopt(await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60));
     return kid;
@@ -86,7 +123,13 @@ export class TokenSigner {
     const tokenId = randomUUID();
     const now = Math.floor(Date.now() / 1000);
     const token = jwt.sign(
-      { role: claims.role, sid: claims.sessionId, amr: claims.mfa ? ['pwd', 'otp'] : ['pwd'], nbf: now },
+      {
+        role: claims.role,
+        sid: claims.sessionId,
+        amr: claims.mfa ? ['pwd', 'otp'] : ['pwd'],
+        nbf: now,
+        ...(claims.csrfHash ? { csh: claims.csrfHash } : {}),
+      },
       this.current.privateKey,
       {
         algorithm: ACCESS_TOKEN_ALGORITHM,

@@ -1,19 +1,41 @@
 import { z } from 'zod';
 
+const email = z.string().max(320);
+const role = z.string().max(32);
+
+/** What consumers of `auth.user.*` (garage keeps customer profiles) need about a user. */
+const userData = z
+  .object({
+    email,
+    role,
+    userId: z.uuid().optional(),
+    displayName: z.string().max(200).optional(),
+  })
+  .strict();
+
 /** Events published by the auth service. */
 export const authEvents = {
   'auth.login.succeeded': {
     version: 1,
-    data: z.object({ email: z.string().max(320), mfa: z.boolean() }).strict(),
+    data: z.object({ email, mfa: z.boolean(), method: z.enum(['password', 'totp', 'recovery_code']).optional() }).strict(),
   },
   'auth.login.failed': {
     version: 1,
     data: z
       .object({
-        email: z.string().max(320),
-        reason: z.enum(['unknown_user', 'bad_password', 'disabled', 'locked', 'mfa_failed']),
+        email,
+        reason: z.enum(['unknown_user', 'bad_password', 'disabled', 'locked', 'mfa_failed', 'email_unverified']),
       })
       .strict(),
+  },
+  /** Failed attempts reached the threshold: `account_ip` locks one e-mail from one address, `ip` an address. */
+  'auth.login.locked': {
+    version: 1,
+    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip']), failures: z.number().int().min(0), until: z.iso.datetime({ offset: true }) }).strict(),
+  },
+  'auth.login.unlocked': {
+    version: 1,
+    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip']), reason: z.enum(['expired', 'admin']) }).strict(),
   },
   'auth.token.refreshed': {
     version: 1,
@@ -27,8 +49,44 @@ export const authEvents = {
     version: 1,
     data: z.object({ sessionId: z.uuid(), reason: z.string().max(64) }).strict(),
   },
+  'auth.password.changed': {
+    version: 1,
+    data: z.object({ via: z.enum(['self', 'reset']) }).strict(),
+  },
+  'auth.password.reset_requested': {
+    version: 1,
+    data: z.object({ email }).strict(),
+  },
+  'auth.mfa.enrolled': {
+    version: 1,
+    data: z.object({ method: z.literal('totp'), recoveryCodes: z.number().int().min(0) }).strict(),
+  },
+  'auth.mfa.reset': {
+    version: 1,
+    data: z.object({ method: z.literal('totp') }).strict(),
+  },
+  'auth.mfa.recovery_code_used': {
+    version: 1,
+    data: z.object({ remaining: z.number().int().min(0) }).strict(),
+  },
   'auth.user.created': {
     version: 1,
-    data: z.object({ email: z.string().max(320), role: z.string().max(32) }).strict(),
+    data: userData,
+  },
+  'auth.user.updated': {
+    version: 1,
+    data: userData.extend({ status: z.enum(['active', 'disabled']).optional() }).strict(),
+  },
+  'auth.user.disabled': {
+    version: 1,
+    data: userData,
+  },
+  'auth.user.verified': {
+    version: 1,
+    data: userData,
+  },
+  'auth.signing_key.rotated': {
+    version: 1,
+    data: z.object({ kid: z.string().max(128) }).strict(),
   },
 } as const;

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import type { BusConnection } from '@ecar/bus';
+import { envelopeSchema, parseEventData } from '@ecar/contracts';
+import type { Logger } from '@ecar/logger';
+
+const REVOKED = 'auth.session.revoked';
+
+/**
+ * Sessions revoked while one of their access tokens may still be alive (AUTH-2: logout,
+ * password change, disable, admin revoke, refresh-token reuse). Entries expire one access-token
+ * lifetime after the revocation, so the list stays small.
+ */
+export class SessionDenyList {
+  private readonly entries = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly accessTtlMs: number) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  add(sessionId: string, revokedAt: Date): void {
+    const until = revokedAt.getTime() + this.accessTtlMs + 60_000;
+    if (until > Date.now()) this.entries.set(sessionId, Math.max(until, this.entries.get(sessionId) ?? 0));
+  }
+
+  has(sessionId: string): boolean {
+    const until = this.entries.get(sessionId);
+    return until !== undefined && until > Date.now();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private sweep(now = Date.now()): void {
+    for (const [sessionId, until] of this.entries) if (until <= now) this.entries.delete(sessionId);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+export interface RevocationFeedOptions {
+  bus: BusConnection;
+  exchange: string;
+  queuePrefix: string;
+  /** auth's internal list of recently revoked sessions (not routed publicly). */
+  snapshotUrl: string;
+  denyList: SessionDenyList;
+  logger: Logger;
+}
+
+/**
+ * Feeds the deny-list. The gateway has no database, so it uses a plain consumer on a queue of
+ * its own (exclusive, auto-deleted with the connection) bound to `auth.session.revoked`. On every
+ * (re)connect it binds first, then loads auth's snapshot of recent revocations: together they
+ * leave no gap, also for events published while the gateway was away.
+ */
+export class RevocationFeed {
+  private readonly queue: string;
+  private snapshotLoaded = false;
+  private stopped = false;
+
+  constructor(private readonly options: RevocationFeedOptions) {
+    this.queue = `${options.queuePrefix}gateway.revocations.${randomUUID()}`;
+  }
+
+  /** True once a snapshot was loaded since the last (re)connect. */
+  get ready(): boolean {
+    return this.snapshotLoaded;
+  }
+
+  async start(): Promise<void> {
+    await this.options.bus.onConnected(async (model) => {
+      this.snapshotLoaded = false;
+      const channel = await model.createChannel();
+      await channel.assertExchange(this.options.exchange, 'topic', { durable: true });
+      await channel.assertQueue(this.queue, { exclusive: true, autoDelete: true, durable: false });
+      await channel.bindQueue(this.queue, this.options.exchange, REVOKED);
+      await channel.prefetch(100);
+      await channel.consume(this.queue, (message) => this.receive(channel, message));
+      void this.loadSnapshot();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private receive(channel: Channel, message: ConsumeMessage | null): void {
+    if (!message) return;
+    try {
+      const envelope = envelopeSchema.parse(JSON.parse(message.content.toString('utf8')));
+      if (envelope.type === REVOKED) {
+        const data = parseEventData(REVOKED, envelope.data);
+        this.options.denyList.add(data.sessionId, new Date(envelope.occurredAt));
+      }
+    } catch (error) {
+      // No retry helps a message that does not parse; it is dropped and logged (APP-1).
+      this.options.logger.warn('unreadable session revocation dropped', { error });
+    }
+    channel.ack(message);
+  }
+
+  private async loadSnapshot(): Promise<void> {
+    for (let attempt = 0; !this.stopped && this.options.bus.isConnected(); attempt++) {
+      try {
+        const response = await fetch(this.options.snapshotUrl, { signal: AbortSignal.timeout(3_000) });
+        if (!response.ok) throw new Error(`auth answered ${response.status}`);
+        const body = (await response.json()) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }> };
+        for (const item of body.items ?? []) {
+          if (typeof item.sessionId === 'string' && typeof item.revokedAt === 'string') this.options.denyList.add(item.sessionId, new Date(item.revokedAt));
+        }
+        this.snapshotLoaded = true;
+        return;
+      } catch (error) {
+        if (attempt === 0) this.options.logger.warn('revoked-session snapshot not loaded yet; retrying', { error });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)).unref());
+      }
+    }
+  }
+}

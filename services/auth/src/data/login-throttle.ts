@@ -1,0 +1,50 @@
+import type { EntityManager } from '@ecar/db';
+
+export interface ThrottleState {
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+export async function readThrottle(db: EntityManager, key: string): Promise<ThrottleState | undefined> {
+  const rows: ThrottleState[] = await db.query(`SELECT failures, locked_until AS "lockedUntil" FROM login_throttle WHERE key = $1`, [key]);
+  return rows[0];
+}
+
+/**
+ * Counts one failure atomically. Failures older than `windowSeconds` are forgotten; reaching
+ * `lockAfter` sets a lock for `lockSeconds`. An expired lock starts a fresh count.
+ */
+export async function recordFailure(
+  db: EntityManager,
+  key: string,
+  options: { windowSeconds: number; lockAfter: number; lockSeconds: number },
+): Promise<ThrottleState & { lockedNow: boolean }> {
+  const rows: Array<ThrottleState & { lockedNow: boolean }> = await db.query(
+    `WITH previous AS (SELECT locked_until FROM login_throttle WHERE key = $1)
+     INSERT INTO login_throttle AS t (key, failures, last_failure_at, locked_until)
+     VALUES ($1, 1, now(), CASE WHEN 1 >= $3 THEN now() + make_interval(secs => $4) END)
+     ON CONFLICT (key) DO UPDATE SET
+       failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => $2) OR (t.locked_until IS NOT NULL AND t.locked_until <= now())
+                       THEN 1 ELSE t.failures + 1 END,
+       last_failure_at = now(),
+       locked_until = CASE
+         WHEN t.locked_until > now() THEN t.locked_until
+         WHEN (CASE WHEN t.last_failure_at < now() - make_interval(secs => $2) OR (t.locked_until IS NOT NULL AND t.locked_until <= now())
+                    THEN 1 ELSE t.failures + 1 END) >= $3 THEN now() + make_interval(secs => $4)
+         ELSE NULL END
+     RETURNING t.failures, t.locked_until AS "lockedUntil",
+       (t.locked_until IS NOT NULL AND t.locked_until > now() AND (SELECT locked_until FROM previous) IS DISTINCT FROM t.locked_until) AS "lockedNow"`,
+    [key, options.windowSeconds, options.lockAfter, options.lockSeconds],
+  );
+  return rows[0]!;
+}
+
+export async function clearThrottle(db: EntityManager, key: string): Promise<void> {
+  await db.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
+}
+
+/** Deletes every entry whose key starts with `prefix` (an admin unlocking one account everywhere). */
+export async function clearThrottlePrefix(db: EntityManager, prefix: string): Promise<number> {
+  const rows: unknown[] = await db.query(`DELETE FROM login_throttle WHERE starts_with(key, $1) RETURNING key`, [prefix]);
+  return rows.length;
+}

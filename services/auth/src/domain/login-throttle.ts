@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { buildEvent, type Actor } from '@ecar/contracts';
+import { enqueueEvent } from '@ecar/bus';
+import type { DataSource, EntityManager } from '@ecar/db';
+import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure } from '../data/login-throttle.ts';
+import { PRODUCER, type ClientContext } from './sessions.ts';
+
+export interface ThrottleOptions {
+  /** Failures per e-mail+IP answered without delay. */
+  freeFailures: number;
+  lockAfter: number;
+  ipLockAfter: number;
+  lockSeconds: number;
+  windowSeconds: number;
+  maxDelayMs: number;
+}
+
+export interface ThrottleVerdict {
+  locked: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Failed-login throttling (NET-5), kept in PostgreSQL so every auth replica shares it. Two
+ * counters: one per (e-mail, IP) pair and one per IP. After `freeFailures` a failed answer is
+ * delayed progressively; at `lockAfter` the *pair* is locked for `lockSeconds`, at
+ * `ipLockAfter` the IP is. The lock never covers an account as a whole: an attacker hammering
+ * someone's e-mail locks only their own address for it, and the owner still signs in from
+ * elsewhere (and from anywhere once the lock expires). The key is the e-mail as typed, known or
+ * not, so unknown and known e-mails behave the same.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ThrottleOptions,
+  ) {}
+
+  private pairKey(email: string, ip: string): string {
+    return `pair:${email}\n${ip}`;
+  }
+
+  private ipKey(ip: string): string {
+    return `ip:${ip}`;
+  }
+
+  /** Whether the attempt may proceed; an expired lock found here is cleared and its unlock published. */
+  async check(email: string, client: ClientContext): Promise<ThrottleVerdict> {
+    const db = this.dataSource.manager;
+    for (const [key, scope] of [
+      [this.pairKey(email, client.ip), 'account_ip'],
+      [this.ipKey(client.ip), 'ip'],
+    ] as const) {
+      const state = await readThrottle(db, key);
+      if (!state?.lockedUntil) continue;
+      const remainingMs = state.lockedUntil.getTime() - Date.now();
+      if (remainingMs > 0) return { locked: true, retryAfterSeconds: Math.ceil(remainingMs / 1000) };
+      await this.dataSource.transaction(async (tx) => {
+        await clearThrottle(tx, key);
+        await this.publish(tx, 'auth.login.unlocked', key, this.systemActor(client), client.correlationId, { ...(scope === 'account_ip' ? { email } : {}), scope, reason: 'expired' });
+      });
+    }
+    return { locked: false, retryAfterSeconds: 0 };
+  }
+
+  /** Counts a failure; returns how long to hold the answer back (the progressive delay). */
+  async failed(db: EntityManager, email: string, client: ClientContext): Promise<number> {
+    const limits = { windowSeconds: this.options.windowSeconds, lockSeconds: this.options.lockSeconds };
+    const pair = await recordFailure(db, this.pairKey(email, client.ip), { ...limits, lockAfter: this.options.lockAfter });
+    const ip = await recordFailure(db, this.ipKey(client.ip), { ...limits, lockAfter: this.options.ipLockAfter });
+    if (pair.lockedNow && pair.lockedUntil) {
+      await this.publish(db, 'auth.login.locked', this.pairKey(email, client.ip), this.systemActor(client), client.correlationId, { email, scope: 'account_ip', failures: pair.failures, until: pair.lockedUntil.toISOString() });
+    }
+    if (ip.lockedNow && ip.lockedUntil) {
+      await this.publish(db, 'auth.login.locked', this.ipKey(client.ip), this.systemActor(client), client.correlationId, { scope: 'ip', failures: ip.failures, until: ip.lockedUntil.toISOString() });
+    }
+    const excess = pair.failures - this.options.freeFailures;
+    return excess > 0 ? Math.min(this.options.maxDelayMs, 250 * 2 ** (excess - 1)) : 0;
+  }
+
+  /** A successful sign-in forgets the pair's failures (not the IP's: a sprayer may own one account). */
+  async succeeded(db: EntityManager, email: string, client: ClientContext): Promise<void> {
+    await clearThrottle(db, this.pairKey(email, client.ip));
+  }
+
+  /** An admin lifts every lock on an e-mail, from every address. */
+  async unlockEmail(db: EntityManager, email: string, actor: Actor, correlationId: string): Promise<number> {
+    const prefix = `pair:${email}\n`;
+    const cleared = await clearThrottlePrefix(db, prefix);
+    if (cleared > 0) await this.publish(db, 'auth.login.unlocked', prefix, actor, correlationId, { email, scope: 'account_ip', reason: 'admin' });
+    return cleared;
+  }
+
+  private systemActor(client: ClientContext): Actor {
+    return { system: 'login-throttle', ip: client.ip, userAgent: client.userAgent };
+  }
+
+  /** The subject is a digest of the counter's key: the e-mail stays in `data`, where audit masks it. */
+  private async publish(
+    db: EntityManager,
+    type: 'auth.login.locked' | 'auth.login.unlocked',
+    key: string,
+    actor: Actor,
+    correlationId: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await enqueueEvent(
+      db,
+      buildEvent({
+        type,
+        producer: PRODUCER,
+        correlationId,
+        actor,
+        subject: { type: 'login_throttle', id: createHash('sha256').update(key).digest('hex').slice(0, 32) },
+        data: data as never,
+      }),
+    );
+  }
+}

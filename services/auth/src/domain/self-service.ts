@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { buildEvent, type Actor } from '@ecar/contracts';
+import { enqueueEvent } from '@ecar/bus';
+import type { DataSource, EntityManager } from '@ecar/db';
+import { badRequest, notFound } from '@ecar/errors';
+import type { Logger } from '@ecar/logger';
+import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
+import { findSession } from '../data/sessions.ts';
+import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, type UserRow } from '../data/users.ts';
+import type { Mailer } from './mailer.ts';
+import type { PasswordHasher } from './passwords.ts';
+import type { PasswordRules } from './password-rules.ts';
+import { PRODUCER, hashSecret, newSecret, userActor, type ClientContext, type SessionService } from './sessions.ts';
+import { publishUserEvent } from './user-events.ts';
+
+export interface SelfServiceOptions {
+  publicBaseUrl: string;
+  emailTokenTtlSeconds: number;
+}
+
+/** What users do to their own account: password change, logout, sign-up, e-mail verification, password reset. */
+export class SelfService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly rules: PasswordRules,
+    private readonly sessions: SessionService,
+    private readonly mailer: Mailer,
+    private readonly logger: Logger,
+    private readonly options: SelfServiceOptions,
+  ) {}
+
+  async logout(userId: string, sessionId: string, client: ClientContext): Promise<void> {
+    await this.dataSource.transaction(async (db) => {
+      const user = await findUserById(db, userId);
+      const session = await findSession(db, sessionId);
+      if (!user || !session || session.userId !== userId) return;
+      await this.sessions.revoke(db, { id: sessionId, ownerId: userId }, 'logout', userActor(user, client), client.correlationId);
+    });
+  }
+
+  /** The current password is required; every session ends (the caller signs in again). */
+  async changePassword(userId: string, currentPassword: string, newPassword: string, client: ClientContext): Promise<void> {
+    const user = await findUserById(this.dataSource.manager, userId);
+    if (!user || user.status !== 'active') throw notFound('User not found');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw badRequest('The current password is wrong', [{ path: 'currentPassword', code: 'wrong_password', message: 'The current password is wrong.' }]);
+    }
+    await this.setPassword(user, newPassword, 'self', userActor(user, client), client.correlationId);
+  }
+
+  private async setPassword(user: UserRow, password: string, via: 'self' | 'reset', actor: Actor, correlationId: string): Promise<void> {
+    await this.rules.assertAcceptable(this.dataSource.manager, password, { email: user.email, displayName: user.displayName }, user.id);
+    const passwordHash = await this.hasher.hash(password);
+    await this.dataSource.transaction(async (db) => {
+      await lockUser(db, user.id);
+      await replacePassword(db, user.id, passwordHash);
+      await this.rules.remember(db, user.id, passwordHash);
+      await this.sessions.revokeAll(db, user.id, via === 'self' ? 'password_changed' : 'password_reset', actor, correlationId);
+      await enqueueEvent(
+        db,
+        buildEvent({ type: 'auth.password.changed', producer: PRODUCER, correlationId, actor, subject: { type: 'user', id: user.id, ownerId: user.id }, data: { via } }),
+      );
+    });
+  }
+
+  /**
+   * Customer sign-up (mobile). The answer is the same whether or not the e-mail is taken (no
+   * enumeration); the owner of a taken address gets a notice instead of a verification link.
+   */
+  async register(input: { email: string; displayName: string; password: string }, client: ClientContext): Promise<void> {
+    const email = input.email.trim().toLowerCase();
+    await this.rules.assertAcceptable(this.dataSource.manager, input.password, { email, displayName: input.displayName });
+    const passwordHash = await this.hasher.hash(input.password);
+    const link = await this.dataSource.transaction(async (db) => {
+      if (await findUserByEmail(db, email)) return undefined;
+      const id = randomUUID();
+      await insertUser(db, { id, email, displayName: input.displayName, role: 'customer', status: 'active', passwordHash, emailVerified: false });
+      await this.rules.remember(db, id, passwordHash);
+      const user = (await findUserById(db, id))!;
+      await publishUserEvent(db, 'auth.user.created', user, { system: 'self-registration', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
+      return this.issueLink(db, user.id, 'email_verification', '/verify-email');
+    });
+    await this.mail(
+      email,
+      link ? 'Confirm your ECAR account' : 'Someone tried to create an ECAR account with your address',
+      link
+        ? `Welcome to ECAR. Confirm your e-mail address within ${Math.round(this.options.emailTokenTtlSeconds / 60)} minutes:\n\n${link}\n\nIf you did not sign up, ignore this message.`
+        : 'An account already exists for this address. If this was you, sign in or reset your password. If not, you can ignore this message.',
+    );
+  }
+
+  async verifyEmail(token: string, client: ClientContext): Promise<void> {
+    await this.dataSource.transaction(async (db) => {
+      const userId = await this.spend(db, token, 'email_verification');
+      const user = await lockUser(db, userId);
+      if (!user) throw badRequest('This link is invalid or has expired');
+      await markEmailVerified(db, user.id);
+      await publishUserEvent(db, 'auth.user.verified', user, userActor(user, client), client.correlationId);
+    });
+  }
+
+  /** Always the same answer; a link is sent only to an existing, active account. */
+  async requestPasswordReset(emailInput: string, client: ClientContext): Promise<void> {
+    const email = emailInput.trim().toLowerCase();
+    const link = await this.dataSource.transaction(async (db) => {
+      const user = await findUserByEmail(db, email);
+      if (!user || user.status !== 'active') return undefined;
+      await spendOpenTokens(db, user.id, 'password_reset');
+      await enqueueEvent(
+        db,
+        buildEvent({
+          type: 'auth.password.reset_requested',
+          producer: PRODUCER,
+          correlationId: client.correlationId,
+          actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
+          subject: { type: 'user', id: user.id, ownerId: user.id },
+          data: { email },
+        }),
+      );
+      return this.issueLink(db, user.id, 'password_reset', '/reset-password');
+    });
+    if (link) {
+      await this.mail(
+        email,
+        'Reset your ECAR password',
+        `Someone asked to reset the password of your ECAR account. To choose a new one within ${Math.round(this.options.emailTokenTtlSeconds / 60)} minutes, open:\n\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`,
+      );
+    }
+  }
+
+  /**
+   * Sets the new password and ends every session. It does not sign the user in: the next
+   * sign-in still asks for the second factor, so a reset link never bypasses MFA.
+   */
+  async confirmPasswordReset(token: string, newPassword: string, client: ClientContext): Promise<void> {
+    const userId = await this.dataSource.transaction(async (db) => {
+      const row = await lockOneTimeToken(db, hashSecret(token), 'password_reset');
+      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
+      return row.userId;
+    });
+    const user = await findUserById(this.dataSource.manager, userId);
+    if (!user || user.status !== 'active') throw badRequest('This link is invalid or has expired');
+    // The policy check happens before the link is spent, so a refused password does not burn it.
+    await this.rules.assertAcceptable(this.dataSource.manager, newPassword, { email: user.email, displayName: user.displayName }, user.id);
+    await this.dataSource.transaction((db) => this.spend(db, token, 'password_reset'));
+    await this.setPassword(user, newPassword, 'reset', { system: 'password-reset', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
+  }
+
+  private async issueLink(db: EntityManager, userId: string, purpose: OneTimePurpose, path: string): Promise<string> {
+    const token = newSecret();
+    await insertOneTimeToken(db, { tokenHash: hashSecret(token), purpose, userId, expiresAt: new Date(Date.now() + this.options.emailTokenTtlSeconds * 1000) });
+    return `${this.options.publicBaseUrl.replace(/\/$/, '')}${path}#token=${token}`;
+  }
+
+  /** Spends a one-time link; the user it belongs to. */
+  private async spend(db: EntityManager, token: string, purpose: OneTimePurpose): Promise<string> {
+    const tokenHash = hashSecret(token);
+    const row = await lockOneTimeToken(db, tokenHash, purpose);
+    if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
+    await spendOneTimeToken(db, tokenHash);
+    return row.userId;
+  }
+
+  /** Mail is sent after the commit; a relay failure is logged, the request still succeeds (no enumeration by error). */
+  private async mail(to: string, subject: string, text: string): Promise<void> {
+    try {
+      await this.mailer.send({ to, subject, text });
+    } catch (error) {
+      this.logger.error('account e-mail could not be sent', { subject, error });
+    }
+  }
+}
+

@@ -1,0 +1,67 @@
+import { generate } from 'otplib';
+import { call, type JsonResponse } from './stack.ts';
+
+/** What a test remembers about one account's authenticator, like the phone app would. */
+export interface Authenticator {
+  secret?: string;
+  periodSeconds: number;
+  /** The last time step whose code was used: auth refuses it again (no replay). */
+  lastStep: number;
+  recoveryCodes: string[];
+}
+
+export function newAuthenticator(periodSeconds: number): Authenticator {
+  return { periodSeconds, lastStep: -1, recoveryCodes: [] };
+}
+
+/** A code of a time step not used yet; waits for the next step when the current one is spent. */
+export async function nextCode(authenticator: Authenticator): Promise<string> {
+  if (!authenticator.secret) throw new Error('authenticator not enrolled');
+  let step = Math.floor(Date.now() / 1000 / authenticator.periodSeconds);
+  while (step <= authenticator.lastStep) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    step = Math.floor(Date.now() / 1000 / authenticator.periodSeconds);
+  }
+  authenticator.lastStep = step;
+  return generate({ secret: authenticator.secret, period: authenticator.periodSeconds, epoch: step * authenticator.periodSeconds });
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  login: JsonResponse;
+}
+
+/**
+ * Signs in through the real flow: password, then TOTP when enrolled; a first sign-in of an
+ * account that must enrol (super-admin) enrols it through the API and keeps the recovery codes.
+ */
+export async function signInWithMfa(
+  gatewayUrl: string,
+  credentials: { email: string; password: string },
+  authenticator: Authenticator,
+  headers: Record<string, string> = {},
+): Promise<SignedIn> {
+  const login = await call(gatewayUrl, '/api/v1/auth/login', { method: 'POST', json: { ...credentials, client: 'mobile' }, headers });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  if (login.body['status'] === 'mfa_required') {
+    const step = await call(gatewayUrl, '/api/v1/auth/login/mfa', {
+      method: 'POST',
+      json: { mfaToken: login.body['mfaToken'], code: await nextCode(authenticator) },
+      headers,
+    });
+    if (step.status !== 200) throw new Error(`MFA step failed: ${step.status} ${JSON.stringify(step.body)}`);
+    return { accessToken: String(step.body['accessToken']), refreshToken: String(step.body['refreshToken']), login: step };
+  }
+  if (login.body['status'] === 'mfa_enrolment_required') {
+    const token = String(login.body['accessToken']);
+    const setup = await call(gatewayUrl, '/api/v1/auth/mfa/totp/setup', { method: 'POST', token, headers });
+    if (setup.status !== 200) throw new Error(`MFA setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+    authenticator.secret = String(setup.body['secret']);
+    const verify = await call(gatewayUrl, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: await nextCode(authenticator) }, headers });
+    if (verify.status !== 200) throw new Error(`MFA enrolment failed: ${verify.status} ${JSON.stringify(verify.body)}`);
+    authenticator.recoveryCodes = verify.body['recoveryCodes'] as string[];
+    return { accessToken: String(verify.body['accessToken']), refreshToken: String(verify.body['refreshToken']), login: verify };
+  }
+  return { accessToken: String(login.body['accessToken']), refreshToken: String(login.body['refreshToken']), login };
+}
