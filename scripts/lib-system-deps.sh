@@ -13,4 +13,5 @@ ECAR_APT_PACKAGES=(
   openssh-client
   prometheus
   poppler-utils
+  sqlmap
 )
