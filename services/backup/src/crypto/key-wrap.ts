@@ -47,8 +47,8 @@ export function loadBackupPrivateKey(pem: string, passphrase?: string): BackupPr
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: pem, format: 'pem', ...(passphrase ? { passphrase } : {}) });
-  } catch (error) {
-    const reason = /passphrase|decrypt/i.test((error as Error).message) ? 'wrong or missing passphrase' : 'not a PEM private key';
+  } catch {
+    const reason = pem.includes('ENCRYPTED') ? 'wrong or missing passphrase' : 'not a PEM private key';
     throw new BackupIntegrityError(`cannot read the private key: ${reason}`);
   }
   if (keyObject.asymmetricKeyType !== 'rsa') throw new BackupIntegrityError('the private key is not an RSA key');

@@ -48,6 +48,13 @@ function toRun(row: Record<string, unknown>): BackupRun {
   };
 }
 
+/** TypeORM's `query()` answers an UPDATE … RETURNING with `[rows, count]`; this gives the rows. */
+async function updateReturning<T>(db: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result: unknown = await db.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
 export async function insertRunningRun(db: EntityManager, run: { id: string; trigger: Trigger; requestedBy: string | null }): Promise<void> {
   await db.query(`INSERT INTO backup_runs (id, trigger, requested_by, status) VALUES ($1, $2, $3, 'running')`, [run.id, run.trigger, run.requestedBy]);
 }
@@ -71,7 +78,8 @@ export async function markRunFailed(db: EntityManager, id: string, error: string
 
 /** Rows left `running` by a process that died: only called while holding the backup lock. */
 export async function failAbandonedRuns(db: EntityManager): Promise<number> {
-  const rows: unknown[] = await db.query(
+  const rows = await updateReturning<{ id: string }>(
+    db,
     `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = 'the backup process stopped before the run finished'
       WHERE status = 'running' RETURNING id`,
   );
@@ -79,7 +87,8 @@ export async function failAbandonedRuns(db: EntityManager): Promise<number> {
 }
 
 export async function markUploaded(db: EntityManager, id: string): Promise<number> {
-  const rows: Array<{ upload_attempts: number }> = await db.query(
+  const rows = await updateReturning<{ upload_attempts: number }>(
+    db,
     `UPDATE backup_runs SET upload_status = 'uploaded', uploaded_at = now(), upload_next_at = NULL, upload_error = NULL
       WHERE id = $1 RETURNING upload_attempts`,
     [id],
@@ -93,7 +102,8 @@ export async function markUploadFailed(db: EntityManager, id: string, error: str
 
 /** Counts the attempt before it is made, so a crash mid-upload still advances the backoff. */
 export async function countUploadAttempt(db: EntityManager, id: string): Promise<number> {
-  const rows: Array<{ upload_attempts: number }> = await db.query(
+  const rows = await updateReturning<{ upload_attempts: number }>(
+    db,
     `UPDATE backup_runs SET upload_attempts = upload_attempts + 1 WHERE id = $1 RETURNING upload_attempts`,
     [id],
   );

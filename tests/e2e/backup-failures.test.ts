@@ -1,0 +1,116 @@
+/**
+ * How backups fail (STYLE lesson 10, INC-4, INC-5, RES-2), against real PostgreSQL, RabbitMQ and
+ * OpenSSH: a dump that fails fails the whole run and leaves no file; an SFTP outage keeps the
+ * local copy and retries until the server is back; a wrong host key and a host outside the
+ * allow-list are refused.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError } from '@ecar/config';
+import { PG_ADMIN_URL, waitFor } from '@ecar/testkit';
+import { findRun } from '../../services/backup/src/data/backup-runs.ts';
+import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
+import { HostKeyMismatchError, uploadSet } from '../../services/backup/src/storage/sftp-target.ts';
+import { BackupEventTap } from '../support/backup-events.ts';
+import { startBackupHarness, type BackupHarness } from '../support/backup-harness.ts';
+import { fingerprintOfPublicLine } from '../support/sshd.ts';
+
+let harness: BackupHarness;
+let tap: BackupEventTap;
+
+async function finished(service: BackupService, id: string) {
+  return waitFor(async () => {
+    const run = await findRun(service.context.dataSource.manager, id);
+    return run && run.status !== 'running' ? run : undefined;
+  }, { timeoutMs: 30_000, what: `backup ${id} to finish` });
+}
+
+describe('backup failures', () => {
+  before(async () => {
+    harness = await startBackupHarness('bkfail');
+    tap = await BackupEventTap.open(harness.bus.exchange);
+  });
+  after(async () => {
+    await tap?.close();
+    await harness?.stop();
+  });
+
+  it('an unreachable database fails the run: marked failed, no file left in the backup dir, backup.run.failed published', async () => {
+    const closedPort = new URL(PG_ADMIN_URL);
+    closedPort.port = '1';
+    for (const overrides of [
+      { BACKUP_DUMP_DATABASE_URL: closedPort.toString() },
+      // The first database dumps fine, the second does not exist: the finished file goes too.
+      { BACKUP_DATABASES: `${harness.garageDb.name},ecar_t_does_not_exist_bk` },
+    ]) {
+      const service = await harness.startBackup(overrides);
+      try {
+        const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+        const run = await finished(service, id);
+        assert.equal(run.status, 'failed');
+        assert.ok(run.error && run.error.length > 0);
+        assert.equal(run.localStatus, 'none');
+        assert.equal(run.uploadStatus, 'none');
+        assert.deepEqual(existsSync(harness.backupDir) ? readdirSync(harness.backupDir) : [], [], 'no set, no partial directory');
+        const event = await tap.next('backup.run.failed', id);
+        assert.equal(event.data['reason'], run.error);
+        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        assert.ok(/^ecar_backup_runs_total\{[^}]*result="failed"[^}]*\} 1$/m.test(metrics), 'failure counted');
+      } finally {
+        await service.stop();
+      }
+    }
+  });
+
+  it('with the SFTP server down the local copy stays, the upload is pending, and it succeeds on retry once sshd is back', async () => {
+    const service = await harness.startBackup();
+    try {
+      await harness.sftp.stop();
+      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      await tap.next('backup.upload.failed', id);
+      const pending = await findRun(service.context.dataSource.manager, id);
+      assert.equal(pending?.status, 'succeeded');
+      assert.equal(pending?.localStatus, 'stored');
+      assert.equal(pending?.uploadStatus, 'pending');
+      assert.ok(pending?.uploadError);
+      assert.ok(existsSync(join(harness.backupDir, id, 'manifest.json')), 'the local copy is kept');
+
+      await harness.sftp.start();
+      const uploaded = await tap.next('backup.upload.succeeded', id);
+      assert.ok(Number(uploaded.data['attempts']) >= 2, `uploaded by a retry: ${JSON.stringify(uploaded.data)}`);
+      const run = await findRun(service.context.dataSource.manager, id);
+      assert.equal(run?.uploadStatus, 'uploaded');
+      assert.deepEqual(readdirSync(join(harness.sftp.localPathOfRemoteDir, id)).sort(), readdirSync(join(harness.backupDir, id)).sort());
+      assert.ok(!readdirSync(harness.sftp.localPathOfRemoteDir).some((name) => name.startsWith('.partial-')), 'no partial upload left');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('refuses a server whose host key is not the pinned one', async () => {
+    const wrongPin = fingerprintOfPublicLine(`ssh-ed25519 ${Buffer.alloc(51, 7).toString('base64')}`);
+    const [set] = readdirSync(harness.backupDir).filter((name) => !name.startsWith('.'));
+    await assert.rejects(
+      uploadSet(
+        { host: harness.sftp.host, port: harness.sftp.port, username: harness.sftp.username, privateKey: harness.sftp.clientPrivateKey, hostKeys: [wrongPin], remoteDir: '/upload/elsewhere' },
+        join(harness.backupDir, set!),
+        set!,
+      ),
+      (error: unknown) => error instanceof HostKeyMismatchError && error.message.includes(harness.sftp.hostKeySha256) && /not pinned/.test(error.message),
+    );
+    assert.ok(!existsSync(join(harness.sftp.localPathOfRemoteDir, '..', 'elsewhere')), 'nothing was written');
+  });
+
+  it('refuses at start an SFTP host that is not on the allow-list, naming the variable', async () => {
+    await assert.rejects(
+      startBackupService({ ...harness.env, SFTP_HOST: 'backup.example.fr', SFTP_ALLOWED_HOSTS: '127.0.0.1,sftp.ecar.tn' }),
+      (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.startsWith('SFTP_HOST "backup.example.fr" is not in SFTP_ALLOWED_HOSTS')),
+    );
+    await assert.rejects(
+      startBackupService({ ...harness.env, SFTP_ALLOWED_HOSTS: '' }),
+      (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.includes('SFTP_ALLOWED_HOSTS')),
+    );
+  });
+});
