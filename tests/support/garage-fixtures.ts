@@ -12,6 +12,8 @@ export interface Household {
   appointmentId: string;
   workOrderId: string;
   plate: string;
+  phone: string;
+  slotStart: string;
 }
 
 export const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('1 0 obj << /Type /Catalog >> endobj\n'.repeat(40)), Buffer.from('%%EOF\n')]);
@@ -69,8 +71,9 @@ export async function createHousehold(stack: GarageStack, admin: string): Promis
   });
   assert.equal(upload.status, 201, await upload.clone().text());
   const document = (await upload.json()) as Record<string, unknown>;
+  const slotStart = nextSlot();
   const appointment = await expectStatus(
-    stack.call('/api/v1/appointments', { method: 'POST', token: admin, json: { customerId: customer['id'], vehicleId: vehicle['id'], slotStart: nextSlot() } }),
+    stack.call('/api/v1/appointments', { method: 'POST', token: admin, json: { customerId: customer['id'], vehicleId: vehicle['id'], slotStart } }),
     201,
   );
   const workOrder = await expectStatus(
@@ -90,5 +93,21 @@ export async function createHousehold(stack: GarageStack, admin: string): Promis
     appointmentId: String(appointment['id']),
     workOrderId: String(workOrder['id']),
     plate,
+    phone: String(customer['phone']),
+    slotStart,
   };
+}
+
+/** Moves a household's work order along: a line, then the estimate sent, approved, work started. */
+export async function advanceWorkOrder(stack: GarageStack, admin: string, h: Household, to: 'estimate_sent' | 'approved' | 'in_progress'): Promise<void> {
+  const path = `/api/v1/work-orders/${h.workOrderId}`;
+  await expectStatus(
+    stack.call(`${path}/lines`, { method: 'POST', token: admin, json: { kind: 'labour', description: 'Replace brake pads', quantityMilli: 1500, unitPriceMillimes: 45_000 } }),
+    201,
+  );
+  await expectStatus(stack.call(`${path}/status`, { method: 'POST', token: admin, json: { status: 'estimate_sent' } }), 200);
+  if (to === 'estimate_sent') return;
+  await expectStatus(stack.call(`${path}/estimate/approve`, { method: 'POST', token: stack.token('customer', h.userId) }), 200);
+  if (to === 'approved') return;
+  await expectStatus(stack.call(`${path}/status`, { method: 'POST', token: admin, json: { status: 'in_progress' } }), 200);
 }
