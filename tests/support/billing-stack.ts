@@ -131,7 +131,8 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
       await gateway.stop();
       await billing.stop();
       await auth.stop();
-      await bus.cleanup([captureQueue, ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, [1000, 5000, 30000]))]);
+      const retryDelays = billing.billingConfig.WORKORDER_RETRY_DELAYS_MS.map(Number);
+      await bus.cleanup([captureQueue, ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, retryDelays))]);
       await Promise.all([authDb.drop(), billingDb.drop()]);
     },
   };

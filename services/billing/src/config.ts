@@ -34,6 +34,11 @@ export const billingConfigSpec = {
   SELLER_TRADE_REGISTER: sellerField({ doc: 'Trade register number (registre du commerce / RNE)', dev: 'B000000002026', maxLength: 64 }),
   SELLER_PHONE: field.string({ doc: 'Phone printed on invoices (optional)', default: '', maxLength: 32 }),
   BILLING_TIME_ZONE: field.string({ doc: 'Time zone whose calendar dates invoices (IANA name)', default: 'Africa/Tunis', pattern: /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/ }),
+  WORKORDER_RETRY_DELAYS_MS: field.list({
+    doc: 'Delays before each retry of a work-order event that failed; then it is dead-lettered',
+    default: ['1000', '5000', '30000'],
+    item: /^[1-9]\d{1,6}$/,
+  }),
   BILLING_PAGE_MAX: field.int({ doc: 'Hard maximum page size of billing lists', default: 100, min: 1, max: 500 }),
 };
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@ecar/logger';
 import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
 import { billingRouter } from './api/router.ts';
-import { loadBillingConfig } from './config.ts';
+import { loadBillingConfig, type BillingConfig } from './config.ts';
 import { billingMigrations } from './data/migrations.ts';
 import type { BillingContext } from './domain/context.ts';
 import { workOrderConsumer } from './messaging/workorder-consumer.ts';
@@ -13,6 +13,7 @@ export interface BillingServiceOptions {
 
 export interface BillingService extends RunningService {
   billing: BillingContext;
+  billingConfig: BillingConfig;
 }
 
 /** The billing deployable: invoices, credit notes, payments, numbering and tax tables. */
@@ -42,7 +43,7 @@ export async function startBillingService(env: NodeJS.ProcessEnv = process.env, 
       };
       app.use(billingRouter(remoteVerifier(config), { context: billing, pageMax: config.BILLING_PAGE_MAX }));
     },
-    consumers: (context) => [workOrderConsumer(context)],
+    consumers: (context) => [workOrderConsumer(context, config.WORKORDER_RETRY_DELAYS_MS.map(Number))],
   });
-  return { ...running, billing: billing! };
+  return { ...running, billing: billing!, billingConfig: config };
 }
