@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { BusConnection } from '@ecar/bus';
 import { envelopeSchema, parseEventData } from '@ecar/contracts';
 import type { Logger } from '@ecar/logger';
@@ -82,7 +82,7 @@ export class RevocationFeed {
       await channel.bindQueue(this.queue, this.options.exchange, REVOKED);
       await channel.prefetch(100);
       await channel.consume(this.queue, (message) => this.receive(channel, message));
-      void this.loadSnapshot();
+      void this.loadSnapshot(model);
     });
   }
 
@@ -105,8 +105,9 @@ export class RevocationFeed {
     channel.ack(message);
   }
 
-  private async loadSnapshot(): Promise<void> {
-    for (let attempt = 0; !this.stopped && this.options.bus.isConnected(); attempt++) {
+  /** Retries until it succeeds, the feed stops, or this connection is replaced (the next one loads again). */
+  private async loadSnapshot(model: ChannelModel): Promise<void> {
+    for (let attempt = 0; !this.stopped && this.options.bus.currentModel() === model; attempt++) {
       try {
         const response = await fetch(this.options.snapshotUrl, { signal: AbortSignal.timeout(3_000) });
         if (!response.ok) throw new Error(`auth answered ${response.status}`);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@ecar/db';
+import { returnedRows } from './returning.ts';
 
 export interface ThrottleState {
   failures: number;
@@ -45,6 +46,6 @@ export async function clearThrottle(db: EntityManager, key: string): Promise<voi
 
 /** Deletes every entry whose key starts with `prefix` (an admin unlocking one account everywhere). */
 export async function clearThrottlePrefix(db: EntityManager, prefix: string): Promise<number> {
-  const rows: unknown[] = await db.query(`DELETE FROM login_throttle WHERE starts_with(key, $1) RETURNING key`, [prefix]);
-  return rows.length;
+  const result: unknown = await db.query(`DELETE FROM login_throttle WHERE starts_with(key, $1) RETURNING key`, [prefix]);
+  return returnedRows(result).length;
 }
