@@ -1,0 +1,78 @@
+import type { EntityManager } from '@ecar/db';
+import { customerTouches, type CustomerTouch } from '../data/breach-queries.ts';
+
+export interface BreachQuery {
+  /** The compromised account (user id), or */
+  account?: string;
+  /** the address the attacker used; either or both. */
+  ip?: string;
+  from: Date;
+  to: Date;
+}
+
+export interface Touch {
+  at: string;
+  eventId: string;
+  type: string;
+  action: 'access' | 'create' | 'update' | 'delete';
+  /** Personal-data fields read or changed, as named by the event. */
+  fields: string[];
+}
+
+export interface AffectedCustomer {
+  customerId: string;
+  firstAt: string;
+  lastAt: string;
+  read: boolean;
+  changed: boolean;
+  fields: string[];
+  touches: Touch[];
+}
+
+export interface BreachReport {
+  query: { account: string | null; ip: string | null; from: string; to: string };
+  generatedAt: string;
+  affectedCustomers: AffectedCustomer[];
+}
+
+function fieldsOf(touch: CustomerTouch): string[] {
+  const fields = new Set<string>();
+  const data = JSON.parse(touch.data) as Record<string, unknown>;
+  if (Array.isArray(data['fields'])) for (const field of data['fields']) if (typeof field === 'string') fields.add(field);
+  if (touch.changes) for (const field of Object.keys(JSON.parse(touch.changes) as Record<string, unknown>)) fields.add(field);
+  return [...fields].sort();
+}
+
+/**
+ * INC-3: every customer whose data the account (or address) read or changed in the window, with
+ * what and when — the list of people to notify, and what to tell each of them.
+ */
+export async function breachReport(db: EntityManager, query: BreachQuery): Promise<BreachReport> {
+  if (!query.account && !query.ip) throw new RangeError('a breach report needs an account or an IP address');
+  if (!(query.from < query.to)) throw new RangeError('the window must end after it starts');
+  const byCustomer = new Map<string, AffectedCustomer>();
+  for (const touch of await customerTouches(db, query)) {
+    const fields = fieldsOf(touch);
+    const entry = byCustomer.get(touch.customerId) ?? {
+      customerId: touch.customerId,
+      firstAt: touch.occurredAt,
+      lastAt: touch.occurredAt,
+      read: false,
+      changed: false,
+      fields: [],
+      touches: [],
+    };
+    entry.touches.push({ at: touch.occurredAt, eventId: touch.eventId, type: touch.type, action: touch.action as Touch['action'], fields });
+    entry.read ||= touch.action === 'access';
+    entry.changed ||= touch.action !== 'access';
+    entry.fields = [...new Set([...entry.fields, ...fields])].sort();
+    if (touch.occurredAt < entry.firstAt) entry.firstAt = touch.occurredAt;
+    if (touch.occurredAt > entry.lastAt) entry.lastAt = touch.occurredAt;
+    byCustomer.set(touch.customerId, entry);
+  }
+  return {
+    query: { account: query.account ?? null, ip: query.ip ?? null, from: query.from.toISOString(), to: query.to.toISOString() },
+    generatedAt: new Date().toISOString(),
+    affectedCustomers: [...byCustomer.values()],
+  };
+}

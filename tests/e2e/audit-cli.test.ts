@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
+import { waitFor } from '@ecar/testkit';
+import { startAuditHarness, type AuditHarness } from '../support/audit-harness.ts';
+
+const run = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+let h: AuditHarness;
+let out: string;
+
+const compromised = randomUUID();
+const bystander = randomUUID();
+const customers = { a: randomUUID(), b: randomUUID(), c: randomUUID(), d: randomUUID(), e: randomUUID(), f: randomUUID(), g: randomUUID() };
+const inWindow = (hours: number) => new Date(Date.parse('2026-11-20T08:00:00Z') + hours * 3600_000);
+
+function accessed(actor: Actor, customerIds: string[], fields: string[], occurredAt: Date): EventEnvelope {
+  return buildEvent({
+    type: 'garage.customer.accessed',
+    producer: 'garage',
+    correlationId: `b-${randomUUID()}`,
+    actor,
+    subject: customerIds.length === 1 ? { type: 'customer', id: customerIds[0]! } : { type: 'customer-list', id: 'search' },
+    data: { customerIds, fields, purpose: customerIds.length === 1 ? 'detail' : 'list' },
+    occurredAt,
+  }) as EventEnvelope;
+}
+
+function updated(actor: Actor, customerId: string, occurredAt: Date): EventEnvelope {
+  return buildEvent({
+    type: 'garage.customer.updated',
+    producer: 'garage',
+    correlationId: `b-${randomUUID()}`,
+    actor,
+    subject: { type: 'customer', id: customerId },
+    data: { customerId, fields: ['phone', 'address'] } as never,
+    changes: { phone: ['+216 20 000 001', '+216 20 000 002'], address: ['Tunis', 'Sousse'] },
+    occurredAt,
+  }) as EventEnvelope;
+}
+
+describe('operator commands: breach report (INC-3) and chain verification CLI', () => {
+  before(async () => {
+    h = await startAuditHarness('auditcli');
+    out = await mkdtemp(join(tmpdir(), 'ecar-breach-'));
+    const tech = { userId: compromised, role: 'technician', ip: '102.157.3.3' } as const;
+    const other = { userId: bystander, role: 'technician', ip: '41.226.7.7' } as const;
+    const events = [
+      accessed(tech, [customers.a], ['name', 'phone', 'cin'], inWindow(1)),
+      accessed(tech, [customers.b, customers.c], ['name', 'phone'], inWindow(2)),
+      updated(tech, customers.d, inWindow(3)),
+      accessed(tech, [customers.a], ['address'], inWindow(4)),
+      accessed(other, [customers.e], ['name'], inWindow(2)),
+      accessed(tech, [customers.f], ['name'], inWindow(-48)),
+      accessed({ userId: bystander, role: 'technician', ip: '102.157.3.3' }, [customers.g], ['plate'], inWindow(5)),
+    ];
+    await h.publish(events);
+    const last = events[events.length - 1]!;
+    await waitFor(async () => ((await h.sql('SELECT 1 FROM audit_events WHERE event_id = $1', [last.id])).length ? true : undefined), { what: 'seeded events' });
+  });
+  after(async () => {
+    await h?.stop();
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  it('lists exactly the customers the compromised account read or changed in the window, with French and Arabic drafts', async () => {
+    const dir = join(out, 'account');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/breach-report.ts', '--account', compromised, '--from', '2026-11-20T00:00:00Z', '--to', '2026-11-21T00:00:00Z', '--out', dir, '--garage', 'Garage Ben Salah'],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: h.database.url } },
+    );
+    assert.match(stdout, /^4 affected customer\(s\)/);
+    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8'));
+    const affected = new Map<string, any>(report.affectedCustomers.map((customer: any) => [customer.customerId, customer]));
+    assert.deepEqual(new Set(affected.keys()), new Set([customers.a, customers.b, customers.c, customers.d]));
+    assert.deepEqual(affected.get(customers.a).fields, ['address', 'cin', 'name', 'phone']);
+    assert.equal(affected.get(customers.a).touches.length, 2);
+    assert.equal(affected.get(customers.d).changed, true);
+    assert.deepEqual(affected.get(customers.d).fields, ['address', 'phone']);
+    assert.equal(affected.get(customers.b).read, true);
+
+    const files = (await readdir(dir)).sort();
+    assert.equal(files.length, 1 + 4 * 2);
+    const fr = await readFile(join(dir, `${customers.a}.fr.txt`), 'utf8');
+    const ar = await readFile(join(dir, `${customers.a}.ar.txt`), 'utf8');
+    assert.match(fr, /numéro de téléphone/);
+    assert.match(fr, /INPDP/);
+    assert.match(fr, /Garage Ben Salah/);
+    assert.match(ar, /رقم الهاتف/);
+    assert.match(ar, /الهيئة الوطنية لحماية المعطيات الشخصية/);
+    assert.ok(!fr.includes('+216'), 'drafts carry no personal data values from the log');
+  });
+
+  it('by IP address: everything done from that address, whoever the account', async () => {
+    const dir = join(out, 'ip');
+    await run(process.execPath, ['--import', 'tsx', 'scripts/breach-report.ts', '--ip', '102.157.3.3', '--from', '2026-11-20T00:00:00Z', '--to', '2026-11-21T00:00:00Z', '--out', dir], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: h.database.url },
+    });
+    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8'));
+    assert.deepEqual(new Set(report.affectedCustomers.map((customer: any) => customer.customerId)), new Set([customers.a, customers.b, customers.c, customers.d, customers.g]));
+  });
+
+  it('refuses a report without an account or IP', async () => {
+    await assert.rejects(
+      run(process.execPath, ['--import', 'tsx', 'scripts/breach-report.ts', '--from', '2026-11-20T00:00:00Z', '--to', '2026-11-21T00:00:00Z', '--out', join(out, 'x')], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: h.database.url },
+      }),
+      /needs an account or an IP address/,
+    );
+  });
+
+  it('the verification CLI exits 0 on a valid chain and 2, naming the row, on a tampered one', async () => {
+    const env = { ...process.env, DATABASE_URL: h.database.url };
+    const valid = await run(process.execPath, ['--import', 'tsx', 'services/audit/src/cli/verify.ts'], { cwd: ROOT, env });
+    assert.equal(JSON.parse(valid.stdout).valid, true);
+    const [row] = await h.sql<{ seq: string }>('SELECT seq::text FROM audit_events ORDER BY seq OFFSET 2 LIMIT 1');
+    await h.sql('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    await h.sql(`UPDATE audit_events SET occurred_at = occurred_at + interval '1 hour' WHERE seq = $1`, [row!.seq]);
+    await h.sql('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    const broken = await run(process.execPath, ['--import', 'tsx', 'services/audit/src/cli/verify.ts'], { cwd: ROOT, env }).then(
+      () => assert.fail('expected exit code 2'),
+      (error: { code: number; stdout: string }) => error,
+    );
+    assert.equal(broken.code, 2);
+    assert.deepEqual(JSON.parse(broken.stdout).firstBreak.seq, row!.seq);
+  });
+});
