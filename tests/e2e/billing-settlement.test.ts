@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
-import { createDraft, expectStatus, issuedInvoice } from '../support/billing-fixtures.ts';
+import { asCreditNote, asInvoice, createDraft, expectStatus, issuedInvoice, type InvoiceJson } from '../support/billing-fixtures.ts';
 
 let stack: BillingStack;
 let admin: string;
 
-async function invoice(id: string): Promise<Record<string, any>> {
-  return expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${id}`, { token: admin }), 200, 'read invoice');
+async function invoice(id: string): Promise<InvoiceJson> {
+  return asInvoice(expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${id}`, { token: admin }), 200, 'read invoice'));
 }
 
 async function pay(id: string, json: Record<string, unknown>) {
@@ -30,25 +30,25 @@ describe('billing: payments, credit notes and balances', () => {
   });
 
   it('issues with totals per VAT rate, stamp and words; partial payments move the status; an overpayment is a clear 409 problem', async () => {
-    const issued = (await issuedInvoice(stack, admin)) as Record<string, any>;
-    assert.match(issued['number'], /^FA-\d{4}-\d{6}$/);
-    assert.deepEqual(issued['vat'], [
+    const issued = asInvoice(await issuedInvoice(stack, admin));
+    assert.match(String(issued.number), /^FA-\d{4}-\d{6}$/);
+    assert.deepEqual(issued.vat, [
       { rateBp: 1900, baseMillimes: 86_000, vatMillimes: 16_340 },
       { rateBp: 700, baseMillimes: 20_000, vatMillimes: 1_400 },
     ]);
     assert.deepEqual(
-      { ht: issued['totals'].htMillimes, vat: issued['totals'].vatMillimes, stamp: issued['totals'].stampMillimes, ttc: issued['totals'].ttcMillimes },
+      { ht: issued.totals.htMillimes, vat: issued.totals.vatMillimes, stamp: issued.totals.stampMillimes, ttc: issued.totals.ttcMillimes },
       { ht: 106_000, vat: 17_740, stamp: 1_000, ttc: 124_740 },
     );
-    assert.equal(issued['totals'].ttcFormatted, '124,740 TND');
-    assert.equal(issued['totals'].ttcInWords, 'cent vingt-quatre dinars et sept cent quarante millimes');
-    assert.equal(issued['seller'].taxId, '0000000/Z/A/M/000');
-    assert.equal(issued['buyer'].taxId, '7654321/B/A/M/000', 'the buyer matricule is frozen normalised');
-    assert.equal(issued['paymentStatus'], 'unpaid');
-    const id = String(issued['id']);
+    assert.equal(issued.totals.ttcFormatted, '124,740 TND');
+    assert.equal(issued.totals.ttcInWords, 'cent vingt-quatre dinars et sept cent quarante millimes');
+    assert.equal(issued.seller?.taxId, '0000000/Z/A/M/000');
+    assert.equal(issued.buyer.taxId, '7654321/B/A/M/000', 'the buyer matricule is frozen normalised');
+    assert.equal(issued.paymentStatus, 'unpaid');
+    const id = issued.id;
 
     expectStatus(await pay(id, { method: 'cash', amountMillimes: 24_740 }), 201, 'cash');
-    assert.equal((await invoice(id))['paymentStatus'], 'partially_paid');
+    assert.equal((await invoice(id)).paymentStatus, 'partially_paid');
     expectStatus(await pay(id, { method: 'cheque', amountMillimes: 50_000, chequeNumber: '0012345', chequeBank: 'BIAT' }), 201, 'cheque');
 
     const over = await pay(id, { method: 'transfer', amountMillimes: 50_001, transferReference: 'VIR-2026-77' });
@@ -59,8 +59,8 @@ describe('billing: payments, credit notes and balances', () => {
 
     expectStatus(await pay(id, { method: 'card', amountMillimes: 50_000 }), 201, 'card');
     const paid = await invoice(id);
-    assert.equal(paid['paymentStatus'], 'paid');
-    assert.equal(paid['balance'].balanceMillimes, 0);
+    assert.equal(paid.paymentStatus, 'paid');
+    assert.equal(paid.balance.balanceMillimes, 0);
     assert.equal((await pay(id, { method: 'cash', amountMillimes: 1 })).status, 409, 'nothing more can be paid');
 
     const badCheque = await pay(id, { method: 'cheque', amountMillimes: 1 });
@@ -72,13 +72,13 @@ describe('billing: payments, credit notes and balances', () => {
   it('a partial credit note reduces the balance and carries no stamp; the closing one gives back the stamp; nothing can be credited twice', async () => {
     const id = String((await issuedInvoice(stack, admin))['id']);
     const partial = await credit(id, { reason: 'Remise commerciale', lines: [{ description: 'Remise sur main-d’œuvre', quantityMilli: 1000, unitPriceMillimes: 10_000, vatRateBp: 1900 }] });
-    const note = expectStatus(partial, 201, 'partial credit note') as Record<string, any>;
-    assert.match(note['number'], /^AV-\d{4}-000001$/);
-    assert.deepEqual(note['totals'], { htMillimes: 10_000, vatMillimes: 1_900, stampMillimes: 0, ttcMillimes: 11_900, ttcFormatted: '11,900 TND', ttcInWords: 'onze dinars et neuf cents millimes' });
+    const note = asCreditNote(expectStatus(partial, 201, 'partial credit note'));
+    assert.match(note.number, /^AV-\d{4}-000001$/);
+    assert.deepEqual(note.totals, { htMillimes: 10_000, vatMillimes: 1_900, stampMillimes: 0, ttcMillimes: 11_900, ttcFormatted: '11,900 TND', ttcInWords: 'onze dinars et neuf cents millimes' });
     let view = await invoice(id);
-    assert.equal(view['balance'].balanceMillimes, 124_740 - 11_900);
-    assert.equal(view['balance'].creditedMillimes, 11_900);
-    assert.equal(view['paymentStatus'], 'unpaid');
+    assert.equal(view.balance.balanceMillimes, 124_740 - 11_900);
+    assert.equal(view.balance.creditedMillimes, 11_900);
+    assert.equal(view.paymentStatus, 'unpaid');
 
     const tooMuch = await credit(id, { reason: 'Erreur', lines: [{ description: 'Trop', quantityMilli: 1000, unitPriceMillimes: 20_001, vatRateBp: 700 }] });
     assert.equal(tooMuch.status, 422);
@@ -87,14 +87,14 @@ describe('billing: payments, credit notes and balances', () => {
     assert.equal(wrongRate.status, 422);
 
     expectStatus(await pay(id, { method: 'cash', amountMillimes: 12_840 }), 201, 'payment before the closing credit');
-    const closing = expectStatus(await credit(id, { reason: 'Annulation', full: true }), 201, 'closing credit note') as Record<string, any>;
-    assert.equal(closing['closesInvoice'], true);
-    assert.equal(closing['totals'].stampMillimes, 1_000, 'the closing credit note gives back the stamp');
-    assert.equal(closing['totals'].ttcMillimes, 124_740 - 11_900);
+    const closing = asCreditNote(expectStatus(await credit(id, { reason: 'Annulation', full: true }), 201, 'closing credit note'));
+    assert.equal(closing.closesInvoice, true);
+    assert.equal(closing.totals.stampMillimes, 1_000, 'the closing credit note gives back the stamp');
+    assert.equal(closing.totals.ttcMillimes, 124_740 - 11_900);
     view = await invoice(id);
-    assert.equal(view['paymentStatus'], 'credited');
-    assert.equal(view['balance'].creditableMillimes, 0);
-    assert.equal(view['balance'].balanceMillimes, -12_840, 'what was paid is now owed back');
+    assert.equal(view.paymentStatus, 'credited');
+    assert.equal(view.balance.creditableMillimes, 0);
+    assert.equal(view.balance.balanceMillimes, -12_840, 'what was paid is now owed back');
     assert.equal((await credit(id, { reason: 'Encore', full: true })).status, 422);
     const listed = expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${id}/credit-notes`, { token: admin }), 200, 'list credit notes');
     assert.equal((listed['items'] as unknown[]).length, 2);
@@ -118,7 +118,7 @@ describe('billing: payments, credit notes and balances', () => {
     const reversed = expectStatus(await reverse(admin), 200, 'reverse');
     assert.equal(reversed['balanceMillimes'], 124_740);
     assert.equal((await reverse(admin)).status, 409, 'a payment is reversed once');
-    assert.equal((await invoice(id))['paymentStatus'], 'unpaid');
+    assert.equal((await invoice(id)).paymentStatus, 'unpaid');
     const payments = expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${id}/payments`, { token: admin }), 200, 'payments')['items'] as Array<Record<string, unknown>>;
     assert.equal(payments[0]?.['reversed'], true, 'the payment row stays, marked reversed');
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices/${id}/payments/${randomUUID()}/reverse`, { method: 'POST', token: admin, json: { reason: 'x' } })).status, 404);

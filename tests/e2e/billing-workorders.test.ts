@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import { AMQP_URL, waitFor } from '@ecar/testkit';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
-import { expectStatus, workOrderCompleted } from '../support/billing-fixtures.ts';
+import { asInvoice, expectStatus, workOrderCompleted } from '../support/billing-fixtures.ts';
 
 let stack: BillingStack;
 let admin: string;
@@ -56,13 +56,13 @@ describe('billing: drafts from garage.workorder.completed', () => {
     assert.equal(drafts.length, 1);
     assert.equal(drafts[0]!.owner, customerUserId);
 
-    const draft = expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${drafts[0]!.id}`, { token: admin }), 200, 'read draft') as Record<string, any>;
-    assert.equal(draft['status'], 'draft');
-    assert.equal(draft['origin'], 'work_order');
-    assert.equal(draft['number'], null, 'drafts have no number');
-    assert.equal(draft['lines'].length, 2);
-    assert.equal(draft['totals'].htMillimes, 110_500);
-    assert.equal(draft['vehicle'].plate, '123 TU 4567');
+    const draft = asInvoice(expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${drafts[0]!.id}`, { token: admin }), 200, 'read draft'));
+    assert.equal(draft.status, 'draft');
+    assert.equal(draft.origin, 'work_order');
+    assert.equal(draft.number, null, 'drafts have no number');
+    assert.equal(draft.lines.length, 2);
+    assert.equal(draft.totals.htMillimes, 110_500);
+    assert.equal(draft.vehicle?.plate, '123 TU 4567');
     const drafted = (await stack.publishedEvents('billing.invoice.drafted')).filter((e) => e.data['workOrderId'] === workOrderId);
     assert.equal(drafted.length, 1, 'one billing.invoice.drafted');
     assert.equal(drafted[0]!.correlationId, event.correlationId, 'the correlation id follows the work order');

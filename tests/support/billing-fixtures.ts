@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
+import type { presentCreditNote, presentInvoice } from '../../services/billing/src/api/present.ts';
 import { call, type BillingStack, type JsonResponse } from './billing-stack.ts';
+
+/** The JSON the billing API answers, typed from its presenters (dates arrive as strings, which they already are). */
+export type InvoiceJson = ReturnType<typeof presentInvoice>;
+export type CreditNoteJson = ReturnType<typeof presentCreditNote>;
+
+export const asInvoice = (body: Record<string, unknown>) => body as unknown as InvoiceJson;
+export const asCreditNote = (body: Record<string, unknown>) => body as unknown as CreditNoteJson;
 
 export const COMPANY_BUYER = { name: 'Transports Salah SARL', kind: 'company', taxId: '7654321B/A/M/000', address: '5 avenue Habib Bourguiba, Sfax', stampExempt: false };
 export const PERSON_BUYER = { name: 'Amira Ben Salem', kind: 'person', cin: '01234567', address: 'Ariana', stampExempt: false };
