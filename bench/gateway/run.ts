@@ -2,8 +2,8 @@
 // pipe proxy (the cost of one extra hop), and through the gateway (JWT verify + rate limits +
 // routing + breaker + metrics), in one run on this machine. Prints req/s, p50/p99 and ratios.
 // Usage: node --import tsx bench/gateway/run.ts [seconds]
-import { createBusNamespace, createTestDatabase } from '@ecar/testkit';
-import { autocannon, printTable, startProcess, stopProcess } from '../lib/processes.ts';
+import { createBusNamespace, createTestDatabase, startChild, terminate } from '@ecar/testkit';
+import { autocannon, printTable } from '../lib/processes.ts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const db = await createTestDatabase('bench_gateway');
@@ -18,8 +18,9 @@ const authEnv = {
   ECAR_BOOTSTRAP_ADMIN_EMAIL: 'bench@ecar.test',
   ECAR_BOOTSTRAP_ADMIN_PASSWORD: password,
 };
-const auth = await startProcess('services/auth/src/main.ts', authEnv, 'http://127.0.0.1:3901/health/ready');
-const gateway = await startProcess(
+const auth = await startChild('auth', 'services/auth/src/main.ts', authEnv, 'http://127.0.0.1:3901/health/ready');
+const gateway = await startChild(
+  'gateway',
   'gateway/src/main.ts',
   {
     NODE_ENV: 'development',
@@ -31,7 +32,7 @@ const gateway = await startProcess(
   },
   'http://127.0.0.1:3980/health/live',
 );
-const pipe = await startProcess('bench/gateway/pipe-proxy.ts', { PORT: '3990', TARGET: 'http://127.0.0.1:3901' }, 'http://127.0.0.1:3990/health/live');
+const pipe = await startChild('pipe-proxy', 'bench/gateway/pipe-proxy.ts', { PORT: '3990', TARGET: 'http://127.0.0.1:3901' }, 'http://127.0.0.1:3990/health/live');
 
 try {
   const login = await fetch('http://127.0.0.1:3980/api/v1/auth/login', {
@@ -47,11 +48,13 @@ try {
   const floor = await autocannon('bare pipe proxy → auth', `http://127.0.0.1:3990${path}`, headers, seconds);
   const viaGateway = await autocannon('gateway → auth', `http://127.0.0.1:3980${path}`, headers, seconds);
   printTable([direct, floor, viaGateway]);
+  const failed = [direct, floor, viaGateway].filter((result) => result.non2xx > 0 || result.errors > 0);
+  if (failed.length > 0) throw new Error(`non-2xx answers or errors in: ${failed.map((r) => r.label).join(', ')} — the figures measure failures, not the path`);
   console.log(`gateway / direct:     ${(viaGateway.requestsPerSecond / direct.requestsPerSecond).toFixed(2)}`);
   console.log(`pipe proxy / direct:  ${(floor.requestsPerSecond / direct.requestsPerSecond).toFixed(2)}`);
   console.log(`gateway / pipe proxy: ${(viaGateway.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}`);
 } finally {
-  await Promise.all([stopProcess(gateway), stopProcess(pipe), stopProcess(auth)]);
+  await Promise.all([terminate(gateway), terminate(pipe), terminate(auth)]);
   await db.drop();
   await bus.cleanup([]);
 }
