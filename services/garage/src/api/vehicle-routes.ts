@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import { unsupportedMediaType } from '@ecar/errors';
 import type { DocumentService } from '../domain/documents.ts';
 import { DOCUMENT_TYPES, isDocumentContentType } from '../domain/file-types.ts';
@@ -5,6 +6,15 @@ import type { VehicleService } from '../domain/vehicles.ts';
 import { ADMIN_CUSTOMER, ALL_ROLES, bodyOf, idOf, page, queryOf, type GarageRoute } from './route.ts';
 import { createVehicleBody, patchVehicleBody, vehicleListQuery } from './schemas.ts';
 import { vehicleView } from './views.ts';
+
+/**
+ * A refused upload leaves part of the body unread: discard what still arrives so the client can
+ * read the answer, and close the connection after it so no leftover bytes are taken for a request.
+ */
+function abandonBody(req: Request, res: Response): void {
+  res.setHeader('Connection', 'close');
+  req.resume();
+}
 
 export function vehicleRoutes(vehicles: VehicleService, documents: DocumentService): GarageRoute[] {
   return [
@@ -88,7 +98,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
         const id = idOf(req);
         const declared = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!isDocumentContentType(declared)) {
-          req.resume();
+          abandonBody(req, res);
           throw unsupportedMediaType(`Documents must be one of ${Object.keys(DOCUMENT_TYPES).join(', ')}`);
         }
         const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -96,8 +106,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
           const document = await documents.upload(caller, id, declared, Number.isFinite(length) ? length : undefined, req);
           res.status(201).json(document);
         } catch (error) {
-          // Drain what the client still sends so it reads our answer instead of a reset connection.
-          req.resume();
+          abandonBody(req, res);
           throw error;
         }
       },
