@@ -32,7 +32,7 @@ interface MatrixRow {
 }
 
 const same = (outcome: Outcome) => ({ own: outcome, other: outcome });
-const owned = (own: Outcome) => ({ own, other: typeof own === 'number' ? 404 : 'empty' });
+const owned = (own: Outcome): { own: Outcome; other: Outcome } => ({ own, other: typeof own === 'number' ? 404 : 'empty' });
 /** Super-admin reaches everything; the others only what is theirs. */
 const reach = (admin: Outcome, technician: Outcome | 'role-denied', customer: Outcome | 'role-denied'): Expect => ({
   'super-admin': same(admin),
@@ -138,7 +138,7 @@ function tokenFor(role: Role, caller: Household): string {
 async function send(id: string, row: MatrixRow, target: Household, token: string | undefined, extraField = false): Promise<{ status: number; body: Record<string, unknown> }> {
   const method = id.split(' ')[0]!;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  let body: BodyInit | undefined;
+  let body: Buffer | string | undefined;
   if (row.upload) {
     headers['content-type'] = 'application/pdf';
     body = PDF;
