@@ -5,7 +5,7 @@ import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
 import { startAuditService } from '../../services/audit/src/service.ts';
 import { FakeSmtpServer } from '../support/audit-fakes.ts';
-import { auditEnv, startAuditHarness, TestTokenIssuer, type AuditHarness } from '../support/audit-harness.ts';
+import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
 
 /** Tuesday 24 November 2026, 11:00 in Tunis (UTC+1): inside working hours. */
 const OFFICE = Date.parse('2026-11-24T10:00:00Z');
@@ -30,7 +30,7 @@ function adminAction(adminId: string, ip: string, occurredAt: Date): EventEnvelo
   return event('auth.user.created', { userId: adminId, role: 'super-admin', email: 'admin@ecar.test', ip }, { type: 'user', id: randomUUID() }, { email: 'new@garage.tn', role: 'technician' }, occurredAt);
 }
 
-async function alerts(rule: string): Promise<Array<Record<string, any>>> {
+async function alerts(rule: string): Promise<ApiBody['items']> {
   const { body } = await h.get(`/api/v1/audit/alerts?status=all&rule=${rule}&limit=200`);
   return body.items;
 }
@@ -128,7 +128,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
   });
 
   it('every alert is logged as audit.alert.raised and mailed through the allow-listed relay; acknowledging is audited', async () => {
-    const all = (await h.get('/api/v1/audit/alerts?status=all&limit=200')).body.items as Array<Record<string, any>>;
+    const all = (await h.get('/api/v1/audit/alerts?status=all&limit=200')).body.items;
     assert.equal(all.length, 6);
     await waitFor(() => (smtp.mails.length >= all.length ? true : undefined), { what: 'alert mails' });
     assert.equal(smtp.mails.length, all.length);
@@ -147,7 +147,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
     assert.equal((await h.post('/api/v1/audit/alerts/not-a-uuid/ack', {})).status, 404);
     assert.equal((await h.post(`/api/v1/audit/alerts/${target['id']}/ack`, { role: 'x' })).status, 400);
     assert.equal((await h.post(`/api/v1/audit/alerts/${target['id']}/ack`, {}, h.issuer.token({ role: 'technician' }))).status, 403);
-    const open = (await h.get('/api/v1/audit/alerts')).body.items as Array<Record<string, any>>;
+    const open = (await h.get('/api/v1/audit/alerts')).body.items;
     assert.equal(open.length, all.length - 1);
     const acked = await waitFor(async () => (await h.get(`/api/v1/audit/events?type=audit.alert.acknowledged&actor=${adminId}`)).body.items[0], { what: 'ack in the log' });
     assert.equal(acked.subject.id, target['id']);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
 import { waitFor } from '@ecar/testkit';
+import type { BreachReport } from '../../services/audit/src/domain/breach-report.ts';
 import { startAuditHarness, type AuditHarness } from '../support/audit-harness.ts';
 
 const run = promisify(execFile);
@@ -77,14 +78,14 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: h.database.url } },
     );
     assert.match(stdout, /^4 affected customer\(s\)/);
-    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8'));
-    const affected = new Map<string, any>(report.affectedCustomers.map((customer: any) => [customer.customerId, customer]));
+    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8')) as BreachReport;
+    const affected = new Map(report.affectedCustomers.map((customer) => [customer.customerId, customer]));
     assert.deepEqual(new Set(affected.keys()), new Set([customers.a, customers.b, customers.c, customers.d]));
-    assert.deepEqual(affected.get(customers.a).fields, ['address', 'cin', 'name', 'phone']);
-    assert.equal(affected.get(customers.a).touches.length, 2);
-    assert.equal(affected.get(customers.d).changed, true);
-    assert.deepEqual(affected.get(customers.d).fields, ['address', 'phone']);
-    assert.equal(affected.get(customers.b).read, true);
+    assert.deepEqual(affected.get(customers.a)!.fields, ['address', 'cin', 'name', 'phone']);
+    assert.equal(affected.get(customers.a)!.touches.length, 2);
+    assert.equal(affected.get(customers.d)!.changed, true);
+    assert.deepEqual(affected.get(customers.d)!.fields, ['address', 'phone']);
+    assert.equal(affected.get(customers.b)!.read, true);
 
     const files = (await readdir(dir)).sort();
     assert.equal(files.length, 1 + 4 * 2);
@@ -104,8 +105,8 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: h.database.url },
     });
-    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8'));
-    assert.deepEqual(new Set(report.affectedCustomers.map((customer: any) => customer.customerId)), new Set([customers.a, customers.b, customers.c, customers.d, customers.g]));
+    const report = JSON.parse(await readFile(join(dir, 'breach-report.json'), 'utf8')) as BreachReport;
+    assert.deepEqual(new Set(report.affectedCustomers.map((customer) => customer.customerId)), new Set([customers.a, customers.b, customers.c, customers.d, customers.g]));
   });
 
   it('refuses a report without an account or IP', async () => {

@@ -6,7 +6,17 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import type { AlertRow } from '../../services/audit/src/data/alerts-store.ts';
+import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
+import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
 import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
+
+/** What the audit API answers: pages of events or alerts, a verification, an alert, or a problem. */
+export type ApiBody = Partial<VerificationResult> &
+  Partial<AlertRow> & {
+    items: Array<AuditEventRow & AlertRow>;
+    nextCursor: string | null;
+  };
 
 /**
  * Issues access tokens the way the auth service does (ES256, kid, iss/aud, sid/jti/amr) and
@@ -59,8 +69,8 @@ export interface AuditHarness {
   /** Publishes envelopes to the test exchange with confirms, routing key = type (as the relay does). */
   publish(events: readonly EventEnvelope[]): Promise<void>;
   /** GET on the audit API as a super-admin; JSON body (or text for CSV). */
-  get(path: string, token?: string): Promise<{ status: number; body: any; text: string; headers: Headers }>;
-  post(path: string, json: unknown, token?: string): Promise<{ status: number; body: any }>;
+  get(path: string, token?: string): Promise<{ status: number; body: ApiBody; text: string; headers: Headers }>;
+  post(path: string, json: unknown, token?: string): Promise<{ status: number; body: ApiBody }>;
   /** A direct connection as the database owner (what the service itself connects as in tests). */
   sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   storedCount(): Promise<number>;
@@ -137,11 +147,11 @@ export async function startAuditHarness(label: string, overrides: NodeJS.Process
     async get(path, token = harness.adminToken) {
       const response = await fetch(`${harness.audit.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       const text = await response.text();
-      let body: unknown = undefined;
+      let body = {} as ApiBody;
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(text) as ApiBody;
       } catch {
-        body = undefined;
+        // CSV and other non-JSON answers: the test reads `text`.
       }
       return { status: response.status, body, text, headers: response.headers };
     },
@@ -152,7 +162,7 @@ export async function startAuditHarness(label: string, overrides: NodeJS.Process
         body: JSON.stringify(json),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      return { status: response.status, body: (text ? JSON.parse(text) : {}) as ApiBody };
     },
     async sql(text, params = []) {
       return (await pool.query(text, params)).rows;

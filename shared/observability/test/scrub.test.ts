@@ -18,13 +18,13 @@ describe('Sentry scrubbing', () => {
       extra: { customer: { phone: '20123456', name: 'Sami' }, sessionToken: 'abc' },
       server_name: 'vps-1',
     } as unknown as ErrorEvent;
-    const scrubbed = scrubEvent(event) as unknown as Record<string, any>;
-    assert.deepEqual(scrubbed['user'], { id: 'u1' });
-    assert.deepEqual(scrubbed['request'], { method: 'POST', url: 'https://api/x' });
-    assert.equal(scrubbed['extra'].customer.phone, '[redacted]');
-    assert.equal(scrubbed['extra'].customer.name, 'Sami');
-    assert.equal(scrubbed['extra'].sessionToken, '[redacted]');
-    assert.equal(scrubbed['server_name'], undefined);
+    const scrubbed = scrubEvent(event) as unknown as { user: unknown; request: unknown; server_name?: string; extra: { customer: { phone: string; name: string }; sessionToken: string } };
+    assert.deepEqual(scrubbed.user, { id: 'u1' });
+    assert.deepEqual(scrubbed.request, { method: 'POST', url: 'https://api/x' });
+    assert.equal(scrubbed.extra.customer.phone, '[redacted]');
+    assert.equal(scrubbed.extra.customer.name, 'Sami');
+    assert.equal(scrubbed.extra.sessionToken, '[redacted]');
+    assert.equal(scrubbed.server_name, undefined);
   });
 
   it('allows only listed hosts (host or host:port)', () => {
