@@ -12,7 +12,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { adminQuery, createTestDatabase, waitFor, type TestDatabase } from '@ecar/testkit';
+import { PG_ADMIN_URL, adminQuery, createTestDatabase, waitFor, type TestDatabase } from '@ecar/testkit';
+import { drillCommand } from '../../services/backup/src/cli/drill.ts';
 import { restoreCommand } from '../../services/backup/src/cli/restore.ts';
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import type { Manifest } from '../../services/backup/src/crypto/manifest.ts';
@@ -147,6 +148,13 @@ describe('backup → SFTP → drill → restore, end to end', () => {
     assert.ok(/^ecar_restore_drill_last_success_timestamp_seconds\{[^}]*\} [1-9]/m.test(metrics), 'drill success time is set');
     const left = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'ecar_drill_%'`);
     assert.deepEqual(left.rows, []);
+  });
+
+  it('the drill by hand (scripts/backup-drill.ts) restores and compares the set with the offline key', async () => {
+    const lines: string[] = [];
+    const code = await drillCommand(['--set', join(harness.backupDir, backupId), '--key', harness.privateKeyPath, '--admin-url', PG_ADMIN_URL], (line) => lines.push(line));
+    assert.equal(code, 0, lines.join('\n'));
+    assert.match(lines.join('\n'), new RegExp(`^OK: ${backupId}: 2 database\\(s\\), 4 table\\(s\\) restored and compared`, 'm'));
   });
 
   it('round trip: after data is changed and deleted, the restore command brings back exactly the backed-up tables', async () => {

@@ -1,5 +1,10 @@
-import { commonFields, ConfigError, field, loadConfig } from '@ecar/config';
+import { commonFields, ConfigError, field, loadConfig, type ConfigOf, type Mode } from '@ecar/config';
 
+/** libpq (pg_dump, pg_restore) and node-postgres both read sslmode and sslrootcert from the URL. */
+const postgresTls = (url: URL) =>
+  ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '')
+    ? undefined
+    : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full&sslrootcert=<CA file> (ENC-6)';
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const HOST_NAME = /^[A-Za-z0-9.:-]{1,253}$/;
 
@@ -11,6 +16,7 @@ export const backupConfigSpec = {
     doc: 'PostgreSQL URL of the read-only dump role (ecar_backup_reader); its database part is replaced by each name of BACKUP_DATABASES',
     dev: 'postgres://ecar_backup_reader:ecar-dev-password-backup-reader@127.0.0.1:5432/postgres',
     protocols: ['postgres:', 'postgresql:'],
+    productionTls: postgresTls,
   }),
   BACKUP_DATABASES: field.list({
     doc: 'Databases dumped into every backup set',
@@ -61,31 +67,37 @@ export const backupConfigSpec = {
     doc: 'PostgreSQL URL of a role with CREATEDB that creates and drops the drill\'s scratch databases',
     dev: 'postgres://ecar_backup_drill:ecar-dev-password-backup-drill@127.0.0.1:5432/postgres',
     protocols: ['postgres:', 'postgresql:'],
+    productionTls: postgresTls,
   }),
 };
 
-export type BackupConfig = ReturnType<typeof loadBackupConfig>['values'];
+export type BackupConfig = ConfigOf<typeof backupConfigSpec>;
 
 /**
- * Loads the configuration, then the rules that span several keys: the SFTP target must be on the
- * allow-list of Tunisian hosts (RES-2) and pinned by its host key; production needs the second copy.
+ * The rules that span several keys: the SFTP target must be on the allow-list of Tunisian hosts
+ * (RES-2), pinned by its host key and reached with a key; production needs the public key and
+ * the second copy.
  */
+export function crossFieldProblems(values: Pick<BackupConfig, 'BACKUP_PUBLIC_KEY' | 'SFTP_HOST' | 'SFTP_ALLOWED_HOSTS' | 'SFTP_HOST_KEY_SHA256' | 'SFTP_USERNAME' | 'SFTP_PRIVATE_KEY'>, mode: Mode): string[] {
+  const problems: string[] = [];
+  if (values.BACKUP_PUBLIC_KEY === '' && mode === 'production') problems.push('BACKUP_PUBLIC_KEY is required in production (set BACKUP_PUBLIC_KEY or BACKUP_PUBLIC_KEY_FILE)');
+  if (values.SFTP_HOST === '') {
+    if (mode === 'production') problems.push('SFTP_HOST is required in production (the second copy, INC-5)');
+    return problems;
+  }
+  const allowed = values.SFTP_ALLOWED_HOSTS.map((host) => host.toLowerCase());
+  if (!allowed.includes(values.SFTP_HOST.toLowerCase())) {
+    problems.push(`SFTP_HOST "${values.SFTP_HOST}" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)`);
+  }
+  if (values.SFTP_HOST_KEY_SHA256.length === 0) problems.push('SFTP_HOST_KEY_SHA256 is required when SFTP_HOST is set (pinned host key)');
+  if (values.SFTP_USERNAME === '') problems.push('SFTP_USERNAME is required when SFTP_HOST is set');
+  if (!values.SFTP_PRIVATE_KEY) problems.push('SFTP_PRIVATE_KEY is required when SFTP_HOST is set (key authentication only)');
+  return problems;
+}
+
 export function loadBackupConfig(env: NodeJS.ProcessEnv = process.env) {
   const loaded = loadConfig('backup', backupConfigSpec, env);
-  const values = loaded.values;
-  const problems: string[] = [];
-  if (values.BACKUP_PUBLIC_KEY === '' && loaded.mode === 'production') problems.push('BACKUP_PUBLIC_KEY is required in production (set BACKUP_PUBLIC_KEY or BACKUP_PUBLIC_KEY_FILE)');
-  if (values.SFTP_HOST === '') {
-    if (loaded.mode === 'production') problems.push('SFTP_HOST is required in production (the second copy, INC-5)');
-  } else {
-    const allowed = values.SFTP_ALLOWED_HOSTS.map((host) => host.toLowerCase());
-    if (!allowed.includes(values.SFTP_HOST.toLowerCase())) {
-      problems.push(`SFTP_HOST "${values.SFTP_HOST}" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)`);
-    }
-    if (values.SFTP_HOST_KEY_SHA256.length === 0) problems.push('SFTP_HOST_KEY_SHA256 is required when SFTP_HOST is set (pinned host key)');
-    if (values.SFTP_USERNAME === '') problems.push('SFTP_USERNAME is required when SFTP_HOST is set');
-    if (!values.SFTP_PRIVATE_KEY) problems.push('SFTP_PRIVATE_KEY is required when SFTP_HOST is set (key authentication only)');
-  }
+  const problems = crossFieldProblems(loaded.values, loaded.mode);
   if (problems.length > 0) throw new ConfigError('backup', problems);
   return loaded;
 }

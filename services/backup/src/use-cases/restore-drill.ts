@@ -6,7 +6,7 @@ import { finishDrill, insertDrill } from '../data/drills.ts';
 import { storedRuns } from '../data/backup-runs.ts';
 import { compareTables } from '../domain/drill-compare.ts';
 import { withDatabase } from '../storage/child-process.ts';
-import { countDocuments, openBackupSet, restoreDatabase } from '../storage/backup-reader.ts';
+import { countDocuments, openBackupSet, restoreDatabase, type OpenedBackupSet } from '../storage/backup-reader.ts';
 import { checksumsOf } from '../storage/table-checksums.ts';
 import { messageOf, publish, SCHEDULER, type BackupDeps } from './deps.ts';
 
@@ -30,10 +30,9 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** Restores one database of the set into a scratch database, compares, and always drops it. */
-async function drillDatabase(deps: BackupDeps, set: Awaited<ReturnType<typeof openBackupSet>>, database: string): Promise<string[]> {
+async function drillDatabase(adminUrl: string, set: OpenedBackupSet, database: string): Promise<string[]> {
   // Generated name (hex), never input: safe to place in DDL.
   const scratch = `ecar_drill_${randomBytes(6).toString('hex')}`;
-  const adminUrl = deps.config.BACKUP_DRILL_ADMIN_URL;
   await adminQuery(adminUrl, `CREATE DATABASE "${scratch}"`);
   try {
     const scratchUrl = withDatabase(adminUrl, scratch);
@@ -45,6 +44,24 @@ async function drillDatabase(deps: BackupDeps, set: Awaited<ReturnType<typeof op
   } finally {
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
   }
+}
+
+/**
+ * Restores every database of an opened set into scratch databases (created and dropped through
+ * `adminUrl`, a CREATEDB role), compares each table with the manifest, and lists the document
+ * archive. Shared by the scheduled drill and `scripts/backup-drill.ts`.
+ */
+export async function drillSet(set: OpenedBackupSet, adminUrl: string): Promise<{ databases: number; tables: number; mismatches: string[] }> {
+  const mismatches: string[] = [];
+  let databases = 0;
+  let tables = 0;
+  for (const [database, expected] of Object.entries(set.manifest.tables)) {
+    mismatches.push(...(await drillDatabase(adminUrl, set, database)));
+    databases += 1;
+    tables += expected.length;
+  }
+  if ((await countDocuments(set)) < 1) mismatches.push('documents: the archive has no entries');
+  return { databases, tables, mismatches };
 }
 
 /**
@@ -66,12 +83,7 @@ export async function runRestoreDrill(deps: BackupDeps, privateKey: BackupPrivat
   try {
     if (!newest) throw new Error('no backup set is stored locally');
     const set = await openBackupSet(join(deps.config.BACKUP_DIR, newest.id), privateKey);
-    for (const [database, expected] of Object.entries(set.manifest.tables)) {
-      mismatches.push(...(await drillDatabase(deps, set, database)));
-      databases += 1;
-      tables += expected.length;
-    }
-    if ((await countDocuments(set)) < 1) mismatches.push('documents: the archive has no entries');
+    ({ databases, tables, mismatches } = await drillSet(set, deps.config.BACKUP_DRILL_ADMIN_URL));
   } catch (caught) {
     error = messageOf(caught);
   }

@@ -1,0 +1,62 @@
+/** RES-2 and the start-up refusals: the configuration names the variable that is wrong. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '@ecar/config';
+import { crossFieldProblems, loadBackupConfig } from '../src/config.ts';
+import { generateBackupKeyPair } from '../src/crypto/keygen.ts';
+import { startBackupService } from '../src/service.ts';
+
+const PIN = `SHA256:${'A'.repeat(43)}`;
+const sftp = { SFTP_HOST: 'sftp.ecar.tn', SFTP_USERNAME: 'ecar', SFTP_PRIVATE_KEY: 'key', SFTP_HOST_KEY_SHA256: PIN, SFTP_ALLOWED_HOSTS: 'sftp.ecar.tn,41.231.0.10' };
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadBackupConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('backup configuration', () => {
+  it('accepts an allow-listed, pinned SFTP host (case-insensitive)', () => {
+    assert.deepEqual(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_HOST: 'SFTP.ecar.tn' }), []);
+  });
+
+  it('refuses an SFTP host outside the allow-list of Tunisian hosts, and an empty allow-list', () => {
+    assert.deepEqual(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_HOST: 'backup.ovh.net' }), [
+      'SFTP_HOST "backup.ovh.net" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)',
+    ]);
+    assert.equal(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_ALLOWED_HOSTS: '' })[0], 'SFTP_HOST "sftp.ecar.tn" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)');
+  });
+
+  it('requires a pinned host key, a user and a private key with an SFTP host', () => {
+    const problems = problemsOf({ NODE_ENV: 'test', SFTP_HOST: 'sftp.ecar.tn', SFTP_ALLOWED_HOSTS: 'sftp.ecar.tn' });
+    assert.ok(problems.some((p) => p.startsWith('SFTP_HOST_KEY_SHA256 is required')));
+    assert.ok(problems.some((p) => p.startsWith('SFTP_USERNAME is required')));
+    assert.ok(problems.some((p) => p.startsWith('SFTP_PRIVATE_KEY is required')));
+    assert.ok(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_HOST_KEY_SHA256: 'MD5:aa:bb' }).some((p) => p.startsWith('SFTP_HOST_KEY_SHA256: "MD5:aa:bb" is not valid')));
+  });
+
+  it('production needs the public key and the second copy', () => {
+    const base = { BACKUP_PUBLIC_KEY: '', SFTP_HOST: '', SFTP_ALLOWED_HOSTS: [], SFTP_HOST_KEY_SHA256: [], SFTP_USERNAME: '', SFTP_PRIVATE_KEY: undefined };
+    assert.deepEqual(crossFieldProblems(base, 'development'), [], 'development may run without both');
+    const problems = crossFieldProblems(base, 'production');
+    assert.equal(problems.length, 2, problems.join('; '));
+    assert.ok(problems.some((p) => p.startsWith('BACKUP_PUBLIC_KEY is required in production')));
+    assert.ok(problems.some((p) => p.startsWith('SFTP_HOST is required in production')));
+  });
+
+  it('the service refuses at start a weak public key and a drill key of another pair, before touching anything', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const weak = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await assert.rejects(startBackupService({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: weak }), (error: unknown) =>
+      error instanceof ConfigError && error.problems.some((p) => p === 'BACKUP_PUBLIC_KEY: the RSA key has 2048 bits; at least 3072 are required'),
+    );
+    const [pair, other] = await Promise.all([generateBackupKeyPair(), generateBackupKeyPair()]);
+    await assert.rejects(startBackupService({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DRILL_PRIVATE_KEY: other.privatePem }), (error: unknown) =>
+      error instanceof ConfigError && error.problems.some((p) => p.startsWith('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY')),
+    );
+  });
+});
