@@ -14,7 +14,7 @@ import { findRun } from '../../services/backup/src/data/backup-runs.ts';
 import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
 import { HostKeyMismatchError, uploadSet } from '../../services/backup/src/storage/sftp-target.ts';
 import { BackupEventTap } from '../support/backup-events.ts';
-import { startBackupHarness, type BackupHarness } from '../support/backup-harness.ts';
+import { queryDatabase, startBackupHarness, type BackupHarness } from '../support/backup-harness.ts';
 import { fingerprintOfPublicLine } from '../support/sshd.ts';
 
 let harness: BackupHarness;
@@ -84,6 +84,52 @@ describe('backup failures', () => {
       assert.equal(run?.uploadStatus, 'uploaded');
       assert.deepEqual(readdirSync(join(harness.sftp.localPathOfRemoteDir, id)).sort(), readdirSync(join(harness.backupDir, id)).sort());
       assert.ok(!readdirSync(harness.sftp.localPathOfRemoteDir).some((name) => name.startsWith('.partial-')), 'no partial upload left');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('retention runs after a backup on both sides: a set outside the policy goes from /backups and from the SFTP server', async () => {
+    const service = await harness.startBackup({ BACKUP_KEEP_DAILY: '1', BACKUP_KEEP_WEEKLY: '0', BACKUP_KEEP_MONTHLY: '0' });
+    try {
+      const db = service.context.dataSource.manager;
+      const [old] = (await db.query(`SELECT id FROM backup_runs WHERE status = 'succeeded' AND upload_status = 'uploaded'`)) as Array<{ id: string }>;
+      assert.ok(old, 'a stored and uploaded set from the previous test');
+      await db.query(`UPDATE backup_runs SET started_at = now() - interval '2 days' WHERE id = $1`, [old.id]);
+      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      await tap.next('backup.upload.succeeded', id);
+      const gone = await waitFor(async () => {
+        const run = await findRun(db, old.id);
+        return run?.localStatus === 'deleted' && run.uploadStatus === 'deleted' ? run : undefined;
+      }, { what: 'retention to delete the old set on both sides' });
+      assert.equal(gone.status, 'succeeded');
+      assert.ok(!existsSync(join(harness.backupDir, old.id)), 'deleted locally');
+      assert.ok(!existsSync(join(harness.sftp.localPathOfRemoteDir, old.id)), 'deleted on the SFTP server');
+      assert.ok(existsSync(join(harness.backupDir, id, 'manifest.json')), 'the newest set stays');
+      assert.ok(existsSync(join(harness.sftp.localPathOfRemoteDir, id, 'manifest.json')));
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('catches up once at start when the last successful backup is older than a day, and not otherwise', async () => {
+    const count = async () => (await queryDatabase(harness.backupDb.url, `SELECT count(*)::int AS n FROM backup_runs`)).rows[0].n as number;
+    const before = await count();
+    // The catch-up decision is made (and its run recorded) before startBackupService returns.
+    const quiet = await harness.startBackup({ BACKUP_SCHEDULE_ENABLED: 'true', BACKUP_TIME: '03:00' });
+    await quiet.stop();
+    assert.equal(await count(), before, 'a recent success: no catch-up run');
+
+    await queryDatabase(harness.backupDb.url, `UPDATE backup_runs SET finished_at = finished_at - interval '2 days', started_at = started_at - interval '2 days'`);
+    const service = await harness.startBackup({ BACKUP_SCHEDULE_ENABLED: 'true', BACKUP_TIME: '03:00' });
+    try {
+      const caughtUp = await waitFor(async () => {
+        const rows = (await service.context.dataSource.query(`SELECT id FROM backup_runs WHERE trigger = 'catch-up'`)) as Array<{ id: string }>;
+        return rows[0];
+      }, { what: 'the catch-up run' });
+      const run = await finished(service, caughtUp.id);
+      assert.equal(run.status, 'succeeded');
+      assert.equal((await tap.next('backup.run.started', caughtUp.id)).data['trigger'], 'catch-up');
     } finally {
       await service.stop();
     }

@@ -45,7 +45,8 @@ export class BackupJobs {
     const retryEvery = Math.min(Math.max(Math.floor(this.deps.config.BACKUP_UPLOAD_RETRY_BASE_MS / 2), 20), 60_000);
     this.every(retryEvery, () => uploadDueSets(this.deps));
     if (!this.deps.config.BACKUP_SCHEDULE_ENABLED) return;
-    if (isCatchUpDue(last, this.deps.now())) this.track(this.scheduledRun('catch-up'));
+    // Awaited: the catch-up run is recorded before the service reports itself started.
+    if (isCatchUpDue(last, this.deps.now())) await this.scheduledRun('catch-up');
     this.scheduleDaily();
     if (this.deps.config.BACKUP_DRILL_ENABLED && this.drillKey) this.every(HOUR_MS, () => this.drillIfDue());
   }
