@@ -112,6 +112,14 @@ if (!stopping) {
    Try it:       curl -s -X POST http://127.0.0.1:8080/api/v1/auth/login \\
                    -H 'content-type: application/json' \\
                    -d '{"email":"${adminEmail}","password":"${adminPassword}"}'
+   MFA (AUTH-7): a super-admin must enrol TOTP at the first login. The login then answers
+                 "status":"mfa_enrolment_required" with a token good only for enrolment:
+                 1. POST /api/v1/auth/mfa/totp/setup   (Bearer that token) -> otpauthUri + QR
+                    code; add it to an authenticator app (or type the "secret")
+                 2. POST /api/v1/auth/mfa/totp/verify  {"code":"<6 digits>"} -> full tokens
+                    and 10 recovery codes, shown once: keep them safe
+                 Later logins answer "status":"mfa_required" with an mfaToken: send
+                 POST /api/v1/auth/login/mfa {"mfaToken":"...","code":"<6 digits>"}
    Metrics:      http://127.0.0.1:<3001..3005>/metrics, gateway http://127.0.0.1:8080/metrics
  Press Ctrl-C to stop everything.
 ==============================================================================

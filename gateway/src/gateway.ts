@@ -103,7 +103,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(requestContext);
   app.use(metrics.middleware);
-  app.use(helmet());
+  // HSTS for a year with subdomains and preload (IMP-1); nginx sends the same at the edge.
+  app.use(helmet({ hsts: { maxAge: 31_536_000, includeSubDomains: true, preload: true } }));
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

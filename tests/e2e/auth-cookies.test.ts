@@ -56,6 +56,8 @@ describe('web sessions: __Host- cookies and CSRF (AUTH-3, APP-4)', () => {
     assert.equal(response.body['refreshToken'], undefined);
     assert.equal(typeof response.body['csrfToken'], 'string');
     assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.equal(response.headers.get('strict-transport-security'), 'max-age=31536000; includeSubDomains; preload');
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
     const lines = response.headers.getSetCookie();
     assert.equal(lines.length, 2);
     for (const name of ['__Host-ecar_access', '__Host-ecar_refresh']) {

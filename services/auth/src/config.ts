@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { commonFields, field, loadConfig } from '@ecar/config';
 
 export const authConfigSpec = {
@@ -19,7 +20,12 @@ export const authConfigSpec = {
   }),
   ARGON2_MEMORY_KIB: field.int({ doc: 'argon2id memory cost (OWASP: ≥ 19 MiB)', default: 19456, min: 19456 }),
   ARGON2_ITERATIONS: field.int({ doc: 'argon2id time cost (OWASP: ≥ 2)', default: 2, min: 2 }),
-  ARGON2_MAX_CONCURRENT: field.int({ doc: 'Password hashes computed at once (the rest queue): keeps a login burst from starving other requests', default: 2, min: 1, max: 16 }),
+  ARGON2_MAX_CONCURRENT: field.int({
+    doc: 'Password hashes computed at once (the rest queue); default: one core less than the machine has, so a login burst leaves a core to every other request',
+    default: Math.max(1, availableParallelism() - 1),
+    min: 1,
+    max: 16,
+  }),
   ARGON2_MAX_QUEUED: field.int({ doc: 'Hashes allowed to wait; beyond this, logins answer 503', default: 200, min: 1 }),
   PASSWORD_MIN_LENGTH: field.int({ doc: 'Minimum password length (AUTH-8: 8)', default: 8, min: 8, max: 64 }),
   PASSWORD_MAX_LENGTH: field.int({ doc: 'Maximum password length, never truncated', default: 128, min: 64, max: 1024 }),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { buildEvent } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
 import type { Keyring } from '@ecar/crypto';
@@ -15,10 +15,9 @@ const CHALLENGE_TTL_SECONDS = 300;
 const RECOVERY_CODES = 10;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
-/** 10 groups-of-4 characters (≈ 69 bits); stored as SHA-256, which is enough for random secrets. */
+/** 12 unbiased random characters of 31 (≈ 59 bits) as xxxx-xxxx-xxxx; stored as SHA-256, enough for random secrets. */
 function newRecoveryCode(): string {
-  const bytes = randomBytes(14);
-  const chars = [...bytes].map((byte) => RECOVERY_ALPHABET[byte % RECOVERY_ALPHABET.length]).join('');
+  const chars = Array.from({ length: 12 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join('');
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
