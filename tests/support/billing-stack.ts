@@ -1,16 +1,12 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import amqp from 'amqplib';
-import jwt from 'jsonwebtoken';
-import pg from 'pg';
 import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
-import { devSecret } from '@ecar/config';
 import type { EventEnvelope } from '@ecar/contracts';
-import { Keyring } from '@ecar/crypto';
 import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { startBillingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
+import { currentSigningKey, signAccessToken, type TestRole } from './billing-tokens.ts';
 
 export { call, type JsonResponse } from './stack.ts';
 
@@ -25,7 +21,6 @@ export function testClock(): TestClock {
   return { now: () => fixed ?? new Date(), set: (instant) => (fixed = instant) };
 }
 
-export type TestRole = 'super-admin' | 'technician' | 'customer';
 
 export interface BillingStack {
   auth: AuthService;
@@ -41,19 +36,6 @@ export interface BillingStack {
   /** Publishes an envelope on the test exchange with confirms, as the garage relay would. */
   publish(envelope: EventEnvelope): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function currentSigningKey(authDbUrl: string): Promise<{ kid: string; privateKey: KeyObject }> {
-  const client = new pg.Client({ connectionString: authDbUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ kid: string; private_key_sealed: string }>(`SELECT kid, private_key_sealed FROM signing_keys WHERE retired_at IS NULL`);
-    const row = rows[0]!;
-    const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
-    return { kid: row.kid, privateKey: createPrivateKey({ key: keyring.open(row.private_key_sealed, `signing_keys.private_key.${row.kid}`), format: 'pem' }) };
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -101,14 +83,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
     bus,
     databases: { auth: authDb, billing: billingDb },
     clock,
-    token(role, userId = randomUUID()) {
-      const now = Math.floor(Date.now() / 1000);
-      return jwt.sign(
-        { role, sid: randomUUID(), amr: role === 'super-admin' ? ['pwd', 'otp'] : ['pwd'], iat: now, nbf: now, exp: now + 600 },
-        key.privateKey,
-        { algorithm: 'ES256', keyid: key.kid, issuer: 'ecar-auth', audience: 'ecar-api', subject: userId, jwtid: randomUUID() },
-      );
-    },
+    token: (role, userId) => signAccessToken(key, role, userId),
     async publishedEvents(type) {
       const rows: Array<{ payload: string }> = await billing.context.dataSource.query(
         `SELECT payload FROM outbox_events WHERE type = $1 AND published_at IS NOT NULL ORDER BY seq`,
