@@ -18,10 +18,13 @@ export function forwardableRequestHeaders(headers: http.IncomingHttpHeaders): ht
   return out;
 }
 
+/** Set by the gateway for the whole public API (IMP-1); a service's own value must not replace it. */
+const EDGE_OWNED = new Set(['strict-transport-security']);
+
 function forwardableResponseHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || EDGE_OWNED.has(name)) continue;
     out[name] = value;
   }
   return out;
