@@ -148,6 +148,12 @@ describe('backup → SFTP → drill → restore, end to end', () => {
     assert.ok(/^ecar_restore_drill_last_success_timestamp_seconds\{[^}]*\} [1-9]/m.test(metrics), 'drill success time is set');
     const left = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'ecar_drill_%'`);
     assert.deepEqual(left.rows, []);
+    const drills = await call(service.url, '/api/v1/backups/drills', { token: admin });
+    assert.equal(drills.status, 200);
+    const [latest] = drills.body['items'] as Array<Record<string, unknown>>;
+    assert.equal(latest?.['backupId'], backupId);
+    assert.equal(latest?.['status'], 'succeeded');
+    assert.deepEqual(latest?.['mismatches'], []);
   });
 
   it('the drill by hand (scripts/backup-drill.ts) restores and compares the set with the offline key', async () => {

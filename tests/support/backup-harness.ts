@@ -120,7 +120,8 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     SFTP_PORT: String(sftp.port),
     SFTP_USERNAME: sftp.username,
     SFTP_PRIVATE_KEY: sftp.clientPrivateKey,
-    SFTP_HOST_KEY_SHA256: sftp.hostKeySha256,
+    // Pinned the way compose does it (SFTP_KNOWN_HOSTS_FILE); SFTP_HOST_KEY_SHA256 is the alternative.
+    SFTP_KNOWN_HOSTS: `${sftp.knownHostsLine}\n`,
     SFTP_ALLOWED_HOSTS: '127.0.0.1',
     SFTP_REMOTE_DIR: sftp.remoteDir,
     BACKUP_DRILL_ENABLED: options.drill ? 'true' : 'false',

@@ -21,6 +21,8 @@ export interface TestSftpServer {
   clientPrivateKey: string;
   /** `SHA256:…` of the server's host key, as `ssh-keygen -lf` prints it. */
   hostKeySha256: string;
+  /** A known_hosts line for this server (`[127.0.0.1]:<port> ssh-ed25519 …`). */
+  knownHostsLine: string;
   /** Where the SFTP user may write, as seen inside the chroot. */
   remoteDir: string;
   /** The same directory on this machine. */
@@ -136,6 +138,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
     username,
     clientPrivateKey: readFileSync(client.privatePath, 'utf8'),
     hostKeySha256: fingerprintOfPublicLine(host.publicLine),
+    knownHostsLine: `[127.0.0.1]:${port} ${host.publicLine.split(' ').slice(0, 2).join(' ')}`,
     remoteDir: '/upload/ecar-backups',
     localPathOfRemoteDir: join(writable, 'ecar-backups'),
     log: () => log,

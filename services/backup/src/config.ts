@@ -1,3 +1,4 @@
+import { knownHostFingerprints } from './domain/known-hosts.ts';
 import { commonFields, ConfigError, field, loadConfig, type ConfigOf, type Mode } from '@ecar/config';
 
 /** libpq (pg_dump, pg_restore) and node-postgres both read sslmode and sslrootcert from the URL. */
@@ -49,6 +50,10 @@ export const backupConfigSpec = {
     default: [],
     item: /^SHA256:[A-Za-z0-9+/]{43}$/,
   }),
+  SFTP_KNOWN_HOSTS: field.string({
+    doc: 'OpenSSH known_hosts text (SFTP_KNOWN_HOSTS_FILE in compose); the keys it lists for SFTP_HOST are pinned too',
+    default: '',
+  }),
   SFTP_ALLOWED_HOSTS: field.list({
     doc: 'Allow-list of SFTP hosts located in Tunisia (RES-2); SFTP_HOST must be one of them',
     default: [],
@@ -78,7 +83,17 @@ export type BackupConfig = ConfigOf<typeof backupConfigSpec>;
  * (RES-2), pinned by its host key and reached with a key; production needs the public key and
  * the second copy.
  */
-export function crossFieldProblems(values: Pick<BackupConfig, 'BACKUP_PUBLIC_KEY' | 'SFTP_HOST' | 'SFTP_ALLOWED_HOSTS' | 'SFTP_HOST_KEY_SHA256' | 'SFTP_USERNAME' | 'SFTP_PRIVATE_KEY'>, mode: Mode): string[] {
+type SftpKeys = Pick<BackupConfig, 'SFTP_HOST' | 'SFTP_PORT' | 'SFTP_HOST_KEY_SHA256' | 'SFTP_KNOWN_HOSTS'>;
+
+/** The host keys the SFTP server may present: the listed fingerprints and the known_hosts entries of SFTP_HOST. */
+export function pinnedHostKeys(values: SftpKeys): string[] {
+  return [...new Set([...values.SFTP_HOST_KEY_SHA256, ...knownHostFingerprints(values.SFTP_KNOWN_HOSTS, values.SFTP_HOST, values.SFTP_PORT)])];
+}
+
+export function crossFieldProblems(
+  values: SftpKeys & Pick<BackupConfig, 'BACKUP_PUBLIC_KEY' | 'SFTP_ALLOWED_HOSTS' | 'SFTP_USERNAME' | 'SFTP_PRIVATE_KEY'>,
+  mode: Mode,
+): string[] {
   const problems: string[] = [];
   if (values.BACKUP_PUBLIC_KEY === '' && mode === 'production') problems.push('BACKUP_PUBLIC_KEY is required in production (set BACKUP_PUBLIC_KEY or BACKUP_PUBLIC_KEY_FILE)');
   if (values.SFTP_HOST === '') {
@@ -89,7 +104,9 @@ export function crossFieldProblems(values: Pick<BackupConfig, 'BACKUP_PUBLIC_KEY
   if (!allowed.includes(values.SFTP_HOST.toLowerCase())) {
     problems.push(`SFTP_HOST "${values.SFTP_HOST}" is not in SFTP_ALLOWED_HOSTS (backups stay in Tunisia, RES-2)`);
   }
-  if (values.SFTP_HOST_KEY_SHA256.length === 0) problems.push('SFTP_HOST_KEY_SHA256 is required when SFTP_HOST is set (pinned host key)');
+  if (pinnedHostKeys(values).length === 0) {
+    problems.push('SFTP_HOST_KEY_SHA256 or SFTP_KNOWN_HOSTS (with an entry for SFTP_HOST) is required when SFTP_HOST is set (pinned host key)');
+  }
   if (values.SFTP_USERNAME === '') problems.push('SFTP_USERNAME is required when SFTP_HOST is set');
   if (!values.SFTP_PRIVATE_KEY) problems.push('SFTP_PRIVATE_KEY is required when SFTP_HOST is set (key authentication only)');
   return problems;

@@ -2,7 +2,7 @@ import { ConfigError } from '@ecar/config';
 import type { Logger } from '@ecar/logger';
 import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
 import { backupRoutes } from './api/routes.ts';
-import { loadBackupConfig, type BackupConfig } from './config.ts';
+import { loadBackupConfig, pinnedHostKeys, type BackupConfig } from './config.ts';
 import { developmentPublicKey } from './crypto/dev-key.ts';
 import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
 import { backupMigrations } from './data/migrations.ts';
@@ -44,7 +44,7 @@ function sftpOf(config: BackupConfig): SftpSettings | undefined {
     port: config.SFTP_PORT,
     username: config.SFTP_USERNAME,
     privateKey: config.SFTP_PRIVATE_KEY,
-    hostKeys: config.SFTP_HOST_KEY_SHA256,
+    hostKeys: pinnedHostKeys(config),
     remoteDir: config.SFTP_REMOTE_DIR,
   };
 }

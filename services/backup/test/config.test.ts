@@ -1,8 +1,12 @@
 /** RES-2 and the start-up refusals: the configuration names the variable that is wrong. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@ecar/config';
-import { crossFieldProblems, loadBackupConfig } from '../src/config.ts';
+import { crossFieldProblems, loadBackupConfig, pinnedHostKeys } from '../src/config.ts';
 import { generateBackupKeyPair } from '../src/crypto/keygen.ts';
 import { startBackupService } from '../src/service.ts';
 
@@ -33,14 +37,38 @@ describe('backup configuration', () => {
 
   it('requires a pinned host key, a user and a private key with an SFTP host', () => {
     const problems = problemsOf({ NODE_ENV: 'test', SFTP_HOST: 'sftp.ecar.tn', SFTP_ALLOWED_HOSTS: 'sftp.ecar.tn' });
-    assert.ok(problems.some((p) => p.startsWith('SFTP_HOST_KEY_SHA256 is required')));
+    assert.ok(problems.some((p) => p.startsWith('SFTP_HOST_KEY_SHA256 or SFTP_KNOWN_HOSTS (with an entry for SFTP_HOST) is required')));
     assert.ok(problems.some((p) => p.startsWith('SFTP_USERNAME is required')));
     assert.ok(problems.some((p) => p.startsWith('SFTP_PRIVATE_KEY is required')));
     assert.ok(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_HOST_KEY_SHA256: 'MD5:aa:bb' }).some((p) => p.startsWith('SFTP_HOST_KEY_SHA256: "MD5:aa:bb" is not valid')));
   });
 
+  it('pins the host keys a known_hosts text lists for SFTP_HOST:SFTP_PORT, plain or hashed, and no other host\'s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecar-known-hosts-'));
+    try {
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'other')]);
+      const key = readFileSync(join(dir, 'k.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      const other = readFileSync(join(dir, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      const expected = spawnSync('ssh-keygen', ['-lf', join(dir, 'k.pub')], { encoding: 'utf8' }).stdout.split(' ')[1];
+      const text = `# comment\nsftp.ecar.tn ${key}\nevil.example ${other}\n@revoked sftp.ecar.tn ${other}\n[sftp.ecar.tn]:2222 ${other}\n`;
+      const values = { ...sftp, SFTP_HOST_KEY_SHA256: [], SFTP_PORT: 22, SFTP_KNOWN_HOSTS: text };
+      assert.deepEqual(pinnedHostKeys(values), [expected]);
+      assert.deepEqual(problemsOf({ NODE_ENV: 'test', ...sftp, SFTP_HOST_KEY_SHA256: '', SFTP_KNOWN_HOSTS: text }), []);
+      writeFileSync(join(dir, 'known_hosts'), text);
+      spawnSync('ssh-keygen', ['-H', '-f', join(dir, 'known_hosts')]);
+      const hashed = readFileSync(join(dir, 'known_hosts'), 'utf8');
+      assert.ok(hashed.includes('|1|') && !hashed.split('\n').some((line) => line.startsWith('sftp.ecar.tn')), 'control: the names are hashed');
+      assert.deepEqual(pinnedHostKeys({ ...values, SFTP_KNOWN_HOSTS: hashed }), [expected]);
+      assert.equal(pinnedHostKeys({ ...values, SFTP_PORT: 2222, SFTP_KNOWN_HOSTS: hashed }).length, 1, '[host]:port entries');
+      assert.deepEqual(pinnedHostKeys({ ...values, SFTP_HOST: 'other.ecar.tn' }), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('production needs the public key and the second copy', () => {
-    const base = { BACKUP_PUBLIC_KEY: '', SFTP_HOST: '', SFTP_ALLOWED_HOSTS: [], SFTP_HOST_KEY_SHA256: [], SFTP_USERNAME: '', SFTP_PRIVATE_KEY: undefined };
+    const base = { BACKUP_PUBLIC_KEY: '', SFTP_HOST: '', SFTP_PORT: 22, SFTP_ALLOWED_HOSTS: [], SFTP_HOST_KEY_SHA256: [], SFTP_KNOWN_HOSTS: '', SFTP_USERNAME: '', SFTP_PRIVATE_KEY: undefined };
     assert.deepEqual(crossFieldProblems(base, 'development'), [], 'development may run without both');
     const problems = crossFieldProblems(base, 'production');
     assert.equal(problems.length, 2, problems.join('; '));

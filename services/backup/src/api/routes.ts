@@ -4,6 +4,7 @@ import { principalOf, requireAuth, type AccessTokenVerifier } from '@ecar/auth-c
 import { notFound, parseInput } from '@ecar/errors';
 import { clientInfo } from '@ecar/http';
 import { findRun, listRuns, type BackupRun } from '../data/backup-runs.ts';
+import { listDrills } from '../data/drills.ts';
 import type { BackupJobs } from '../jobs/backup-jobs.ts';
 import type { BackupDeps } from '../use-cases/deps.ts';
 import { verifySet } from '../use-cases/verify-set.ts';
@@ -18,6 +19,7 @@ const listQuery = z
   })
   .strict();
 const emptyBody = z.object({}).strict();
+const drillsQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(10) }).strict();
 
 function view(run: BackupRun) {
   return {
@@ -70,6 +72,23 @@ export function backupRoutes(deps: BackupDeps, jobs: BackupJobs, verifier: Acces
     const page = rows.slice(0, query.limit);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ items: page.map(view), nextCursor: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null });
+  });
+
+  router.get('/api/v1/backups/drills', async (req, res) => {
+    const query = parseInput(drillsQuery, req.query, 'query');
+    const drills = await listDrills(deps.dataSource.manager, { limit: query.limit });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      items: drills.map((drill) => ({
+        id: drill.id,
+        backupId: drill.backupId,
+        status: drill.status,
+        startedAt: drill.startedAt.toISOString(),
+        finishedAt: drill.finishedAt?.toISOString() ?? null,
+        error: drill.error,
+        mismatches: drill.mismatches ?? [],
+      })),
+    });
   });
 
   router.get('/api/v1/backups/:id', async (req, res) => {

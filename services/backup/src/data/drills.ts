@@ -23,14 +23,7 @@ export async function finishDrill(db: EntityManager, id: string, result: { ok: b
   ]);
 }
 
-export async function lastDrill(db: EntityManager, status?: 'succeeded'): Promise<DrillRow | undefined> {
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT id, backup_id, status, started_at, finished_at, error, mismatches FROM backup_drills
-      WHERE ($1::text IS NULL OR status = $1) ORDER BY started_at DESC LIMIT 1`,
-    [status ?? null],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
+function toDrill(row: Record<string, unknown>): DrillRow {
   return {
     id: String(row['id']),
     backupId: row['backup_id'] as string | null,
@@ -40,4 +33,18 @@ export async function lastDrill(db: EntityManager, status?: 'succeeded'): Promis
     error: row['error'] as string | null,
     mismatches: row['mismatches'] as string[] | null,
   };
+}
+
+/** Newest first; `status` narrows to one outcome. */
+export async function listDrills(db: EntityManager, options: { status?: 'succeeded'; limit: number }): Promise<DrillRow[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT id, backup_id, status, started_at, finished_at, error, mismatches FROM backup_drills
+      WHERE ($1::text IS NULL OR status = $1) ORDER BY started_at DESC LIMIT $2`,
+    [options.status ?? null, options.limit],
+  );
+  return rows.map(toDrill);
+}
+
+export async function lastDrill(db: EntityManager, status?: 'succeeded'): Promise<DrillRow | undefined> {
+  return (await listDrills(db, { ...(status ? { status } : {}), limit: 1 }))[0];
 }

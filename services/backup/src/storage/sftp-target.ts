@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
+import { sshFingerprint } from '../domain/known-hosts.ts';
 
 export interface SftpSettings {
   host: string;
@@ -16,13 +17,9 @@ export interface SftpSettings {
 
 export class HostKeyMismatchError extends Error {
   constructor(readonly presented: string) {
-    super(`the SFTP server presented host key ${presented}, which is not pinned in SFTP_HOST_KEY_SHA256: refused`);
+    super(`the SFTP server presented host key ${presented}, which is not pinned in SFTP_HOST_KEY_SHA256 / SFTP_KNOWN_HOSTS: refused`);
     this.name = 'HostKeyMismatchError';
   }
-}
-
-export function fingerprintOf(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** One SFTP session with the pinned host key; `use` closes it whatever happens. */
@@ -37,7 +34,7 @@ async function withSession<T>(settings: SftpSettings, use: (client: SftpClient) 
       privateKey: settings.privateKey,
       readyTimeout: settings.readyTimeoutMs ?? 20_000,
       hostVerifier: (key: Buffer) => {
-        const presented = fingerprintOf(key);
+        const presented = sshFingerprint(key);
         if (settings.hostKeys.includes(presented)) return true;
         mismatch = new HostKeyMismatchError(presented);
         return false;
