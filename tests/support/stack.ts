@@ -17,6 +17,7 @@ const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' };
 const TEST_TOTP_PERIOD_SECONDS = '1';
 /** The stack admin's authenticator, per gateway URL (the admin enrols on its first sign-in). */
 const adminAuthenticators = new Map<string, Authenticator>();
+const adminSignIns = new Map<string, Promise<unknown>>();
 
 export interface Stack {
   auth: AuthService;
@@ -134,7 +135,12 @@ export async function loginAsAdmin(gatewayUrl: string, headers: Record<string, s
     authenticator = newAuthenticator(Number(TEST_TOTP_PERIOD_SECONDS));
     adminAuthenticators.set(gatewayUrl, authenticator);
   }
-  const { accessToken, refreshToken } = await signInWithMfa(gatewayUrl, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, authenticator, headers);
+  const enrolled = authenticator;
+  // One sign-in at a time per admin: codes must reach auth in time-step order (replay protection).
+  const previous = adminSignIns.get(gatewayUrl) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => signInWithMfa(gatewayUrl, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, enrolled, headers));
+  adminSignIns.set(gatewayUrl, current);
+  const { accessToken, refreshToken } = await current;
   return { accessToken, refreshToken };
 }
 
