@@ -16,7 +16,7 @@ export function auditConsumer(context: ServiceContext, detector: AnomalyDetector
   const record = async (envelopes: readonly EventEnvelope[], db: EntityManager) => {
     const items = envelopes.map((envelope) => ({ record: recordOf(envelope), refs: refsOf(envelope) }));
     await appendToChain(db, items);
-    for (const [index, envelope] of envelopes.entries()) await detector.inspect(db, envelope, items[index]!.refs);
+    await detector.inspectBatch(db, envelopes.map((envelope, index) => ({ envelope, refs: items[index]!.refs })));
   };
   return new InboxConsumer({
     dataSource: context.dataSource,

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 import type { Counter } from 'prom-client';
 import { recentlyRaised } from '../../data/alerts-store.ts';
-import { observe, rememberAdminIp } from '../../data/anomaly-store.ts';
+import { observe, observeMany, rememberAdminIp } from '../../data/anomaly-store.ts';
 import { raiseAlert, type AlertInput } from '../alerts.ts';
 import { actionOf } from '../classify.ts';
 import type { RecordRef } from '../record.ts';
@@ -31,7 +31,16 @@ export class AnomalyDetector {
     private readonly counter?: Counter<'rule'>,
   ) {}
 
-  async inspect(db: EntityManager, envelope: EventEnvelope, refs: readonly RecordRef[]): Promise<void> {
+  /**
+   * The rules over a batch, in delivery order. Customer reads (the high-volume rule) are
+   * evaluated set-wise: one insert and one count per reader for the whole batch.
+   */
+  async inspectBatch(db: EntityManager, items: ReadonlyArray<{ envelope: EventEnvelope; refs: readonly RecordRef[] }>): Promise<void> {
+    for (const { envelope } of items) await this.inspect(db, envelope);
+    await this.customerReads(db, items);
+  }
+
+  private async inspect(db: EntityManager, envelope: EventEnvelope): Promise<void> {
     const at = new Date(envelope.occurredAt);
     const actor = envelope.actor;
     const ip = actor.ip;
@@ -48,7 +57,6 @@ export class AnomalyDetector {
       });
     }
     if (!('userId' in actor)) return;
-    if (actionOf(envelope.type) === 'access') await this.customerReads(db, envelope, refs, at, actor.userId);
     if (actor.role === 'super-admin' && envelope.producer !== 'audit') await this.adminAction(db, envelope, at, actor.userId, ip);
   }
 
@@ -82,21 +90,29 @@ export class AnomalyDetector {
     }
   }
 
-  private async customerReads(db: EntityManager, envelope: EventEnvelope, refs: readonly RecordRef[], at: Date, userId: string): Promise<void> {
+  private async customerReads(db: EntityManager, items: ReadonlyArray<{ envelope: EventEnvelope; refs: readonly RecordRef[] }>): Promise<void> {
     const { customerReads, customerReadsWindowMs } = this.settings;
-    let distinct = 0;
-    for (const ref of refs) {
-      if (ref.type !== 'customer') continue;
-      distinct = await observe(db, 'customer_reads', `user:${userId}`, ref.id, at, customerReadsWindowMs);
+    const observations: Array<{ key: string; value: string; at: Date }> = [];
+    const lastEvent = new Map<string, EventEnvelope>();
+    for (const { envelope, refs } of items) {
+      const actor = envelope.actor;
+      if (!('userId' in actor) || actionOf(envelope.type) !== 'access') continue;
+      const key = `user:${actor.userId}`;
+      const at = new Date(envelope.occurredAt);
+      for (const ref of refs) if (ref.type === 'customer') observations.push({ key, value: ref.id, at });
+      lastEvent.set(key, envelope);
     }
-    if (distinct >= customerReads) {
+    const counts = await observeMany(db, 'customer_reads', observations, customerReadsWindowMs);
+    for (const [key, distinct] of counts) {
+      const envelope = lastEvent.get(key);
+      if (!envelope || distinct < customerReads) continue;
       await this.raiseOnce(db, {
         rule: 'customer_reads',
         severity: 'warning',
-        key: `user:${userId}`,
-        summary: `User ${userId} read ${distinct} distinct customers within ${customerReadsWindowMs / 1000} s`,
+        key,
+        summary: `User ${key.slice('user:'.length)} read ${distinct} distinct customers within ${customerReadsWindowMs / 1000} s`,
         triggeringEventId: envelope.id,
-        occurredAt: at,
+        occurredAt: new Date(envelope.occurredAt),
       }, customerReadsWindowMs);
     }
   }
