@@ -13,5 +13,6 @@ ECAR_APT_PACKAGES=(
   openssh-client
   prometheus
   poppler-utils
+  libxml2-utils
   sqlmap
 )

@@ -40,6 +40,7 @@ const ADMIN_CALLS = {
   updateDraft: { invoice: 'draft', body: { lines: [{ description: 'Forfait', quantityMilli: 1000, unitPriceMillimes: 1_000, vatRateBp: 1900 }] } },
   issueInvoice: { invoice: 'draft' },
   invoicePdf: { invoice: 'issued' },
+  invoiceTeif: { invoice: 'issued' },
   listPayments: { invoice: 'issued' },
   recordPayment: { invoice: 'issued', body: { method: 'transfer', amountMillimes: 500, transferReference: 'VIR-1' } },
   reversePayment: { invoice: 'issued', body: { reason: 'Saisie erronée' } },

@@ -112,6 +112,36 @@ describe('billing: invoice and credit note PDFs (French, every mandatory mention
     }
   });
 
+  it('exports an issued invoice as well-formed TEIF XML with both identifiers, the VAT per rate, the stamp and the total in words', async () => {
+    const invoice = await issue(stack, admin, await createDraft(stack, admin, { lines: [{ kind: 'part', description: 'Joint <spécial> & "culasse"', quantityMilli: 2000, unitPriceMillimes: 25_500, vatRateBp: 700 }] }));
+    const response = await fetch(`${stack.gateway.url}/api/v1/invoices/${String(invoice['id'])}/teif`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/xml/);
+    assert.match(response.headers.get('content-disposition') ?? '', /filename="TEIF_1234567ABM000_FA-\d{4}-\d{6}\.xml"/);
+    const xml = await response.text();
+    const file = join(scratch, 'teif.xml');
+    await writeFile(file, xml);
+    await run('xmllint', ['--noout', file]);
+    for (const fragment of [
+      '<TEIF controlingAgency="TTN" version="1.8.8">',
+      '<MessageSenderIdentifier type="I-01">1234567ABM000</MessageSenderIdentifier>',
+      `<DocumentIdentifier>${String(invoice['number'])}</DocumentIdentifier>`,
+      '<PartnerIdentifier type="I-01">7654321BAM000</PartnerIdentifier>',
+      '<Reference refID="I-815">B01234562020</Reference>',
+      '<ItemDescription>Joint &lt;spécial&gt; &amp; &quot;culasse&quot;</ItemDescription>',
+      '<TaxRate>7</TaxRate>',
+      '<Amount currencyIdentifier="TND">51.000</Amount>',
+      '<Amount currencyIdentifier="TND">3.570</Amount>',
+      '<TaxTypeName code="I-1601">droit de timbre</TaxTypeName>',
+      '<Amount currencyIdentifier="TND">55.570</Amount>',
+      '<AmountDescription lang="fr">cinquante-cinq dinars et cinq cent soixante-dix millimes</AmountDescription>',
+    ]) {
+      assert.ok(xml.includes(fragment), `TEIF lacks ${fragment}:\n${xml}`);
+    }
+    const customer = await fetch(`${stack.billing.url}/api/v1/invoices/${String(invoice['id'])}/teif`, { headers: { authorization: `Bearer ${stack.token('customer')}` } });
+    assert.equal(customer.status, 403);
+  });
+
   it('a draft has no PDF (it is not a fiscal document yet)', async () => {
     const draft = await createDraft(stack, admin);
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices/${draft}/pdf`, { token: admin })).status, 409);

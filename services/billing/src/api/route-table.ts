@@ -9,6 +9,7 @@ import { creditNoteView, invoiceCreditNotes, invoicePage, invoicePayments, invoi
 import type { BillingContext } from '../domain/context.ts';
 import type { Caller } from '../domain/types.ts';
 import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
+import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
 import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentPayment } from './present.ts';
 import { createDraftBody, creditNoteBody, emptyQuery, idParam, listQuery, paymentBody, reversalBody, updateDraftBody } from './schemas.ts';
 
@@ -154,6 +155,21 @@ export const BILLING_ROUTES = [
       noQuery(req);
       const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller);
       sendPdf(res, view.invoice.number ?? 'brouillon', await invoicePdf(view));
+    },
+  },
+  {
+    name: 'invoiceTeif',
+    method: 'get',
+    path: '/api/v1/invoices/:invoiceId/teif',
+    summary: 'The issued invoice as TEIF XML (El Fatoora structure, unsigned)',
+    customer: 'none',
+    success: 200,
+    async handle({ req, res, caller, deps }) {
+      noQuery(req);
+      const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller);
+      const xml = teifInvoiceXml(view);
+      res.setHeader('Content-Disposition', `attachment; filename="TEIF_${teifTaxId(deps.context.seller.taxId)}_${view.invoice.number}.xml"`);
+      res.type('application/xml').send(xml);
     },
   },
   {
