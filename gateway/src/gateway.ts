@@ -108,6 +108,12 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Whether the deny-list is fed (broker bound, revoked sessions loaded): before that a revoked
+  // token could pass. Not named /health/ready: that path belongs to the services and is never routed.
+  app.get('/health/revocations', (_req, res) => {
+    const ready = bus.isConnected() && revocations.ready;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks: { broker: bus.isConnected(), revokedSessions: revocations.ready } });
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });

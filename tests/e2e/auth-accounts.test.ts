@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import argon2 from 'argon2';
+import pg from 'pg';
 import { waitFor } from '@ecar/testkit';
 import { FakeSmtpServer, tokenInMail } from '../support/fake-smtp.ts';
 import { newAuthenticator, signInWithMfa } from '../support/mfa.ts';
@@ -131,5 +133,23 @@ describe('accounts: policy, administration, sign-up with e-mail verification, pa
     const technicianLogin = await call(stack.gateway.url, '/api/v1/auth/login', { method: 'POST', json: { email: 'hedi.m@garage.tn', password: 'Freins-Mahdia-2026!' } });
     const userList = await call(stack.gateway.url, '/api/v1/users', { token: String(technicianLogin.body['accessToken']) });
     assert.equal(userList.status, 403, 'users are for super-admins only');
+  });
+
+  it('a sign-in upgrades a hash made with weaker argon2 parameters (needsRehash)', async () => {
+    const user = { email: 'rafik.ayari@garage.tn', password: 'Alternateur-Beja-33!' };
+    const created = await call(stack.gateway.url, '/api/v1/users', { method: 'POST', token: adminToken, json: { ...user, displayName: 'Rafik Ayari', role: 'technician' } });
+    assert.equal(created.status, 201);
+    const client = new pg.Client({ connectionString: stack.databases.auth.url });
+    await client.connect();
+    try {
+      const legacy = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+      await client.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [created.body['id'], legacy]);
+      const signIn = await call(stack.gateway.url, '/api/v1/auth/login', { method: 'POST', json: user });
+      assert.equal(signIn.status, 200);
+      const { rows } = await client.query<{ hash: string }>(`SELECT password_hash AS hash FROM users WHERE id = $1`, [created.body['id']]);
+      assert.match(rows[0]!.hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -112,7 +112,7 @@ describe('sessions: refresh rotation, revocation and the gateway deny-list (AUTH
     await refusedAtGatewayWithin5s(accessToken);
     const fresh = await startGateway({ ...stack.env.gateway, PORT: '0' });
     try {
-      await waitFor(async () => (fresh.revocations.ready ? true : undefined), { timeoutMs: 5_000, what: 'the new gateway to load the snapshot' });
+      await waitFor(async () => ((await call(fresh.url, '/health/revocations')).status === 200 ? true : undefined), { timeoutMs: 5_000, what: 'the new gateway to be ready (snapshot loaded)' });
       const response = await call(fresh.url, '/api/v1/audit/events?limit=1', { token: accessToken });
       assert.equal(response.status, 401);
       assert.equal(fresh.denyList.has(sessionOf(accessToken)), true);

@@ -39,7 +39,6 @@ export interface AuthRoutesDeps {
   signer: TokenSigner;
   verifier: AccessTokenVerifier;
   cookies: CookiePolicy;
-  accessTtlSeconds: number;
 }
 
 /** The public auth API (ARCHITECTURE §5) and the JWKS. */

@@ -13,10 +13,6 @@ export class PasswordRules {
     private readonly hasher: PasswordHasher,
   ) {}
 
-  get maxLength(): number {
-    return this.policy.maxLength;
-  }
-
   /** Throws a 400 problem listing every rule broken; `userId` enables the history check. */
   async assertAcceptable(db: EntityManager, password: string, subject: PasswordSubject, userId?: string): Promise<void> {
     const problems = passwordViolations(password, subject, this.policy, (candidate) => this.common.has(candidate));
