@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { wrapDataKey, type BackupPublicKey } from '../crypto/key-wrap.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, type Manifest, type ManifestFile, type TableChecksum } from '../crypto/manifest.ts';
 import { libpqTarget, spawnTool, toolVersion, withDatabase } from './child-process.ts';
-import { assertFileMatches, verifyDecrypts, writeEncryptedFile } from './encrypted-file.ts';
+import { verifyWrittenFile, writeEncryptedFile } from './encrypted-file.ts';
 import { openSnapshot, tableChecksums, type ChecksumPolicy } from './table-checksums.ts';
 
 export interface BackupSetOptions {
@@ -96,10 +96,7 @@ export async function writeBackupSet(options: BackupSetOptions): Promise<Manifes
     options.onStep?.('archive documents');
     files.push(await archiveDocuments(options, dataKey, partial));
     options.onStep?.('verify');
-    for (const file of files) {
-      await assertFileMatches(join(partial, file.name), file);
-      await verifyDecrypts(join(partial, file.name), dataKey, file.name);
-    }
+    for (const file of files) await verifyWrittenFile(join(partial, file.name), dataKey, file);
     const [pgDump, tar] = await Promise.all([toolVersion('pg_dump'), toolVersion('tar')]);
     const finishedAt = new Date();
     const manifest = sealManifest(dataKey, {

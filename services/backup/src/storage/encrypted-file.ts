@@ -5,6 +5,9 @@ import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BackupIntegrityError, DecryptStream, EncryptStream } from '../crypto/chunked-cipher.ts';
 
+/** Large reads: fewer, bigger chunks through the hash and the decipher. */
+const READ_CHUNK = 1024 * 1024;
+
 export interface WrittenFile {
   size: number;
   sha256: string;
@@ -54,7 +57,7 @@ export async function sha256OfFile(path: string): Promise<{ sha256: string; size
   const hash = createHash('sha256');
   let size = 0;
   await pipeline(
-    createReadStream(path),
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
     new Writable({
       write(chunk: Buffer, _encoding, callback) {
         hash.update(chunk);
@@ -81,19 +84,34 @@ export async function assertFileMatches(path: string, expected: { name: string; 
 /** The decrypted content of a backup file as a stream (errors when a tag fails or the file ends early). */
 export function decryptedStream(path: string, dataKey: Buffer, fileName: string): Readable {
   const out = new PassThrough();
-  pipeline(createReadStream(path), new DecryptStream(dataKey, fileName), out).catch((error: unknown) => out.destroy(error as Error));
+  pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), new DecryptStream(dataKey, fileName), out).catch((error: unknown) => out.destroy(error as Error));
   return out;
 }
 
-/** Reads a whole file through decryption without keeping it: proves every tag. */
-export async function verifyDecrypts(path: string, dataKey: Buffer, fileName: string): Promise<void> {
+/**
+ * Reads a just-written file once: its SHA-256 and size must be those computed while writing, and
+ * every record must decrypt under the data key (every tag checked). Nothing is kept.
+ */
+export async function verifyWrittenFile(path: string, dataKey: Buffer, expected: { name: string; size: number; sha256: string }): Promise<void> {
+  const hash = createHash('sha256');
+  let size = 0;
   await pipeline(
-    createReadStream(path),
-    new DecryptStream(dataKey, fileName),
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    }),
+    new DecryptStream(dataKey, expected.name),
     new Writable({
       write(_chunk, _encoding, callback) {
         callback();
       },
     }),
   );
+  if (size !== expected.size || hash.digest('hex') !== expected.sha256) {
+    throw new BackupIntegrityError(`${expected.name}: the file on disk differs from what was written`);
+  }
 }
