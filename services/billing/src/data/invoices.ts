@@ -65,6 +65,11 @@ export async function insertDraft(db: EntityManager, draft: NewDraft): Promise<b
 
 export async function replaceLines(db: EntityManager, invoiceId: string, lines: readonly InvoiceLine[]): Promise<void> {
   await db.query(`DELETE FROM invoice_lines WHERE invoice_id = $1`, [invoiceId]);
+  await insertLines(db, invoiceId, lines);
+}
+
+/** The lines of a draft just created (nothing to replace). */
+export async function insertLines(db: EntityManager, invoiceId: string, lines: readonly InvoiceLine[]): Promise<void> {
   if (lines.length === 0) return;
   await db.query(
     `INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_milli, unit_price_millimes, vat_rate_bp, amount_ht)

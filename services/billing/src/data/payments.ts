@@ -89,15 +89,14 @@ export interface Settlement {
 
 /** What payments (not reversed) and credit notes have settled on an invoice: the balance is derived, never stored. */
 export async function settlementOf(db: EntityManager, invoiceId: string): Promise<Settlement> {
-  const [paid]: Array<{ paid: string }> = await db.query(
-    `SELECT COALESCE(sum(amount_millimes), 0)::text AS paid FROM payments p
-      WHERE invoice_id = $1 AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)`,
+  const [row]: Array<{ paid: string; notes: Array<{ ttc: number; stamp: number; breakdown: Array<{ rateBp: number; baseMillimes: number; vatMillimes: number }> }> }> = await db.query(
+    `SELECT (SELECT COALESCE(sum(amount_millimes), 0) FROM payments p
+              WHERE p.invoice_id = $1 AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))::text AS paid,
+            COALESCE((SELECT json_agg(json_build_object('ttc', total_ttc, 'stamp', stamp, 'breakdown', vat_breakdown))
+                        FROM credit_notes WHERE invoice_id = $1), '[]'::json) AS notes`,
     [invoiceId],
   );
-  const notes: Array<{ ttc: string; stamp: string; breakdown: Array<{ rateBp: number; baseMillimes: number; vatMillimes: number }> }> = await db.query(
-    `SELECT total_ttc::text AS ttc, stamp::text AS stamp, vat_breakdown AS breakdown FROM credit_notes WHERE invoice_id = $1`,
-    [invoiceId],
-  );
+  const notes = row?.notes ?? [];
   const creditedByRate = new Map<number, { base: number; vat: number }>();
   for (const note of notes) {
     for (const bucket of note.breakdown) {
@@ -106,7 +105,7 @@ export async function settlementOf(db: EntityManager, invoiceId: string): Promis
     }
   }
   return {
-    paidMillimes: Number(paid?.paid ?? 0),
+    paidMillimes: Number(row?.paid ?? 0),
     creditedMillimes: notes.reduce((sum, note) => sum + Number(note.ttc), 0),
     creditedByRate,
     creditedStamp: notes.reduce((sum, note) => sum + Number(note.stamp), 0),

@@ -3,7 +3,7 @@ import { enqueueEvent } from '@ecar/bus';
 import { buildEvent, MASK, maskChanges, parseEventData, type EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 import { AppError, conflict } from '@ecar/errors';
-import { findInvoice, insertDraft, linesOf, replaceLines, updateDraftHeader } from '../data/invoices.ts';
+import { findInvoice, insertDraft, insertLines, linesOf, replaceLines, updateDraftHeader } from '../data/invoices.ts';
 import { actorOf, assertVisible, invoiceSubject, PRODUCER, requireAdmin, type BillingContext } from './context.ts';
 import { numberLines } from './lines.ts';
 import { computeTotals } from './totals.ts';
@@ -50,7 +50,7 @@ export async function draftFromWorkOrder(db: EntityManager, envelope: EventEnvel
   });
   if (!inserted) return 'already_drafted';
   const lines = numberLines(data.lines);
-  await replaceLines(db, id, lines);
+  await insertLines(db, id, lines);
   await enqueueEvent(
     db,
     buildEvent({
@@ -80,7 +80,7 @@ export async function createDraft(context: BillingContext, input: DraftInput, ca
         ...(input.customerId ? { customerId: input.customerId } : {}),
         createdBy: caller.userId,
       });
-      await replaceLines(db, id, lines);
+      await insertLines(db, id, lines);
       await enqueueEvent(
         db,
         buildEvent({
