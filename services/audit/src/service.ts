@@ -4,6 +4,7 @@ import { startErrorTracking } from '@ecar/observability';
 import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
 import { auditRoutes } from './api/routes.ts';
 import { loadAuditConfig } from './config.ts';
+import { forgetSignalsBefore } from './data/anomaly-store.ts';
 import { auditMigrations } from './data/migrations.ts';
 import { alertCounter } from './domain/alerts.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
@@ -36,6 +37,8 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
     allowlist: config.OUTBOUND_ALLOWLIST,
   });
   const jobs: PeriodicJob[] = [];
+  // Rule state older than every window (and than a day, for late events) is of no more use.
+  const signalHorizonMs = Math.max(86_400_000, 2 * 1000 * Math.max(config.ANOMALY_LOGIN_WINDOW_SECONDS, config.ANOMALY_CUSTOMER_READS_WINDOW_SECONDS));
   let verify: (() => Promise<VerificationResult>) | undefined;
   const running = await startService({
     service: 'audit',
@@ -54,6 +57,7 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
         new PeriodicJob('audit-retention-purge', config.AUDIT_PURGE_INTERVAL_MS, async () => {
           const result = await purgeExpired(context.dataSource, config.AUDIT_RETENTION_DAYS);
           if (result.purgedRows > 0) context.logger.info('audit retention purge', { ...result });
+          await forgetSignalsBefore(context.dataSource.manager, new Date(Date.now() - signalHorizonMs));
         }, context.logger),
       );
     },
