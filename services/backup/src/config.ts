@@ -34,7 +34,7 @@ export const backupConfigSpec = {
   BACKUP_PG_DUMP_COMPRESSION: field.int({ doc: 'pg_dump -Z level (1 is ~2.5× faster than the default 6 for ~2.4 % more bytes, BASELINES.md)', default: 1, min: 0, max: 9 }),
   BACKUP_CHECKSUM_MAX_ROWS: field.int({
     doc: 'Tables estimated larger than this get a row count only, no content checksum (the checksum is a second full read)',
-    default: 5_000_000,
+    default: 1_000_000,
     min: 0,
   }),
   BACKUP_KEEP_DAILY: field.int({ doc: 'Retention: newest set of each of the last N days', default: 7, min: 1, max: 366 }),
