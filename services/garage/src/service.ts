@@ -4,6 +4,7 @@ import { remoteVerifier, startService, type RunningService, type ServiceContext 
 import { garageRouteTable, RAW_BODY_PATHS } from './api/route-table.ts';
 import { mountRoutes, type GarageRoute } from './api/route.ts';
 import { loadGarageConfig, type GarageConfig } from './config.ts';
+import { FieldCipher } from './data/field-cipher.ts';
 import { garageMigrations } from './data/migrations.ts';
 import { AppointmentService } from './domain/appointments.ts';
 import { CustomerService } from './domain/customers.ts';
@@ -21,14 +22,20 @@ export interface GarageService extends RunningService {
 }
 
 /** The garage deployable: customers, vehicles, documents, appointments, work orders. */
-export async function startGarageService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<GarageService> {
+export interface GarageServiceOptions {
+  logger?: Logger;
+  /** Replaces the field cipher built from FIELD_KEYS/BLIND_INDEX_KEY (the benchmark's plaintext baseline). */
+  fieldCipher?: FieldCipher;
+}
+
+export async function startGarageService(env: NodeJS.ProcessEnv = process.env, { logger, fieldCipher }: GarageServiceOptions = {}): Promise<GarageService> {
   const loaded = loadGarageConfig(env);
   const config = loaded.values;
   let routes: GarageRoute[] = [];
   let garage: GarageContext | undefined;
   // startService asks for consumers before it calls setup: whichever comes first creates the context.
   const garageFor = (context: ServiceContext): GarageContext =>
-    (garage ??= new GarageContext(context.dataSource, config.FIELD_KEYS, config.BLIND_INDEX_KEY, {
+    (garage ??= new GarageContext(context.dataSource, fieldCipher ?? new FieldCipher(config.FIELD_KEYS, config.BLIND_INDEX_KEY), {
       documentsDir: resolve(config.DOCUMENTS_DIR),
       maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       slotMinutes: config.APPOINTMENT_SLOT_MINUTES,

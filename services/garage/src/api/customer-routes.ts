@@ -1,7 +1,7 @@
 import type { CustomerService } from '../domain/customers.ts';
 import { ADMIN, ADMIN_CUSTOMER, ALL_ROLES, bodyOf, emptyOk, idOf, page, queryOf, type GarageRoute } from './route.ts';
 import { consentBody, createCustomerBody, customerListQuery, patchCustomerBody } from './schemas.ts';
-import { customerView } from './views.ts';
+import { customerSummaryView, customerView } from './views.ts';
 
 export function customerRoutes(customers: CustomerService): GarageRoute[] {
   return [
@@ -20,7 +20,7 @@ export function customerRoutes(customers: CustomerService): GarageRoute[] {
           ...(query.after ? { after: query.after } : {}),
           limit: query.limit + 1,
         });
-        res.json(page(rows, query.limit, (row) => customerView(row, caller)));
+        res.json(page(rows, query.limit, (row) => customerSummaryView(row, caller)));
       },
     },
     {

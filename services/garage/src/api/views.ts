@@ -26,3 +26,9 @@ export function customerView(customer: Customer, caller: Caller): Record<string,
 export function vehicleView(vehicle: Vehicle): Record<string, unknown> {
   return { ...vehicle, serviceDue: serviceDue(vehicle) };
 }
+
+/** A row of a customer list (no address, no CIN/tax ID: those are read one customer at a time). */
+export function customerSummaryView(customer: Customer, caller: Caller): Record<string, unknown> {
+  if (caller.role === 'technician') return { id: customer.id, name: customer.name, phone: customer.phone };
+  return { id: customer.id, userId: customer.userId, kind: customer.kind, name: customer.name, phone: customer.phone, email: customer.email, anonymisedAt: customer.anonymisedAt };
+}

@@ -34,6 +34,11 @@ function fieldsRead(caller: Caller): string[] {
   return ['name', ...readableFields(caller)];
 }
 
+/** A list shows what a table of customers needs: the address and the CIN/tax ID stay sealed. */
+export function listFields(caller: Caller): readonly CustomerSealedField[] {
+  return isTechnician(caller) ? ['phone'] : ['phone', 'email'];
+}
+
 const CHANGEABLE = ['name', 'phone', 'email', 'address', 'nationalId'] as const;
 
 export class CustomerService {
@@ -78,14 +83,14 @@ export class CustomerService {
   /** A page of customers; one access event names every customer on it. Filters use blind indexes. */
   async list(caller: Caller, query: { email?: string; phone?: string; nationalId?: string; after?: string; limit: number }): Promise<Customer[]> {
     return this.garage.transact(async (db) => {
-      const customers = await this.garage.customers.list(db, caller, query, readableFields(caller));
+      const customers = await this.garage.customers.list(db, caller, query, listFields(caller));
       const events =
         customers.length === 0
           ? []
           : [
               garageEvent(caller, 'garage.customer.accessed', { type: 'customer-list', id: caller.correlationId.slice(0, 128) }, {
                 customerIds: customers.map((customer) => customer.id),
-                fields: fieldsRead(caller),
+                fields: ['name', ...listFields(caller)],
                 purpose: 'list',
               }),
             ];

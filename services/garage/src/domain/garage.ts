@@ -1,9 +1,8 @@
 import type { DataSource, EntityManager } from '@ecar/db';
 import { enqueueEvents } from '@ecar/bus';
 import type { EventEnvelope } from '@ecar/contracts';
-import type { Keyring } from '@ecar/crypto';
 import { CustomerStore } from '../data/customers.ts';
-import { FieldCipher } from '../data/field-cipher.ts';
+import type { FieldCipher } from '../data/field-cipher.ts';
 import { VehicleStore } from '../data/vehicles.ts';
 
 export interface GarageSettings {
@@ -16,17 +15,14 @@ export interface GarageSettings {
 
 /** What every use case works with: the database, the stores that seal and open fields, settings. */
 export class GarageContext {
-  readonly cipher: FieldCipher;
   readonly customers: CustomerStore;
   readonly vehicles: VehicleStore;
 
   constructor(
     readonly dataSource: DataSource,
-    keyring: Keyring,
-    blindIndexKey: Buffer,
+    readonly cipher: FieldCipher,
     readonly settings: GarageSettings,
   ) {
-    this.cipher = new FieldCipher(keyring, blindIndexKey);
     this.customers = new CustomerStore(this.cipher);
     this.vehicles = new VehicleStore(this.cipher);
   }
