@@ -48,7 +48,7 @@ function updated(actor: Actor, customerId: string, occurredAt: Date): EventEnvel
 
 describe('operator commands: breach report (INC-3) and chain verification CLI', () => {
   before(async () => {
-    h = await startAuditHarness('auditcli');
+    h = await startAuditHarness('auditcli', { AUDIT_VERIFY_INTERVAL_MS: '250' });
     out = await mkdtemp(join(tmpdir(), 'ecar-breach-'));
     const tech = { userId: compromised, role: 'technician', ip: '102.157.3.3' } as const;
     const other = { userId: bystander, role: 'technician', ip: '41.226.7.7' } as const;
@@ -119,7 +119,9 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
     );
   });
 
-  it('the verification CLI exits 0 on a valid chain and 2, naming the row, on a tampered one', async () => {
+  it('the verification CLI exits 0 on a valid chain and 2, naming the row, on a tampered one; the scheduled check sets the metric and raises an alert', async () => {
+    const chainValid = async () => /^ecar_audit_chain_valid\{[^}]*\} (\d)$/m.exec(await (await fetch(`${h.audit.url}/metrics`)).text())?.[1];
+    await waitFor(async () => ((await chainValid()) === '1' ? true : undefined), { what: 'the scheduled verification to pass' });
     const env = { ...process.env, DATABASE_URL: h.database.url };
     const valid = await run(process.execPath, ['--import', 'tsx', 'services/audit/src/cli/verify.ts'], { cwd: ROOT, env });
     assert.equal(JSON.parse(valid.stdout).valid, true);
@@ -133,5 +135,16 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
     );
     assert.equal(broken.code, 2);
     assert.deepEqual(JSON.parse(broken.stdout).firstBreak.seq, row!.seq);
+
+    await waitFor(async () => ((await chainValid()) === '0' ? true : undefined), { what: 'the scheduled verification to fail' });
+    const alerts = await waitFor(async () => {
+      const { body } = await h.get('/api/v1/audit/alerts?rule=chain_broken');
+      return body.items.length ? body.items : undefined;
+    }, { what: 'the chain_broken alert' });
+    await h.audit.verifyNow();
+    await h.audit.verifyNow();
+    assert.equal((await h.get('/api/v1/audit/alerts?rule=chain_broken')).body.items.length, 1, 'one alert per break, not one per run');
+    assert.equal(alerts[0]!.severity, 'critical');
+    assert.equal(alerts[0]!.key, `seq:${row!.seq}`);
   });
 });
