@@ -3,7 +3,8 @@
 // clients call billing directly with a super-admin token. Phase 1 creates the drafts (timed
 // separately); phase 2 issues them all at once from 20 clients, so every issue contends for the
 // same FOR UPDATE counter row; phase 3 does draft + issue per iteration. Then the numbers are
-// checked: 1..N, no gap, no duplicate.
+// checked: 1..N, no gap, no duplicate. A one-row authenticated read is measured in the same run
+// as the baseline of this machine at that moment.
 // Usage: node --import tsx bench/billing/run.ts [invoices=2000] [clients=20]
 import amqp from 'amqplib';
 import pg from 'pg';
@@ -67,6 +68,12 @@ try {
   };
 
   await drive(50, async () => void (await post(`/api/v1/invoices/${String((await post('/api/v1/invoices', draftBody))['id'])}/issue`)));
+  // Baseline in the same run: an authenticated read of one row (HTTP + JWT verify + one query).
+  const baseline = await drive(invoices, async () => {
+    const response = await fetch(`${base}/api/v1/invoices?limit=1`, { headers });
+    if (response.status !== 200) throw new Error(`baseline: ${response.status}`);
+    await response.arrayBuffer();
+  });
   const ids: string[] = [];
   const drafting = await drive(invoices, async (index) => void (ids[index] = String((await post('/api/v1/invoices', draftBody))['id'])));
   const issuing = await drive(invoices, async (index) => void (await post(`/api/v1/invoices/${ids[index]}/issue`)));
@@ -86,6 +93,7 @@ try {
     `| ${label} | ${count} | ${clients} | ${(count / result.seconds).toFixed(0)} | ${percentile(result.latencies, 50).toFixed(1)} | ${percentile(result.latencies, 99).toFixed(1)} |`;
   console.log('| phase | operations | clients | per second | p50 ms | p99 ms |');
   console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(row('baseline: GET /api/v1/invoices?limit=1', invoices, baseline));
   console.log(row('create draft (2 lines)', invoices, drafting));
   console.log(row('issue (number allocated, FOR UPDATE counter)', invoices, issuing));
   console.log(row('create + issue', Math.floor(invoices / 2), mixed));

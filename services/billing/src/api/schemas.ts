@@ -85,14 +85,23 @@ export const creditNoteBody = z.union([
   z.object({ reason: text(500), lines: z.array(creditLine).min(1).max(500) }).strict(),
 ]);
 
-export const listQuery = (maxPage: number) =>
-  z
-    .object({
-      status: z.enum(['draft', 'issued']).optional(),
-      cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional(),
-      limit: z.coerce.number().int().min(1).max(maxPage).default(Math.min(50, maxPage)),
-    })
-    .strict();
+const listQueries = new Map<number, z.ZodType<{ status?: 'draft' | 'issued' | undefined; cursor?: string | undefined; limit: number }>>();
+
+/** The list query for a page maximum, built once (building a zod schema per request costs CPU). */
+export function listQuery(maxPage: number) {
+  let schema = listQueries.get(maxPage);
+  if (!schema) {
+    schema = z
+      .object({
+        status: z.enum(['draft', 'issued']).optional(),
+        cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional(),
+        limit: z.coerce.number().int().min(1).max(maxPage).default(Math.min(50, maxPage)),
+      })
+      .strict();
+    listQueries.set(maxPage, schema);
+  }
+  return schema;
+}
 
 export const emptyQuery = z.object({}).strict();
 
