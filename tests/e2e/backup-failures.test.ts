@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import net from 'node:net';
 import { ConfigError } from '@ecar/config';
+import { AppError } from '@ecar/errors';
 import { PG_ADMIN_URL, waitFor } from '@ecar/testkit';
 import { findRun } from '../../services/backup/src/data/backup-runs.ts';
 import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
@@ -61,6 +63,33 @@ describe('backup failures', () => {
       } finally {
         await service.stop();
       }
+    }
+  });
+
+  it('one run at a time across replicas: while one instance runs, another answers 409', async () => {
+    // A database that accepts connections and never answers keeps the first run running.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hanging = new URL(PG_ADMIN_URL);
+    hanging.port = String((silent.address() as net.AddressInfo).port);
+    const first = await harness.startBackup({ BACKUP_DUMP_DATABASE_URL: hanging.toString() });
+    const second = await harness.startBackup();
+    try {
+      const { id } = await first.jobs.requestBackup('manual', { system: 'test' });
+      await waitFor(() => (sockets.size > 0 ? true : undefined), { what: 'the first run to reach the database' });
+      await assert.rejects(second.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
+      await assert.rejects(first.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
+      for (const socket of sockets) socket.destroy();
+      assert.equal((await finished(first, id)).status, 'failed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await first.stop();
+      await second.stop();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
