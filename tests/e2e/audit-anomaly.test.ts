@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
 import { startAuditService } from '../../services/audit/src/service.ts';
-import { FakeSmtpServer } from '../support/audit-fakes.ts';
+import { FakeSmtpServer, FakeWebhook } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
 
 /** Tuesday 24 November 2026, 11:00 in Tunis (UTC+1): inside working hours. */
@@ -13,6 +13,7 @@ const at = (offsetMs: number) => new Date(OFFICE + offsetMs);
 
 let h: AuditHarness;
 let smtp: FakeSmtpServer;
+let webhook: FakeWebhook;
 
 function event(type: Parameters<typeof buildEvent>[0]['type'], actor: Actor, subject: { type: string; id: string }, data: Record<string, unknown>, occurredAt: Date): EventEnvelope {
   return buildEvent({ type, producer: type.split('.')[0]!, correlationId: `c-${randomUUID()}`, actor, subject, data: data as never, occurredAt }) as EventEnvelope;
@@ -45,6 +46,8 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
   before(async () => {
     smtp = new FakeSmtpServer();
     await smtp.start();
+    webhook = new FakeWebhook();
+    await webhook.start();
     h = await startAuditHarness('auditanomaly', {
       ANOMALY_LOGIN_FAILURES_PER_ACCOUNT: '5',
       ANOMALY_LOGIN_FAILURES_PER_IP: '6',
@@ -53,7 +56,8 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
       ANOMALY_CUSTOMER_READS_WINDOW_SECONDS: '600',
       ANOMALY_WORKING_HOURS: '08:00-18:00',
       ANOMALY_WORKING_DAYS: '1,2,3,4,5',
-      OUTBOUND_ALLOWLIST: `127.0.0.1:${smtp.port}`,
+      OUTBOUND_ALLOWLIST: `127.0.0.1:${smtp.port},127.0.0.1:${webhook.port}`,
+      ALERT_WEBHOOK_URL: webhook.url,
       ALERT_SMTP_URL: smtp.url,
       ALERT_MAIL_TO: 'security@garage.tn',
     });
@@ -61,6 +65,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
   after(async () => {
     await h?.stop();
     await smtp?.stop();
+    await webhook?.stop();
   });
 
   it('normal traffic raises nothing', async () => {
@@ -127,13 +132,15 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
     assert.equal((await alerts('admin_off_hours')).length, 1, 'daytime admin actions raised nothing');
   });
 
-  it('every alert is logged as audit.alert.raised and mailed through the allow-listed relay; acknowledging is audited', async () => {
+  it('every alert is logged as audit.alert.raised, mailed through the allow-listed relay and posted to the webhook; acknowledging is audited', async () => {
     const all = (await h.get('/api/v1/audit/alerts?status=all&limit=200')).body.items;
     assert.equal(all.length, 6);
     await waitFor(() => (smtp.mails.length >= all.length ? true : undefined), { what: 'alert mails' });
     assert.equal(smtp.mails.length, all.length);
     for (const alert of all) assert.ok(smtp.mails.some((mail) => mail.unwrapped.includes(alert['id'])), `mail for ${alert['rule']}`);
     assert.deepEqual(smtp.mails[0]!.to, ['security@garage.tn']);
+    await waitFor(() => (webhook.received.length >= all.length ? true : undefined), { what: 'alert webhooks' });
+    assert.deepEqual(new Set(webhook.received.map((body) => body['alertId'])), new Set(all.map((alert) => alert.id)));
     const logged = await h.get('/api/v1/audit/events?type=audit.alert.raised&limit=200');
     assert.equal(logged.body.items.length, all.length);
 

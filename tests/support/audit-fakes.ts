@@ -88,3 +88,32 @@ export class FakeSentry {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** FAKE of a third-party alert webhook (chat or paging service): records the JSON bodies it receives. */
+export class FakeWebhook {
+  readonly received: Array<Record<string, unknown>> = [];
+  private readonly server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      this.received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  port = 0;
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hooks/security`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
