@@ -8,7 +8,8 @@ import { transactionRows } from './sql.ts';
  */
 export type BatchEventHandler = (envelopes: readonly EventEnvelope[], manager: EntityManager) => Promise<void>;
 
-export type BatchResult = { ok: true; processed: number; duplicates: number } | { ok: false; error: unknown };
+/** `handled[i]` is false when envelope i was already handled (earlier, or earlier in this batch). */
+export type BatchResult = { ok: true; handled: boolean[] } | { ok: false; error: unknown };
 
 /**
  * The batch form of `handleOnce`: one transaction records every event of the batch in the inbox
@@ -31,9 +32,10 @@ export async function handleBatchOnce(
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
       // The same id twice in one batch (a redelivery racing the original) is handled once.
-      const news = envelopes.filter((envelope) => fresh.delete(envelope.id.toLowerCase()));
+      const handled = envelopes.map((envelope) => fresh.delete(envelope.id.toLowerCase()));
+      const news = envelopes.filter((_, index) => handled[index]);
       if (news.length > 0) await handler(news, manager);
-      return { ok: true as const, processed: news.length, duplicates: envelopes.length - news.length };
+      return { ok: true as const, handled };
     });
   } catch (error) {
     return { ok: false, error };

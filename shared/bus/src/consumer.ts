@@ -215,7 +215,7 @@ export class InboxConsumer {
     if (!batchHandler) throw new Error('unreachable: batches exist only with a batch handler');
     const result = await handleBatchOnce(this.options.dataSource, this.options.consumerName, valid.map((item) => item.envelope), batchHandler);
     if (result.ok) {
-      for (const { message } of valid) this.settle(session, message, 'processed');
+      valid.forEach(({ message }, index) => this.settle(session, message, result.handled[index] ? 'processed' : 'duplicate'));
       return;
     }
     this.options.logger.warn('bus batch failed; handling its messages one by one', { queue: this.options.queue, size: valid.length, error: result.error });

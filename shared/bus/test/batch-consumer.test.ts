@@ -5,7 +5,7 @@ import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusName
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { allConsumerQueues, BusConnection, DEAD_LETTER_REASON_HEADER, InboxConsumer } from '../src/index.ts';
-import { logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
 
 describe('inbox consumer, batch mode', () => {
   let database: TestDatabase;
@@ -15,6 +15,7 @@ describe('inbox consumer, batch mode', () => {
   let consumer: InboxConsumer;
   let broker: TestBroker;
   const batchSizes: number[] = [];
+  const registry = new Registry();
 
   async function insert(envelopes: readonly EventEnvelope[], manager: EntityManager): Promise<void> {
     if (envelopes.some((envelope) => envelope.subject.id.startsWith('always-fails'))) throw new Error('scripted batch failure');
@@ -34,12 +35,13 @@ describe('inbox consumer, batch mode', () => {
     dataSource = await openDataSource(database.url);
     await dataSource.query('CREATE TABLE handled (id serial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, subject text NOT NULL)');
     broker = await TestBroker.open();
-    connection = new BusConnection({ url: AMQP_URL, name: 'batch-test', logger, registry: new Registry(), waitForFirstConnection: true });
+    connection = new BusConnection({ url: AMQP_URL, name: 'batch-test', logger, registry, waitForFirstConnection: true });
     await connection.start();
     consumer = new InboxConsumer({
       dataSource,
       connection,
       logger,
+      registry,
       exchange: namespace.exchange,
       queue: `${namespace.queuePrefix}audit.batch`,
       bindings: ['auth.user.*'],
@@ -75,6 +77,8 @@ describe('inbox consumer, batch mode', () => {
     assert.deepEqual(rows.map((row) => row.event_id), events.map((event) => event.id), 'delivery order, no duplicate');
     assert.ok(batchSizes.some((size) => size > 1), `batched (${batchSizes.join(',')})`);
     assert.ok(batchSizes.every((size) => size <= 50), 'never more than batchSize');
+    await waitFor(async () => ((await counterValue(registry, 'ecar_bus_consumed_total', { outcome: 'duplicate' })) === 1 ? true : undefined), { what: 'the redelivery counted as a duplicate' });
+    assert.equal(await counterValue(registry, 'ecar_bus_consumed_total', { outcome: 'processed' }), 300);
   });
 
   it('a failing batch falls back to one by one: the others are handled, the bad one retried then dead-lettered; bad JSON too', async () => {
