@@ -5,7 +5,7 @@
  * allow-list are refused.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import net from 'node:net';
@@ -48,6 +48,9 @@ describe('backup failures', () => {
       { BACKUP_DATABASES: `${harness.garageDb.name},ecar_t_does_not_exist_bk` },
     ]) {
       const service = await harness.startBackup(overrides);
+      // What a run killed mid-way (SIGKILL) leaves: the next run removes it.
+      mkdirSync(join(harness.backupDir, '.partial-20200101T000000Z-dead00'), { recursive: true });
+      writeFileSync(join(harness.backupDir, '.partial-20200101T000000Z-dead00', 'ecar_garage.dump.enc'), 'half a file');
       try {
         const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
         const run = await finished(service, id);
@@ -55,7 +58,7 @@ describe('backup failures', () => {
         assert.ok(run.error && run.error.length > 0);
         assert.equal(run.localStatus, 'none');
         assert.equal(run.uploadStatus, 'none');
-        assert.deepEqual(existsSync(harness.backupDir) ? readdirSync(harness.backupDir) : [], [], 'no set, no partial directory');
+        assert.deepEqual(readdirSync(harness.backupDir), [], 'no set, no partial directory (nor the stale one)');
         const event = await tap.next('backup.run.failed', id);
         assert.equal(event.data['reason'], run.error);
         const metrics = await (await fetch(`${service.url}/metrics`)).text();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wrapDataKey, type BackupPublicKey } from '../crypto/key-wrap.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, type Manifest, type ManifestFile, type TableChecksum } from '../crypto/manifest.ts';
@@ -22,7 +22,7 @@ export interface BackupSetOptions {
 
 export const DOCUMENTS_FILE = 'documents.tar.enc';
 export const databaseFile = (database: string) => `${database}.dump.enc`;
-export const partialDirName = (id: string) => `.partial-${id}`;
+const partialDirName = (id: string) => `.partial-${id}`;
 
 async function syncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -70,6 +70,17 @@ async function archiveDocuments(options: BackupSetOptions, dataKey: Buffer, dir:
     tar.done,
   ]);
   return { name: DOCUMENTS_FILE, kind: 'documents', ...written, durationMs: Date.now() - started };
+}
+
+/**
+ * Removes `.partial-*` directories a killed process left behind (a run cut by SIGKILL cannot clean
+ * up after itself). Called only while holding the backup lock, so no live run owns them.
+ */
+export async function removePartialSets(backupDir: string): Promise<string[]> {
+  const names = await readdir(backupDir).catch(() => [] as string[]);
+  const partials = names.filter((name) => name.startsWith('.partial-'));
+  for (const name of partials) await rm(join(backupDir, name), { recursive: true, force: true });
+  return partials;
 }
 
 /**

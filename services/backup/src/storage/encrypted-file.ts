@@ -53,7 +53,7 @@ export async function writeEncryptedFile(source: Readable, dataKey: Buffer, file
   return { size, sha256: hash.digest('hex'), plainBytes };
 }
 
-export async function sha256OfFile(path: string): Promise<{ sha256: string; size: number }> {
+async function sha256OfFile(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   await pipeline(

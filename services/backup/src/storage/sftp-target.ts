@@ -80,15 +80,6 @@ export async function uploadSet(settings: SftpSettings, localDir: string, id: st
   });
 }
 
-/** Names of the complete sets on the server. */
-export async function listRemoteSets(settings: SftpSettings): Promise<string[]> {
-  return withSession(settings, async (client) => {
-    if (!(await client.exists(settings.remoteDir))) return [];
-    const entries = await client.list(settings.remoteDir);
-    return entries.filter((entry) => entry.type === 'd' && !entry.name.startsWith('.')).map((entry) => entry.name);
-  });
-}
-
 export async function deleteRemoteSets(settings: SftpSettings, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await withSession(settings, async (client) => {

@@ -2,7 +2,7 @@ import { conflict } from '@ecar/errors';
 import type { Actor } from '@ecar/contracts';
 import { LOCKS, tryLock, type HeldLock } from '../data/backup-lock.ts';
 import { failAbandonedRuns, insertRunningRun, markRunFailed, markRunSucceeded, type Trigger } from '../data/backup-runs.ts';
-import { writeBackupSet } from '../storage/backup-writer.ts';
+import { removePartialSets, writeBackupSet } from '../storage/backup-writer.ts';
 import { checksumBelow } from '../storage/table-checksums.ts';
 import { messageOf, newBackupId, publish, type BackupDeps } from './deps.ts';
 
@@ -69,6 +69,8 @@ export class BackupRunner {
     let ok = false;
     try {
       logger.info('backup started', { backupId: id, trigger });
+      const removed = await removePartialSets(config.BACKUP_DIR);
+      if (removed.length) logger.warn('removed partial backup directories of an interrupted run', { removed });
       const manifest = await writeBackupSet({
         id,
         backupDir: config.BACKUP_DIR,
