@@ -83,7 +83,7 @@ describe('backup failures', () => {
     const second = await harness.startBackup();
     try {
       const { id } = await first.jobs.requestBackup('manual', { system: 'test' });
-      await waitFor(() => (sockets.size > 0 ? true : undefined), { what: 'the first run to reach the database' });
+      await waitFor(() => (sockets.size > 0 ? true : undefined), { timeoutMs: 30_000, what: 'the first run to reach the database' });
       await assert.rejects(second.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
       await assert.rejects(first.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
       for (const socket of sockets) socket.destroy();
@@ -133,7 +133,7 @@ describe('backup failures', () => {
       const gone = await waitFor(async () => {
         const run = await findRun(db, old.id);
         return run?.localStatus === 'deleted' && run.uploadStatus === 'deleted' ? run : undefined;
-      }, { what: 'retention to delete the old set on both sides' });
+      }, { timeoutMs: 30_000, what: 'retention to delete the old set on both sides' });
       assert.equal(gone.status, 'succeeded');
       assert.ok(!existsSync(join(harness.backupDir, old.id)), 'deleted locally');
       assert.ok(!existsSync(join(harness.sftp.localPathOfRemoteDir, old.id)), 'deleted on the SFTP server');
@@ -158,7 +158,7 @@ describe('backup failures', () => {
       const caughtUp = await waitFor(async () => {
         const rows = (await service.context.dataSource.query(`SELECT id FROM backup_runs WHERE trigger = 'catch-up'`)) as Array<{ id: string }>;
         return rows[0];
-      }, { what: 'the catch-up run' });
+      }, { timeoutMs: 30_000, what: 'the catch-up run' });
       const run = await finished(service, caughtUp.id);
       assert.equal(run.status, 'succeeded');
       assert.equal((await tap.next('backup.run.started', caughtUp.id)).data['trigger'], 'catch-up');

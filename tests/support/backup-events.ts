@@ -24,7 +24,7 @@ export class BackupEventTap {
     return this.events.filter((event) => event.type === type && (backupId === undefined || event.subject.id === backupId || event.data['backupId'] === backupId));
   }
 
-  async next(type: string, backupId?: string, timeoutMs = 20_000): Promise<EventEnvelope> {
+  async next(type: string, backupId?: string, timeoutMs = 40_000): Promise<EventEnvelope> {
     return waitFor(() => this.of(type, backupId)[0], { timeoutMs, what: `event ${type}${backupId ? ` of ${backupId}` : ''}` });
   }
 

@@ -149,7 +149,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
       await waitFor(async () => {
         if (started.exitCode !== null) throw new Error(`sshd exited: ${log}`);
         return banner(port);
-      }, { timeoutMs: 10_000, what: `sshd on 127.0.0.1:${port}` });
+      }, { timeoutMs: 30_000, what: `sshd on 127.0.0.1:${port}` });
     },
     async stop() {
       const running = child;
