@@ -1,5 +1,29 @@
 import { availableParallelism } from 'node:os';
-import { commonFields, field, loadConfig } from '@ecar/config';
+import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/config';
+
+/** A value production must hold to exactly: other values are for development and tests only. */
+function fixedInProduction<T>(inner: Field<T>, required: T, why: string): Field<T> {
+  return {
+    ...inner,
+    parse(raw, context) {
+      const value = inner.parse(raw, context);
+      if (context.mode === 'production' && value !== required) throw new FieldError(`${context.name} must be ${String(required)} in production (${why})`);
+      return value;
+    },
+  };
+}
+
+/** Optional in development (e-mails are logged instead), required in production. */
+function requiredInProduction(inner: Field<string | undefined>, why: string): Field<string | undefined> {
+  return {
+    ...inner,
+    parse(raw, context) {
+      const value = inner.parse(raw, context);
+      if (context.mode === 'production' && !value) throw new FieldError(`${context.name} is required in production (${why})`);
+      return value;
+    },
+  };
+}
 
 export const authConfigSpec = {
   ...commonFields('auth', 3001),
@@ -38,14 +62,21 @@ export const authConfigSpec = {
   LOGIN_LOCK_SECONDS: field.int({ doc: 'How long a lock lasts', default: 900, min: 1, max: 86400 }),
   LOGIN_FAILURE_WINDOW_SECONDS: field.int({ doc: 'Failures older than this are forgotten', default: 900, min: 1 }),
   LOGIN_MAX_DELAY_MS: field.int({ doc: 'Cap of the progressive delay added to a failed attempt', default: 4000, min: 0, max: 30000 }),
-  MFA_TOTP_PERIOD_SECONDS: field.int({ doc: 'TOTP time step; authenticator apps use 30 (production refuses any other value; tests shorten it)', default: 30, min: 1, max: 30 }),
+  MFA_TOTP_PERIOD_SECONDS: fixedInProduction(
+    field.int({ doc: 'TOTP time step; authenticator apps use 30 (production refuses any other value; tests shorten it)', default: 30, min: 1, max: 30 }),
+    30,
+    'authenticator apps assume 30 s',
+  ),
   MFA_ISSUER: field.string({ doc: 'Issuer shown in authenticator apps', default: 'ECAR', maxLength: 64 }),
   PUBLIC_BASE_URL: field.url({ doc: 'Base URL of the portal, for links in e-mails', default: 'https://localhost', protocols: ['https:', 'http:'] }),
-  SMTP_URL: field.secretString({ doc: 'SMTP relay (smtp://user:pass@host:port or smtps://…); unset in development = e-mails are only logged; required in production', minLength: 12, optional: true }),
+  SMTP_URL: requiredInProduction(
+    field.secretString({ doc: 'SMTP relay (smtp://user:pass@host:port or smtps://…); unset in development = e-mails are only logged; required in production', minLength: 12, optional: true }),
+    'verification and reset e-mails',
+  ),
   SMTP_ALLOWED_HOSTS: field.list({ doc: 'SMTP relays allowed (RES-3)', default: ['127.0.0.1', 'localhost'] }),
   MAIL_FROM: field.string({ doc: 'Sender of e-mails', default: 'ECAR <no-reply@ecar.tn>', maxLength: 200 }),
   EMAIL_TOKEN_TTL_SECONDS: field.int({ doc: 'Lifetime of e-mail verification and password reset links', default: 1800, min: 60, max: 86400 }),
-  COOKIE_SECURE: field.bool({ doc: 'Secure attribute on cookies (required by __Host-; never off in production)', default: true }),
+  COOKIE_SECURE: fixedInProduction(field.bool({ doc: 'Secure attribute on cookies (required by __Host-; never off in production)', default: true }), true, 'IMP-1'),
 };
 
 /** Environment names of the auth service take the `ECAR_` prefix for the bootstrap keys the README mentions. */
@@ -55,13 +86,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env) {
     BOOTSTRAP_ADMIN_EMAIL: env['ECAR_BOOTSTRAP_ADMIN_EMAIL'] ?? env['BOOTSTRAP_ADMIN_EMAIL'],
     BOOTSTRAP_ADMIN_PASSWORD: env['ECAR_BOOTSTRAP_ADMIN_PASSWORD'] ?? env['BOOTSTRAP_ADMIN_PASSWORD'],
   };
-  const loaded = loadConfig('auth', authConfigSpec, withAliases);
-  if (loaded.mode === 'production') {
-    if (!loaded.values.COOKIE_SECURE) throw new Error('COOKIE_SECURE cannot be false in production');
-    if (loaded.values.MFA_TOTP_PERIOD_SECONDS !== 30) throw new Error('MFA_TOTP_PERIOD_SECONDS must be 30 in production');
-    if (!loaded.values.SMTP_URL) throw new Error('SMTP_URL is required in production (verification and reset e-mails)');
-  }
-  return loaded;
+  return loadConfig('auth', authConfigSpec, withAliases);
 }
 
 export type AuthConfig = ReturnType<typeof loadAuthConfig>['values'];
