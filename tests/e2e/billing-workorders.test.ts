@@ -69,6 +69,35 @@ describe('billing: drafts from garage.workorder.completed', () => {
     assert.equal(await queueDepth(`${stack.bus.queuePrefix}${WORKORDER_QUEUE}.dlq`), 0);
   });
 
+  it('reads of an invoice are recorded for the audit log: who read which customer, for what (AUD-4)', async () => {
+    const customerUserId = randomUUID();
+    const event = workOrderCompleted({ customerUserId });
+    await stack.publish(event);
+    const [draft] = await waitFor(async () => {
+      const rows = await draftsOf(String(event.data['workOrderId']));
+      return rows.length === 1 ? rows : undefined;
+    }, { what: 'the draft' });
+    expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${draft!.id}/issue`, { method: 'POST', token: admin }), 200, 'issue');
+    const customer = stack.token('customer', customerUserId);
+    const correlationId = `read-${randomUUID()}`;
+    const pdf = await call(stack.gateway.url, `/api/v1/invoices/${draft!.id}/pdf`, { token: customer, headers: { 'x-correlation-id': correlationId, 'user-agent': 'ecar-billing-e2e' } });
+    assert.equal(pdf.status, 200);
+    const accessed = await waitFor(async () => (await stack.publishedEvents('billing.invoice.accessed')).find((e) => e.correlationId === correlationId), {
+      what: 'billing.invoice.accessed',
+    });
+    assert.deepEqual(accessed.actor, { userId: customerUserId, role: 'customer', ip: '127.0.0.1', userAgent: 'ecar-billing-e2e' });
+    assert.deepEqual(accessed.subject, { type: 'invoice', id: draft!.id, ownerId: customerUserId });
+    assert.deepEqual(accessed.data, { invoiceIds: [draft!.id], customerIds: [event.data['customerId']], purpose: 'pdf' });
+
+    const listCorrelation = `list-${randomUUID()}`;
+    expectStatus(await call(stack.gateway.url, `/api/v1/invoices`, { token: admin, headers: { 'x-correlation-id': listCorrelation } }), 200, 'list');
+    const listed = await waitFor(async () => (await stack.publishedEvents('billing.invoice.accessed')).find((e) => e.correlationId === listCorrelation), {
+      what: 'the list access',
+    });
+    assert.equal(listed.data['purpose'], 'list');
+    assert.ok((listed.data['customerIds'] as string[]).includes(String(event.data['customerId'])), 'a list names every customer on the page');
+  });
+
   it('a message that breaks the contract is retried, then dead-lettered, and does not block the next one', async () => {
     const broken = workOrderCompleted();
     (broken.data as Record<string, unknown>)['lines'] = [];

@@ -112,7 +112,7 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       noQuery(req);
-      res.json(presentInvoice(await invoiceView(deps.context, id(req, 'invoiceId'), caller)));
+      res.json(presentInvoice(await invoiceView(deps.context, id(req, 'invoiceId'), caller, 'detail')));
     },
   },
   {
@@ -153,7 +153,7 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       noQuery(req);
-      const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller);
+      const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller, 'pdf');
       sendPdf(res, view.invoice.number ?? 'brouillon', await invoicePdf(view));
     },
   },
@@ -166,7 +166,7 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       noQuery(req);
-      const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller);
+      const view = await invoiceView(deps.context, id(req, 'invoiceId'), caller, 'teif');
       const xml = teifInvoiceXml(view);
       res.setHeader('Content-Disposition', `attachment; filename="TEIF_${teifTaxId(deps.context.seller.taxId)}_${view.invoice.number}.xml"`);
       res.type('application/xml').send(xml);
@@ -245,7 +245,7 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       noQuery(req);
-      res.json(presentCreditNote((await creditNoteView(deps.context, id(req, 'creditNoteId'), caller)).note));
+      res.json(presentCreditNote((await creditNoteView(deps.context, id(req, 'creditNoteId'), caller, 'credit-note')).note));
     },
   },
   {
@@ -257,7 +257,7 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       noQuery(req);
-      const { note, invoice } = await creditNoteView(deps.context, id(req, 'creditNoteId'), caller);
+      const { note, invoice } = await creditNoteView(deps.context, id(req, 'creditNoteId'), caller, 'credit-note-pdf');
       sendPdf(res, note.number, await creditNotePdf(note, invoice));
     },
   },

@@ -3,6 +3,7 @@ import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credi
 import { findInvoice, linesOf, listInvoices, type InvoiceRow } from '../data/invoices.ts';
 import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
 import { stampInForce } from '../data/tax-tables.ts';
+import { recordAccess, type AccessPurpose } from './access-log.ts';
 import { assertVisible, calendarDate, type BillingContext } from './context.ts';
 import { balanceOf, type Balance } from './settlement.ts';
 import { computeTotals, type Totals } from './totals.ts';
@@ -30,12 +31,14 @@ async function totalsFor(context: BillingContext, invoice: InvoiceRow, lines: In
   return computeTotals(lines, stamp);
 }
 
-export async function invoiceView(context: BillingContext, id: string, caller: Caller): Promise<InvoiceView> {
+/** An invoice as its reader sees it; with a `purpose`, the read is recorded (AUD-4). */
+export async function invoiceView(context: BillingContext, id: string, caller: Caller, purpose?: AccessPurpose): Promise<InvoiceView> {
   const db = context.dataSource.manager;
   const invoice = assertVisible(await findInvoice(db, id), caller);
   const lines = await linesOf(db, id);
   const totals = await totalsFor(context, invoice, lines);
   const balance = balanceOf({ ...invoice, totalTtc: totals.totalTtcMillimes }, await settlementOf(db, id));
+  if (purpose) await recordAccess(context, caller, purpose, [invoice]);
   return { invoice, lines, totals, balance };
 }
 
@@ -45,29 +48,35 @@ export async function invoicePage(
   query: { status?: 'draft' | 'issued'; before?: { createdAt: Date; id: string }; limit: number },
 ): Promise<InvoiceRow[]> {
   if (caller.role === 'technician') throw forbidden();
-  return listInvoices(context.dataSource.manager, {
+  const rows = await listInvoices(context.dataSource.manager, {
     ...(caller.role === 'customer' ? { ownerUserId: caller.userId, issuedOnly: true } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.before ? { before: query.before } : {}),
     limit: query.limit,
   });
+  await recordAccess(context, caller, 'list', rows);
+  return rows;
 }
 
 export async function invoicePayments(context: BillingContext, invoiceId: string, caller: Caller): Promise<PaymentRow[]> {
-  assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  const invoice = assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  await recordAccess(context, caller, 'payments', [invoice]);
   return paymentsOf(context.dataSource.manager, invoiceId);
 }
 
 export async function invoiceCreditNotes(context: BillingContext, invoiceId: string, caller: Caller): Promise<CreditNoteRow[]> {
-  assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  const invoice = assertVisible(await findInvoice(context.dataSource.manager, invoiceId), caller);
+  await recordAccess(context, caller, 'credit-notes', [invoice]);
   return creditNotesOf(context.dataSource.manager, invoiceId);
 }
 
-/** A credit note is visible to whoever may see its invoice. */
-export async function creditNoteView(context: BillingContext, id: string, caller: Caller): Promise<{ note: CreditNoteRow; invoice: InvoiceRow }> {
+/** A credit note is visible to whoever may see its invoice; with a `purpose`, the read is recorded. */
+export async function creditNoteView(context: BillingContext, id: string, caller: Caller, purpose?: AccessPurpose): Promise<{ note: CreditNoteRow; invoice: InvoiceRow }> {
   const note = await findCreditNote(context.dataSource.manager, id);
   const invoice = note ? await findInvoice(context.dataSource.manager, note.invoiceId) : undefined;
   if (caller.role === 'technician') throw forbidden();
   if (!note || !invoice) throw notFound('Credit note not found');
-  return { note, invoice: assertVisible(invoice, caller) };
+  const visible = assertVisible(invoice, caller);
+  if (purpose) await recordAccess(context, caller, purpose, [visible]);
+  return { note, invoice: visible };
 }

@@ -60,6 +60,17 @@ export const billingEvents = {
       })
       .strict(),
   },
+  /** AUD-4: who read which invoices (and so whose data). One event per request; lists name every invoice and customer read. */
+  'billing.invoice.accessed': {
+    version: 1,
+    data: z
+      .object({
+        invoiceIds: z.array(uuid).max(500),
+        customerIds: z.array(uuid).max(500),
+        purpose: z.enum(['detail', 'list', 'pdf', 'teif', 'payments', 'credit-notes', 'credit-note', 'credit-note-pdf']),
+      })
+      .strict(),
+  },
   'billing.payment.recorded': {
     version: 1,
     data: z
