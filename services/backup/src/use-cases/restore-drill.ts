@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { BackupPrivateKey } from '../crypto/key-wrap.ts';
 import { finishDrill, insertDrill } from '../data/drills.ts';
 import { storedRuns } from '../data/backup-runs.ts';
 import { compareTables } from '../domain/drill-compare.ts';
-import { withDatabase } from '../storage/child-process.ts';
 import { countDocuments, openBackupSet, restoreDatabase, type OpenedBackupSet } from '../storage/backup-reader.ts';
+import { withScratchDatabase } from '../storage/scratch-database.ts';
 import { checksumsOf } from '../storage/table-checksums.ts';
 import { messageOf, publish, SCHEDULER, type BackupDeps } from './deps.ts';
 
@@ -18,32 +17,15 @@ export interface DrillResult {
   error?: string;
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ecar-backup-drill' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Restores one database of the set into a scratch database, compares, and always drops it. */
+/** Restores one database of the set into a scratch database and compares it with the manifest. */
 async function drillDatabase(adminUrl: string, set: OpenedBackupSet, database: string): Promise<string[]> {
-  // Generated name (hex), never input: safe to place in DDL.
-  const scratch = `ecar_drill_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${scratch}"`);
-  try {
-    const scratchUrl = withDatabase(adminUrl, scratch);
+  return withScratchDatabase(adminUrl, async (scratchUrl) => {
     await restoreDatabase(set, database, scratchUrl);
     const expected = set.manifest.tables[database] ?? [];
     const withChecksum = new Set(expected.filter((table) => table.checksum !== null).map((table) => table.table));
     const actual = await checksumsOf(scratchUrl, (table) => withChecksum.has(table));
     return compareTables(database, expected, actual);
-  } finally {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
-  }
+  });
 }
 
 /**
