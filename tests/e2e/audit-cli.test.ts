@@ -97,6 +97,9 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
     assert.match(ar, /رقم الهاتف/);
     assert.match(ar, /الهيئة الوطنية لحماية المعطيات الشخصية/);
     assert.ok(!fr.includes('+216'), 'drafts carry no personal data values from the log');
+    const logged = await waitFor(async () => (await h.get('/api/v1/audit/events?type=audit.breach_report.generated')).body.items[0], { what: 'the report run in the log' });
+    assert.equal(logged.data['account'], compromised);
+    assert.equal(logged.data['affectedCustomers'], 4);
   });
 
   it('by IP address: everything done from that address, whoever the account', async () => {

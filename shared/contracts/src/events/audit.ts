@@ -20,6 +20,19 @@ export const auditEvents = {
     version: 1,
     data: z.object({ alertId: z.uuid(), note: z.string().max(1000).optional() }).strict(),
   },
+  /** An operator ran the breach report (INC-3): who was looked up, over which window, how many customers it found. */
+  'audit.breach_report.generated': {
+    version: 1,
+    data: z
+      .object({
+        account: z.string().max(64).optional(),
+        ip: z.string().max(64).optional(),
+        from: z.iso.datetime({ offset: true }),
+        to: z.iso.datetime({ offset: true }),
+        affectedCustomers: z.number().int().min(0),
+      })
+      .strict(),
+  },
   /** The retention purge removed the oldest rows of the chain (AUD-2); the chain continues from `anchorHash`. */
   'audit.retention.purged': {
     version: 1,
