@@ -144,6 +144,22 @@ describe('backup failures', () => {
     }
   });
 
+  it('a run left "running" by a killed process is marked failed (and published) by the next run', async () => {
+    await queryDatabase(harness.backupDb.url, `INSERT INTO backup_runs (id, trigger, status, started_at) VALUES ('20200101T000000Z-abcdef', 'schedule', 'running', now() - interval '1 hour')`);
+    const service = await harness.startBackup();
+    try {
+      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      const abandoned = await findRun(service.context.dataSource.manager, '20200101T000000Z-abcdef');
+      assert.equal(abandoned?.status, 'failed');
+      assert.equal(abandoned?.error, 'the backup process stopped before the run finished');
+      const event = await tap.next('backup.run.failed', '20200101T000000Z-abcdef');
+      assert.ok(Number(event.data['durationMs']) >= 3_600_000);
+      assert.equal((await finished(service, id)).status, 'succeeded');
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('catches up once at start when the last successful backup is older than a day, and not otherwise', async () => {
     const count = async () => (await queryDatabase(harness.backupDb.url, `SELECT count(*)::int AS n FROM backup_runs`)).rows[0].n as number;
     const before = await count();

@@ -76,14 +76,17 @@ export async function markRunFailed(db: EntityManager, id: string, error: string
   await db.query(`UPDATE backup_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [id, error.slice(0, 1000)]);
 }
 
+export const ABANDONED = 'the backup process stopped before the run finished';
+
 /** Rows left `running` by a process that died: only called while holding the backup lock. */
-export async function failAbandonedRuns(db: EntityManager): Promise<number> {
-  const rows = await updateReturning<{ id: string }>(
+export async function failAbandonedRuns(db: EntityManager): Promise<Array<{ id: string; trigger: Trigger; durationMs: number }>> {
+  const rows = await updateReturning<{ id: string; trigger: Trigger; duration_ms: string }>(
     db,
-    `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = 'the backup process stopped before the run finished'
-      WHERE status = 'running' RETURNING id`,
+    `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = $1
+      WHERE status = 'running' RETURNING id, trigger, (extract(epoch FROM now() - started_at) * 1000)::bigint::text AS duration_ms`,
+    [ABANDONED],
   );
-  return rows.length;
+  return rows.map((row) => ({ id: row.id, trigger: row.trigger, durationMs: Number(row.duration_ms) }));
 }
 
 export async function markUploaded(db: EntityManager, id: string): Promise<number> {

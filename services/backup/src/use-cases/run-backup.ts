@@ -1,10 +1,10 @@
 import { conflict } from '@ecar/errors';
 import type { Actor } from '@ecar/contracts';
 import { LOCKS, tryLock, type HeldLock } from '../data/backup-lock.ts';
-import { failAbandonedRuns, insertRunningRun, markRunFailed, markRunSucceeded, type Trigger } from '../data/backup-runs.ts';
+import { ABANDONED, failAbandonedRuns, insertRunningRun, markRunFailed, markRunSucceeded, type Trigger } from '../data/backup-runs.ts';
 import { removePartialSets, writeBackupSet } from '../storage/backup-writer.ts';
 import { checksumBelow } from '../storage/table-checksums.ts';
-import { messageOf, newBackupId, publish, type BackupDeps } from './deps.ts';
+import { messageOf, newBackupId, publish, SCHEDULER, type BackupDeps } from './deps.ts';
 
 export interface RunOutcome {
   id: string;
@@ -43,7 +43,10 @@ export class BackupRunner {
     try {
       await this.deps.dataSource.transaction(async (db) => {
         // Holding the lock, a row still `running` belongs to a process that died mid-run.
-        await failAbandonedRuns(db);
+        for (const abandoned of await failAbandonedRuns(db)) {
+          const data = { backupId: abandoned.id, trigger: abandoned.trigger, durationMs: abandoned.durationMs, reason: ABANDONED };
+          await publish(db, 'backup.run.failed', { type: 'backup', id: abandoned.id }, data, SCHEDULER);
+        }
         await insertRunningRun(db, { id, trigger, requestedBy: 'userId' in actor ? actor.userId : null });
         await publish(db, 'backup.run.started', { type: 'backup', id }, { backupId: id, trigger }, actor);
       });
