@@ -68,7 +68,8 @@ try {
   };
 
   await drive(50, async () => void (await post(`/api/v1/invoices/${String((await post('/api/v1/invoices', draftBody))['id'])}/issue`)));
-  // Baseline in the same run: an authenticated read of one row (HTTP + JWT verify + one query).
+  // Baseline in the same run: an authenticated read of one row (HTTP + JWT verify + one query +
+  // the AUD-4 access event: one small transaction).
   const baseline = await drive(invoices, async () => {
     const response = await fetch(`${base}/api/v1/invoices?limit=1`, { headers });
     if (response.status !== 200) throw new Error(`baseline: ${response.status}`);
