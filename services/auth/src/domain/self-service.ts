@@ -120,8 +120,9 @@ export class SelfService {
       );
       return this.issueLink(db, user.id, 'password_reset', '/reset-password');
     });
+    // Not awaited: the answer must take as long for an unknown address as for a known one.
     if (link) {
-      await this.mail(
+      void this.mail(
         email,
         'Reset your ECAR password',
         `Someone asked to reset the password of your ECAR account. To choose a new one within ${Math.round(this.options.emailTokenTtlSeconds / 60)} minutes, open:\n\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`,
