@@ -67,6 +67,8 @@ describe('billing: payments, credit notes and balances', () => {
     assert.equal(badCheque.status, 400, 'a cheque needs its number and bank');
     assert.equal((await pay(id, { method: 'cash', amountMillimes: 1.5 })).status, 400, 'integer millimes only');
     assert.equal((await pay(id, { method: 'cash', amountMillimes: 10, note: 'x' })).status, 400, 'unknown field');
+    assert.equal((await pay(id, { method: 'cash', amountMillimes: 10, receivedOn: '2999-01-01' })).status, 422, 'not in the future');
+    assert.equal((await pay(id, { method: 'cash', amountMillimes: 10, receivedOn: '2001-01-01' })).status, 422, 'not before the invoice');
   });
 
   it('a partial credit note reduces the balance and carries no stamp; the closing one gives back the stamp; nothing can be credited twice', async () => {

@@ -32,6 +32,16 @@ export async function recordPayment(context: BillingContext, invoiceId: string, 
   return context.dataSource.transaction(async (db) => {
     const invoice = assertVisible(await findInvoice(db, invoiceId, { lock: true }), caller);
     if (invoice.status !== 'issued') throw conflict('A draft cannot be paid; issue it first');
+    const today = calendarDate(context.now(), context.timeZone);
+    const receivedOn = input.receivedOn ?? today;
+    // ISO dates compare as strings.
+    if (receivedOn > today || receivedOn < invoice.issueDate!) {
+      throw new AppError(`A payment is received between the invoice date (${invoice.issueDate}) and today (${today})`, {
+        status: 422,
+        name: 'payment-date',
+        title: 'Payment date out of range',
+      });
+    }
     const before = balanceOf(invoice, await settlementOf(db, invoiceId));
     if (input.amountMillimes > before.balanceMillimes) throw overpayment(input.amountMillimes, before.balanceMillimes);
     const paymentId = randomUUID();
@@ -44,7 +54,7 @@ export async function recordPayment(context: BillingContext, invoiceId: string, 
       chequeBank: input.method === 'cheque' ? (input.chequeBank ?? null) : null,
       transferReference: input.method === 'transfer' ? (input.transferReference ?? null) : null,
       cardReference: input.method === 'card' ? (input.cardReference ?? null) : null,
-      receivedOn: input.receivedOn ?? calendarDate(context.now(), context.timeZone),
+      receivedOn,
       recordedBy: caller.userId,
     });
     const balanceMillimes = before.balanceMillimes - input.amountMillimes;
