@@ -92,11 +92,6 @@ export async function findInvoice(db: EntityManager, id: string, options: { lock
   return rows[0] ? toInvoice(rows[0]) : undefined;
 }
 
-export async function findInvoiceByWorkOrder(db: EntityManager, workOrderId: string): Promise<InvoiceRow | undefined> {
-  const rows: Array<Record<string, unknown>> = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE work_order_id = $1`, [workOrderId]);
-  return rows[0] ? toInvoice(rows[0]) : undefined;
-}
-
 export async function linesOf(db: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {
   const rows: Array<Record<string, unknown>> = await db.query(
     `SELECT position, kind, description, quantity_milli::text AS q, unit_price_millimes::text AS p, vat_rate_bp AS "vatRateBp", amount_ht::text AS a
