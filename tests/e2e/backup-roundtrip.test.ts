@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PG_ADMIN_URL, adminQuery, createTestDatabase, waitFor, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, PG_ADMIN_URL, adminQuery, createTestDatabase, waitFor, type TestDatabase } from '@ecar/testkit';
 import { drillCommand } from '../../services/backup/src/cli/drill.ts';
 import { restoreCommand } from '../../services/backup/src/cli/restore.ts';
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
@@ -22,6 +22,7 @@ import { checksumBelow, checksumsOf } from '../../services/backup/src/storage/ta
 import { BackupEventTap } from '../support/backup-events.ts';
 import { queryDatabase, startBackupHarness, type BackupHarness } from '../support/backup-harness.ts';
 import { call } from '../support/stack.ts';
+import { startGateway } from '../../gateway/src/gateway.ts';
 
 let harness: BackupHarness;
 let service: BackupService;
@@ -129,6 +130,33 @@ describe('backup → SFTP → drill → restore, end to end', () => {
     assert.deepEqual(readdirSync(harness.backupDir), [backupId], 'no partial directory left behind');
     const garageTables = manifest.tables[harness.garageDb.name]!.map((table) => table.table);
     assert.deepEqual(garageTables, ['public."Work Orders"', 'public.customers', 'public.vehicles']);
+  });
+
+  it('through the gateway: super-admin only (the gateway refuses others before the service sees them)', async () => {
+    const gateway = await startGateway({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      AUTH_URL: harness.auth.url,
+      BACKUP_URL: service.url,
+      AUTH_JWKS_URL: `${harness.auth.url}/.well-known/jwks.json`,
+      AMQP_URL,
+      BUS_EXCHANGE: harness.bus.exchange,
+      BUS_QUEUE_PREFIX: harness.bus.queuePrefix,
+      TRUST_PROXY_HOPS: '0',
+    });
+    try {
+      const list = await waitFor(async () => {
+        const response = await call(gateway.url, '/api/v1/backups', { token: admin });
+        return response.status === 503 ? undefined : response;
+      }, { timeoutMs: 20_000, what: 'the gateway to follow revocations' });
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      assert.equal((list.body['items'] as Array<{ id: string }>)[0]?.id, backupId);
+      assert.equal((await call(gateway.url, '/api/v1/backups', { token: await harness.token('technician') })).status, 403);
+      assert.equal((await call(gateway.url, '/api/v1/backups')).status, 401);
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('POST /api/v1/backups/:id/verify checks both copies', async () => {
