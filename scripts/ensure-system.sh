@@ -74,6 +74,21 @@ for service in auth garage billing audit backup; do
     psql_admin -c "REVOKE ALL ON DATABASE ${db} FROM PUBLIC"
   fi
 done
+# The backup service's dump role (reads every service database) and drill role (creates and
+# drops scratch databases for restore drills); development passwords, refused in production.
+if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_backup_reader'")" ]]; then
+  psql_admin -c "CREATE ROLE ecar_backup_reader LOGIN"
+fi
+psql_admin -c "ALTER ROLE ecar_backup_reader PASSWORD 'ecar-dev-password-backup-reader'"
+psql_admin -c "GRANT pg_read_all_data TO ecar_backup_reader"
+for service in auth garage billing audit backup; do
+  psql_admin -c "GRANT CONNECT ON DATABASE ecar_${service} TO ecar_backup_reader"
+done
+if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_backup_drill'")" ]]; then
+  psql_admin -c "CREATE ROLE ecar_backup_drill LOGIN CREATEDB"
+fi
+psql_admin -c "ALTER ROLE ecar_backup_drill PASSWORD 'ecar-dev-password-backup-drill'"
+
 # The test suite's role: creates and drops a throw-away database per test file.
 if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_test'")" ]]; then
   psql_admin -c "CREATE ROLE ecar_test LOGIN CREATEDB"
