@@ -110,7 +110,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     mode: definition.mode,
     queueName: (name) => `${config.BUS_QUEUE_PREFIX}${name}`,
   };
-  const relay = new OutboxRelay({ dataSource, connection: bus, exchange: config.BUS_EXCHANGE, logger, registry });
+  // Batches of 500: bench/audit measured ~1.9k events/s end to end at 100 and ~3.3k at 500 (docs/performance/audit.md).
+  const relay = new OutboxRelay({ dataSource, connection: bus, exchange: config.BUS_EXCHANGE, logger, registry, batchSize: 500 });
   const consumers = definition.consumers?.(context) ?? [];
 
   await definition.setup(http.app, context);
