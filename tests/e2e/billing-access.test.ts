@@ -137,9 +137,12 @@ describe('billing: access matrix over every route', () => {
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices?limit=100000`, { token: admin })).status, 400, 'hard maximum page size');
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices?role=super-admin`, { token: admin })).status, 400, 'unknown query field');
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices?cursor=bm90LWEtY3Vyc29y`, { token: admin })).status, 400, 'forged cursor');
+    const impossible = Buffer.from(`2026-13-45T25:00:00.000000|${randomUUID()}`).toString('base64url');
+    assert.equal((await call(stack.gateway.url, `/api/v1/invoices?cursor=${impossible}`, { token: admin })).status, 400, 'impossible date in a cursor');
   });
 
   it('lists page with a cursor, without overlap or loss', async () => {
+    for (let i = 0; i < 7; i++) await issuedInvoice(stack, admin);
     const first = expectStatus(await call(stack.gateway.url, `/api/v1/invoices?limit=3&status=issued`, { token: admin }), 200, 'page 1');
     const second = expectStatus(await call(stack.gateway.url, `/api/v1/invoices?limit=3&status=issued&cursor=${String(first['nextCursor'])}`, { token: admin }), 200, 'page 2');
     const ids = (page: Record<string, unknown>) => (page['items'] as Array<{ id: string; status: string }>).map((item) => item.id);
@@ -148,5 +151,14 @@ describe('billing: access matrix over every route', () => {
     assert.equal(new Set([...ids(first), ...ids(second)]).size, 6);
     const all = expectStatus(await call(stack.gateway.url, `/api/v1/invoices?limit=6&status=issued`, { token: admin }), 200, 'both pages at once');
     assert.deepEqual(ids(all), [...ids(first), ...ids(second)]);
+
+    // Rows a few microseconds apart (within one millisecond): a cursor must not skip any of them.
+    const drafts = [await createDraft(stack, admin), await createDraft(stack, admin), await createDraft(stack, admin), await createDraft(stack, admin)];
+    for (const [index, draft] of drafts.entries()) {
+      await stack.billing.context.dataSource.query(`UPDATE invoices SET created_at = $2::timestamptz WHERE id = $1`, [draft, `2099-01-01T00:00:00.000${index + 1}01Z`]);
+    }
+    const newest = expectStatus(await call(stack.gateway.url, `/api/v1/invoices?limit=2&status=draft`, { token: admin }), 200, 'newest drafts');
+    const next = expectStatus(await call(stack.gateway.url, `/api/v1/invoices?limit=2&status=draft&cursor=${String(newest['nextCursor'])}`, { token: admin }), 200, 'next drafts');
+    assert.deepEqual([...ids(newest), ...ids(next)], [...drafts].reverse());
   });
 });

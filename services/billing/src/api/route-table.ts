@@ -7,6 +7,7 @@ import { issueInvoice } from '../domain/issuing.ts';
 import { recordPayment, reversePayment } from '../domain/payments.ts';
 import { creditNoteView, invoiceCreditNotes, invoicePage, invoicePayments, invoiceView } from '../domain/queries.ts';
 import type { BillingContext } from '../domain/context.ts';
+import type { ListPosition } from '../data/invoices.ts';
 import type { Caller } from '../domain/types.ts';
 import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
 import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
@@ -50,14 +51,20 @@ export function rolesOf(route: Pick<BillingRoute, 'customer'>): readonly Role[] 
 const id = (req: Request, name: string) => parseInput(idParam, req.params[name], `${name} path parameter`);
 const noQuery = (req: Request) => parseInput(emptyQuery, req.query, 'query');
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+
+/** A list cursor is the last row's position (microsecond timestamp and id), opaque to clients. */
+function decodeCursor(cursor: string): ListPosition {
   const [at, invoiceId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !idParam.safeParse(invoiceId).success) throw badRequest('The cursor is invalid');
-  return { createdAt, id: invoiceId! };
+  const milliseconds = at?.slice(0, 23);
+  const date = new Date(`${milliseconds}Z`);
+  // A well-formed but impossible date (month 13) would reach PostgreSQL as an error: refuse it here.
+  const valid = at && CURSOR_AT.test(at) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 23) === milliseconds;
+  if (!valid || !idParam.safeParse(invoiceId).success) throw badRequest('The cursor is invalid');
+  return { at, id: invoiceId! };
 }
 
-const encodeCursor = (createdAt: Date, invoiceId: string) => Buffer.from(`${createdAt.toISOString()}|${invoiceId}`).toString('base64url');
+const encodeCursor = (position: ListPosition) => Buffer.from(`${position.at}|${position.id}`).toString('base64url');
 
 function sendPdf(res: Response, filename: string, pdf: Buffer): void {
   res.setHeader('Cache-Control', 'private, no-store');
@@ -79,14 +86,13 @@ export const BILLING_ROUTES = [
     success: 200,
     async handle({ req, res, caller, deps }) {
       const query = parseInput(listQuery(deps.pageMax), req.query, 'query');
-      const rows = await invoicePage(deps.context, caller, {
+      const { items, hasMore } = await invoicePage(deps.context, caller, {
         ...(query.status ? { status: query.status } : {}),
         ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
-        limit: query.limit + 1,
+        limit: query.limit,
       });
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      res.json({ items: page.map(presentInvoiceSummary), nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null });
+      const last = items[items.length - 1];
+      res.json({ items: items.map(presentInvoiceSummary), nextCursor: hasMore && last ? encodeCursor(last.position) : null });
     },
   },
   {

@@ -114,11 +114,18 @@ export interface ListQuery {
   status?: 'draft' | 'issued';
   /** Issued only: customers never see drafts. */
   issuedOnly?: boolean;
-  before?: { createdAt: Date; id: string };
+  /** Rows strictly after this position in (created_at, id) descending order. */
+  before?: ListPosition;
   limit: number;
 }
 
-export async function listInvoices(db: EntityManager, query: ListQuery): Promise<InvoiceRow[]> {
+/** A row's place in the list: created_at to the microsecond (UTC, text) and id, so a cursor never skips a row. */
+export interface ListPosition {
+  at: string;
+  id: string;
+}
+
+export async function listInvoices(db: EntityManager, query: ListQuery): Promise<Array<InvoiceRow & { position: ListPosition }>> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (clause: (n: number) => string, value: unknown) => {
@@ -129,15 +136,16 @@ export async function listInvoices(db: EntityManager, query: ListQuery): Promise
   if (query.status) add((n) => `status = $${n}`, query.status);
   if (query.issuedOnly) where.push(`status = 'issued'`);
   if (query.before) {
-    params.push(query.before.createdAt, query.before.id);
-    where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+    params.push(query.before.at, query.before.id);
+    where.push(`(created_at, id) < (($${params.length - 1})::timestamp AT TIME ZONE 'UTC', $${params.length}::uuid)`);
   }
   params.push(query.limit);
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${COLUMNS} FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "positionAt"
+       FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map(toInvoice);
+  return rows.map((row) => ({ ...toInvoice(row), position: { at: String(row['positionAt']), id: String(row['id']) } }));
 }
 
 export async function updateDraftHeader(

@@ -1,6 +1,6 @@
 import { forbidden, notFound } from '@ecar/errors';
 import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credit-notes.ts';
-import { findInvoice, linesOf, listInvoices, type InvoiceRow } from '../data/invoices.ts';
+import { findInvoice, linesOf, listInvoices, type InvoiceRow, type ListPosition } from '../data/invoices.ts';
 import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
 import { stampInForce } from '../data/tax-tables.ts';
 import { recordAccess, type AccessPurpose } from './access-log.ts';
@@ -42,20 +42,22 @@ export async function invoiceView(context: BillingContext, id: string, caller: C
   return { invoice, lines, totals, balance };
 }
 
+/** One page of invoices, newest first (customers: their own issued ones); `hasMore` says whether another page follows. */
 export async function invoicePage(
   context: BillingContext,
   caller: Caller,
-  query: { status?: 'draft' | 'issued'; before?: { createdAt: Date; id: string }; limit: number },
-): Promise<InvoiceRow[]> {
+  query: { status?: 'draft' | 'issued'; before?: ListPosition; limit: number },
+): Promise<{ items: Array<InvoiceRow & { position: ListPosition }>; hasMore: boolean }> {
   if (caller.role === 'technician') throw forbidden();
   const rows = await listInvoices(context.dataSource.manager, {
     ...(caller.role === 'customer' ? { ownerUserId: caller.userId, issuedOnly: true } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.before ? { before: query.before } : {}),
-    limit: query.limit,
+    limit: query.limit + 1,
   });
-  await recordAccess(context, caller, 'list', rows);
-  return rows;
+  const items = rows.slice(0, query.limit);
+  await recordAccess(context, caller, 'list', items);
+  return { items, hasMore: rows.length > query.limit };
 }
 
 export async function invoicePayments(context: BillingContext, invoiceId: string, caller: Caller): Promise<PaymentRow[]> {
