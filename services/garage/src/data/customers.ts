@@ -5,13 +5,15 @@ import type { FieldCipher } from './field-cipher.ts';
 import { customerReach, Params } from './scope.ts';
 
 const TABLE = 'customers';
-const SEALED_COLUMNS: Record<CustomerSealedField, string> = {
-  phone: 'phone_sealed',
-  email: 'email_sealed',
-  address: 'address_sealed',
-  nationalId: 'national_id_sealed',
-};
-const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.phone_sealed, c.email_sealed, c.address_sealed, c.national_id_sealed,
+/** Fields sealed together: lists open only the contact group. */
+const GROUPS = {
+  contact_sealed: ['phone', 'email'],
+  identity_sealed: ['address', 'nationalId'],
+} as const satisfies Record<string, readonly CustomerSealedField[]>;
+type GroupColumn = keyof typeof GROUPS;
+const GROUP_COLUMNS = Object.keys(GROUPS) as GroupColumn[];
+
+const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.contact_sealed, c.identity_sealed,
   c.consent_given_at, c.consent_method, c.consent_withdrawn_at, c.anonymised_at, c.created_at, c.updated_at`;
 
 type Row = Record<string, unknown>;
@@ -22,20 +24,26 @@ export const INDEX = { phone: 'customers.phone', email: 'customers.email', natio
 export class CustomerStore {
   constructor(private readonly cipher: FieldCipher) {}
 
-  /** Opens only `fields` (a technician's view needs the phone, not the CIN). */
+  /** Opens only the groups holding `fields`, and returns only `fields` (a technician's view needs the phone, not the CIN). */
   private decode(row: Row, fields: readonly CustomerSealedField[]): Customer {
     const id = String(row['id']);
-    const open = (field: CustomerSealedField) =>
-      fields.includes(field) ? this.cipher.open(TABLE, SEALED_COLUMNS[field], id, row[SEALED_COLUMNS[field]] as string | null) : null;
+    const opened: Partial<Record<CustomerSealedField, string | null>> = {};
+    for (const column of GROUP_COLUMNS) {
+      const members: readonly CustomerSealedField[] = GROUPS[column];
+      const sealed = (row[column] as string | null) ?? null;
+      if (sealed === null || !members.some((field) => fields.includes(field))) continue;
+      const values = JSON.parse(this.cipher.open(TABLE, column, id, sealed)) as Record<string, string | null>;
+      for (const field of members) if (fields.includes(field)) opened[field] = values[field] ?? null;
+    }
     return {
       id,
       userId: (row['user_id'] as string | null) ?? null,
       kind: row['kind'] as Customer['kind'],
       name: String(row['name']),
-      phone: open('phone'),
-      email: open('email'),
-      address: open('address'),
-      nationalId: open('nationalId'),
+      phone: opened.phone ?? null,
+      email: opened.email ?? null,
+      address: opened.address ?? null,
+      nationalId: opened.nationalId ?? null,
       consentGivenAt: (row['consent_given_at'] as Date | null) ?? null,
       consentMethod: (row['consent_method'] as string | null) ?? null,
       consentWithdrawnAt: (row['consent_withdrawn_at'] as Date | null) ?? null,
@@ -45,24 +53,28 @@ export class CustomerStore {
     };
   }
 
+  /** A group is stored only when one of its fields has a value. */
+  private sealGroup(customer: Customer, column: GroupColumn): string | null {
+    const members: readonly CustomerSealedField[] = GROUPS[column];
+    if (members.every((field) => customer[field] === null)) return null;
+    return this.cipher.seal(TABLE, column, customer.id, JSON.stringify(Object.fromEntries(members.map((field) => [field, customer[field]]))));
+  }
+
   private sealedValues(customer: Customer): unknown[] {
-    const { id } = customer;
     return [
-      this.cipher.seal(TABLE, 'phone_sealed', id, customer.phone),
+      this.sealGroup(customer, 'contact_sealed'),
+      this.sealGroup(customer, 'identity_sealed'),
       this.cipher.index(INDEX.phone, customer.phone),
-      this.cipher.seal(TABLE, 'email_sealed', id, customer.email),
       this.cipher.index(INDEX.email, customer.email),
-      this.cipher.seal(TABLE, 'address_sealed', id, customer.address),
-      this.cipher.seal(TABLE, 'national_id_sealed', id, customer.nationalId),
       this.cipher.index(INDEX.nationalId, customer.nationalId),
     ];
   }
 
   async insert(db: EntityManager, customer: Customer): Promise<void> {
     await db.query(
-      `INSERT INTO customers (id, user_id, kind, name, phone_sealed, phone_bidx, email_sealed, email_bidx, address_sealed,
-          national_id_sealed, national_id_bidx, consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+      `INSERT INTO customers (id, user_id, kind, name, contact_sealed, identity_sealed, phone_bidx, email_bidx, national_id_bidx,
+          consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
       [
         customer.id,
         customer.userId,
@@ -82,9 +94,8 @@ export class CustomerStore {
   /** Rewrites the whole row: every sealed field is sealed again with the current key. */
   async update(db: EntityManager, customer: Customer): Promise<void> {
     await db.query(
-      `UPDATE customers SET user_id = $2, kind = $3, name = $4, phone_sealed = $5, phone_bidx = $6, email_sealed = $7, email_bidx = $8,
-          address_sealed = $9, national_id_sealed = $10, national_id_bidx = $11, consent_given_at = $12, consent_method = $13,
-          consent_withdrawn_at = $14, anonymised_at = $15, updated_at = $16
+      `UPDATE customers SET user_id = $2, kind = $3, name = $4, contact_sealed = $5, identity_sealed = $6, phone_bidx = $7, email_bidx = $8,
+          national_id_bidx = $9, consent_given_at = $10, consent_method = $11, consent_withdrawn_at = $12, anonymised_at = $13, updated_at = $14
         WHERE id = $1`,
       [
         customer.id,

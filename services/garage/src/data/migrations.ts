@@ -2,7 +2,9 @@ import { sqlMigration } from '@ecar/db';
 
 /**
  * Columns ending in `_sealed` hold Keyring values (`v1.<kid>.<iv>.<ct>.<tag>`, AAD
- * `<table>.<column>.<row id>`); `_bidx` columns hold their blind index (HMAC) for lookups.
+ * `<table>.<column>.<row id>`); `_bidx` columns hold blind indexes (HMAC) for lookups. A
+ * customer's fields are sealed in two groups — contact (phone, e-mail: what lists show) and
+ * identity (address, CIN/tax ID: read one customer at a time) — one AES-GCM operation per group.
  */
 export const garageMigrations = [
   sqlMigration('GarageInit1764288000000', [
@@ -11,12 +13,10 @@ export const garageMigrations = [
        user_id uuid UNIQUE,
        kind text NOT NULL CHECK (kind IN ('person', 'company')),
        name text NOT NULL,
-       phone_sealed text,
+       contact_sealed text,
+       identity_sealed text,
        phone_bidx text,
-       email_sealed text,
        email_bidx text,
-       address_sealed text,
-       national_id_sealed text,
        national_id_bidx text,
        consent_given_at timestamptz,
        consent_method text,
