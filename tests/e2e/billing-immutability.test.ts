@@ -62,6 +62,23 @@ describe('billing: an issued invoice can never be edited — enforced by the dat
     for (const table of ['invoices', 'invoice_lines', 'credit_notes', 'payments', 'payment_reversals', 'document_counters']) await refused(`TRUNCATE ${table} CASCADE`);
   });
 
+  it('an issued number must be the one its counter just allocated: no made-up, reused or out-of-order number', async () => {
+    const draft = await createDraft(stack, admin);
+    const [counter] = (await sql(`SELECT fiscal_year AS year, last_seq AS last FROM document_counters WHERE series = 'FA'`)) as Array<{ year: number; last: number }>;
+    const issue = (seq: number, number: string) =>
+      sql(
+        `UPDATE invoices SET status = 'issued', series = 'FA', fiscal_year = $2, seq = $3, number = $4, issue_date = make_date($2, 6, 1),
+                seller = '{}', total_ht = 0, total_vat = 0, stamp = 0, total_ttc = 0 WHERE id = $1`,
+        [draft, counter!.year, seq, number],
+      );
+    const number = (seq: number) => `FA-${counter!.year}-${String(seq).padStart(6, '0')}`;
+    await assert.rejects(issue(counter!.last + 5, number(counter!.last + 5)), /is not the number just allocated/, 'a number ahead of the counter');
+    await assert.rejects(issue(counter!.last, 'FA-2000-000001'), /is not the number just allocated/, 'a number not in the canonical form');
+    await assert.rejects(issue(counter!.last, number(counter!.last)), /duplicate key/, 'the last number again');
+    const [row] = (await sql(`SELECT status FROM invoices WHERE id = $1`, [draft])) as Array<{ status: string }>;
+    assert.equal(row!.status, 'draft');
+  });
+
   it('a draft stays editable (the guard is about issued documents), and an issued one answers 409 through the API', async () => {
     const draft = await createDraft(stack, admin);
     await sql(`UPDATE invoices SET updated_at = now() WHERE id = $1`, [draft]);

@@ -53,6 +53,32 @@ BEGIN
   RETURN NEW;
 END $$`;
 
+/**
+ * An issued number must be the one its counter just allocated (same transaction, counter row
+ * locked), in the canonical form, in the year of the document's date: a number cannot be made up,
+ * reused or taken out of order, even by raw SQL.
+ */
+const numberGuard = `
+CREATE FUNCTION billing_guard_document_number() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  allocated int;
+  padded text;
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NOT (OLD.status = 'draft' AND NEW.status = 'issued') THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  SELECT last_seq INTO allocated FROM document_counters WHERE series = NEW.series AND fiscal_year = NEW.fiscal_year;
+  padded := CASE WHEN length(NEW.seq::text) >= 6 THEN NEW.seq::text ELSE lpad(NEW.seq::text, 6, '0') END;
+  IF allocated IS NULL OR allocated <> NEW.seq OR NEW.number <> NEW.series || '-' || NEW.fiscal_year || '-' || padded
+     OR extract(year FROM NEW.issue_date)::int <> NEW.fiscal_year THEN
+    RAISE EXCEPTION 'billing: % is not the number just allocated for % %', NEW.number, NEW.series, NEW.fiscal_year
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NEW;
+END $$`;
+
 export const billingMigrations = [
   sqlMigration('BillingInit1764288000000', [
     // Tax tables: a change of law is a new row, never a code change (docs/billing.md).
@@ -186,5 +212,10 @@ export const billingMigrations = [
     ...['invoices', 'invoice_lines', 'credit_notes', 'payments', 'payment_reversals', 'document_counters'].map(
       (table) => `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION billing_refuse_change()`,
     ),
+  ]),
+  sqlMigration('BillingNumberGuard1764374400000', [
+    numberGuard,
+    `CREATE TRIGGER invoices_number_guard BEFORE UPDATE ON invoices FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
+    `CREATE TRIGGER credit_notes_number_guard BEFORE INSERT ON credit_notes FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
   ]),
 ];
