@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
@@ -18,6 +18,8 @@ export class DecryptionError extends Error {
  */
 export class Keyring {
   private readonly keys: ReadonlyMap<string, Buffer>;
+  /** The keys imported once: creating a cipher from a KeyObject skips a key import per value. */
+  private readonly keyObjects = new Map<string, KeyObject>();
 
   constructor(
     keys: Record<string, Buffer> | Map<string, Buffer>,
@@ -29,6 +31,7 @@ export class Keyring {
       if (key.length !== 32) throw new Error(`key ${id} must be 32 bytes for AES-256`);
     }
     if (!this.keys.has(currentKeyId)) throw new Error(`current key ${currentKeyId} is not in the keyring`);
+    for (const [id, key] of this.keys) this.keyObjects.set(id, createSecretKey(key));
   }
 
   /**
@@ -37,7 +40,7 @@ export class Keyring {
    */
   seal(plaintext: string | Buffer, aad: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv(ALGORITHM, this.keyObjects.get(this.currentKeyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return [FORMAT, this.currentKeyId, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
@@ -47,13 +50,15 @@ export class Keyring {
     const parts = sealed.split('.');
     if (parts.length !== 5 || parts[0] !== FORMAT) throw new DecryptionError('not a sealed value');
     const [, keyId, iv, body, tag] = parts as [string, string, string, string, string];
-    const key = this.keys.get(keyId);
+    const key = this.keyObjects.get(keyId);
     if (!key) throw new DecryptionError(`unknown key id ${keyId}`);
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+      const plain = decipher.update(Buffer.from(body, 'base64url'));
+      const tail = decipher.final();
+      return tail.length === 0 ? plain : Buffer.concat([plain, tail]);
     } catch {
       throw new DecryptionError('authentication failed: the value was altered or bound to another place');
     }
