@@ -112,7 +112,7 @@ describe('billing: payments, credit notes and balances', () => {
     assert.match(String(patch.body['detail']), /credit note/);
   });
 
-  it('a payment reversal (super-admin, with a reason) restores the balance, once, and is audited with its actor', async () => {
+  it('a payment reversal (super-admin, with a reason) restores the balance, once, and is published for the audit log with its actor', async () => {
     const id = String((await issuedInvoice(stack, admin))['id']);
     const paymentId = String(expectStatus(await pay(id, { method: 'cheque', amountMillimes: 100_000, chequeNumber: 'CHQ-99', chequeBank: 'STB' }), 201, 'cheque')['paymentId']);
     const reverse = (token: string) => call(stack.gateway.url, `/api/v1/invoices/${id}/payments/${paymentId}/reverse`, { method: 'POST', token, json: { reason: 'Chèque impayé' } });
