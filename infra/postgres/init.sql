@@ -26,6 +26,8 @@ CREATE ROLE ecar_backup  LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
 CREATE ROLE ecar_backup_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 10 PASSWORD :'backup_reader_password';
 GRANT pg_read_all_data TO ecar_backup_reader;
 ALTER ROLE ecar_backup_reader SET default_transaction_read_only = on;
+-- Restore drills (INC-6): creates and drops scratch databases, owns nothing else.
+CREATE ROLE ecar_backup_drill LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 10 PASSWORD :'backup_drill_password';
 
 CREATE DATABASE ecar_auth    OWNER ecar_auth    ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE ecar_garage  OWNER ecar_garage  ENCODING 'UTF8' TEMPLATE template0;

@@ -102,6 +102,7 @@ before(async () => {
   const urls: Record<string, [string, string]> = {
     ...Object.fromEntries(SERVICES.map((service) => [`${service}_database_url`, [`ecar_${service}`, `ecar_${service}`]])),
     backup_dump_database_url: ['ecar_backup_reader', 'postgres'],
+    backup_drill_admin_url: ['ecar_backup_drill', 'postgres'],
   };
   for (const [file, [user, database]] of Object.entries(urls)) {
     const password = randomBytes(32).toString('hex');
@@ -169,7 +170,10 @@ describe('databases and roles (least privilege)', () => {
 
   test('service roles are not superusers and cannot create databases, roles or replicate', () => {
     const powerful = superuser("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'ecar_%' AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls)");
-    assert.equal(powerful, '');
+    // The one exception: restore drills create scratch databases (INC-6), and nothing more.
+    assert.equal(powerful, 'ecar_backup_drill');
+    assert.equal(superuser("SELECT rolsuper OR rolcreaterole OR rolreplication OR rolbypassrls FROM pg_roles WHERE rolname = 'ecar_backup_drill'"), 'f');
+    for (const service of SERVICES) assert.throws(() => psql('ecar_backup_drill', `ecar_${service}`, 'SELECT 1'), /permission denied/);
     assert.throws(() => psql('ecar_garage', 'ecar_garage', 'CREATE DATABASE stolen'), /permission denied/);
     assert.throws(() => psql('ecar_garage', 'ecar_garage', 'CREATE ROLE intruder'), /permission denied/);
   });
