@@ -161,7 +161,7 @@ describe('garage customers: profiles from auth users, rectification, consent, ex
     await waitFor(async () => (await auditItems(`subject=customer:${id}&type=garage.customer.anonymised`))[0], { what: 'the anonymisation in audit' });
   });
 
-  it('an auth.user.created event for a customer creates their profile once, even when delivered twice; other roles get none', async () => {
+  it('auth.user.created for a customer creates their profile once (even delivered twice), other roles get none; auth.user.updated updates it', async () => {
     const userId = randomUUID();
     const created = buildEvent({
       type: 'auth.user.created',
@@ -199,5 +199,26 @@ describe('garage customers: profiles from auth users, rectification, consent, ex
     assert.equal((byEmail['items'] as unknown[]).length, 1, 'one profile despite the duplicate delivery');
     const techByEmail = await expectStatus(stack.call(`/api/v1/customers?email=${encodeURIComponent('tech@example.tn')}`, { token: admin }), 200);
     assert.equal((techByEmail['items'] as unknown[]).length, 0);
+
+    await publish(
+      buildEvent({
+        type: 'auth.user.updated',
+        producer: 'auth',
+        correlationId: `user-update-${userId}`,
+        actor: { system: 'test' },
+        subject: { type: 'user', id: userId },
+        data: { email: 'amira.bensalah@example.tn', role: 'customer', userId, displayName: 'Amira Ben Salah' },
+      }),
+    );
+    const renamed = await waitFor(
+      async () => {
+        const list = await stack.call('/api/v1/customers', { token });
+        const row = (list.body['items'] as Array<Record<string, unknown>> | undefined)?.[0];
+        return row?.['name'] === 'Amira Ben Salah' ? row : undefined;
+      },
+      { what: 'the profile updated from auth.user.updated' },
+    );
+    assert.equal(renamed['email'], 'amira.bensalah@example.tn');
+    assert.equal(renamed['id'], profile[0]?.['id'], 'same profile, updated in place');
   });
 });
