@@ -55,7 +55,7 @@ async function storageNameOf(id: string): Promise<string> {
 
 describe('garage registration documents (ENC-2): encrypted at rest, typed by magic bytes, size-limited, tamper-evident', () => {
   before(async () => {
-    stack = await startGarageStack('garagedocs', { garageEnv: { MAX_DOCUMENT_BYTES: String(MAX_BYTES) } });
+    stack = await startGarageStack('garagedocs', { gateway: true, garageEnv: { MAX_DOCUMENT_BYTES: String(MAX_BYTES) } });
     admin = stack.token('super-admin');
     household = await createHousehold(stack, admin);
   });
@@ -152,6 +152,28 @@ describe('garage registration documents (ENC-2): encrypted at rest, typed by mag
     assert.equal((await download(id)).status, 500, 'a truncated file fails too');
     await writeFile(path, original);
     assert.equal((await download(id)).status, 200, 'the untouched file still opens');
+  });
+
+  it('works end to end through the gateway: upload, download, and the gateway refuses no-token requests itself', async () => {
+    const gateway = stack.gateway!.url;
+    const customer = stack.token('customer', household.userId);
+    const uploaded = await fetch(`${gateway}/api/v1/vehicles/${household.vehicleId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer}`, 'content-type': 'image/png' },
+      body: PNG,
+    });
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const id = String(((await uploaded.json()) as Record<string, unknown>)['id']);
+    const downloaded = await fetch(`${gateway}/api/v1/documents/${id}`, { headers: { authorization: `Bearer ${customer}` } });
+    assert.equal(downloaded.status, 200);
+    assert.deepEqual(Buffer.from(await downloaded.arrayBuffer()), PNG);
+    const executable = await fetch(`${gateway}/api/v1/vehicles/${household.vehicleId}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customer}`, 'content-type': 'application/pdf' },
+      body: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(1000)]),
+    });
+    assert.equal(executable.status, 415);
+    assert.equal((await fetch(`${gateway}/api/v1/documents/${id}`)).status, 401);
   });
 
   it('download re-checks access: another customer and a technician get 404/403', async () => {

@@ -8,6 +8,7 @@ import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, ty
 import { startAuditService } from '../../services/audit/src/service.ts';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { startGarageService, type GarageService } from '../../services/garage/src/service.ts';
+import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { call, type JsonResponse } from './stack.ts';
 
 /** Cheapest argon2id parameters auth accepts: the bootstrap admin is hashed once per stack. */
@@ -17,6 +18,8 @@ export interface GarageStack {
   auth: AuthService;
   garage: GarageService;
   audit?: RunningService;
+  /** The API gateway in front of auth and garage, when asked for. */
+  gateway?: Gateway;
   databases: { auth: TestDatabase; garage: TestDatabase; audit?: TestDatabase };
   bus: BusNamespace;
   documentsDir: string;
@@ -38,7 +41,7 @@ function queuesOf(prefix: string, name: string): string[] {
  * auth (token signer + JWKS), garage and optionally audit in this process, each on port 0 with
  * a throw-away database, a private exchange on the real broker and a temporary document store.
  */
-export async function startGarageStack(label: string, options: { audit?: boolean; garageEnv?: NodeJS.ProcessEnv } = {}): Promise<GarageStack> {
+export async function startGarageStack(label: string, options: { audit?: boolean; gateway?: boolean; garageEnv?: NodeJS.ProcessEnv } = {}): Promise<GarageStack> {
   const bus = createBusNamespace(label);
   const [authDb, garageDb, auditDb] = await Promise.all([
     createTestDatabase(`${label}_auth`),
@@ -59,11 +62,28 @@ export async function startGarageStack(label: string, options: { audit?: boolean
     ...options.garageEnv,
   };
   const garage = await startGarageService(garageEnv);
+  const gateway = options.gateway
+    ? await startGateway({
+        NODE_ENV: 'test',
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        AUTH_URL: auth.url,
+        GARAGE_URL: garage.url,
+        AUTH_JWKS_URL: jwks,
+        AMQP_URL,
+        BUS_EXCHANGE: bus.exchange,
+        BUS_QUEUE_PREFIX: bus.queuePrefix,
+        TRUST_PROXY_HOPS: '0',
+        RATE_LIMIT_PER_IP: '100000',
+        RATE_LIMIT_PER_USER: '100000',
+      })
+    : undefined;
 
   const stack: GarageStack = {
     auth,
     garage,
     ...(audit ? { audit } : {}),
+    ...(gateway ? { gateway } : {}),
     databases: { auth: authDb, garage: garageDb, ...(auditDb ? { audit: auditDb } : {}) },
     bus,
     documentsDir,
@@ -81,6 +101,7 @@ export async function startGarageStack(label: string, options: { audit?: boolean
       return call(stack.garage.url, path, init);
     },
     async stop() {
+      await stack.gateway?.stop();
       await stack.garage.stop();
       await stack.audit?.stop();
       await stack.auth.stop();
