@@ -202,6 +202,9 @@ describe('garage work orders: life cycle, estimate approval, time, completion ev
     const vehicle = await expectStatus(post('/api/v1/vehicles', admin, { ...base, plate, nextServiceMileageKm: 110_000 }), 201);
     assert.equal(vehicle['serviceDue'], false);
     assert.equal((await post('/api/v1/vehicles', admin, { ...base, plate })).status, 409, 'plate already registered');
+    const racedPlate = nextPlate();
+    const raced = await Promise.all(Array.from({ length: 5 }, () => post('/api/v1/vehicles', admin, { ...base, plate: racedPlate })));
+    assert.deepEqual(raced.map((response) => response.status).sort(), [201, 409, 409, 409, 409], 'concurrent registrations of one plate: one wins, never a 500');
     const path = `/api/v1/vehicles/${String(vehicle['id'])}`;
     assert.equal((await stack.call(path, { method: 'PATCH', token: admin, json: { mileageKm: 90_000 } })).status, 409);
     const due = await expectStatus(stack.call(path, { method: 'PATCH', token: admin, json: { mileageKm: 110_500 } }), 200);
