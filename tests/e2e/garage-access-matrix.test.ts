@@ -245,6 +245,40 @@ describe('garage access-control matrix: every route × role × own/other', () =>
     assert.deepEqual(failures, []);
   });
 
+  it('bad input on every route is a 400/415 problem, never a 500 (APP-1)', async () => {
+    const household = await createHousehold(stack, admin);
+    const failures: string[] = [];
+    for (const [id, row] of Object.entries(MATRIX)) {
+      const [method, template] = id.split(' ') as [string, string];
+      const role = ROLES.find((candidate) => row.expect[candidate].own !== 403)!;
+      const token = tokenFor(role, household);
+      const headers = { authorization: `Bearer ${token}` };
+      const cases: Array<[string, string, RequestInit, number[]]> = [];
+      if (template.includes(':id')) cases.push(['malformed id', template.replace(':id', 'not-a-uuid'), { method }, [400]]);
+      const path = row.path(household);
+      if (method === 'GET') {
+        cases.push(['unknown query field', `${path}${path.includes('?') ? '&' : '?'}sort=name`, { method, headers }, [400]]);
+        cases.push(['repeated query field', `${path}${path.includes('?') ? '&' : '?'}limit=1&limit=2`, { method, headers }, [400]]);
+      } else if (!row.upload) {
+        const json = { ...headers, 'content-type': 'application/json' };
+        cases.push(['invalid JSON', path, { method, headers: json, body: '{"a":' }, [400]]);
+        cases.push(['array body', path, { method, headers: json, body: '[]' }, [400]]);
+        cases.push(['wrong types', path, { method, headers: json, body: JSON.stringify(Object.fromEntries(Object.keys(row.body?.(household) ?? { x: 1 }).map((key) => [key, { nested: [1] }]))) }, [400]]);
+        cases.push(['form body', path, { method, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, [415]]);
+      } else {
+        cases.push(['no content type', path, { method, headers, body: PDF }, [415]]);
+        cases.push(['empty PDF', path, { method, headers: { ...headers, 'content-type': 'application/pdf' }, body: Buffer.alloc(0) }, [415]]);
+      }
+      for (const [name, url, init, expected] of cases) {
+        const response = await fetch(`${stack.garage.url}${url}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+        const type = response.headers.get('content-type') ?? '';
+        await response.arrayBuffer();
+        if (!expected.includes(response.status) || !type.startsWith('application/problem+json')) failures.push(`${id} ${name}: ${response.status} ${type}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
   it('a technician sees only the name and phone of the customer of their job', async () => {
     const household = await createHousehold(stack, admin);
     const technician = stack.token('technician', household.technicianId);

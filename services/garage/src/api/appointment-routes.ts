@@ -8,6 +8,7 @@ export function appointmentRoutes(appointments: AppointmentService): GarageRoute
       method: 'get',
       path: '/api/v1/appointments',
       roles: ADMIN_CUSTOMER,
+      query: true,
       summary: 'Appointments within reach, optionally between two instants',
       async handle(req, res, caller) {
         const query = queryOf(appointmentListQuery, req);

@@ -9,6 +9,7 @@ export function customerRoutes(customers: CustomerService): GarageRoute[] {
       method: 'get',
       path: '/api/v1/customers',
       roles: ALL_ROLES,
+      query: true,
       summary: 'Customers within reach; blind-index lookups by email, phone, CIN or tax ID',
       async handle(req, res, caller) {
         const query = queryOf(customerListQuery, req);

@@ -25,6 +25,8 @@ export interface GarageRoute {
   roles: readonly Role[];
   /** Takes a file body (not JSON). */
   raw?: boolean;
+  /** Reads query parameters (with its own strict schema); every other route refuses any. */
+  query?: boolean;
   summary: string;
   handle(req: Request, res: Response, caller: Caller): Promise<void>;
 }
@@ -37,6 +39,7 @@ export function callerOf(req: Request, res: Response): Caller {
 }
 
 const idParams = z.object({ id: z.uuid() }).strict();
+const noFields = z.object({}).strict();
 
 /** The `:id` of a route, validated (APP-1). */
 export function idOf(req: Request): string {
@@ -68,11 +71,20 @@ function jsonOnly(req: Request, _res: Response, next: NextFunction): void {
   next(hasBody && !req.is('application/json') ? unsupportedMediaType() : undefined);
 }
 
+function noQuery(req: Request, _res: Response, next: NextFunction): void {
+  try {
+    parseInput(noFields, req.query, 'query');
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
 /** Mounts the table: token and role checked first on every route, then the handler. */
 export function mountRoutes(routes: readonly GarageRoute[], verifier: AccessTokenVerifier): Router {
   const router = express.Router();
   for (const route of routes) {
-    const guards = [requireAuth(verifier, route.roles), ...(route.raw ? [] : [jsonOnly])];
+    const guards = [requireAuth(verifier, route.roles), ...(route.raw ? [] : [jsonOnly]), ...(route.query ? [] : [noQuery])];
     router[route.method](route.path, ...guards, async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store');
       await route.handle(req, res, callerOf(req, res));
@@ -81,7 +93,6 @@ export function mountRoutes(routes: readonly GarageRoute[], verifier: AccessToke
   return router;
 }
 
-const noFields = z.object({}).strict();
 
 /** Action routes take no body; anything sent is refused rather than ignored. */
 export function emptyOk(req: Request): void {

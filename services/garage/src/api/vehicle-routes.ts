@@ -22,6 +22,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       method: 'get',
       path: '/api/v1/vehicles',
       roles: ALL_ROLES,
+      query: true,
       summary: 'Vehicles within reach; lookup by plate (blind index)',
       async handle(req, res, caller) {
         const query = queryOf(vehicleListQuery, req);

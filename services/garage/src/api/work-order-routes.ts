@@ -8,6 +8,7 @@ export function workOrderRoutes(workOrders: WorkOrderService): GarageRoute[] {
       method: 'get',
       path: '/api/v1/work-orders',
       roles: ALL_ROLES,
+      query: true,
       summary: 'Work orders within reach (technicians: assigned to them; customers: their own)',
       async handle(req, res, caller) {
         const query = queryOf(workOrderListQuery, req);
