@@ -56,9 +56,9 @@ fi
 # Superuser access for set-up: the local socket as the postgres OS user when root, else TCP.
 psql_admin() {
   if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then
-    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
+    PGOPTIONS='-c client_min_messages=warning' runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
   else
-    psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
+    PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
   fi
 }
 

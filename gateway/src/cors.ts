@@ -18,6 +18,12 @@ export function corsAllowList(origins: readonly string[]) {
       return;
     }
     res.vary('Origin');
+    // The portal is served by the gateway itself: its own origin is same-origin, not cross-origin.
+    const ownOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
+    if (origin === ownOrigin) {
+      next();
+      return;
+    }
     if (!allowed.has(origin)) {
       if (req.method === 'OPTIONS' || !SAFE_METHODS.has(req.method)) {
         next(forbidden('Origin not allowed'));

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from '@ecar/logger';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
+import { portalRoutes } from './portal.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
@@ -118,6 +119,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     res.type(registry.contentType).send(await registry.metrics());
   });
   app.use(corsAllowList(config.CORS_ORIGINS));
+  // The admin portal's static files (nginx admits /admin only from the allow-list, NET-1).
+  app.use('/admin', portalRoutes());
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
