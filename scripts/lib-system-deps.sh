@@ -15,4 +15,5 @@ ECAR_APT_PACKAGES=(
   poppler-utils
   libxml2-utils
   sqlmap
+  chromium
 )
