@@ -104,6 +104,7 @@ if (!stopping) {
   console.log(`
 ==============================================================================
  ECAR is running (DEVELOPMENT MODE — not for production)
+   Portal:       http://127.0.0.1:8080/admin/   (sign in; super-admins enrol TOTP with a QR code)
    API gateway:  http://127.0.0.1:8080   (e.g. GET /api/v1/auth/me)
    Log in:       POST http://127.0.0.1:8080/api/v1/auth/login
                  {"email":"${adminEmail}","password":"<below>","client":"mobile"}
