@@ -1,4 +1,4 @@
-import { field, loadConfig } from '@ecar/config';
+import { field, internalTlsFields, loadConfig } from '@ecar/config';
 
 const upstream = (service: string, port: number) =>
   field.url({ doc: `Base URL of the ${service} service (https with mutual TLS in production)`, default: `http://127.0.0.1:${port}`, protocols: ['http:', 'https:'] });
@@ -27,6 +27,7 @@ export const gatewayConfigSpec = {
   UPSTREAM_TIMEOUT_MS: field.int({ doc: 'Time an upstream has to answer with headers', default: 10_000, min: 100 }),
   BREAKER_RESET_MS: field.int({ doc: 'Time an open circuit waits before a trial request', default: 5_000, min: 100 }),
   BODY_LIMIT_BYTES: field.int({ doc: 'Largest request body forwarded (uploads included)', default: 10 * 1024 * 1024, min: 1024 }),
+  ...internalTlsFields(),
   LOG_LEVEL: field.oneOf({ doc: 'winston level', values: ['error', 'warn', 'info', 'debug'] as const, default: 'info' }),
 };
 

@@ -22,6 +22,7 @@ import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
 import { portalRoutes } from './portal.ts';
+import { internalTlsFrom } from '@ecar/tls';
 import { RateLimiter } from './rate-limit.ts';
 import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
@@ -49,14 +50,15 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const logger = providedLogger ?? createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   const banner = developmentBanner('gateway', loaded);
   if (banner) logger.warn(banner);
-  if (loaded.mode !== 'production') logger.warn('gateway → services over plain HTTP: development only; production uses HTTPS with mutual TLS (ENC-6)');
 
   const registry = new Registry();
   const metrics = createHttpMetrics('gateway', registry);
   const rejected = new Counter({ name: 'ecar_gateway_rejected_total', help: 'Requests refused by the gateway', labelNames: ['reason'] as const, registers: [registry] });
   const breakerState = new Gauge({ name: 'ecar_gateway_breaker_open', help: '1 while the upstream circuit is open', labelNames: ['upstream'] as const, registers: [registry] });
 
-  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000 });
+  const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
+  if (!tls) logger.warn('gateway → services over plain HTTP: development only; production requires ECAR_TLS_* and https upstreams (mutual TLS, ENC-6)');
+  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000, tls });
   const denyList = new SessionDenyList(config.ACCESS_TOKEN_TTL_SECONDS * 1000);
   const verifier = new AccessTokenVerifier({
     issuer: config.JWT_ISSUER,
@@ -70,6 +72,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     exchange: config.BUS_EXCHANGE,
     queuePrefix: config.BUS_QUEUE_PREFIX,
     snapshotUrl: new URL('/internal/v1/revoked-sessions', config.AUTH_URL).toString(),
+    tls,
     denyList,
     logger,
   });
@@ -77,7 +80,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const perUser = new RateLimiter(config.RATE_LIMIT_PER_USER, config.RATE_LIMIT_WINDOW_MS);
   const sensitivePerIp = new RateLimiter(config.RATE_LIMIT_LOGIN_PER_IP, config.RATE_LIMIT_WINDOW_MS);
 
-  const upstreamOptions = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, resetMs: config.BREAKER_RESET_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger };
+  const upstreamOptions = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, resetMs: config.BREAKER_RESET_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, tls };
   const upstreams: Record<UpstreamName, Upstream> = {
     auth: new Upstream({ name: 'auth', baseUrl: config.AUTH_URL, ...upstreamOptions }),
     garage: new Upstream({ name: 'garage', baseUrl: config.GARAGE_URL, ...upstreamOptions }),

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import CircuitBreaker from 'opossum';
 import { payloadTooLarge, serviceUnavailable } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
+import { clientTlsOptions, type InternalTls } from '@ecar/tls';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and everything a client must not be able to set inside. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
@@ -37,6 +38,8 @@ export interface UpstreamOptions {
   resetMs: number;
   bodyLimitBytes: number;
   logger: Logger;
+  /** Our client certificate and the internal CA: upstreams are reached over mutual TLS (ENC-6). */
+  tls?: InternalTls | undefined;
 }
 
 class ClientAbort extends Error {}
@@ -54,7 +57,8 @@ export class Upstream {
   constructor(private readonly options: UpstreamOptions) {
     this.base = new URL(options.baseUrl);
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+    if (options.tls && this.base.protocol !== 'https:') throw new Error(`${options.name}: internal TLS is configured, so ${options.baseUrl} must be https`);
+    this.agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000, ...(options.tls ? clientTlsOptions(options.tls) : {}) });
     this.breaker = new CircuitBreaker((req: Request, res: Response, headers: http.OutgoingHttpHeaders) => this.send(req, res, headers), {
       name: options.name,
       timeout: false,

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { BusConnection } from '@ecar/bus';
 import { envelopeSchema, parseEventData } from '@ecar/contracts';
 import type { Logger } from '@ecar/logger';
+import { getJson, type InternalTls } from '@ecar/tls';
 
 const REVOKED = 'auth.session.revoked';
 
@@ -49,6 +50,8 @@ export interface RevocationFeedOptions {
   queuePrefix: string;
   /** auth's internal list of recently revoked sessions (not routed publicly). */
   snapshotUrl: string;
+  /** Client certificate for auth's internal endpoint (mutual TLS, ENC-6). */
+  tls?: InternalTls | undefined;
   denyList: SessionDenyList;
   logger: Logger;
 }
@@ -109,9 +112,7 @@ export class RevocationFeed {
   private async loadSnapshot(model: ChannelModel): Promise<void> {
     for (let attempt = 0; !this.stopped && this.options.bus.currentModel() === model; attempt++) {
       try {
-        const response = await fetch(this.options.snapshotUrl, { signal: AbortSignal.timeout(3_000) });
-        if (!response.ok) throw new Error(`auth answered ${response.status}`);
-        const body = (await response.json()) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }> };
+        const body = (await getJson(this.options.snapshotUrl, { tls: this.options.tls })) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }> };
         for (const item of body.items ?? []) {
           if (typeof item.sessionId === 'string' && typeof item.revokedAt === 'string') this.options.denyList.add(item.sessionId, new Date(item.revokedAt));
         }

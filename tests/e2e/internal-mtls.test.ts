@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { waitFor } from '@ecar/testkit';
 import { clientTlsOptions, createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
-import type { RunningService } from '@ecar/runtime';
 import { startBackupService } from '../../services/backup/src/service.ts';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { call, loginAsAdmin, startStack, type Stack } from '../support/stack.ts';
 
-let database: TestDatabase;
-let bus: BusNamespace;
-let service: RunningService;
+let stack: Stack;
 let ca: Credential;
 let gatewayCert: Credential;
+
+function identity(credential: Credential): NodeJS.ProcessEnv {
+  return { ECAR_TLS_CERT: credential.certPem, ECAR_TLS_KEY: credential.keyPem, ECAR_TLS_CA: ca.certPem };
+}
 
 function get(url: string, options: https.RequestOptions): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,54 +26,60 @@ function get(url: string, options: https.RequestOptions): Promise<number> {
   });
 }
 
+/**
+ * auth, audit and the gateway each with a certificate of one internal CA: the gateway reaches the
+ * services, and audit reaches auth's JWKS, only over mutual TLS (ENC-6).
+ */
 describe('internal mutual TLS between deployables (ENC-6)', () => {
   before(async () => {
-    database = await createTestDatabase('mtls');
-    bus = createBusNamespace('mtls');
     ca = createInternalCa('ECAR test CA');
-    const audit = issueServiceCertificate(ca, { name: 'audit', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    gatewayCert = issueServiceCertificate(ca, { name: 'gateway' });
-    service = await startAuditService({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: database.url,
-      BUS_EXCHANGE: bus.exchange,
-      BUS_QUEUE_PREFIX: bus.queuePrefix,
-      ECAR_TLS_CERT: audit.certPem,
-      ECAR_TLS_KEY: audit.keyPem,
-      ECAR_TLS_CA: ca.certPem,
-    });
+    const names = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
+    gatewayCert = issueServiceCertificate(ca, { name: 'gateway', ...names });
+    stack = await startStack(
+      'mtls',
+      // Services this test does not start still need https URLs: the gateway refuses plain ones.
+      { ...identity(gatewayCert), GARAGE_URL: 'https://127.0.0.1:9', BILLING_URL: 'https://127.0.0.1:9', BACKUP_URL: 'https://127.0.0.1:9' },
+      identity(issueServiceCertificate(ca, { name: 'auth', ...names })),
+      identity(issueServiceCertificate(ca, { name: 'audit', ...names })),
+    );
   });
   after(async () => {
-    await service?.stop();
-    await bus?.cleanup([`${bus.queuePrefix}audit.all`, `${bus.queuePrefix}audit.all.dlq`]);
-    await database?.drop();
+    await stack?.stop();
   });
 
-  it('serves HTTPS to a client holding a certificate of the internal CA', async () => {
-    assert.match(service.url, /^https:/);
+  it('the whole chain works over mutual TLS: gateway → auth, gateway → audit, audit → auth JWKS', async () => {
+    assert.match(stack.auth.url, /^https:/);
+    assert.match(stack.audit.url, /^https:/);
+    const { accessToken } = await loginAsAdmin(stack.gateway.url);
+    assert.equal((await call(stack.gateway.url, '/api/v1/auth/me', { token: accessToken })).status, 200);
+    await waitFor(
+      async () => {
+        const events = await call(stack.gateway.url, '/api/v1/audit/events?type=auth.login.succeeded', { token: accessToken });
+        return events.status === 200 && (events.body['items'] as unknown[]).length > 0 ? true : undefined;
+      },
+      { what: 'audit events through the gateway over mTLS' },
+    );
+  });
+
+  it('a service serves a client holding a certificate of the internal CA', async () => {
     const tls = clientTlsOptions({ cert: gatewayCert.certPem, key: gatewayCert.keyPem, ca: ca.certPem });
-    assert.equal(await get(`${service.url}/health/live`, tls), 200);
+    assert.equal(await get(`${stack.audit.url}/health/live`, tls), 200);
   });
 
   it('refuses clients without a certificate, with one from another CA, and plain HTTP', async () => {
-    await assert.rejects(get(`${service.url}/health/live`, { ca: ca.certPem }));
+    await assert.rejects(get(`${stack.audit.url}/health/live`, { ca: ca.certPem }));
     const rogueCa = createInternalCa('rogue CA');
     const rogue = issueServiceCertificate(rogueCa, { name: 'gateway' });
-    await assert.rejects(get(`${service.url}/health/live`, { cert: rogue.certPem, key: rogue.keyPem, ca: ca.certPem }));
-    await assert.rejects(get(service.url.replace('https:', 'http:') + '/health/live', {}));
+    await assert.rejects(get(`${stack.audit.url}/health/live`, { cert: rogue.certPem, key: rogue.keyPem, ca: ca.certPem }));
+    await assert.rejects(get(stack.audit.url.replace('https:', 'http:') + '/health/live', {}));
   });
 
   it('a client refuses a server whose certificate is not from the internal CA', async () => {
     const rogueCa = createInternalCa('rogue CA');
-    await assert.rejects(get(`${service.url}/health/live`, { cert: gatewayCert.certPem, key: gatewayCert.keyPem, ca: rogueCa.certPem }));
+    await assert.rejects(get(`${stack.audit.url}/health/live`, { cert: gatewayCert.certPem, key: gatewayCert.keyPem, ca: rogueCa.certPem }));
   });
 
   it('production refuses to start a service without its TLS identity', async () => {
-    await assert.rejects(
-      startBackupService({ NODE_ENV: 'production' }),
-      (error: Error) => /ECAR_TLS_CERT is required in production/.test(error.message),
-    );
+    await assert.rejects(startBackupService({ NODE_ENV: 'production' }), (error: Error) => /ECAR_TLS_CERT is required in production/.test(error.message));
   });
 });

@@ -35,7 +35,12 @@ export interface Stack {
  * auth + audit + gateway in this process, each on port 0 with its own throw-away database and a
  * private exchange on the real broker. auth reaches the broker through a TCP proxy the test owns.
  */
-export async function startStack(label: string, gatewayOverrides: NodeJS.ProcessEnv = {}, authOverrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(
+  label: string,
+  gatewayOverrides: NodeJS.ProcessEnv = {},
+  authOverrides: NodeJS.ProcessEnv = {},
+  auditOverrides: NodeJS.ProcessEnv = {},
+): Promise<Stack> {
   const bus = createBusNamespace(label);
   const [authDb, auditDb] = await Promise.all([createTestDatabase(`${label}_auth`), createTestDatabase(`${label}_audit`)]);
   const brokerUrl = new URL(AMQP_URL);
@@ -57,7 +62,7 @@ export async function startStack(label: string, gatewayOverrides: NodeJS.Process
   };
   const auth = await startAuthService(authEnv);
   const jwks = `${auth.url}/.well-known/jwks.json`;
-  const auditEnv = { ...common, DATABASE_URL: auditDb.url, AMQP_URL, AUTH_JWKS_URL: jwks };
+  const auditEnv = { ...common, DATABASE_URL: auditDb.url, AMQP_URL, AUTH_JWKS_URL: jwks, ...auditOverrides };
   const audit = await startAuditService(auditEnv);
   const gatewayEnv = {
     NODE_ENV: 'test',

@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { getJson, type InternalTls } from '@ecar/tls';
 import { ACCESS_TOKEN_ALGORITHM, principalFromClaims, type Principal } from './claims.ts';
 
 export interface KeySource {
@@ -43,7 +44,7 @@ export class RemoteJwks implements KeySource {
 
   constructor(
     private readonly url: string,
-    private readonly options: { minRefetchMs?: number; maxAgeMs?: number; timeoutMs?: number } = {},
+    private readonly options: { minRefetchMs?: number; maxAgeMs?: number; timeoutMs?: number; tls?: InternalTls | undefined } = {},
   ) {}
 
   async keys(): Promise<Map<string, KeyObject>> {
@@ -62,9 +63,7 @@ export class RemoteJwks implements KeySource {
   private refresh(): Promise<Map<string, KeyObject>> {
     this.inflight ??= (async () => {
       try {
-        const response = await fetch(this.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000) });
-        if (!response.ok) throw new Error(`JWKS answered ${response.status}`);
-        this.cache = keysFromJwks(await response.json());
+        this.cache = keysFromJwks(await getJson(this.url, { tls: this.options.tls, timeoutMs: this.options.timeoutMs ?? 3_000 }));
         this.fetchedAt = Date.now();
         return this.cache;
       } finally {

@@ -65,7 +65,8 @@ export interface RunningService {
 
 /** A verifier for access tokens issued by the auth service, keys from its JWKS. */
 export function remoteVerifier(config: CommonConfig, options: { minRefetchMs?: number } = {}): AccessTokenVerifier {
-  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, options);
+  const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
+  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { ...options, tls });
   return new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: (kid) => jwks.keyFor(kid) });
 }
 
