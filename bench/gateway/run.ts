@@ -27,6 +27,8 @@ const gateway = await startChild(
     PORT: '3980',
     AUTH_URL: 'http://127.0.0.1:3901',
     AUTH_JWKS_URL: 'http://127.0.0.1:3901/.well-known/jwks.json',
+    BUS_EXCHANGE: bus.exchange,
+    BUS_QUEUE_PREFIX: bus.queuePrefix,
     RATE_LIMIT_PER_IP: '100000000',
     RATE_LIMIT_PER_USER: '100000000',
   },
@@ -40,6 +42,8 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@ecar.test', password }),
   });
+  // The bootstrap super-admin has not enrolled MFA: its token is good for auth/me (and enrolment),
+  // which is the request measured here.
   const { accessToken } = (await login.json()) as { accessToken: string };
   const headers = { authorization: `Bearer ${accessToken}` };
   const path = '/api/v1/auth/me';
