@@ -40,6 +40,8 @@ export function commonFields(service: string, port: number) {
     JWT_AUDIENCE: field.string({ doc: 'aud of access tokens', default: 'ecar-api' }),
     ...internalTlsFields(),
     TRUST_PROXY: field.string({ doc: 'Express "trust proxy": addresses of the gateway allowed to set X-Forwarded-For', default: 'loopback' }),
+    SENTRY_DSN: field.optionalUrl({ doc: 'Sentry DSN (self-hosted or allow-listed host, AUD-3); unset = error reporting off', protocols: ['https:', 'http:'] }),
+    OUTBOUND_ALLOWLIST: field.list({ doc: 'Hosts (host or host:port) this service may send to: Sentry, SMTP relay, webhooks (RES-3)', default: [], item: /^[a-z0-9.-]+(:\d{1,5})?$/i }),
     LOG_LEVEL: field.oneOf({ doc: 'winston level', values: ['error', 'warn', 'info', 'debug'] as const, default: 'info' }),
   };
 }

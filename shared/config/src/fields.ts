@@ -152,6 +152,18 @@ export const field = {
     };
   },
 
+  /** An optional URL (unset = the feature is off), e.g. a Sentry DSN; secret since it may hold a key. */
+  optionalUrl(options: { doc: string; protocols: string[] }): Field<string | undefined> {
+    const plain = field.url({ doc: options.doc, protocols: options.protocols });
+    return {
+      doc: options.doc,
+      secret: true,
+      parse(raw, context) {
+        return raw === undefined || raw === '' ? undefined : plain.parse(raw, context);
+      },
+    };
+  },
+
   /**
    * A connection URL that carries a password (database, broker). Production requires a strong
    * password in it; development may fall back to the local trust-auth default.

@@ -5,6 +5,7 @@ import { developmentBanner, type Mode } from '@ecar/config';
 import { createDataSource, databaseIsReachable, initializeDatabase, type DataSource, type MigrationClass } from '@ecar/db';
 import { createServiceApp, listen, type ErrorReporter, type RunningServer } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
+import { startErrorTracking } from '@ecar/observability';
 import { internalTlsFrom, serverTlsOptions } from '@ecar/tls';
 import type { Registry } from 'prom-client';
 
@@ -21,6 +22,8 @@ export interface CommonConfig {
   JWT_AUDIENCE: string;
   LOG_LEVEL: string;
   TRUST_PROXY: string;
+  SENTRY_DSN?: string | undefined;
+  OUTBOUND_ALLOWLIST?: readonly string[];
   ECAR_TLS_CERT?: string | undefined;
   ECAR_TLS_KEY?: string | undefined;
   ECAR_TLS_CA?: string | undefined;
@@ -81,6 +84,13 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const banner = developmentBanner(definition.service, definition);
   if (banner) logger.warn(banner);
 
+  // Error monitoring for every service (AUD-3): only with a DSN whose host is allow-listed (RES-3).
+  const tracker = definition.report
+    ? undefined
+    : startErrorTracking({ service: definition.service, dsn: config.SENTRY_DSN, allowlist: config.OUTBOUND_ALLOWLIST ?? [], environment: definition.mode });
+  const report: ErrorReporter | undefined =
+    definition.report ?? (tracker ? (error, req) => tracker.capture(error, { method: req.method, route: req.route ? String(req.route.path) : 'unmatched' }) : undefined);
+
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     migrations: [...outboxMigrations(), ...definition.migrations],
@@ -93,7 +103,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     logger,
     trustProxy: config.TRUST_PROXY,
     ...(definition.rawBodyPaths ? { rawBodyPaths: definition.rawBodyPaths } : {}),
-    ...(definition.report ? { report: definition.report } : {}),
+    ...(report ? { report } : {}),
     readiness: [
       { name: 'database', check: () => databaseIsReachable(dataSource) },
       { name: 'broker', check: async () => bus.isConnected() },
