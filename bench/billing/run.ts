@@ -9,7 +9,7 @@
 import amqp from 'amqplib';
 import pg from 'pg';
 import { AMQP_URL, createBusNamespace, createTestDatabase, freePort, startChild, terminate } from '@ecar/testkit';
-import { currentSigningKey, signAccessToken } from '../../tests/support/billing-tokens.ts';
+import { currentSigningKey, signAccessToken } from '../../tests/support/tokens.ts';
 
 const invoices = Number(process.argv[2] ?? 2000);
 const clients = Number(process.argv[3] ?? 20);

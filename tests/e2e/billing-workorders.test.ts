@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import amqp from 'amqplib';
-import { AMQP_URL, waitFor } from '@ecar/testkit';
+import { queueDepth, waitFor } from '@ecar/testkit';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
 import { asInvoice, expectStatus, workOrderCompleted } from '../support/billing-fixtures.ts';
@@ -17,18 +16,6 @@ async function draftsOf(workOrderId: string): Promise<Array<{ id: string; owner:
 async function handledEvents(): Promise<number> {
   const [row] = (await stack.billing.context.dataSource.query(`SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'billing.workorders'`)) as Array<{ n: number }>;
   return row!.n;
-}
-
-async function queueDepth(queue: string): Promise<number> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.checkQueue(queue);
-    await channel.close();
-    return messageCount;
-  } finally {
-    await connection.close();
-  }
 }
 
 describe('billing: drafts from garage.workorder.completed', () => {

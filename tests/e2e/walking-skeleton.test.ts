@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
-import pg from 'pg';
-import { devSecret } from '@ecar/config';
 import { buildEvent } from '@ecar/contracts';
-import { Keyring } from '@ecar/crypto';
-import { AMQP_URL, waitFor } from '@ecar/testkit';
+import { AMQP_URL, queueDepth, waitFor } from '@ecar/testkit';
 import { startAuditService } from '../../services/audit/src/service.ts';
 import { call, loginAsAdmin, startStack, ADMIN_EMAIL, type Stack } from '../support/stack.ts';
+import { currentSigningKey } from '../support/tokens.ts';
 
 let stack: Stack;
 
@@ -20,17 +18,8 @@ async function auditEvents(token: string, query: string): Promise<Array<Record<s
 }
 
 async function signingKey(): Promise<{ kid: string; privateKey: KeyObject; publicPem: string }> {
-  const client = new pg.Client({ connectionString: stack.databases.auth.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ kid: string; private_key_sealed: string }>(`SELECT kid, private_key_sealed FROM signing_keys WHERE retired_at IS NULL`);
-    const row = rows[0]!;
-    const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
-    const privateKey = createPrivateKey({ key: keyring.open(row.private_key_sealed, `signing_keys.private_key.${row.kid}`), format: 'pem' });
-    return { kid: row.kid, privateKey, publicPem: createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString() };
-  } finally {
-    await client.end();
-  }
+  const { kid, privateKey } = await currentSigningKey(stack.databases.auth.url);
+  return { kid, privateKey, publicPem: createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString() };
 }
 
 async function publishRaw(routingKey: string, body: Buffer, messageId: string): Promise<void> {
@@ -40,18 +29,6 @@ async function publishRaw(routingKey: string, body: Buffer, messageId: string): 
     channel.publish(stack.bus.exchange, routingKey, body, { persistent: true, messageId, contentType: 'application/json' });
     await channel.waitForConfirms();
     await channel.close();
-  } finally {
-    await connection.close();
-  }
-}
-
-async function queueDepth(queue: string): Promise<number> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.checkQueue(queue);
-    await channel.close();
-    return messageCount;
   } finally {
     await connection.close();
   }

@@ -3,19 +3,17 @@
  * two "service" databases with customers in them, a document store, a backup key pair, an sshd,
  * and the backup service wired to all of it on a private exchange.
  */
-import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { devSecret } from '@ecar/config';
-import { Keyring } from '@ecar/crypto';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair, type BackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
 import { startSftpServer, type TestSftpServer } from './sshd.ts';
+import { currentSigningKey, signAccessToken, type SigningKey } from './tokens.ts';
 
 export interface BackupHarness {
   auth: AuthService;
@@ -129,7 +127,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     BACKUP_DRILL_ADMIN_URL: PG_ADMIN_URL,
   };
 
-  let signing: { kid: string; key: ReturnType<typeof createPrivateKey> } | undefined;
+  let signing: SigningKey | undefined;
   const services: BackupService[] = [];
   return {
     auth,
@@ -151,18 +149,8 @@ export async function startBackupHarness(label: string, options: { drill?: boole
       return service;
     },
     async token(role) {
-      if (!signing) {
-        const { rows } = await exec(authDb.url, `SELECT kid, private_key_sealed FROM signing_keys WHERE retired_at IS NULL`);
-        const row = rows[0] as { kid: string; private_key_sealed: string };
-        const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
-        signing = { kid: row.kid, key: createPrivateKey({ key: keyring.open(row.private_key_sealed, `signing_keys.private_key.${row.kid}`), format: 'pem' }) };
-      }
-      const now = Math.floor(Date.now() / 1000);
-      return jwt.sign(
-        { iss: 'ecar-auth', aud: 'ecar-api', iat: now, nbf: now, exp: now + 600, sub: randomUUID(), role, sid: randomUUID(), jti: randomUUID(), amr: ['pwd', 'otp'] },
-        signing.key,
-        { algorithm: 'ES256', keyid: signing.kid },
-      );
+      signing ??= await currentSigningKey(authDb.url);
+      return signAccessToken(signing, role);
     },
     async stop() {
       for (const service of services) await service.stop();

@@ -6,7 +6,7 @@ import { startAuthService, type AuthService } from '../../services/auth/src/serv
 import { startBillingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
-import { currentSigningKey, signAccessToken, type TestRole } from './billing-tokens.ts';
+import { currentSigningKey, signAccessToken, type TestRole } from './tokens.ts';
 
 export { call, type JsonResponse } from './stack.ts';
 

@@ -32,3 +32,16 @@ export function createBusNamespace(label: string): BusNamespace {
     },
   };
 }
+
+/** Messages ready in a queue of the shared broker (dead-letter checks in tests). */
+export async function queueDepth(queue: string): Promise<number> {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    const { messageCount } = await channel.checkQueue(queue);
+    await channel.close();
+    return messageCount;
+  } finally {
+    await connection.close();
+  }
+}
