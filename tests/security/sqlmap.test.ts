@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loginAsAdmin, startStack, ADMIN_EMAIL, type Stack } from '../support/stack.ts';
+import { waitFor } from '@ecar/testkit';
+import { call, loginAsAdmin, startStack, ADMIN_EMAIL, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 let outputDir: string;
@@ -53,6 +54,15 @@ describe('SQL injection scan with sqlmap (TST-1)', () => {
 
   it('finds no injectable parameter in the audit query filters', async () => {
     const { accessToken } = await loginAsAdmin(stack.gateway.url);
+    // Classic tautologies first: with a stored login event, a filter value that is spliced into
+    // SQL instead of bound would return rows for an actor that does not exist.
+    await waitFor(async () => ((await call(stack.gateway.url, '/api/v1/audit/events', { token: accessToken })).body['items'] as unknown[]).length > 0 || undefined, {
+      what: 'the admin sign-in in the audit log',
+    });
+    for (const payload of ["nobody' OR '1'='1", "nobody' OR 1=1--", 'nobody" OR "1"="1', "x'||'"]) {
+      const answer = await call(stack.gateway.url, `/api/v1/audit/events?actor=${encodeURIComponent(payload)}`, { token: accessToken });
+      assert.ok(answer.status === 400 || (answer.status === 200 && (answer.body['items'] as unknown[]).length === 0), `${payload} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+    }
     {
       const output = await sqlmap([
         '-u',
