@@ -89,7 +89,8 @@ describe('admin portal in Chromium (AUTH-5, APP-3, APP-4, RES-3)', () => {
     assert.equal(status, 403, 'the back end refuses what the front end hides');
     const forged = await page.evaluate(async () => (await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
     assert.equal(forged, 403, 'a cookie-authenticated state change without the CSRF token is refused');
-    await page.click('#logout');
+    // Logging out reloads the page: wait for that navigation before looking at the new page.
+    await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     await page.waitForSelector('#login-form:not([hidden])');
     assert.equal(await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status), 401);
     await context.close();
