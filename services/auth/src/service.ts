@@ -97,9 +97,9 @@ export async function startAuthService(env: NodeJS.ProcessEnv = process.env, log
       });
       bootstrap = await ensureBootstrapAdmin(dataSource, hasher, config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
       const cookies = { secure: config.COOKIE_SECURE };
-      app.use(authRoutes({ dataSource, login, mfa, sessions, self, signer: tokenSigner, verifier, cookies }));
+      app.use(authRoutes({ login, mfa, sessions, self, signer: tokenSigner, verifier, cookies }));
       app.use(userRoutes({ verifier, sessions, accounts, mfa }));
-      app.use(internalRoutes(dataSource, config.ACCESS_TOKEN_TTL_SECONDS));
+      app.use(internalRoutes(sessions, config.ACCESS_TOKEN_TTL_SECONDS));
     },
     onStop() {
       signer?.stopReloading();

@@ -1,9 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireAuth, type AccessTokenVerifier } from '@ecar/auth-client';
-import { badRequest, notFound, parseInput, unauthorized } from '@ecar/errors';
-import type { DataSource } from '@ecar/db';
-import { findUserById } from '../data/users.ts';
+import { badRequest, parseInput, unauthorized } from '@ecar/errors';
 import type { LoginService } from '../domain/login.ts';
 import type { MfaService } from '../domain/mfa.ts';
 import type { SelfService } from '../domain/self-service.ts';
@@ -31,7 +29,6 @@ const resetConfirmBody = z.object({ token: z.string().min(20).max(128), newPassw
 const codeBody = z.object({ code: z.string().max(16) }).strict();
 
 export interface AuthRoutesDeps {
-  dataSource: DataSource;
   login: LoginService;
   mfa: MfaService;
   sessions: SessionService;
@@ -41,7 +38,7 @@ export interface AuthRoutesDeps {
   cookies: CookiePolicy;
 }
 
-/** The public auth API (ARCHITECTURE §5) and the JWKS. */
+/** The public auth API (docs/mobile.md lists it for app developers) and the JWKS. */
 export function authRoutes(deps: AuthRoutesDeps): Router {
   const router = express.Router();
   const live = requireLiveSession(deps.sessions);
@@ -91,8 +88,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
 
   router.get('/api/v1/auth/me', ...enrolling, async (_req, res) => {
     const principal = principalOf(res);
-    const user = await findUserById(deps.dataSource.manager, principal.userId);
-    if (!user || user.status !== 'active') throw notFound('User not found');
+    const user = await deps.self.currentUser(principal.userId);
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       id: user.id,

@@ -50,6 +50,11 @@ export async function lockRefreshToken(db: EntityManager, tokenHash: Buffer): Pr
   };
 }
 
+/** Spends every unused refresh token of a session (its family moves on to a new token). */
+export async function spendSessionRefreshTokens(db: EntityManager, sessionId: string): Promise<void> {
+  await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE session_id = $1 AND used_at IS NULL`, [sessionId]);
+}
+
 export async function markRefreshTokenUsed(db: EntityManager, tokenHash: Buffer): Promise<void> {
   await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1`, [tokenHash]);
 }

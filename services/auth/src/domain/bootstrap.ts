@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { buildEvent } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
 import type { DataSource } from '@ecar/db';
+import { lockForTransaction } from '../data/advisory-locks.ts';
 import { recordPasswordHash } from '../data/password-history.ts';
 import { countUsersWithRole, insertUser } from '../data/users.ts';
 import type { PasswordHasher } from './passwords.ts';
@@ -35,7 +36,7 @@ export async function ensureBootstrapAdmin(
   const hash = await hasher.hash(chosen);
   return dataSource.transaction(async (db) => {
     // Serialises concurrent first starts of several replicas.
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.bootstrap'))`);
+    await lockForTransaction(db, 'bootstrap');
     if ((await countUsersWithRole(db, 'super-admin')) > 0) return { created: false, email: normalisedEmail };
     const id = randomUUID();
     await insertUser(db, { id, email: normalisedEmail, displayName: 'Administrator', role: 'super-admin', status: 'active', passwordHash: hash, emailVerified: true });

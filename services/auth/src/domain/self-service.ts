@@ -30,6 +30,13 @@ export class SelfService {
     private readonly options: SelfServiceOptions,
   ) {}
 
+  /** The signed-in user's own account; a user disabled since the token was issued is gone. */
+  async currentUser(userId: string): Promise<UserRow> {
+    const user = await findUserById(this.dataSource.manager, userId);
+    if (!user || user.status !== 'active') throw notFound('User not found');
+    return user;
+  }
+
   async logout(userId: string, sessionId: string, client: ClientContext): Promise<void> {
     await this.dataSource.transaction(async (db) => {
       const user = await findUserById(db, userId);

@@ -14,6 +14,8 @@ import {
   markSessionMfa,
   revokeSession,
   revokeUserSessions,
+  spendSessionRefreshTokens,
+  recentlyRevokedSessionIds,
   type SessionRow,
 } from '../data/sessions.ts';
 import type { TokenSigner } from './token-signer.ts';
@@ -101,7 +103,7 @@ export class SessionService {
     const session = await findSession(db, sessionId);
     if (!session || session.userId !== user.id || session.revokedAt) throw unauthorized('Session is no longer valid');
     await markSessionMfa(db, sessionId);
-    await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE session_id = $1 AND used_at IS NULL`, [sessionId]);
+    await spendSessionRefreshTokens(db, sessionId);
     const refreshToken = newSecret();
     await insertRefreshToken(db, sessionId, hashSecret(refreshToken));
     return { ...this.access(user, { ...session, mfa: true }), refreshToken, refreshExpiresAt: session.expiresAt, sessionId, client: session.client };
@@ -111,6 +113,15 @@ export class SessionService {
   async isLive(sessionId: string, userId: string): Promise<boolean> {
     const session = await findSession(this.dataSource.manager, sessionId);
     return !!session && session.userId === userId && !session.revokedAt && session.expiresAt.getTime() > Date.now();
+  }
+
+  /**
+   * Sessions revoked recently enough that one of their access tokens may still be alive: what a
+   * gateway needs to rebuild its deny-list when it starts.
+   */
+  async recentlyRevoked(accessTtlSeconds: number): Promise<Array<{ sessionId: string; revokedAt: Date }>> {
+    const rows = await recentlyRevokedSessionIds(this.dataSource.manager, accessTtlSeconds);
+    return rows.map((row) => ({ sessionId: row.id, revokedAt: row.revokedAt }));
   }
 
   /**

@@ -5,6 +5,7 @@ import { buildEvent, type Role } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
 import type { Keyring } from '@ecar/crypto';
 import type { DataSource } from '@ecar/db';
+import { lockForTransaction } from '../data/advisory-locks.ts';
 import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
 
 interface LoadedKey {
@@ -91,7 +92,7 @@ export class TokenSigner {
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
     await this.dataSource.transaction(async (db) => {
       // Two replicas starting at once must not retire each other's new key.
-      await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.signing_keys'))`);
+      await lockForTransaction(db, 'signing_keys');
       await insertSigningKey(db, {
         kid,
         publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
