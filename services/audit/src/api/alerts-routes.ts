@@ -2,10 +2,10 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { principalOf } from '@ecar/auth-client';
 import type { DataSource } from '@ecar/db';
-import { badRequest, parseInput } from '@ecar/errors';
+import { parseInput } from '@ecar/errors';
 import { clientInfo } from '@ecar/http';
-import { listAlerts } from '../data/alerts-store.ts';
 import { acknowledge } from '../domain/acknowledge.ts';
+import { alertPage } from '../domain/alerts.ts';
 import { MAX_PAGE_SIZE } from './events-routes.ts';
 
 const alertsQuery = z
@@ -19,31 +19,15 @@ const alertsQuery = z
 
 const ackBody = z.object({ note: z.string().max(1000).optional() }).strict();
 
-/** Cursor = base64url of "<raisedAt ISO>|<id>" of the last alert of the previous page. */
-function decodeCursor(cursor: string): { raisedAt: Date; id: string } {
-  const [raisedAt = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(raisedAt);
-  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('Invalid cursor');
-  return { raisedAt: date, id };
-}
-
 /** INC-1: alerts raised by the anomaly rules, newest first; super-admins acknowledge them. */
 export function alertsRoutes(dataSource: DataSource): Router {
   const router = express.Router();
 
   router.get('/api/v1/audit/alerts', async (req, res) => {
     const query = parseInput(alertsQuery, req.query, 'query');
-    const rows = await listAlerts(dataSource.manager, {
-      status: query.status,
-      ...(query.rule ? { rule: query.rule } : {}),
-      ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
-      limit: query.limit + 1,
-    });
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    const nextCursor = rows.length > query.limit && last ? Buffer.from(`${last.raisedAt}|${last.id}`).toString('base64url') : null;
+    const page = await alertPage(dataSource, { status: query.status, rule: query.rule }, query.cursor, query.limit);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ items, nextCursor });
+    res.json(page);
   });
 
   router.post('/api/v1/audit/alerts/:id/ack', async (req, res) => {

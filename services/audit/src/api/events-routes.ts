@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { EVENT_TYPE_PATTERN } from '@ecar/contracts';
 import type { DataSource } from '@ecar/db';
 import { parseInput } from '@ecar/errors';
-import { queryAuditEvents, type AuditQuery } from '../data/audit-events.ts';
 import { csvHeader, csvLine } from '../domain/csv.ts';
+import { exportEvents, searchEvents, type AuditFilters } from '../domain/log-search.ts';
 
 export const MAX_PAGE_SIZE = 200;
 /** A CSV export streams at most this many rows; narrow the filters for more. */
@@ -45,34 +45,25 @@ function splitSubject(subject: string): { type: string; id: string | undefined }
   return index < 0 ? { type: subject, id: undefined } : { type: subject.slice(0, index), id: subject.slice(index + 1) };
 }
 
-function timeRange(query: { from?: string | undefined; to?: string | undefined }): Pick<AuditQuery, 'from' | 'to'> {
+function timeRange(query: { from?: string | undefined; to?: string | undefined }): Pick<AuditFilters, 'from' | 'to'> {
   return { ...(query.from ? { from: new Date(query.from) } : {}), ...(query.to ? { to: new Date(query.to) } : {}) };
 }
 
-async function page(dataSource: DataSource, res: Response, filters: Omit<AuditQuery, 'limit' | 'before'>, cursor: string | undefined, limit: number) {
-  const rows = await queryAuditEvents(dataSource.manager, { ...filters, ...(cursor ? { before: BigInt(cursor) } : {}), limit: limit + 1 });
-  const items = rows.slice(0, limit);
-  const next = rows.length > limit ? items[items.length - 1]?.seq : undefined;
+async function page(dataSource: DataSource, res: Response, filters: AuditFilters, cursor: string | undefined, limit: number) {
+  const found = await searchEvents(dataSource, filters, cursor, limit);
   res.setHeader('Cache-Control', 'no-store');
-  res.json({ items, nextCursor: next ?? null });
+  res.json(found);
 }
 
-async function streamCsv(dataSource: DataSource, res: Response, filters: Omit<AuditQuery, 'limit' | 'before'>): Promise<void> {
+async function streamCsv(dataSource: DataSource, res: Response, filters: AuditFilters): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', 'attachment; filename="ecar-audit.csv"');
   res.write(csvHeader());
-  let before: bigint | undefined;
-  let written = 0;
-  while (written < MAX_CSV_ROWS) {
-    const rows = await queryAuditEvents(dataSource.manager, { ...filters, ...(before !== undefined ? { before } : {}), limit: CSV_PAGE });
+  for await (const rows of exportEvents(dataSource, filters, MAX_CSV_ROWS, CSV_PAGE)) {
     for (const row of rows) {
       if (!res.write(csvLine(row))) await new Promise((resolve) => res.once('drain', resolve));
     }
-    written += rows.length;
-    const last = rows[rows.length - 1];
-    if (rows.length < CSV_PAGE || !last) break;
-    before = BigInt(last.seq);
   }
   res.end();
 }
@@ -84,7 +75,7 @@ export function eventsRoutes(dataSource: DataSource): Router {
   router.get('/api/v1/audit/events', async (req, res) => {
     const query = parseInput(eventsQuery, req.query, 'query');
     const subject = query.subject ? splitSubject(query.subject) : undefined;
-    const filters: Omit<AuditQuery, 'limit' | 'before'> = {
+    const filters: AuditFilters = {
       ...(query.actor ? { actor: query.actor } : {}),
       ...(subject ? { subjectType: subject.type } : {}),
       ...(subject?.id ? { subjectId: subject.id } : {}),
@@ -101,7 +92,7 @@ export function eventsRoutes(dataSource: DataSource): Router {
   router.get('/api/v1/audit/access', async (req, res) => {
     const query = parseInput(accessQuery, req.query, 'query');
     const { type, id } = splitSubject(query.subject);
-    const filters: Omit<AuditQuery, 'limit' | 'before'> = {
+    const filters: AuditFilters = {
       ref: { type, id: id ?? '' },
       action: 'access',
       ...(query.actor ? { actor: query.actor } : {}),

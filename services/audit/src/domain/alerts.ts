@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { enqueueEvent } from '@ecar/bus';
 import { buildEvent } from '@ecar/contracts';
-import type { EntityManager } from '@ecar/db';
+import type { DataSource, EntityManager } from '@ecar/db';
+import { badRequest } from '@ecar/errors';
 import { Counter, type Registry } from 'prom-client';
-import { insertAlert, type NewAlert } from '../data/alerts-store.ts';
+import { insertAlert, listAlerts, type AlertRow, type NewAlert } from '../data/alerts-store.ts';
 
 export type AlertInput = Omit<NewAlert, 'id'>;
 
@@ -41,4 +42,36 @@ export async function raiseAlert(db: EntityManager, input: AlertInput, counter?:
   );
   counter?.inc({ rule: alert.rule });
   return alert;
+}
+
+export interface AlertFilters {
+  status: 'open' | 'all';
+  rule?: string | undefined;
+}
+
+/** Cursor = base64url of "<raisedAt ISO>|<id>" of the last alert of the previous page. */
+function decodeCursor(cursor: string): { raisedAt: Date; id: string } {
+  const [raisedAt = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = new Date(raisedAt);
+  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw badRequest('Invalid cursor');
+  return { raisedAt: date, id };
+}
+
+/** One page of alerts, newest first (INC-1). */
+export async function alertPage(
+  dataSource: DataSource,
+  filters: AlertFilters,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ items: AlertRow[]; nextCursor: string | null }> {
+  const rows = await listAlerts(dataSource.manager, {
+    status: filters.status,
+    ...(filters.rule ? { rule: filters.rule } : {}),
+    ...(cursor ? { before: decodeCursor(cursor) } : {}),
+    limit: limit + 1,
+  });
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? Buffer.from(`${last.raisedAt}|${last.id}`).toString('base64url') : null;
+  return { items, nextCursor };
 }
