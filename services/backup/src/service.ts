@@ -6,10 +6,11 @@ import { loadBackupConfig, pinnedHostKeys, type BackupConfig } from './config.ts
 import { developmentPublicKey } from './crypto/dev-key.ts';
 import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
 import { backupMigrations } from './data/migrations.ts';
+import { BackupCatalogue } from './domain/catalogue.ts';
+import type { BackupDeps } from './domain/deps.ts';
 import { BackupJobs } from './jobs/backup-jobs.ts';
 import { backupMetrics } from './metrics.ts';
 import type { SftpSettings } from './storage/sftp-target.ts';
-import type { BackupDeps } from './use-cases/deps.ts';
 
 export interface BackupService extends RunningService {
   jobs: BackupJobs;
@@ -50,7 +51,7 @@ function sftpOf(config: BackupConfig): SftpSettings | undefined {
 }
 
 /**
- * The backup deployable (ARCHITECTURE §8): encrypted daily backup sets to BACKUP_DIR and the
+ * The backup deployable (docs/operations/backup-restore.md): encrypted daily backup sets to BACKUP_DIR and the
  * allow-listed SFTP server, retention, restore drills, and the super-admin API.
  */
 export async function startBackupService(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<BackupService> {
@@ -84,7 +85,7 @@ export async function startBackupService(env: NodeJS.ProcessEnv = process.env, l
         now: () => new Date(),
       };
       jobs = new BackupJobs(deps, drillKey);
-      app.use(backupRoutes(deps, jobs, remoteVerifier(config)));
+      app.use(backupRoutes(deps, new BackupCatalogue(context.dataSource), jobs, remoteVerifier(config)));
     },
     onStop: () => jobs?.stop(),
   });

@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { principalOf, requireAuth, type AccessTokenVerifier } from '@ecar/auth-client';
 import { notFound, parseInput } from '@ecar/errors';
 import { clientInfo } from '@ecar/http';
-import { findRun, listRuns, type BackupRun } from '../data/backup-runs.ts';
-import { listDrills } from '../data/drills.ts';
+import type { BackupCatalogue, BackupRun } from '../domain/catalogue.ts';
+import type { BackupDeps } from '../domain/deps.ts';
+import { verifySet } from '../domain/verify-set.ts';
 import type { BackupJobs } from '../jobs/backup-jobs.ts';
-import type { BackupDeps } from '../use-cases/deps.ts';
-import { verifySet } from '../use-cases/verify-set.ts';
 
 export const MAX_PAGE_SIZE = 100;
 const BACKUP_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
@@ -49,7 +48,7 @@ function backupId(raw: string | string[] | undefined): string {
 }
 
 /** Super-admin only, checked here too although the gateway already restricts /api/v1/backups. */
-export function backupRoutes(deps: BackupDeps, jobs: BackupJobs, verifier: AccessTokenVerifier): Router {
+export function backupRoutes(deps: BackupDeps, catalogue: BackupCatalogue, jobs: BackupJobs, verifier: AccessTokenVerifier): Router {
   const router = express.Router();
   router.use('/api/v1/backups', requireAuth(verifier, ['super-admin']));
 
@@ -68,15 +67,14 @@ export function backupRoutes(deps: BackupDeps, jobs: BackupJobs, verifier: Acces
 
   router.get('/api/v1/backups', async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query');
-    const rows = await listRuns(deps.dataSource.manager, { ...(query.cursor ? { before: query.cursor } : {}), limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
+    const page = await catalogue.sets(query.cursor, query.limit);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ items: page.map(view), nextCursor: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null });
+    res.json({ items: page.items.map(view), nextCursor: page.nextCursor });
   });
 
   router.get('/api/v1/backups/drills', async (req, res) => {
     const query = parseInput(drillsQuery, req.query, 'query');
-    const drills = await listDrills(deps.dataSource.manager, { limit: query.limit });
+    const drills = await catalogue.drills(query.limit);
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       items: drills.map((drill) => ({
@@ -92,8 +90,7 @@ export function backupRoutes(deps: BackupDeps, jobs: BackupJobs, verifier: Acces
   });
 
   router.get('/api/v1/backups/:id', async (req, res) => {
-    const run = await findRun(deps.dataSource.manager, backupId(req.params['id']));
-    if (!run) throw notFound('No such backup set');
+    const run = await catalogue.set(backupId(req.params['id']));
     res.setHeader('Cache-Control', 'no-store');
     res.json(view(run));
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BackupPrivateKey } from '../crypto/key-wrap.ts';
 import { finishDrill, insertDrill } from '../data/drills.ts';
 import { storedRuns } from '../data/backup-runs.ts';
-import { compareTables } from '../domain/drill-compare.ts';
+import { compareTables } from './drill-compare.ts';
 import { countDocuments, openBackupSet, restoreDatabase, type OpenedBackupSet } from '../storage/backup-reader.ts';
 import { withScratchDatabase } from '../storage/scratch-database.ts';
 import { checksumsOf } from '../storage/table-checksums.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { LOCKS, tryLock } from '../data/backup-lock.ts';
 import { countPendingUploads, countUploadAttempt, dueUploads, markUploaded, markUploadFailed } from '../data/backup-runs.ts';
-import { uploadRetryDelay } from '../domain/schedule.ts';
+import { uploadRetryDelay } from './schedule.ts';
 import { uploadSet } from '../storage/sftp-target.ts';
 import { messageOf, publish, SCHEDULER, type BackupDeps } from './deps.ts';
 

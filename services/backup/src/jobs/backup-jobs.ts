@@ -4,11 +4,11 @@ import { LOCKS, tryLock } from '../data/backup-lock.ts';
 import { lastSuccessAt, type Trigger } from '../data/backup-runs.ts';
 import { lastDrill } from '../data/drills.ts';
 import { isCatchUpDue, nextDailyRun } from '../domain/schedule.ts';
-import { messageOf, SCHEDULER, type BackupDeps } from '../use-cases/deps.ts';
-import { applyRetention } from '../use-cases/retention.ts';
-import { runRestoreDrill, type DrillResult } from '../use-cases/restore-drill.ts';
-import { BackupRunner, type RunOutcome } from '../use-cases/run-backup.ts';
-import { uploadDueSets } from '../use-cases/upload-sets.ts';
+import { messageOf, SCHEDULER, type BackupDeps } from '../domain/deps.ts';
+import { applyRetention } from '../domain/retention.ts';
+import { runRestoreDrill, type DrillResult } from '../domain/restore-drill.ts';
+import { BackupRunner, type RunOutcome } from '../domain/run-backup.ts';
+import { uploadDueSets } from '../domain/upload-sets.ts';
 
 const HOUR_MS = 3_600_000;
 
