@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { waitFor } from '@ecar/testkit';
 import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
-import { appendToChain } from '../../services/audit/src/data/chain-store.ts';
+import { appendToChain } from '../../services/audit/src/data/chain.ts';
 import { recordOf, refsOf } from '../../services/audit/src/domain/record.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
 import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';

@@ -6,7 +6,7 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import type { AlertRow } from '../../services/audit/src/data/alerts-store.ts';
+import type { AlertRow } from '../../services/audit/src/data/alerts.ts';
 import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
 import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
 import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';

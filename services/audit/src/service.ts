@@ -4,7 +4,7 @@ import { startErrorTracking } from '@ecar/observability';
 import { remoteVerifier, startService, type RunningService } from '@ecar/runtime';
 import { auditRoutes } from './api/routes.ts';
 import { loadAuditConfig } from './config.ts';
-import { forgetSignalsBefore } from './data/anomaly-store.ts';
+import { forgetSignalsBefore } from './data/anomaly-signals.ts';
 import { auditMigrations } from './data/migrations.ts';
 import { alertCounter } from './domain/alerts.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
@@ -13,9 +13,8 @@ import { purgeExpired, type PurgeResult } from './domain/retention.ts';
 import type { VerificationResult } from './domain/verify.ts';
 import { chainVerificationTask } from './jobs/chain-verification.ts';
 import { PeriodicJob } from './jobs/periodic-job.ts';
-import { alertNotificationConsumer } from './messaging/alert-notifications.ts';
+import { AlertNotifier, alertNotificationConsumer } from './messaging/alert-notifications.ts';
 import { auditConsumer } from './messaging/audit-consumer.ts';
-import { AlertNotifier } from './notify/notifier.ts';
 
 export interface AuditService extends RunningService {
   /** Verify the whole chain now (the scheduled check, on demand). */

@@ -4,8 +4,7 @@ import { principalOf } from '@ecar/auth-client';
 import type { DataSource } from '@ecar/db';
 import { parseInput } from '@ecar/errors';
 import { clientInfo } from '@ecar/http';
-import { acknowledge } from '../domain/acknowledge.ts';
-import { alertPage } from '../domain/alerts.ts';
+import { acknowledge, alertPage } from '../domain/alerts.ts';
 import { MAX_PAGE_SIZE } from './events-routes.ts';
 
 const alertsQuery = z

@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { enqueueEvent } from '@ecar/bus';
 import { buildEvent } from '@ecar/contracts';
-import { breachReport } from '../domain/breach-report.ts';
-import { writeBreachReport } from '../domain/write-breach-report.ts';
+import { breachReport, writeBreachReport } from '../domain/breach-report.ts';
 import { openAuditDatabase } from './database.ts';
 
 export interface BreachReportSummary {

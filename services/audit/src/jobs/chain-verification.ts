@@ -1,7 +1,7 @@
 import type { DataSource } from '@ecar/db';
 import type { Logger } from '@ecar/logger';
 import { Gauge, type Counter, type Registry } from 'prom-client';
-import { recentlyRaised } from '../data/alerts-store.ts';
+import { recentlyRaised } from '../data/alerts.ts';
 import { raiseAlert } from '../domain/alerts.ts';
 import { verifyChain, type VerificationResult } from '../domain/verify.ts';
 

@@ -1,7 +1,87 @@
+import nodemailer, { type Transporter } from 'nodemailer';
 import { InboxConsumer } from '@ecar/bus';
 import { parseEventData } from '@ecar/contracts';
+import { assertAllowedDestination } from '@ecar/observability';
 import type { ServiceContext } from '@ecar/runtime';
-import type { AlertNotifier } from '../notify/notifier.ts';
+
+export interface AlertNotification {
+  alertId: string;
+  rule: string;
+  severity: string;
+  key: string;
+  summary: string;
+  occurredAt: string;
+}
+
+export interface NotifierSettings {
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  mailTo: readonly string[];
+  webhookUrl: string | undefined;
+  /** OUTBOUND_ALLOWLIST (RES-3). */
+  allowlist: readonly string[];
+}
+
+/** Sends security alerts to the on-duty people (INC-1, INC-3): mail through the relay and/or a webhook. */
+export class AlertNotifier {
+  private readonly mailer: Transporter | undefined;
+
+  private constructor(
+    private readonly settings: NotifierSettings,
+    smtp: URL | undefined,
+    private readonly webhook: URL | undefined,
+  ) {
+    this.mailer = smtp ? nodemailer.createTransport(smtp.toString()) : undefined;
+  }
+
+  /**
+   * Undefined when no destination is configured. Throws at start for a destination whose host is
+   * not allow-listed: alerts never go to a host nobody approved.
+   */
+  static fromSettings(settings: NotifierSettings): AlertNotifier | undefined {
+    const smtp = settings.smtpUrl ? assertAllowedDestination('ALERT_SMTP_URL', settings.smtpUrl, settings.allowlist) : undefined;
+    const webhook = settings.webhookUrl ? assertAllowedDestination('ALERT_WEBHOOK_URL', settings.webhookUrl, settings.allowlist) : undefined;
+    if (smtp && settings.mailTo.length === 0) throw new Error('ALERT_MAIL_TO: required when ALERT_SMTP_URL is set');
+    if (!smtp && !webhook) return undefined;
+    return new AlertNotifier(settings, smtp, webhook);
+  }
+
+  /** Throws when a destination refused the alert, so the caller retries it. */
+  async send(alert: AlertNotification): Promise<void> {
+    if (this.mailer) {
+      await this.mailer.sendMail({
+        from: this.settings.mailFrom,
+        to: [...this.settings.mailTo],
+        subject: `[ECAR security] ${alert.severity}: ${alert.rule}`,
+        text: [
+          alert.summary,
+          '',
+          `Rule: ${alert.rule}`,
+          `Severity: ${alert.severity}`,
+          `About: ${alert.key}`,
+          `When: ${alert.occurredAt}`,
+          `Alert id: ${alert.alertId}`,
+          '',
+          'Triage it in the portal (Audit → Alerts) and follow docs/security/incident-response.md.',
+        ].join('\n'),
+      });
+    }
+    if (this.webhook) {
+      const response = await fetch(this.webhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alert),
+        redirect: 'error',
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) throw new Error(`alert webhook answered ${response.status}`);
+    }
+  }
+
+  close(): void {
+    this.mailer?.close();
+  }
+}
 
 /**
  * Sends each `audit.alert.raised` to the notifier. A failed send throws, so the bus retries it

@@ -2,7 +2,7 @@ import { InboxConsumer } from '@ecar/bus';
 import type { EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 import type { ServiceContext } from '@ecar/runtime';
-import { appendToChain } from '../data/chain-store.ts';
+import { appendToChain } from '../data/chain.ts';
 import type { AnomalyDetector } from '../domain/anomaly/detector.ts';
 import { recordOf, refsOf } from '../domain/record.ts';
 
