@@ -16,7 +16,7 @@ import { DevelopmentLogMailer, SmtpMailer, type Mailer } from './domain/mailer.t
 import { MfaService } from './domain/mfa.ts';
 import { DEFAULT_PASSWORD_POLICY } from './domain/password-policy.ts';
 import { PasswordRules } from './domain/password-rules.ts';
-import { PasswordHasher } from './domain/passwords.ts';
+import { PasswordHasher } from './domain/password-hasher.ts';
 import { SelfService } from './domain/self-service.ts';
 import { SessionService } from './domain/sessions.ts';
 import { TokenSigner } from './domain/token-signer.ts';

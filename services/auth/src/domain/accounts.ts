@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '@ecar/errors';
 import { listLiveSessions, type SessionSummary } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, listUsers, lockUser, updateProfile, type UserListFilter, type UserRow, type UserStatus } from '../data/users.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordRules } from './password-rules.ts';
 import type { SessionService, UserActor } from './sessions.ts';
 import { publishUserEvent } from './user-events.ts';

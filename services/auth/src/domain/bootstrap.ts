@@ -5,7 +5,7 @@ import type { DataSource } from '@ecar/db';
 import { lockForTransaction } from '../data/advisory-locks.ts';
 import { recordPasswordHash } from '../data/password-history.ts';
 import { countUsersWithRole, insertUser } from '../data/users.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import { PRODUCER } from './sessions.ts';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';

@@ -6,7 +6,7 @@ import { AppError, tooManyRequests, unauthorized } from '@ecar/errors';
 import { findUserByEmail, updatePasswordHash, type UserRow } from '../data/users.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { MfaService } from './mfa.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import { PRODUCER, userActor, type ClientContext, type IssuedTokens, type SessionService } from './sessions.ts';
 
 export interface LoginInput {

@@ -8,7 +8,7 @@ import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken, spendOpenToken
 import { findSession } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, type UserRow } from '../data/users.ts';
 import type { Mailer } from './mailer.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordRules } from './password-rules.ts';
 import { PRODUCER, hashSecret, newSecret, userActor, type ClientContext, type SessionService } from './sessions.ts';
 import { publishUserEvent } from './user-events.ts';
