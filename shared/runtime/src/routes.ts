@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { principalOf, requireAuth, type AccessTokenVerifier } from '@ecar/auth-client';
+import { principalOf, requireAuth, type AccessTokenVerifier, type Principal } from '@ecar/auth-client';
 import type { Caller, Role } from '@ecar/contracts';
 import { parseInput, unsupportedMediaType } from '@ecar/errors';
 import { clientInfo } from '@ecar/http';
@@ -30,6 +30,8 @@ type Output<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
 /** What a handler receives: everything parsed and checked, and the caller built once from the verified token. */
 export interface RouteInput<Path extends string = string, PS = undefined, QS = undefined, BS = undefined, A extends Access = Access> {
   caller: A extends 'public' ? undefined : Caller;
+  /** The verified token itself (session id, MFA state), for the few routes that need more than the caller. */
+  principal: A extends 'public' ? undefined : Principal;
   client: ClientInfo;
   params: Output<PS, Record<ParamNames<Path>, string>>;
   query: Output<QS, Record<string, never>>;
@@ -55,6 +57,8 @@ export interface RouteSpec<Path extends string, PS, QS, BS, A extends Access> {
   body?: BS;
   /** The body is a file of one of these media types (an upload), streamed to the handler as `req`. */
   raw?: { contentTypes: readonly string[] };
+  /** Checks of this service run after the standard guards (e.g. auth's live-session check). */
+  guards?: readonly RequestHandler[];
   /** Status of a successful answer; default 200 (204 when the handler returns nothing). */
   success?: 200 | 201 | 202 | 204;
   /** Media type of a non-JSON answer the handler writes itself (PDF, XML, a file). */
@@ -81,6 +85,7 @@ export interface Route {
   query?: z.ZodType;
   body?: z.ZodType;
   raw?: { contentTypes: readonly string[] };
+  guards?: readonly RequestHandler[];
   success?: 200 | 201 | 202 | 204;
   produces?: readonly string[];
   response?: z.ZodType;
@@ -176,6 +181,7 @@ export function mountRoutes(routes: readonly Route[], verifier: AccessTokenVerif
     const guards: RequestHandler[] = [
       ...(route.roles === 'public' ? [] : [requireAuth(verifier, route.roles, { allowPendingMfa: route.allowPendingMfa ?? false })]),
       ...(route.raw ? [] : [jsonOnly]),
+      ...(route.guards ?? []),
     ];
     const params = paramsSchemaOf(route);
     router[route.method](route.path, ...guards, async (req: Request, res: Response) => {
@@ -187,6 +193,7 @@ export function mountRoutes(routes: readonly Route[], verifier: AccessTokenVerif
         params: path,
         body: route.raw ? undefined : parseInput(route.body ?? noFields, req.body ?? {}, 'request body'),
         caller: route.roles === 'public' ? undefined : callerOf(req, res),
+        principal: route.roles === 'public' ? undefined : principalOf(res),
         client: clientOf(req, res),
         req,
         res,

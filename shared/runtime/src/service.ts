@@ -36,11 +36,10 @@ export interface StartOptions {
 export interface ServiceSpec<C extends CommonConfig, X, O extends object = Record<never, never>> {
   /** Names the service in logs, metrics, queue names and as the producer of its events. */
   name: string;
-  config(env: NodeJS.ProcessEnv): LoadedConfig<C>;
+  /** Loads and checks the configuration (may add derived values and warnings, e.g. a generated development key). */
+  config(env: NodeJS.ProcessEnv): Promise<LoadedConfig<C>> | LoadedConfig<C>;
   /** The service's own migrations (the outbox and inbox tables are added by the runtime). */
   migrations: readonly MigrationClass[];
-  /** Extra start-up warnings beyond the configuration's own (shown in the development banner). */
-  warnings?(config: C): Promise<string[]> | string[];
   /** Builds what the service works with (stores, use cases, settings) and returns it. */
   context(base: ServiceContext<C>, options: O): Promise<X> | X;
   /** The route table: the only place the service's routes are declared. */
@@ -205,13 +204,12 @@ export function defineService<C extends CommonConfig, X, O extends object = Reco
     name: spec.name,
     spec,
     async start(env = process.env, options = {} as StartOptions & O) {
-      const loaded = spec.config(env);
+      const loaded = await spec.config(env);
       const config = loaded.values;
-      const warnings = [...loaded.warnings, ...((await spec.warnings?.(config)) ?? [])];
       // The route table exists only once the context does; the app asks per request which ones are uploads.
       let isUpload = (_method: string, _path: string) => false;
       const wired = await wire(
-        { service: spec.name, config, mode: loaded.mode, warnings, migrations: spec.migrations, logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
+        { service: spec.name, config, mode: loaded.mode, warnings: loaded.warnings, migrations: spec.migrations, logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
         (method, path) => isUpload(method, path),
       );
       const base = wired.context;
