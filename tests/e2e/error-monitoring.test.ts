@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startAuthService } from '../../services/auth/src/service.ts';
-import { startBackupService } from '../../services/backup/src/service.ts';
+import { backupService } from '../../services/backup/src/service.ts';
 import { startBillingService } from '../../services/billing/src/service.ts';
 import { garageService } from '../../services/garage/src/service.ts';
 
@@ -17,7 +17,7 @@ describe('error monitoring is wired into every service and allow-listed (AUD-3, 
     ['auth', (env) => startAuthService(env)],
     ['billing', (env) => startBillingService(env)],
     ['garage', (env) => garageService.start(env)],
-    ['backup', (env) => startBackupService(env)],
+    ['backup', (env) => backupService.start(env)],
   ];
   for (const [name, start] of starters) {
     it(`${name} refuses a Sentry DSN whose host is not allow-listed`, async () => {

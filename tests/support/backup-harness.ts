@@ -11,7 +11,7 @@ import pg from 'pg';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair, type BackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
-import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
+import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { startSftpServer, type TestSftpServer } from './sshd.ts';
 import { currentSigningKey, signAccessToken, type SigningKey } from './tokens.ts';
 
@@ -144,7 +144,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     backupDir,
     env,
     async startBackup(overrides = {}) {
-      const service = await startBackupService({ ...env, ...overrides });
+      const service = await backupService.start({ ...env, ...overrides });
       services.push(service);
       return service;
     },

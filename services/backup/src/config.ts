@@ -29,7 +29,8 @@ export const backupConfigSpec = {
     default: '',
   }),
   BACKUP_DEV_KEY_DIR: field.string({ doc: 'Development only: where a throw-away backup key pair is created when BACKUP_PUBLIC_KEY is not set', default: './data/dev/backup-keys' }),
-  BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in Africa/Tunis', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
+  BACKUP_TIME_ZONE: field.string({ doc: 'Time zone of the schedule and of the retention calendar (IANA name)', default: 'Africa/Tunis', pattern: /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/ }),
+  BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in BACKUP_TIME_ZONE', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
   BACKUP_SCHEDULE_ENABLED: field.bool({ doc: 'Run the daily backup, the catch-up at start and the drill schedule (tests drive runs by hand)', default: true }),
   BACKUP_PG_DUMP_COMPRESSION: field.int({ doc: 'pg_dump -Z level (1 is ~2.5× faster than the default 6 for ~2.4 % more bytes, BASELINES.md)', default: 1, min: 0, max: 9 }),
   BACKUP_CHECKSUM_MAX_ROWS: field.int({

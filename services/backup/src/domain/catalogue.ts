@@ -1,5 +1,6 @@
 import type { DataSource } from '@ecar/db';
 import { notFound } from '@ecar/errors';
+import { pageById, rowsForPage, type Page } from '@ecar/primitives';
 import { findRun, listRuns, type BackupRun } from '../data/backup-runs.ts';
 import { listDrills, type DrillRow } from '../data/drills.ts';
 
@@ -11,10 +12,9 @@ export class BackupCatalogue {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Newest first; `cursor` is the id of the last set of the previous page. */
-  async sets(cursor: string | undefined, limit: number): Promise<{ items: BackupRun[]; nextCursor: string | null }> {
-    const rows = await listRuns(this.dataSource.manager, { ...(cursor ? { before: cursor } : {}), limit: limit + 1 });
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
+  async sets(cursor: string | undefined, limit: number): Promise<Page<BackupRun>> {
+    const rows = await listRuns(this.dataSource.manager, { ...(cursor ? { before: cursor } : {}), limit: rowsForPage(limit) });
+    return pageById(rows, limit);
   }
 
   async set(id: string): Promise<BackupRun> {
