@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { FakeSmtpServer, FakeWebhook } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
 
@@ -168,8 +168,8 @@ describe('alert destinations must be on the outbound allow-list (RES-3)', () => 
     const bus = createBusNamespace('auditallow');
     try {
       const env = auditEnv(database, bus, issuer, { OUTBOUND_ALLOWLIST: 'smtp.garage.tn' });
-      await assert.rejects(startAuditService({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
-      await assert.rejects(startAuditService({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
+      await assert.rejects(auditService.start({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
+      await assert.rejects(auditService.start({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
     } finally {
       await database.drop();
     }

@@ -7,7 +7,7 @@ import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
 import { appendToChain } from '../../services/audit/src/data/chain.ts';
 import { recordOf, refsOf } from '../../services/audit/src/domain/record.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
-import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
+import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { startAuditHarness, type AuditHarness } from '../support/audit-harness.ts';
 
 let h: AuditHarness;
@@ -27,7 +27,7 @@ function refreshed(): EventEnvelope {
 describe('several audit replicas keep one linear chain', () => {
   before(async () => {
     h = await startAuditHarness('auditreplicas');
-    second = await startAuditService(h.env);
+    second = await auditService.start(h.env);
   });
   after(async () => {
     await second?.stop();

@@ -1,6 +1,6 @@
 import { AMQP_URL, TcpProxy, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { RunningService } from '@ecar/runtime';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { newAuthenticator, signInWithMfa, type Authenticator } from './mfa.ts';
@@ -63,7 +63,7 @@ export async function startStack(
   const auth = await startAuthService(authEnv);
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const auditEnv = { ...common, DATABASE_URL: auditDb.url, AMQP_URL, AUTH_JWKS_URL: jwks, ...auditOverrides };
-  const audit = await startAuditService(auditEnv);
+  const audit = await auditService.start(auditEnv);
   const gatewayEnv = {
     NODE_ENV: 'test',
     PORT: '0',

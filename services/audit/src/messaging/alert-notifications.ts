@@ -1,8 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { InboxConsumer } from '@ecar/bus';
 import { parseEventData } from '@ecar/contracts';
 import { assertAllowedDestination } from '@ecar/observability';
-import type { ServiceContext } from '@ecar/runtime';
+import type { Subscription } from '@ecar/runtime';
 
 export interface AlertNotification {
   alertId: string;
@@ -22,6 +21,17 @@ export interface NotifierSettings {
   allowlist: readonly string[];
 }
 
+/**
+ * The destinations of the settings, checked: throws (at start) for a host that is not
+ * allow-listed, so alerts never go to a host nobody approved.
+ */
+export function alertDestinations(settings: NotifierSettings): { smtp: URL | undefined; webhook: URL | undefined } {
+  const smtp = settings.smtpUrl ? assertAllowedDestination('ALERT_SMTP_URL', settings.smtpUrl, settings.allowlist) : undefined;
+  const webhook = settings.webhookUrl ? assertAllowedDestination('ALERT_WEBHOOK_URL', settings.webhookUrl, settings.allowlist) : undefined;
+  if (smtp && settings.mailTo.length === 0) throw new Error('ALERT_MAIL_TO: required when ALERT_SMTP_URL is set');
+  return { smtp, webhook };
+}
+
 /** Sends security alerts to the on-duty people (INC-1, INC-3): mail through the relay and/or a webhook. */
 export class AlertNotifier {
   private readonly mailer: Transporter | undefined;
@@ -34,14 +44,9 @@ export class AlertNotifier {
     this.mailer = smtp ? nodemailer.createTransport(smtp.toString()) : undefined;
   }
 
-  /**
-   * Undefined when no destination is configured. Throws at start for a destination whose host is
-   * not allow-listed: alerts never go to a host nobody approved.
-   */
+  /** Undefined when no destination is configured. */
   static fromSettings(settings: NotifierSettings): AlertNotifier | undefined {
-    const smtp = settings.smtpUrl ? assertAllowedDestination('ALERT_SMTP_URL', settings.smtpUrl, settings.allowlist) : undefined;
-    const webhook = settings.webhookUrl ? assertAllowedDestination('ALERT_WEBHOOK_URL', settings.webhookUrl, settings.allowlist) : undefined;
-    if (smtp && settings.mailTo.length === 0) throw new Error('ALERT_MAIL_TO: required when ALERT_SMTP_URL is set');
+    const { smtp, webhook } = alertDestinations(settings);
     if (!smtp && !webhook) return undefined;
     return new AlertNotifier(settings, smtp, webhook);
   }
@@ -87,19 +92,14 @@ export class AlertNotifier {
  * Sends each `audit.alert.raised` to the notifier. A failed send throws, so the bus retries it
  * (retry queues, then the DLQ, which raises its own operational alert).
  */
-export function alertNotificationConsumer(context: ServiceContext, notifier: AlertNotifier): InboxConsumer {
-  return new InboxConsumer({
-    dataSource: context.dataSource,
-    connection: context.bus,
-    exchange: context.config.BUS_EXCHANGE,
-    queue: context.queueName('audit.alert-notifications'),
+export function alertNotificationSubscription(notifier: AlertNotifier): Subscription {
+  return {
+    queue: 'audit.alert-notifications',
     bindings: ['audit.alert.raised'],
     consumerName: 'audit-alert-notifier',
-    logger: context.logger,
-    registry: context.registry,
-    handler: async (envelope) => {
+    async handle(envelope) {
       const data = parseEventData('audit.alert.raised', envelope.data);
       await notifier.send({ alertId: data.alertId, rule: data.rule, severity: data.severity, key: data.key, summary: data.summary, occurredAt: envelope.occurredAt });
     },
-  });
+  };
 }
