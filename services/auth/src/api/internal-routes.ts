@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import { route, type Route } from '@ecar/runtime';
 import type { SessionService } from '../domain/sessions.ts';
 
 /**
@@ -6,12 +6,17 @@ import type { SessionService } from '../domain/sessions.ts';
  * network reach it. A gateway starting up loads the sessions revoked within one access-token
  * lifetime, then follows `auth.session.revoked` events. Session ids are not credentials.
  */
-export function internalRoutes(sessions: SessionService, accessTtlSeconds: number): Router {
-  const router = express.Router();
-  router.get('/internal/v1/revoked-sessions', async (_req, res) => {
-    const revoked = await sessions.recentlyRevoked(accessTtlSeconds);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ accessTtlSeconds, items: revoked.map((row) => ({ sessionId: row.sessionId, revokedAt: row.revokedAt.toISOString() })) });
-  });
-  return router;
+export function internalRoutes(sessions: SessionService, accessTtlSeconds: number): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/internal/v1/revoked-sessions',
+      roles: 'public',
+      summary: "Sessions revoked within one access-token lifetime (the gateway's deny-list at start)",
+      async handle() {
+        const revoked = await sessions.recentlyRevoked(accessTtlSeconds);
+        return { accessTtlSeconds, items: revoked.map((row) => ({ sessionId: row.sessionId, revokedAt: row.revokedAt.toISOString() })) };
+      },
+    }),
+  ];
 }

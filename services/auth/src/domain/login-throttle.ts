@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildEvent, type Actor } from '@ecar/contracts';
 import { enqueueEvent } from '@ecar/bus';
+import { backoffDelay } from '@ecar/primitives';
 import type { DataSource, EntityManager } from '@ecar/db';
 import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure } from '../data/login-throttle.ts';
 import { PRODUCER, type ClientContext } from './sessions.ts';
@@ -74,7 +75,7 @@ export class LoginThrottle {
       await this.publish(db, 'auth.login.locked', this.ipKey(client.ip), this.systemActor(client), client.correlationId, { scope: 'ip', failures: ip.failures, until: ip.lockedUntil.toISOString() });
     }
     const excess = pair.failures - this.options.freeFailures;
-    return excess > 0 ? Math.min(this.options.maxDelayMs, 250 * 2 ** (excess - 1)) : 0;
+    return excess > 0 ? backoffDelay(excess - 1, { initialMs: 250, maxMs: this.options.maxDelayMs }, () => 1) : 0;
   }
 
   /** A successful sign-in forgets the pair's failures (not the IP's: a sprayer may own one account). */

@@ -7,6 +7,7 @@ import type { Keyring } from '@ecar/crypto';
 import type { DataSource } from '@ecar/db';
 import { lockForTransaction } from '../data/advisory-locks.ts';
 import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
+import { PRODUCER } from './sessions.ts';
 
 interface LoadedKey {
   kid: string;
@@ -32,7 +33,6 @@ export class TokenSigner {
   private current: LoadedKey | undefined;
   private published: Record<string, unknown>[] = [];
   private publicKeys = new Map<string, KeyObject>();
-  private reloadTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,21 +53,7 @@ export class TokenSigner {
     this.adopt(rows);
   }
 
-  /**
-   * Re-reads the keys every `intervalMs`, so a rotation made by another replica or by the CLI
-   * reaches this one (signing with the new key, publishing it in the JWKS) within one interval.
-   */
-  startReloading(intervalMs: number, onError: (error: unknown) => void): void {
-    this.reloadTimer = setInterval(() => {
-      this.reload().catch(onError);
-    }, intervalMs);
-    this.reloadTimer.unref();
-  }
-
-  stopReloading(): void {
-    clearInterval(this.reloadTimer);
-  }
-
+  /** Adopts the keys as stored now: a rotation by another replica or the CLI (run on a schedule). */
   async reload(): Promise<void> {
     const rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
     if (rows.some((row) => row.retiredAt === null)) this.adopt(rows);
@@ -103,7 +89,7 @@ export class TokenSigner {
         db,
         buildEvent({
           type: 'auth.signing_key.rotated',
-          producer: 'auth',
+          producer: PRODUCER,
           correlationId: `rotate-${kid}`,
           actor: { system: actor },
           subject: { type: 'signing_key', id: kid },
