@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { ADMIN } from '@ecar/contracts';
-import { alertAckBody, alertListQuery, alertParams, auditEventsQuery, dataAccessQuery } from '@ecar/contracts/requests/audit';
+import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery } from '@ecar/contracts/requests/audit';
 import { route, type Route } from '@ecar/runtime';
 import type { Alerts } from '../domain/alerts.ts';
 import { csvHeader, csvLine } from '../domain/csv.ts';
@@ -90,7 +90,6 @@ export function auditRoutes({ log, alerts }: { log: AuditLog; alerts: Alerts }):
       method: 'post',
       path: '/api/v1/audit/alerts/:id/ack',
       roles: ADMIN,
-      params: alertParams,
       body: alertAckBody,
       summary: 'Take an alert in hand (itself audited)',
       async handle({ caller, params, body }) {

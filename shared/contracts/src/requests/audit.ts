@@ -47,6 +47,3 @@ export const alertListQuery = z
   .strict();
 
 export const alertAckBody = z.object({ note: z.string().max(1000).optional() }).strict();
-
-/** Any id is accepted here; one that cannot name an alert is answered 404 like an unknown one. */
-export const alertParams = z.object({ id: z.string().max(64) }).strict();

@@ -17,5 +17,4 @@ export const backupListQuery = z
 
 export const drillListQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_BACKUP_PAGE).default(10) }).strict();
 
-/** Any id is accepted here; one that cannot name a set is answered 404 like an unknown one. */
-export const backupSetParams = z.object({ id: z.string().max(64) }).strict();
+export const backupSetParams = z.object({ id: z.string().regex(BACKUP_SET_ID) }).strict();
