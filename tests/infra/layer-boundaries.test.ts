@@ -68,7 +68,7 @@ const FIXTURES: Fixture[] = [
   },
   {
     path: 'tests/e2e/fixture.test.ts',
-    code: `import { startAuthService } from '../../services/auth/src/service.ts';\nexport const start = startAuthService;\n`,
+    code: `import { authService } from '../../services/auth/src/service.ts';\nexport const start = authService.start;\n`,
     expected: [],
   },
 ];

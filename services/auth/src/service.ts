@@ -21,8 +21,8 @@ import { TokenSigner } from './domain/token-signer.ts';
 import { Totp } from './domain/totp.ts';
 
 async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContext> {
-  const { config, dataSource, logger } = base;
-  const signer = new TokenSigner(dataSource, new Keyring({ sk1: config.SIGNING_KEY_ENCRYPTION_KEY }, 'sk1'), {
+  const { config, unitOfWork, logger } = base;
+  const signer = new TokenSigner(unitOfWork, new Keyring({ sk1: config.SIGNING_KEY_ENCRYPTION_KEY }, 'sk1'), {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -49,8 +49,8 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
     CommonPasswords.load(),
     hasher,
   );
-  const sessions = new SessionService(dataSource, signer, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, csrfKey: config.CSRF_KEY });
-  const throttle = new LoginThrottle(dataSource, {
+  const sessions = new SessionService(unitOfWork, signer, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, csrfKey: config.CSRF_KEY });
+  const throttle = new LoginThrottle(unitOfWork, {
     freeFailures: config.LOGIN_THROTTLE_FREE_FAILURES,
     lockAfter: config.LOGIN_LOCK_AFTER,
     ipLockAfter: config.LOGIN_IP_LOCK_AFTER,
@@ -59,21 +59,21 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
     maxDelayMs: config.LOGIN_MAX_DELAY_MS,
   });
   const totp = new Totp({ issuer: config.MFA_ISSUER, periodSeconds: config.MFA_TOTP_PERIOD_SECONDS });
-  const mfa = new MfaService(dataSource, new Keyring({ mk1: config.MFA_ENCRYPTION_KEY }, 'mk1'), totp, sessions, throttle);
+  const mfa = new MfaService(unitOfWork, new Keyring({ mk1: config.MFA_ENCRYPTION_KEY }, 'mk1'), totp, sessions, throttle);
   const mailer = config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.SMTP_ALLOWED_HOSTS, config.MAIL_FROM) : new DevelopmentLogMailer(logger);
-  const self = new SelfService(dataSource, hasher, rules, sessions, mailer, logger, {
+  const self = new SelfService(unitOfWork, hasher, rules, sessions, mailer, logger, {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     emailTokenTtlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
   });
   return {
     signer,
     verifier: new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: async (kid) => signer.publicKeyFor(kid) }),
-    bootstrap: await ensureBootstrapAdmin(dataSource, hasher, config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD),
+    bootstrap: await ensureBootstrapAdmin(unitOfWork, hasher, config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD),
     sessions,
-    login: new LoginService(dataSource, hasher, sessions, throttle, mfa),
+    login: new LoginService(unitOfWork, hasher, sessions, throttle, mfa),
     mfa,
     self,
-    accounts: new AccountAdministration(dataSource, hasher, rules, sessions, throttle),
+    accounts: new AccountAdministration(unitOfWork, hasher, rules, sessions, throttle),
     mailer,
     cookies: { secure: config.COOKIE_SECURE },
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

@@ -1,13 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_ALGORITHM } from '@ecar/auth-client';
-import { buildEvent, type Role } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
+import { newEvent, type Role } from '@ecar/contracts';
 import type { Keyring } from '@ecar/crypto';
-import type { DataSource } from '@ecar/db';
+import type { UnitOfWork } from '@ecar/runtime';
 import { lockForTransaction } from '../data/advisory-locks.ts';
 import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
-import { PRODUCER } from './sessions.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 interface LoadedKey {
   kid: string;
@@ -35,7 +34,7 @@ export class TokenSigner {
   private publicKeys = new Map<string, KeyObject>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly keyring: Keyring,
     private readonly options: { issuer: string; audience: string; accessTtlSeconds: number },
   ) {}
@@ -45,17 +44,17 @@ export class TokenSigner {
   }
 
   async load(): Promise<void> {
-    let rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+    let rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     if (!rows.some((row) => row.retiredAt === null)) {
       await this.rotate();
-      rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+      rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     }
     this.adopt(rows);
   }
 
   /** Adopts the keys as stored now: a rotation by another replica or the CLI (run on a schedule). */
   async reload(): Promise<void> {
-    const rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+    const rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     if (rows.some((row) => row.retiredAt === null)) this.adopt(rows);
   }
 
@@ -76,7 +75,7 @@ export class TokenSigner {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       // Two replicas starting at once must not retire each other's new key.
       await lockForTransaction(db, 'signing_keys');
       await insertSigningKey(db, {
@@ -85,19 +84,9 @@ export class TokenSigner {
         privateKeySealed: this.keyring.seal(pem, this.aad(kid)),
       });
       await retireSigningKeysExcept(db, kid);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.signing_key.rotated',
-          producer: PRODUCER,
-          correlationId: `rotate-${kid}`,
-          actor: { system: actor },
-          subject: { type: 'signing_key', id: kid },
-          data: { kid },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf({ system: actor }, `rotate-${kid}`), 'auth.signing_key.rotated', { type: 'signing_key', id: kid }, { kid }));
     });
-    if (this.current) this.adopt(await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60));
+    if (this.current) this.adopt(await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60));
     return kid;
   }
 
