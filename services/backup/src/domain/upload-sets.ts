@@ -37,13 +37,15 @@ async function uploadOne(deps: BackupDeps, id: string): Promise<boolean> {
   return true;
 }
 
-/** Uploads every set whose (next) attempt is due, one uploader across replicas. */
-export async function uploadDueSets(deps: BackupDeps): Promise<void> {
-  if (!deps.sftp) return;
+/** Uploads every set whose (next) attempt is due, one uploader across replicas; answers how many went up. */
+export async function uploadDueSets(deps: BackupDeps): Promise<number> {
+  if (!deps.sftp) return 0;
   const lock = await tryLock(deps.dataSource, LOCKS.upload);
-  if (!lock) return;
+  if (!lock) return 0;
+  let uploaded = 0;
   try {
-    for (const run of await dueUploads(deps.dataSource.manager, deps.now())) await uploadOne(deps, run.id);
+    for (const run of await dueUploads(deps.dataSource.manager, deps.now())) if (await uploadOne(deps, run.id)) uploaded += 1;
+    return uploaded;
   } finally {
     await lock.release();
     deps.metrics.uploadsPending.set(await countPendingUploads(deps.dataSource.manager));

@@ -23,6 +23,8 @@ const HOUR_MS = 3_600_000;
 export class BackupJobs {
   readonly runner: BackupRunner;
   private drilling = false;
+  /** Retention runs one at a time, each seeing what the previous one deleted. */
+  private retention: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: BackupDeps,
@@ -53,7 +55,7 @@ export class BackupJobs {
       {
         name: 'backup-upload-retry',
         schedule: { everyMs: Math.min(Math.max(Math.floor(config.BACKUP_UPLOAD_RETRY_BASE_MS / 2), 20), 60_000) },
-        run: () => uploadDueSets(this.deps),
+        run: () => this.uploadDue(),
       },
     ];
     if (!config.BACKUP_SCHEDULE_ENABLED) return jobs;
@@ -94,11 +96,25 @@ export class BackupJobs {
     }
   }
 
+  /**
+   * Retention on the SFTP side counts only uploaded sets, so it runs again after every upload:
+   * the upload of a new set may be this job's rather than the one right after the run.
+   */
+  private async uploadDue(): Promise<void> {
+    if ((await uploadDueSets(this.deps)) > 0) await this.applyRetention();
+  }
+
   private async afterRun(outcome: RunOutcome): Promise<void> {
     if (!outcome.ok) return;
     await uploadDueSets(this.deps);
-    await applyRetention(this.deps);
+    await this.applyRetention();
     if (this.deps.config.BACKUP_DRILL_ENABLED && this.drillKey && !(await lastDrill(this.deps.dataSource.manager))) await this.drill();
+  }
+
+  private async applyRetention(): Promise<void> {
+    const next = this.retention.catch(() => undefined).then(() => applyRetention(this.deps));
+    this.retention = next;
+    await next;
   }
 
   private async drillIfDue(): Promise<void> {
