@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { Role } from '@ecar/contracts';
-import { routeId } from '../../services/garage/src/api/route.ts';
+import { routeId } from '@ecar/runtime';
 import { advanceWorkOrder, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 

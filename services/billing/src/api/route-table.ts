@@ -12,7 +12,10 @@ import type { Caller } from '../domain/types.ts';
 import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
 import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
 import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentPayment } from './present.ts';
-import { createDraftBody, creditNoteBody, emptyQuery, idParam, listQuery, paymentBody, reversalBody, updateDraftBody } from './schemas.ts';
+import { createDraftBody, creditNoteBody, idParam, listQuery, paymentBody, reversalBody, updateDraftBody } from '@ecar/contracts/requests/billing';
+import { z } from 'zod';
+
+const emptyQuery = z.object({}).strict();
 
 export interface RouteDeps {
   context: BillingContext;
