@@ -7,6 +7,8 @@ export interface TeifDocumentRow {
   documentId: string;
   kind: 'invoice' | 'credit-note';
   invoiceId: string;
+  /** The seller's matricule as frozen on the document (names the file). */
+  sellerTaxId: string;
   number: string;
   signedXml: string | null;
   signedAt: Date | null;
@@ -22,7 +24,7 @@ export interface TeifDocumentRow {
   decidedAt: Date | null;
 }
 
-const COLUMNS = `document_id AS "documentId", kind, invoice_id AS "invoiceId", number, signed_xml AS "signedXml", signed_at AS "signedAt", status,
+const COLUMNS = `document_id AS "documentId", kind, invoice_id AS "invoiceId", (SELECT seller->>'taxId' FROM invoices WHERE invoices.id = invoice_id) AS "sellerTaxId", number, signed_xml AS "signedXml", signed_at AS "signedAt", status,
   attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError", refusal_reason AS "refusalReason", refused_by AS "refusedBy",
   ttn_reference AS "ttnReference", ttn_qr AS "ttnQr", created_at AS "createdAt", decided_at AS "decidedAt"`;
 
