@@ -31,3 +31,4 @@ export {
 export { UnitOfWork, type UnitOfWorkOptions, type Work } from './unit-of-work.ts';
 export type { Subscription } from './subscriptions.ts';
 export type { Job } from './jobs.ts';
+export { openApiDocument, openApiPath, operationIdOf, type ApiDescription } from './openapi.ts';
