@@ -1,5 +1,6 @@
 import { ADMIN } from '@ecar/contracts';
 import { route, type Route } from '@ecar/runtime';
+import type { BillingContext } from '../domain/context.ts';
 import type { TeifDocumentKind, TeifService } from '../domain/teif-submissions.ts';
 import { teifFileName } from '../teif/teif-document.ts';
 
@@ -22,14 +23,14 @@ export function presentTeif(row: Awaited<ReturnType<TeifService['document']>>) {
 }
 
 /** The three TEIF routes of one kind of document, under its own path (`/api/v1/invoices/:id`, `/api/v1/credit-notes/:id`). */
-function routesOf(teif: TeifService, kind: TeifDocumentKind, base: string, what: string): Route[] {
+function routesOf(context: Pick<BillingContext, 'teif'>, kind: TeifDocumentKind, base: string, what: string): Route[] {
   return [
     route({
       method: 'get',
       path: `${base}/:id/teif/status`,
       roles: ADMIN,
       summary: `El Fatoora status of the ${what} (pending, accepted with TTN's reference, refused with the reason)`,
-      handle: async ({ caller, params }) => presentTeif(await teif.document(caller, kind, params.id)),
+      handle: async ({ caller, params }) => presentTeif(await context.teif.document(caller, kind, params.id)),
     }),
     route({
       method: 'get',
@@ -38,7 +39,7 @@ function routesOf(teif: TeifService, kind: TeifDocumentKind, base: string, what:
       produces: ['application/xml'],
       summary: `The ${what}'s signed TEIF (XAdES-BES), as submitted to TTN`,
       async handle({ caller, params, res }) {
-        const row = await teif.document(caller, kind, params.id);
+        const row = await context.teif.document(caller, kind, params.id);
         res.setHeader('Content-Disposition', `attachment; filename="${teifFileName(row.sellerTaxId, row.number)}"`);
         res.type('application/xml').send(row.signedXml);
       },
@@ -49,11 +50,12 @@ function routesOf(teif: TeifService, kind: TeifDocumentKind, base: string, what:
       roles: ADMIN,
       success: 202,
       summary: `Send a refused ${what} to TTN again, re-signed (an accepted one never is: 409)`,
-      handle: async ({ caller, params }) => presentTeif(await teif.resubmit(caller, kind, params.id)),
+      handle: async ({ caller, params }) => presentTeif(await context.teif.resubmit(caller, kind, params.id)),
     }),
   ];
 }
 
-export function teifRoutes(teif: TeifService): Route[] {
-  return [...routesOf(teif, 'invoice', '/api/v1/invoices', 'invoice'), ...routesOf(teif, 'credit-note', '/api/v1/credit-notes', 'credit note')];
+/** Handlers read `context.teif` when called, so the table can be built on a documentation stand-in (OpenAPI). */
+export function teifRoutes(context: Pick<BillingContext, 'teif'>): Route[] {
+  return [...routesOf(context, 'invoice', '/api/v1/invoices', 'invoice'), ...routesOf(context, 'credit-note', '/api/v1/credit-notes', 'credit note')];
 }

@@ -132,6 +132,12 @@ export class TeifService {
     });
   }
 
+  /** TTN's reference and QR content for the PDF, once El Fatoora accepted the document. */
+  async acceptedMention(documentId: string): Promise<{ reference: string; qr: string } | undefined> {
+    const row = await findTeifDocument(this.dataSource.manager, documentId);
+    return row?.status === 'accepted' && row.ttnReference && row.ttnQr ? { reference: row.ttnReference, qr: row.ttnQr } : undefined;
+  }
+
   /** The TEIF record of an invoice or credit note (super-admins). */
   async document(caller: Caller, kind: TeifDocumentKind, documentId: string): Promise<TeifDocumentRow> {
     if (!isAdmin(caller)) throw forbidden();
