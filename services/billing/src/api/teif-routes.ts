@@ -1,6 +1,8 @@
 import { ADMIN } from '@ecar/contracts';
 import { route, type Route } from '@ecar/runtime';
+import type { Caller } from '@ecar/contracts';
 import type { BillingContext } from '../domain/context.ts';
+import { invoiceView } from '../domain/queries.ts';
 import type { TeifDocumentKind, TeifService } from '../domain/teif-submissions.ts';
 import { teifFileName } from '../teif/teif-document.ts';
 
@@ -22,15 +24,22 @@ export function presentTeif(row: Awaited<ReturnType<TeifService['document']>>) {
   };
 }
 
+/** Reads the TEIF record and records the read (AUD-4: the document names the buyer and their identifiers). */
+async function readTeif(context: BillingContext, caller: Caller, kind: TeifDocumentKind, id: string, purpose: 'teif-status' | 'teif-signed') {
+  const row = await context.teif.document(caller, kind, id);
+  await invoiceView(context, row.invoiceId, caller, purpose);
+  return row;
+}
+
 /** The three TEIF routes of one kind of document, under its own path (`/api/v1/invoices/:id`, `/api/v1/credit-notes/:id`). */
-function routesOf(context: Pick<BillingContext, 'teif'>, kind: TeifDocumentKind, base: string, what: string): Route[] {
+function routesOf(context: BillingContext, kind: TeifDocumentKind, base: string, what: string): Route[] {
   return [
     route({
       method: 'get',
       path: `${base}/:id/teif/status`,
       roles: ADMIN,
       summary: `El Fatoora status of the ${what} (pending, accepted with TTN's reference, refused with the reason)`,
-      handle: async ({ caller, params }) => presentTeif(await context.teif.document(caller, kind, params.id)),
+      handle: async ({ caller, params }) => presentTeif(await readTeif(context, caller, kind, params.id, 'teif-status')),
     }),
     route({
       method: 'get',
@@ -39,7 +48,7 @@ function routesOf(context: Pick<BillingContext, 'teif'>, kind: TeifDocumentKind,
       produces: ['application/xml'],
       summary: `The ${what}'s signed TEIF (XAdES-BES), as submitted to TTN`,
       async handle({ caller, params, res }) {
-        const row = await context.teif.document(caller, kind, params.id);
+        const row = await readTeif(context, caller, kind, params.id, 'teif-signed');
         res.setHeader('Content-Disposition', `attachment; filename="${teifFileName(row.sellerTaxId, row.number)}"`);
         res.type('application/xml').send(row.signedXml);
       },
@@ -56,6 +65,6 @@ function routesOf(context: Pick<BillingContext, 'teif'>, kind: TeifDocumentKind,
 }
 
 /** Handlers read `context.teif` when called, so the table can be built on a documentation stand-in (OpenAPI). */
-export function teifRoutes(context: Pick<BillingContext, 'teif'>): Route[] {
+export function teifRoutes(context: BillingContext): Route[] {
   return [...routesOf(context, 'invoice', '/api/v1/invoices', 'invoice'), ...routesOf(context, 'credit-note', '/api/v1/credit-notes', 'credit note')];
 }
