@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase } from '@ecar/testkit';
+import amqp from 'amqplib';
+import { AMQP_URL, createTestDatabase } from '@ecar/testkit';
+import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
 import { billingService } from '../../services/billing/src/service.ts';
 import { validateTeif } from '../../services/billing/src/teif/schema-validation.ts';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
@@ -55,6 +57,7 @@ describe('billing: signed TEIF submitted to El Fatoora (fake TTN)', () => {
       TTN_LOGIN: TTN_CREDENTIALS.login,
       TTN_PASSWORD: TTN_CREDENTIALS.password,
       TTN_POLL_INTERVAL_MS: '100',
+      TEIF_SWEEP_GRACE_MS: '3000',
       TTN_RETRY_INITIAL_MS: '200',
       TTN_RETRY_MAX_MS: '800',
     });
@@ -155,6 +158,25 @@ describe('billing: signed TEIF submitted to El Fatoora (fake TTN)', () => {
       stack.billing.context.dataSource.query(`UPDATE teif_documents SET status = 'pending' WHERE number = $1`, [invoice['number']]),
       /accepted by TTN and is final/,
     );
+  });
+
+  it('an issue event that never reaches the TEIF consumer is swept up: the document is still signed and accepted', async () => {
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    const queue = `${stack.bus.queuePrefix}${TEIF_QUEUE}`;
+    await channel.unbindQueue(queue, stack.bus.exchange, 'billing.invoice.issued');
+    try {
+      const invoice = await issue(stack, admin, await createDraft(stack, admin));
+      const path = statusPath('invoices', String(invoice['id']));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal((await call(stack.gateway.url, path, { token: admin })).status, 404, 'the consumer did not see it');
+      const accepted = await waitForTeif(stack, admin, path, settled);
+      assert.equal(accepted['status'], 'accepted');
+      assert.equal(ttn.callsFor(String(invoice['number'])).length, 1);
+    } finally {
+      await channel.bindQueue(queue, stack.bus.exchange, 'billing.invoice.issued');
+      await connection.close();
+    }
   });
 
   it('a refusal is kept with its reason and raises an alert event; a super-admin re-submits it', async () => {

@@ -77,5 +77,6 @@ export const teifConfigFields = {
   TTN_TIMEOUT_MS: field.int({ doc: 'Time allowed for one call to TTN before it counts as an outage', default: 15_000, min: 100, max: 120_000 }),
   TTN_POLL_INTERVAL_MS: field.int({ doc: 'How often the submitter looks for documents due for (re)submission', default: 2_000, min: 50, max: 600_000 }),
   TTN_RETRY_INITIAL_MS: field.int({ doc: 'First delay before re-trying a submission after an outage (doubles, jittered)', default: 30_000, min: 10, max: 3_600_000 }),
+  TEIF_SWEEP_GRACE_MS: field.int({ doc: 'After this long without a TEIF record, an issued document is recorded by the submitter itself (its event was missed)', default: 60_000, min: 100, max: 86_400_000 }),
   TTN_RETRY_MAX_MS: field.int({ doc: 'Longest delay between two submission attempts during an outage', default: 3_600_000, min: 10, max: 86_400_000 }),
 };

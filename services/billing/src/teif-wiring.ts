@@ -28,5 +28,6 @@ export async function teifServiceFrom(config: BillingConfig, dataSource: DataSou
     retryDelay: (attempt) => backoffDelay(attempt, { initialMs: config.TTN_RETRY_INITIAL_MS, maxMs: config.TTN_RETRY_MAX_MS }),
     now,
     logger,
+    sweepGraceMs: config.TEIF_SWEEP_GRACE_MS,
   });
 }

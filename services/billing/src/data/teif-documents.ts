@@ -91,3 +91,23 @@ export async function requeueRefusedTeif(db: EntityManager, documentId: string, 
     [documentId, signedXml],
   );
 }
+
+/**
+ * Issued invoices and credit notes (since TEIF started) that have no TEIF record although they
+ * were issued more than `graceMs` ago: their issue event did not reach the consumer (a queue not
+ * bound yet on a first start, an operator's purge). The submitter records them itself.
+ */
+export async function documentsWithoutTeif(db: EntityManager, graceMs: number, limit: number): Promise<Array<{ kind: 'invoice' | 'credit-note'; id: string }>> {
+  return db.query(
+    `SELECT kind, id FROM (
+       SELECT 'invoice' AS kind, i.id, i.issued_at FROM invoices i
+        WHERE i.status = 'issued' AND NOT EXISTS (SELECT 1 FROM teif_documents t WHERE t.document_id = i.id)
+       UNION ALL
+       SELECT 'credit-note' AS kind, c.id, c.issued_at FROM credit_notes c
+        WHERE NOT EXISTS (SELECT 1 FROM teif_documents t WHERE t.document_id = c.id)
+     ) missing
+     WHERE issued_at >= (SELECT started_at FROM teif_settings) AND issued_at < now() - make_interval(secs => $1::double precision / 1000)
+     ORDER BY issued_at LIMIT $2`,
+    [graceMs, limit],
+  );
+}

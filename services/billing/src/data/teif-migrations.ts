@@ -39,6 +39,9 @@ export const teifMigrations = [
        CHECK (status <> 'refused' OR (refusal_reason IS NOT NULL AND refused_by IS NOT NULL AND decided_at IS NOT NULL)),
        CHECK (status <> 'pending' OR signed_xml IS NOT NULL)
      )`,
+    // From when ECAR produces TEIF: documents issued since are swept up if their issue event never reached the consumer.
+    `CREATE TABLE teif_settings (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), started_at timestamptz NOT NULL DEFAULT now())`,
+    `INSERT INTO teif_settings DEFAULT VALUES`,
     `CREATE INDEX teif_documents_due ON teif_documents (next_attempt_at) WHERE status = 'pending'`,
     `CREATE INDEX teif_documents_invoice ON teif_documents (invoice_id)`,
     acceptedGuard,

@@ -7,6 +7,7 @@ import { findCreditNote } from '../data/credit-notes.ts';
 import { findInvoice, linesOf } from '../data/invoices.ts';
 import {
   claimDueTeifDocuments,
+  documentsWithoutTeif,
   findTeifDocument,
   insertTeifDocument,
   markTeifAccepted,
@@ -31,6 +32,8 @@ export interface TeifServiceOptions {
   retryDelay(attempt: number): number;
   now(): Date;
   logger: Logger;
+  /** How long after issue a document without a TEIF record is taken as missed by the consumer. */
+  sweepGraceMs: number;
   batchSize?: number;
 }
 
@@ -84,8 +87,23 @@ export class TeifService {
     return [newEvent(systemCaller(correlationId), 'billing.teif.refused', subjectOf(base, ownerUserId), { ...base, reason: signed.reason, by: 'ecar' })];
   }
 
+  /**
+   * Records the documents whose issue event never reached the consumer (see
+   * `documentsWithoutTeif`): the subscription is the usual path, this sweep makes sure no issued
+   * document is left without its TEIF. Returns how many it recorded.
+   */
+  async recordMissed(): Promise<number> {
+    const missed = await documentsWithoutTeif(this.dataSource.manager, this.options.sweepGraceMs, this.options.batchSize ?? 10);
+    for (const document of missed) {
+      await this.unitOfWork.run(async (db) => ({ result: undefined, events: await this.recordIssued(db, document.kind, document.id, `teif-sweep-${document.id}`) }));
+      this.options.logger.warn('TEIF recorded by the sweep: its issue event did not reach the consumer', { kind: document.kind, documentId: document.id });
+    }
+    return missed.length;
+  }
+
   /** Submits due documents until none is left; returns how many were handled (the job calls it). */
   async submitDue(): Promise<number> {
+    await this.recordMissed();
     const gateway = this.options.gateway;
     if (!gateway) return 0;
     let handled = 0;
