@@ -6,6 +6,14 @@ const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFE
 
 export const hasArabic = (text: string) => ARABIC.test(text);
 
+const FIRST_STRONG = /[A-Za-z\u00C0-\u024F\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+
+/** The paragraph direction of UAX #9 (rules P2, P3): that of its first strong letter ("Motif : …" is left-to-right). */
+export function paragraphDirection(text: string): 'ltr' | 'rtl' {
+  const first = FIRST_STRONG.exec(text)?.[0];
+  return first && ARABIC.test(first) ? 'rtl' : 'ltr';
+}
+
 /** What a text drawer needs from PDFKit (a subset of PDFKit.PDFDocument, so tests can measure without a page). */
 export interface TextCanvas {
   font(name: string): this;
@@ -72,7 +80,7 @@ function tokenWidth(canvas: TextCanvas, token: Token, size: number): number {
   return canvas.font(token.font).fontSize(size).widthOfString(token.text);
 }
 
-export function lineWidth(canvas: TextCanvas, text: string, fonts: FontPair, size: number, base: 'ltr' | 'rtl' = hasArabic(text) ? 'rtl' : 'ltr'): number {
+export function lineWidth(canvas: TextCanvas, text: string, fonts: FontPair, size: number, base: 'ltr' | 'rtl' = paragraphDirection(text)): number {
   return visualTokens(text, base, fonts).reduce((sum, token) => sum + tokenWidth(canvas, token, size), 0);
 }
 
@@ -100,14 +108,14 @@ export interface BidiTextOptions {
   align: 'left' | 'right';
   fonts: FontPair;
   size: number;
-  /** Paragraph direction; default right-to-left when the text has Arabic in it. */
+  /** Paragraph direction; default that of the first strong letter. */
   base?: 'ltr' | 'rtl';
   lineHeight?: number;
 }
 
 /** Draws a paragraph (wrapped, each line reordered for display); returns the y below it. */
 export function drawBidiText(canvas: TextCanvas, text: string, options: BidiTextOptions): number {
-  const base = options.base ?? (hasArabic(text) ? 'rtl' : 'ltr');
+  const base = options.base ?? paragraphDirection(text);
   const lineHeight = options.lineHeight ?? options.size * 1.5;
   let y = options.y;
   for (const line of wrapLogical(canvas, text, options.fonts, options.size, options.width)) {

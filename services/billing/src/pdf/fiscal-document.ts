@@ -179,10 +179,12 @@ export async function renderFiscalDocument(document: FiscalDocument): Promise<Bu
     const y = pdf.y;
     if (arabic) drawBidiText(pdf, arabic, { x: MARGIN, y: y - 2, width: 190, align: 'right', fonts: bold ? BOLD : REGULAR, size: 9 });
     pdf.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
-    pdf.text(label, MARGIN + 200, y, { width: 200, align: 'left' });
+    pdf.text(label, MARGIN + 200, y, { width: 195, align: 'left' });
+    const labelBottom = pdf.y;
     pdf.text(value, MARGIN + 400, y, { width: WIDTH - 400, align: 'right' });
     pdf.x = MARGIN;
-    pdf.y = Math.max(pdf.y, y + 13);
+    // A long label (the stamp's note) wraps: the next row starts below it.
+    pdf.y = Math.max(pdf.y, labelBottom + 2, y + 13);
   };
   const vatTitleY = pdf.y;
   drawBidiText(pdf, 'ملخص الأداء على القيمة المضافة', { x: MARGIN, y: vatTitleY - 2, width: 190, align: 'right', fonts: BOLD, size: 9 });
