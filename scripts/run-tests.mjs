@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['shared', 'gateway', 'services', 'tests'];
+const roots = ['shared', 'gateway', 'services', 'web', 'tests'];
 const skip = new Set(['node_modules', 'dist', 'data', '.git']);
 
 function walk(dir, out) {
