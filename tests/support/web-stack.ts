@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { Role } from '@ecar/contracts';
 import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
@@ -51,19 +52,42 @@ export interface CustomerAccount extends Account {
   customerId: string;
 }
 
+/** Environment overrides per process, on top of the stack's test settings. */
+export interface WebStackOptions {
+  auth?: NodeJS.ProcessEnv;
+  garage?: NodeJS.ProcessEnv;
+  billing?: NodeJS.ProcessEnv;
+  audit?: NodeJS.ProcessEnv;
+  backup?: NodeJS.ProcessEnv;
+  gateway?: NodeJS.ProcessEnv;
+}
+
+/** A loopback port free right now: the gateway's, known before auth starts (links in e-mails). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
 /**
  * The whole back end in this process (auth, garage, billing, audit, backup, each with its own
  * throw-away database, on a private exchange of the real broker) and the gateway serving the
  * built web app. Start it once per test file (before), stop it after. The super-admin
  * (ADMIN_EMAIL) is enrolled in TOTP already: sign in with signInAsAdmin (tests/support/browser.ts).
+ * auth's e-mail links point at the public shell (`PUBLIC_BASE_URL` = `<gateway>/app`); pass
+ * `{ auth: { SMTP_URL } }` with a FakeSmtpServer to read them.
  */
-export async function startWebStack(label: string): Promise<WebStack> {
+export async function startWebStack(label: string, options: WebStackOptions = {}): Promise<WebStack> {
   if (!existsSync(join(WEB_DIST_DIR, 'admin', 'index.html'))) throw new Error('web/dist is missing: run `npm run build -w web` (npm test does it)');
   const bus = createBusNamespace(label);
   const names = ['auth', 'garage', 'billing', 'audit', 'backup'] as const;
   const created = await Promise.all(names.map((name) => createTestDatabase(`${label}_${name}`)));
   const databases = Object.fromEntries(names.map((name, index) => [name, created[index]!])) as WebStack['databases'];
   const work = mkdtempSync(join(tmpdir(), `ecar-${label}-`));
+  const gatewayPort = await freePort();
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
   const auth = await startAuthService({
     ...common,
@@ -73,14 +97,17 @@ export async function startWebStack(label: string): Promise<WebStack> {
     ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     // 1 s TOTP steps (tests/support/stack.ts): many sign-ins of one admin without waiting 30 s.
     MFA_TOTP_PERIOD_SECONDS: '1',
+    PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/app`,
+    // Cookies keep Secure: Chromium accepts Secure cookies from http://127.0.0.1 (a secure context).
+    ...options.auth,
   });
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const withJwks = { ...common, AUTH_JWKS_URL: jwks };
   const keys = await generateBackupKeyPair();
   const [garage, billing, audit, backup] = await Promise.all([
-    startGarageService({ ...withJwks, DATABASE_URL: databases.garage.url, DOCUMENTS_DIR: join(work, 'documents') }),
-    startBillingService({ ...withJwks, DATABASE_URL: databases.billing.url }),
-    startAuditService({ ...withJwks, DATABASE_URL: databases.audit.url }),
+    startGarageService({ ...withJwks, DATABASE_URL: databases.garage.url, DOCUMENTS_DIR: join(work, 'documents'), ...options.garage }),
+    startBillingService({ ...withJwks, DATABASE_URL: databases.billing.url, ...options.billing }),
+    startAuditService({ ...withJwks, DATABASE_URL: databases.audit.url, ...options.audit }),
     startBackupService({
       ...withJwks,
       DATABASE_URL: databases.backup.url,
@@ -93,11 +120,12 @@ export async function startWebStack(label: string): Promise<WebStack> {
       BACKUP_DRILL_ENABLED: 'true',
       BACKUP_DRILL_PRIVATE_KEY: keys.privatePem,
       BACKUP_DRILL_ADMIN_URL: PG_ADMIN_URL,
+      ...options.backup,
     }),
   ]);
   const gateway = await startGateway({
     NODE_ENV: 'test',
-    PORT: '0',
+    PORT: String(gatewayPort),
     LOG_LEVEL: 'error',
     AUTH_URL: auth.url,
     GARAGE_URL: garage.url,
@@ -112,6 +140,7 @@ export async function startWebStack(label: string): Promise<WebStack> {
     RATE_LIMIT_PER_IP: '100000',
     RATE_LIMIT_PER_USER: '100000',
     RATE_LIMIT_LOGIN_PER_IP: '1000',
+    ...options.gateway,
   });
   const url = gateway.url;
   // Enrols the super-admin (first sign-in) so browser tests go through the TOTP step.

@@ -22,11 +22,11 @@ function toDate(value: string | number | Date): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-/** 24-hour clock in every language (CLDR's fr-TN default is 12-hour, not what garages use). */
 export function formatDate(value: string | number | Date, language: Language): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[language], { timeZone: TIME_ZONE, dateStyle: 'medium' }).format(toDate(value));
 }
 
+/** 24-hour clock in every language (CLDR's fr-TN default is 12-hour, not what garages use). */
 export function formatDateTime(value: string | number | Date, language: Language): string {
   return new Intl.DateTimeFormat(INTL_LOCALE[language], { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(toDate(value));
 }

@@ -14,15 +14,24 @@ export interface CursorList<T> {
   loadMore: () => void;
 }
 
+export interface CursorListOptions {
+  /** Page size asked for (each service caps it). */
+  limit?: number;
+  /** The query parameter that carries the cursor: garage lists use `after`, billing, audit and backup `cursor`. */
+  cursorParam?: 'cursor' | 'after';
+}
+
 /**
- * A cursor-paged list (`?cursor=&limit=`): pages accumulate as the user asks for more. `key`
- * names the data for TanStack Query (invalidate it after a change); filters join the key.
+ * A cursor-paged list: pages accumulate as the user asks for more. `key` names the data for
+ * TanStack Query (invalidate it after a change); filters join the key.
  */
-export function useCursorList<T>(key: readonly unknown[], path: string, filters: Record<string, QueryValue> = {}, limit = 25): CursorList<T> {
+export function useCursorList<T>(key: readonly unknown[], path: string, filters: Record<string, QueryValue> = {}, options: CursorListOptions = {}): CursorList<T> {
+  const limit = options.limit ?? 25;
+  const cursorParam = options.cursorParam ?? 'cursor';
   const query = useInfiniteQuery<CursorPage<T>, Error, InfiniteData<CursorPage<T>, string | undefined>, readonly unknown[], string | undefined>({
     queryKey: [...key, filters, limit],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam, signal }) => apiJson<CursorPage<T>>(path, { query: { ...filters, limit, cursor: pageParam }, signal }),
+    queryFn: ({ pageParam, signal }) => apiJson<CursorPage<T>>(path, { query: { ...filters, limit, [cursorParam]: pageParam }, signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   return {
