@@ -10,8 +10,8 @@ import { startAuditService } from '../../services/audit/src/service.ts';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
-import { startBillingService, type BillingService } from '../../services/billing/src/service.ts';
-import { startGarageService, type GarageService } from '../../services/garage/src/service.ts';
+import { billingService, type BillingService } from '../../services/billing/src/service.ts';
+import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAsAdmin, type JsonResponse } from './stack.ts';
@@ -105,8 +105,8 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   const withJwks = { ...common, AUTH_JWKS_URL: jwks };
   const keys = await generateBackupKeyPair();
   const [garage, billing, audit, backup] = await Promise.all([
-    startGarageService({ ...withJwks, DATABASE_URL: databases.garage.url, DOCUMENTS_DIR: join(work, 'documents'), ...options.garage }),
-    startBillingService({ ...withJwks, DATABASE_URL: databases.billing.url, ...options.billing }),
+    garageService.start({ ...withJwks, DATABASE_URL: databases.garage.url, DOCUMENTS_DIR: join(work, 'documents'), ...options.garage }),
+    billingService.start({ ...withJwks, DATABASE_URL: databases.billing.url, ...options.billing }),
     startAuditService({ ...withJwks, DATABASE_URL: databases.audit.url, ...options.audit }),
     startBackupService({
       ...withJwks,
