@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -87,6 +87,8 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   const created = await Promise.all(names.map((name) => createTestDatabase(`${label}_${name}`)));
   const databases = Object.fromEntries(names.map((name, index) => [name, created[index]!])) as WebStack['databases'];
   const work = mkdtempSync(join(tmpdir(), `ecar-${label}-`));
+  // garage stores documents there; backup archives it into every set.
+  mkdirSync(join(work, 'documents'), { mode: 0o700 });
   const gatewayPort = await freePort();
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
   const auth = await startAuthService({
