@@ -183,4 +183,37 @@ describe('admin dashboard in Chromium', () => {
     await watched.assertClean();
     await watched.close();
   });
+
+  it('an expired access token is refreshed silently; a dead session asks to sign in again over the page, which stays as it was', async () => {
+    const watched = await openPage(browser, stack);
+    const { page, context } = watched;
+    await signInAsAdmin(page, stack);
+    await openDashboard(page);
+    // A marker on the live page: it survives only if the page is never reloaded.
+    await page.evaluate(() => ((globalThis as unknown as { __marker?: string }).__marker = 'same page'));
+    const marker = () => page.evaluate(() => (globalThis as unknown as { __marker?: string }).__marker);
+
+    await context.clearCookies({ name: '__Host-ecar_access' });
+    const refreshed = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/refresh') && response.status() === 200);
+    await page.getByRole('button', { name: 'Actualiser' }).click();
+    await refreshed;
+    await openDashboard(page);
+    assert.ok((await context.cookies()).some((cookie) => cookie.name === '__Host-ecar_access'), 'a new access cookie');
+    assert.equal(await page.getByRole('dialog').count(), 0, 'no sign-in dialog for a refreshable session');
+
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Actualiser' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Session expirée' });
+    await dialog.waitFor();
+    await dialog.locator('input[name=email]').fill(ADMIN_EMAIL);
+    await dialog.locator('input[name=password]').fill(ADMIN_PASSWORD);
+    await dialog.locator('form[data-step=credentials] button[type=submit]').click();
+    await dialog.locator('input[name=code]').fill(await nextCode(adminAuthenticator(stack.url)!));
+    await dialog.locator('form[data-step=mfa] button[type=submit]').click();
+    await dialog.waitFor({ state: 'detached' });
+    await openDashboard(page);
+    assert.equal(await marker(), 'same page', 'the page was not reloaded: nothing on it was lost');
+    await watched.assertClean();
+    await watched.close();
+  });
 });
