@@ -25,6 +25,31 @@ export default tseslint.config(
   },
   ...boundaryConfigs(),
   {
+    // The web app runs in the browser. API strings are rendered as text only (APP-3): no raw
+    // HTML sinks anywhere in it.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // These Mantine components write <style> elements at run time, which the CSP refuses
+      // (style-src 'self', docs/web.md): use Stack/Group and CSS modules instead.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@mantine/core', importNames: ['AppShell', 'Flex', 'Grid', 'SimpleGrid', 'InlineStyles', 'ColorSchemeScript'], message: 'Injects inline <style>/<script>: refused by the CSP (docs/web.md).' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render API data as text (APP-3).' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Render API data as text (APP-3).' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]", message: 'Render API data as text (APP-3).' },
+      ],
+    },
+  },
+  {
+    // A missing translation is reported on the console: the browser tests fail on console errors.
+    files: ['web/src/shell/i18n/index.ts'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['shared', 'gateway', 'services', 'tests'];
+const roots = ['shared', 'gateway', 'services', 'web', 'tests'];
 const skip = new Set(['node_modules', 'dist', 'data', '.git']);
 
 function walk(dir, out) {

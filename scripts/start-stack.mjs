@@ -104,7 +104,8 @@ if (!stopping) {
   console.log(`
 ==============================================================================
  ECAR is running (DEVELOPMENT MODE — not for production)
-   Portal:       http://127.0.0.1:8080/admin/   (sign in; super-admins enrol TOTP with a QR code)
+   Back office:  http://127.0.0.1:8080/admin/   (super-admins; TOTP enrolment with a QR code at the first sign-in)
+   Web app:      http://127.0.0.1:8080/app/     (technicians and customers)
    API gateway:  http://127.0.0.1:8080   (e.g. GET /api/v1/auth/me)
    Log in:       POST http://127.0.0.1:8080/api/v1/auth/login
                  {"email":"${adminEmail}","password":"<below>","client":"mobile"}

@@ -18,7 +18,7 @@ export function corsAllowList(origins: readonly string[]) {
       return;
     }
     res.vary('Origin');
-    // The portal is served by the gateway itself: its own origin is same-origin, not cross-origin.
+    // The web app is served by the gateway itself: its own origin is same-origin, not cross-origin.
     const ownOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
     if (origin === ownOrigin) {
       next();

@@ -10,9 +10,9 @@ import { createLogger, type Logger } from '@ecar/logger';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
-import { portalRoutes } from './portal.ts';
 import { internalTlsFrom } from '@ecar/tls';
 import { RateLimiter } from './rate-limit.ts';
+import { webRoutes } from './web.ts';
 import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
 
@@ -111,8 +111,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     res.type(registry.contentType).send(await registry.metrics());
   });
   app.use(corsAllowList(config.CORS_ORIGINS));
-  // The admin portal's static files (nginx admits /admin only from the allow-list, NET-1).
-  app.use('/admin', portalRoutes());
+  // The web app's files: /admin/ (nginx admits it only from the allow-list, NET-1), /app/, /assets/.
+  app.use(webRoutes());
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {

@@ -325,7 +325,7 @@ describe('rate limiting (NET-4, NET-5)', () => {
     assert.ok(statuses.filter((status) => status === 200).length >= 41, 'the burst of 40 must be honoured');
   });
 
-  test('the portal and JWKS paths are rate-limited too', async () => {
+  test('the web app\'s static and JWKS paths are rate-limited too', async () => {
     const statuses = await floodUntilLimited(nginx, '/.well-known/jwks.json', '127.0.0.8', 2000);
     assert.ok(statuses.includes(429), `no 429 after ${statuses.length} requests`);
     assert.ok(statuses.filter((status) => status === 200).length >= 101, 'the burst of 100 must be honoured');
@@ -354,9 +354,11 @@ describe('admin allow-list (NET-1)', () => {
     }
   });
 
-  test('customer-facing API areas are not behind the allow-list', async () => {
-    const response = await httpsRequest(nginx, { path: '/api/v1/billing/invoices' });
-    assert.equal(response.status, 200);
+  test('customer-facing API areas and the public web shell are not behind the allow-list', async () => {
+    for (const path of ['/api/v1/billing/invoices', '/app/', '/app/invoices', '/assets/app-0000.js']) {
+      const response = await httpsRequest(nginx, { path });
+      assert.equal(response.status, 200, path);
+    }
   });
 });
 

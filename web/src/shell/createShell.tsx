@@ -1,0 +1,171 @@
+import '@mantine/core/styles.css';
+import 'virtual:ecar/mantine-variables.css';
+import '@fontsource/noto-sans-arabic/arabic-400.css';
+import '@fontsource/noto-sans-arabic/arabic-700.css';
+import { DirectionProvider, MantineProvider, Text, useDirection } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { Component, Suspense, lazy, useEffect, type ComponentType, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Outlet, useRoutes, type RouteObject } from 'react-router';
+import { ApiError } from './api/client.ts';
+import { SessionProvider, useSession } from './auth/session.tsx';
+import { SignInFlow } from './auth/SignInFlow.tsx';
+import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
+import { SHELL_BASE, shellOf, type Screen, type ShellArea } from './screens.ts';
+import { theme } from './theme.ts';
+import { Layout, LanguageSelect } from './ui/Layout.tsx';
+import { ErrorState, LoadingState } from './ui/states.tsx';
+import classes from './ui/shell.module.css';
+
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: undefined };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override render() {
+    return this.state.error ? <ErrorState error={this.state.error} onRetry={() => this.setState({ error: undefined })} /> : this.props.children;
+  }
+}
+
+/** Keeps Mantine's direction (and so its RTL styles) in step with the language. */
+function DirectionSync() {
+  const { i18n } = useTranslation();
+  const { setDirection } = useDirection();
+  useEffect(() => {
+    const language = isLanguage(i18n.language) ? i18n.language : 'fr';
+    setDirection(directionOf(language));
+  }, [i18n.language, setDirection]);
+  return null;
+}
+
+/** Screens whose translations load before they render, on top of common and auth. */
+function ScreenWithNamespaces({ screen, Screen: Loaded }: { screen: Screen; Screen: ComponentType }) {
+  useTranslation(screen.namespaces ? [...screen.namespaces] : 'common');
+  return <Loaded />;
+}
+
+function SignInPage({ extras }: { extras?: ComponentType | undefined }) {
+  const { signedIn } = useSession();
+  const Extras = extras;
+  return (
+    <>
+      <header className={classes.header}>
+        <span className={classes.brand}>ECAR</span>
+        <span className={classes.spacer} />
+        <LanguageSelect />
+      </header>
+      <main id="main" className={classes.main}>
+        <SignInFlow onDone={signedIn} />
+        {Extras ? <Extras /> : null}
+      </main>
+    </>
+  );
+}
+
+/** Loaded only when a session expires (Mantine's Modal is not needed on the first load). */
+const ExpiredDialog = lazy(() => import('./auth/ExpiredDialog.tsx'));
+
+function ScreenElement({ screen, Loaded }: { screen: Screen; Loaded: ComponentType }) {
+  const { me } = useSession();
+  if (screen.roles !== 'public' && (!me || !screen.roles.includes(me.role))) return <ErrorState error={new ApiError(403, {})} />;
+  return (
+    <ErrorBoundary>
+      <Suspense fallback={<LoadingState />}>
+        <ScreenWithNamespaces screen={screen} Screen={Loaded} />
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
+/** The signed-in frame: sign-in, MFA enrolment or the right shell first, then layout and screen. */
+function ProtectedFrame({ area, screens, extras }: { area: ShellArea; screens: readonly Screen[]; extras?: ComponentType | undefined }) {
+  const { me, mustEnrolMfa, expired, signedIn } = useSession();
+  const wrongShell = me ? shellOf(me.role) !== area : false;
+  useEffect(() => {
+    // A super-admin signing in on the public shell belongs in /admin/ (and the reverse).
+    if (me && wrongShell) window.location.replace(`${SHELL_BASE[shellOf(me.role)]}/`);
+  }, [me, wrongShell]);
+  if (me === undefined || wrongShell) return <LoadingState />;
+  if (me === null) return <SignInPage extras={extras} />;
+  if (mustEnrolMfa) return <SignInFlow startWithEnrolment onDone={signedIn} />;
+  return (
+    <Layout screens={screens}>
+      {expired ? (
+        <Suspense fallback={null}>
+          <ExpiredDialog />
+        </Suspense>
+      ) : null}
+      <Outlet />
+    </Layout>
+  );
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <Text>{t('state.notFound')}</Text>;
+}
+
+export interface ShellOptions {
+  area: ShellArea;
+  screens: readonly Screen[];
+  /** Shown under the sign-in form (links to sign-up, password reset). */
+  signInExtras?: ComponentType;
+}
+
+function screenRoute(screen: Screen): RouteObject {
+  const element = <ScreenElement screen={screen} Loaded={lazy(screen.load)} />;
+  return screen.path === '' ? { index: true, element } : { path: screen.path, element };
+}
+
+function routesOf(options: ShellOptions): RouteObject[] {
+  const publicScreens = options.screens.filter((screen) => screen.roles === 'public');
+  const protectedScreens = options.screens.filter((screen) => screen.roles !== 'public');
+  const children = protectedScreens.map(screenRoute);
+  if (!protectedScreens.some((screen) => screen.path === '')) children.push({ index: true, element: <Navigate to={`/${protectedScreens[0]?.path ?? ''}`} replace /> });
+  children.push({ path: '*', element: <NotFound /> });
+  return [
+    { element: <Outlet />, children: publicScreens.map(screenRoute) },
+    { element: <ProtectedFrame area={options.area} screens={options.screens} extras={options.signInExtras} />, children },
+  ];
+}
+
+function ShellRoutes({ routes }: { routes: RouteObject[] }) {
+  return useRoutes(routes);
+}
+
+/** Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router. */
+export async function startShell(options: ShellOptions): Promise<void> {
+  const i18n = await initI18n();
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+  const routes = routesOf(options);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('no #root element');
+  const language = isLanguage(i18n.language) ? i18n.language : 'fr';
+  createRoot(root).render(
+    <DirectionProvider initialDirection={directionOf(language)} detectDirection={false}>
+      <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
+        <DirectionSync />
+        <QueryClientProvider client={queryClient}>
+          <ErrorBoundary>
+            <Suspense fallback={<LoadingState />}>
+              <SessionProvider>
+                <BrowserRouter basename={SHELL_BASE[options.area]}>
+                  <ShellRoutes routes={routes} />
+                </BrowserRouter>
+              </SessionProvider>
+            </Suspense>
+          </ErrorBoundary>
+        </QueryClientProvider>
+      </MantineProvider>
+    </DirectionProvider>,
+  );
+}

@@ -1,0 +1,86 @@
+import i18next, { type BackendModule, type ReadCallback } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import frAuth from './locales/fr/auth.json';
+import frCommon from './locales/fr/common.json';
+import { DEFAULT_LANGUAGE, LANGUAGES, directionOf, isLanguage, type Language } from './languages.ts';
+import { NAMESPACES } from './namespaces.ts';
+
+const STORAGE_KEY = 'ecar.language';
+
+/** Each namespace file of each language is its own small chunk, fetched when first needed. */
+const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/fr/common.json', '!./locales/fr/auth.json']);
+
+const lazyBackend: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language: string, namespace: string, callback: ReadCallback) {
+    const load = lazyFiles[`./locales/${language}/${namespace}.json`];
+    if (!load) {
+      callback(new Error(`no translations for ${language}/${namespace}`), false);
+      return;
+    }
+    load().then(
+      (module) => callback(null, module.default),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+export function storedLanguage(): Language {
+  try {
+    const stored = window.localStorage.getItem(STORAGE_KEY);
+    return isLanguage(stored) ? stored : DEFAULT_LANGUAGE;
+  } catch {
+    return DEFAULT_LANGUAGE;
+  }
+}
+
+/** Sets <html lang dir> so the browser, screen readers and CSS logical properties follow. */
+export function applyDocumentLanguage(language: Language): void {
+  document.documentElement.lang = language;
+  document.documentElement.dir = directionOf(language);
+}
+
+export async function changeLanguage(language: Language): Promise<void> {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, language);
+  } catch {
+    // Private mode without storage: the choice lasts for this page only.
+  }
+  await i18next.changeLanguage(language);
+  applyDocumentLanguage(language);
+}
+
+/**
+ * French (the default and fallback) ships with the first load for the sign-in screen; other
+ * languages and the screens' namespaces load on demand. A missing key is reported on the
+ * console (the browser tests fail on any console error) and never shown as a raw key path.
+ */
+export async function initI18n(): Promise<typeof i18next> {
+  const language = storedLanguage();
+  applyDocumentLanguage(language);
+  await i18next
+    .use(lazyBackend)
+    .use(initReactI18next)
+    .init({
+      lng: language,
+      fallbackLng: false,
+      supportedLngs: [...LANGUAGES],
+      ns: ['common', 'auth'],
+      defaultNS: 'common',
+      partialBundledLanguages: true,
+      resources: { fr: { common: frCommon, auth: frAuth } },
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      saveMissing: true,
+      missingKeyHandler: (languages, namespace, key) => {
+        console.error(`missing translation ${languages.join(',')}:${namespace}:${key}`);
+      },
+      parseMissingKeyHandler: () => '…',
+      react: { useSuspense: true },
+    });
+  return i18next;
+}
+
+export { DEFAULT_LANGUAGE, INTL_LOCALE, LANGUAGES, directionOf, isLanguage, type Language } from './languages.ts';
+export { NAMESPACES };

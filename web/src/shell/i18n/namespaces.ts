@@ -1,0 +1,18 @@
+import type auth from './locales/fr/auth.json';
+import type common from './locales/fr/common.json';
+import type dashboard from './locales/fr/dashboard.json';
+
+/**
+ * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
+ * the reference: its files type the keys (a t() call with an unknown key fails the type check),
+ * and web/test/i18n.test.ts fails when ar or en lacks a key French has, or has one more.
+ * Add a screen's namespace here and create its three files.
+ */
+export interface Namespaces {
+  common: typeof common;
+  auth: typeof auth;
+  dashboard: typeof dashboard;
+}
+
+export type Namespace = keyof Namespaces;
+export const NAMESPACES = ['common', 'auth', 'dashboard'] as const satisfies readonly Namespace[];

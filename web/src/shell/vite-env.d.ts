@@ -1,0 +1,1 @@
+declare module 'virtual:ecar/mantine-variables.css';

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { mantineVariablesCss } from './build/mantine-variables.ts';
+import { precompress } from './build/precompress.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Two shells of one app: /admin/ (super-admin back office) and /app/ (technicians and
+ * customers). Shared code splits into common chunks under /assets/ (hashed, cached forever).
+ */
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  plugins: [react(), mantineVariablesCss(), precompress(here('dist'))],
+  build: {
+    outDir: here('dist'),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // Nothing inline: every script and stylesheet is a file the CSP's 'self' admits.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+    reportCompressedSize: false,
+    rollupOptions: { input: { admin: here('admin/index.html'), app: here('app/index.html') } },
+  },
+});
