@@ -73,7 +73,7 @@ export async function seedGarageDay(stack: WebStack): Promise<GarageDay> {
     return run.body['status'] === 'succeeded' ? true : undefined;
   }, 60_000);
   // The service drills after its first backup by itself; run one by hand only if it did not.
-  const drilled = await stack.backup.jobs.drill();
+  const drilled = await stack.backup.domain.backups.drill();
   if (drilled) assert.equal(drilled.ok, true, JSON.stringify(drilled));
   const drill = await until('the restore drill', async () => {
     const drills = await stack.api('/api/v1/backups/drills?limit=1');

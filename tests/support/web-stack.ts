@@ -7,10 +7,10 @@ import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { Role } from '@ecar/contracts';
 import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { auditService, type AuditService } from '../../services/audit/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
-import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
+import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
@@ -29,7 +29,7 @@ export interface WebStack {
   auth: AuthService;
   garage: GarageService;
   billing: BillingService;
-  audit: RunningService;
+  audit: AuditService;
   backup: BackupService;
   bus: BusNamespace;
   databases: Record<'auth' | 'garage' | 'billing' | 'audit' | 'backup', TestDatabase>;
@@ -92,7 +92,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   mkdirSync(join(work, 'documents'), { mode: 0o700 });
   const gatewayPort = await freePort();
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
-  const auth = await startAuthService({
+  const auth = await authService.start({
     ...common,
     ...FAST_ARGON2,
     DATABASE_URL: databases.auth.url,
@@ -110,8 +110,8 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   const [garage, billing, audit, backup] = await Promise.all([
     garageService.start({ ...withJwks, DATABASE_URL: databases.garage.url, DOCUMENTS_DIR: join(work, 'documents'), ...options.garage }),
     billingService.start({ ...withJwks, DATABASE_URL: databases.billing.url, ...options.billing }),
-    startAuditService({ ...withJwks, DATABASE_URL: databases.audit.url, ...options.audit }),
-    startBackupService({
+    auditService.start({ ...withJwks, DATABASE_URL: databases.audit.url, ...options.audit }),
+    backupService.start({
       ...withJwks,
       DATABASE_URL: databases.backup.url,
       BACKUP_DIR: join(work, 'backups'),
