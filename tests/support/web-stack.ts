@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { Role } from '@ecar/contracts';
-import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
