@@ -66,7 +66,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     keyFor: (kid) => jwks.keyFor(kid),
     isRevoked: (principal) => denyList.has(principal.sessionId),
   });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
   const revocations = new RevocationFeed({
     bus,
     exchange: config.BUS_EXCHANGE,
@@ -113,8 +113,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     res.json({ status: 'ok' });
   });
   // Whether the deny-list is fed (broker bound, revoked sessions loaded): before that a revoked
-  // token could pass. Not named /health/ready: that path belongs to the services and is never routed.
-  app.get('/health/revocations', (_req, res) => {
+  // token could pass. Also the gateway's readiness (/health/ready, the container health check);
+  // nginx never routes /health/*.
+  app.get(['/health/ready', '/health/revocations'], (_req, res) => {
     const ready = bus.isConnected() && revocations.ready;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks: { broker: bus.isConnected(), revokedSessions: revocations.ready } });
   });

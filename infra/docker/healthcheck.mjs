@@ -1,18 +1,21 @@
-// Docker HEALTHCHECK for the Node deployables: GET /health/ready on the service's own port.
-// With ECAR_TLS_CERT_FILE/ECAR_TLS_KEY_FILE/ECAR_TLS_CA_FILE set (production, ENC-6) it speaks
-// mutual TLS like every other internal client; otherwise plain HTTP on loopback.
+// Docker HEALTHCHECK for the Node deployables: GET /health/ready on the deployable's own port.
+// The services listen with mutual TLS in production (ECAR_TLS_* set, ENC-6), so the check
+// presents the deployable's own certificate like every internal client. The gateway listens on
+// plain HTTP behind nginx (its ECAR_TLS_* identity is for its calls to the services), so it is
+// asked over HTTP.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 
 const port = Number(process.env.PORT ?? 8080);
-const tls = process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
+const listensWithTls =
+  process.env.ECAR_DEPLOYABLE !== 'gateway' && process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
 const options = {
   host: '127.0.0.1',
   port,
   path: '/health/ready',
   timeout: 4000,
-  ...(tls
+  ...(listensWithTls
     ? {
         cert: readFileSync(process.env.ECAR_TLS_CERT_FILE),
         key: readFileSync(process.env.ECAR_TLS_KEY_FILE),
@@ -21,8 +24,9 @@ const options = {
       }
     : {}),
 };
-const request = (tls ? https : http).get(options, (response) => {
+const request = (listensWithTls ? https : http).get(options, (response) => {
   response.resume();
+  if (response.statusCode !== 200) process.stderr.write(`health check: /health/ready answered ${response.statusCode}\n`);
   process.exit(response.statusCode === 200 ? 0 : 1);
 });
 request.on('timeout', () => request.destroy(new Error('timeout')));

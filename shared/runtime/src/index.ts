@@ -110,7 +110,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     ],
   });
   const registry = http.registry;
-  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${definition.service}`, logger, registry });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${definition.service}`, logger, registry, ca: config.ECAR_TLS_CA });
   const context: ServiceContext = {
     service: definition.service,
     logger,
