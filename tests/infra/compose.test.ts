@@ -246,7 +246,7 @@ describe('image recipe (infra/docker/Dockerfile.node)', () => {
   test('multi-stage, production dependencies only, non-root runtime, compiled JavaScript entry point', () => {
     assert.ok(stages.length >= 4, 'a compile stage, a dependency stage and a runtime stage');
     assert.match(dockerfile, /npm ci --omit=dev/);
-    assert.match(dockerfile, /RUN node scripts\/deploy\/bundle\.mjs "\$\{DEPLOYABLE\}"/);
+    assert.match(dockerfile, /^RUN .*node scripts\/deploy\/bundle\.mjs "\$\{DEPLOYABLE\}"$/m);
     assert.match(runtime, /^COPY --from=compile \/src\/\$\{DEPLOYABLE\}\/dist /m);
     assert.match(runtime, /^USER node$/m);
     assert.doesNotMatch(runtime.slice(runtime.indexOf('USER node')), /^USER root/m);
