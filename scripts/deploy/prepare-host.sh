@@ -14,7 +14,7 @@ cd "$repo"
 say() { printf '[prepare-host] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 [[ $(id -u) -eq 0 ]] || die "run as root: it sets file owners for the containers' users"
-command -v node >/dev/null || die "Node.js 20 is needed on the host (it renders the configuration): apt-get install nodejs"
+command -v node >/dev/null || die "Node.js 20 is needed on the host (it renders the configuration): see docs/operations/deploy.md"
 command -v openssl >/dev/null || die "openssl is missing: apt-get install openssl"
 command -v ssh-keygen >/dev/null || die "ssh-keygen is missing: apt-get install openssh-client"
 
