@@ -113,9 +113,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     res.json({ status: 'ok' });
   });
   // Whether the deny-list is fed (broker bound, revoked sessions loaded): before that a revoked
-  // token could pass. Also the gateway's readiness (/health/ready, the container health check);
-  // nginx never routes /health/*.
-  app.get(['/health/ready', '/health/revocations'], (_req, res) => {
+  // token could pass. Not named /health/ready: that path belongs to the services and is never routed.
+  app.get('/health/revocations', (_req, res) => {
     const ready = bus.isConnected() && revocations.ready;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks: { broker: bus.isConnected(), revokedSessions: revocations.ready } });
   });

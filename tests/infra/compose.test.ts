@@ -181,7 +181,9 @@ describe('hardening', () => {
     for (const name of Object.keys(NODE_DEPLOYABLES)) {
       assert.deepEqual(compose.services[name]?.healthcheck?.test, ['CMD', 'node', '/usr/local/lib/ecar/healthcheck.mjs']);
     }
-    assert.match(readFileSync(join(DOCKER_DIR, 'healthcheck.mjs'), 'utf8'), /path: '\/health\/ready'/);
+    const healthcheck = readFileSync(join(DOCKER_DIR, 'healthcheck.mjs'), 'utf8');
+    // Services: readiness over mutual TLS; the gateway (plain HTTP behind nginx): its deny-list fed.
+    assert.match(healthcheck, /const path = gateway \? '\/health\/revocations' : '\/health\/ready';/);
   });
 
   test('every service drops privileges: no-new-privileges, never privileged, read-only root where it can', () => {
