@@ -7,7 +7,7 @@
  * into the configuration.
  *
  *   production:  node --import tsx nginx/render.ts --out /etc/ecar/nginx/nginx.conf
- *                (ECAR_SERVER_NAME, ECAR_ADMIN_ALLOW, ECAR_CERT_DIRS override the defaults)
+ *                (ECAR_SERVER_NAME, ECAR_ADMIN_ALLOW, ECAR_CERT_DIRS, ECAR_NGINX_HTTP2 override the defaults)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -200,6 +200,9 @@ export function productionOptionsFromEnv(env: NodeJS.ProcessEnv): NginxRenderOpt
   const options = { ...PRODUCTION_NGINX_OPTIONS };
   if (env['ECAR_SERVER_NAME']) options.serverName = env['ECAR_SERVER_NAME'];
   if (env['ECAR_ADMIN_ALLOW']) options.adminAllow = env['ECAR_ADMIN_ALLOW'].split(',').map((entry) => entry.trim()).filter(Boolean);
+  // Debian's and older nginx builds (< 1.25.1) only know the `listen … http2` flag.
+  if (env['ECAR_NGINX_HTTP2'] === 'listen-flag' || env['ECAR_NGINX_HTTP2'] === 'directive') options.http2 = env['ECAR_NGINX_HTTP2'];
+  else if (env['ECAR_NGINX_HTTP2']) throw new Error(`ECAR_NGINX_HTTP2 must be "directive" or "listen-flag" (got "${env['ECAR_NGINX_HTTP2']}")`);
   if (env['ECAR_CERT_DIRS']) {
     const dirs = env['ECAR_CERT_DIRS'].split(',').map((dir) => dir.trim()).filter(Boolean);
     options.certificates = dirs.map((dir) => ({ certificate: `${dir}/fullchain.pem`, key: `${dir}/privkey.pem` }));

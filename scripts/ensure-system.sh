@@ -53,6 +53,20 @@ if ! rabbit_up; then
   rabbitmqctl await_startup >/dev/null 2>&1 || true
 fi
 
+# Docker (tests/deploy): start the engine when it is installed but not running (no systemd here).
+docker_up() { docker info >/dev/null 2>&1; }
+if ! docker_up; then
+  if [[ $(id -u) -eq 0 ]] && command -v dockerd >/dev/null; then
+    say "starting the Docker engine"
+    mkdir -p /var/log
+    setsid dockerd --storage-driver=overlay2 >>/var/log/ecar-dockerd.log 2>&1 < /dev/null &
+    for _ in $(seq 1 60); do docker_up && break; sleep 1; done
+    docker_up || { say "the Docker engine did not start (see /var/log/ecar-dockerd.log)"; exit 1; }
+  else
+    say "Docker is not running; start it with: sudo dockerd &   (or systemctl start docker)"; exit 1
+  fi
+fi
+
 # Superuser access for set-up: the local socket as the postgres OS user when root, else TCP.
 psql_admin() {
   if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then
@@ -96,3 +110,4 @@ fi
 psql_admin -c "ALTER ROLE ecar_test PASSWORD 'ecar-test-only'"
 say "PostgreSQL ready (databases ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup)"
 say "RabbitMQ ready (127.0.0.1:5672)"
+say "Docker ready ($(docker info --format '{{.ServerVersion}}' 2>/dev/null))"

@@ -18,4 +18,9 @@ ECAR_APT_PACKAGES=(
   fonts-hosny-amiri
   sqlmap
   chromium
+  # tests/deploy: a real Docker engine, Compose (v1 on Debian 12), and debootstrap for the local
+  # stand-ins of the official images (scripts/deploy/build-local-images.sh).
+  docker.io
+  docker-compose
+  debootstrap
 )

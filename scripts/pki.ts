@@ -1,11 +1,14 @@
-// Creates the internal CA and one certificate per deployable for mutual TLS (ENC-6).
+// Creates the internal CA and one certificate per internal TLS peer (ENC-6): the six
+// deployables, Prometheus (client), and the PostgreSQL and RabbitMQ servers, whose clients
+// verify them with sslmode=verify-full / amqps. Each certificate names its compose service
+// (the host name its peers dial) and <name>.internal.
 // Usage: node --import tsx scripts/pki.ts <output-dir> [--ca-from <dir>]
 // Writes ca.crt/ca.key (keep ca.key offline after issuing) and <name>.crt/<name>.key, mode 0600.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
 
-const DEPLOYABLES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'prometheus'];
+const PEERS = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'prometheus', 'postgres', 'rabbitmq'];
 
 const [outDir, flag, caDir] = process.argv.slice(2);
 if (!outDir || (flag !== undefined && flag !== '--ca-from')) {
@@ -27,7 +30,7 @@ if (caDir) {
   write('ca.key', ca.keyPem);
 }
 write('ca.crt', ca.certPem);
-for (const name of DEPLOYABLES) {
+for (const name of PEERS) {
   const credential = issueServiceCertificate(ca, { name, dnsNames: [`${name}.internal`] });
   write(`${name}.crt`, credential.certPem);
   write(`${name}.key`, credential.keyPem);

@@ -55,7 +55,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     keyFor: (kid) => jwks.keyFor(kid),
     isRevoked: (principal) => denyList.has(principal.sessionId),
   });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
   const revocations = new RevocationFeed({
     bus,
     exchange: config.BUS_EXCHANGE,

@@ -1,18 +1,22 @@
-// Docker HEALTHCHECK for the Node deployables: GET /health/ready on the service's own port.
-// With ECAR_TLS_CERT_FILE/ECAR_TLS_KEY_FILE/ECAR_TLS_CA_FILE set (production, ENC-6) it speaks
-// mutual TLS like every other internal client; otherwise plain HTTP on loopback.
+// Docker HEALTHCHECK for the Node deployables, on the deployable's own port. The services answer
+// GET /health/ready and listen with mutual TLS in production (ECAR_TLS_* set, ENC-6), so the
+// check presents the deployable's own certificate like every internal client. The gateway
+// listens on plain HTTP behind nginx (its ECAR_TLS_* identity is for its calls to the services)
+// and is ready when its revocation deny-list is fed: GET /health/revocations over HTTP.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 
 const port = Number(process.env.PORT ?? 8080);
-const tls = process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
+const gateway = process.env.ECAR_DEPLOYABLE === 'gateway';
+const listensWithTls = !gateway && process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
+const path = gateway ? '/health/revocations' : '/health/ready';
 const options = {
   host: '127.0.0.1',
   port,
-  path: '/health/ready',
+  path,
   timeout: 4000,
-  ...(tls
+  ...(listensWithTls
     ? {
         cert: readFileSync(process.env.ECAR_TLS_CERT_FILE),
         key: readFileSync(process.env.ECAR_TLS_KEY_FILE),
@@ -21,8 +25,9 @@ const options = {
       }
     : {}),
 };
-const request = (tls ? https : http).get(options, (response) => {
+const request = (listensWithTls ? https : http).get(options, (response) => {
   response.resume();
+  if (response.statusCode !== 200) process.stderr.write(`health check: ${path} answered ${response.statusCode}\n`);
   process.exit(response.statusCode === 200 ? 0 : 1);
 });
 request.on('timeout', () => request.destroy(new Error('timeout')));

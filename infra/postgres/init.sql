@@ -28,6 +28,8 @@ GRANT pg_read_all_data TO ecar_backup_reader;
 ALTER ROLE ecar_backup_reader SET default_transaction_read_only = on;
 -- Restore drills (INC-6): creates and drops scratch databases, owns nothing else.
 CREATE ROLE ecar_backup_drill LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 10 PASSWORD :'backup_drill_password';
+-- Its URL (backup_drill_admin_url) names the maintenance database, closed to PUBLIC above.
+GRANT CONNECT ON DATABASE postgres TO ecar_backup_drill;
 
 CREATE DATABASE ecar_auth    OWNER ecar_auth    ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE ecar_garage  OWNER ecar_garage  ENCODING 'UTF8' TEMPLATE template0;

@@ -39,6 +39,7 @@ interface Service {
 }
 
 interface Compose {
+  name?: string;
   services: Record<string, Service>;
   networks: Record<string, { internal?: boolean } | null>;
   volumes: Record<string, { driver?: string; driver_opts?: Record<string, string> } | null>;
@@ -58,6 +59,11 @@ const NODE_DEPLOYABLES: Record<string, string> = {
 };
 /** Environment variables whose value would be a credential. */
 const SECRET_NAME = /(PASSWORD|PASSPHRASE|SECRET|TOKEN|PRIVATE|_KEY|_KEYS|DATABASE_URL|AMQP_URL|DSN|KNOWN_HOSTS)(_FILE)?$/;
+
+/** A value as Compose resolves it with an empty .env: `${NAME:-default}` becomes `default`. */
+function withDefaults(value: string): string {
+  return value.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
+}
 
 function environment(service: Service): Record<string, string> {
   if (Array.isArray(service.environment)) {
@@ -94,8 +100,24 @@ describe('topology', () => {
     for (const name of ['nginx', 'gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'postgres', 'rabbitmq', 'prometheus', 'certbot']) {
       assert.ok(compose.services[name], `service ${name} missing`);
     }
-    assert.match(compose.services['postgres']?.image ?? '', /^postgres:15/);
-    assert.match(compose.services['rabbitmq']?.image ?? '', /^rabbitmq:3\.13$/, 'the management-less image');
+    assert.match(withDefaults(compose.services['postgres']?.image ?? ''), /^postgres:15/);
+    assert.match(withDefaults(compose.services['rabbitmq']?.image ?? ''), /^rabbitmq:3\.13$/, 'the management-less image');
+  });
+
+  test('every image reference is overridable and defaults to the official image (tests/deploy substitutes local builds)', () => {
+    const officialImages: Record<string, RegExp> = {
+      postgres: /^\$\{ECAR_POSTGRES_IMAGE:-postgres:15-bookworm\}$/,
+      rabbitmq: /^\$\{ECAR_RABBITMQ_IMAGE:-rabbitmq:3\.13\}$/,
+      nginx: /^\$\{ECAR_NGINX_IMAGE:-nginx:1\.27-alpine\}$/,
+      prometheus: /^\$\{ECAR_PROMETHEUS_IMAGE:-prom\/prometheus:v2\.53\.0\}$/,
+      certbot: /^\$\{ECAR_CERTBOT_IMAGE:-certbot\/certbot:v2\.11\.0\}$/,
+    };
+    for (const [name, pattern] of Object.entries(officialImages)) assert.match(compose.services[name]?.image ?? '', pattern, name);
+    for (const name of Object.keys(NODE_DEPLOYABLES)) {
+      assert.equal(compose.services[name]?.build?.args?.['NODE_IMAGE'], '${NODE_IMAGE:-node:20-bookworm-slim}', name);
+    }
+    // Compose v1 refuses a top-level name; the project name comes from COMPOSE_PROJECT_NAME.
+    assert.equal(compose.name, undefined);
   });
 
   test('only nginx publishes ports, and only 80 and 443', () => {
@@ -104,7 +126,8 @@ describe('topology', () => {
       assert.equal(service.ports, undefined, `${name} publishes ports`);
       assert.notEqual(service.network_mode, 'host', `${name} uses the host network`);
     }
-    const published = (compose.services['nginx']?.ports ?? []).map((port) => port.split(':').slice(-2).join(':'));
+    const published = (compose.services['nginx']?.ports ?? []).map((port) => withDefaults(port).split(':').slice(-2).join(':'));
+    for (const port of compose.services['nginx']?.ports ?? []) assert.match(withDefaults(port), /^0\.0\.0\.0:/, 'every address of the VPS by default');
     assert.deepEqual(published.sort(), ['443:443', '80:80']);
   });
 
@@ -158,7 +181,9 @@ describe('hardening', () => {
     for (const name of Object.keys(NODE_DEPLOYABLES)) {
       assert.deepEqual(compose.services[name]?.healthcheck?.test, ['CMD', 'node', '/usr/local/lib/ecar/healthcheck.mjs']);
     }
-    assert.match(readFileSync(join(DOCKER_DIR, 'healthcheck.mjs'), 'utf8'), /path: '\/health\/ready'/);
+    const healthcheck = readFileSync(join(DOCKER_DIR, 'healthcheck.mjs'), 'utf8');
+    // Services: readiness over mutual TLS; the gateway (plain HTTP behind nginx): its deny-list fed.
+    assert.match(healthcheck, /const path = gateway \? '\/health\/revocations' : '\/health\/ready';/);
   });
 
   test('every service drops privileges: no-new-privileges, never privileged, read-only root where it can', () => {
@@ -199,7 +224,7 @@ describe('hardening', () => {
     for (const [name, volume] of Object.entries(compose.volumes)) {
       assert.ok(!volume?.driver || volume.driver === 'local', `volume ${name} uses the ${volume?.driver} driver`);
     }
-    assert.equal(compose.volumes['backups']?.driver_opts?.['device'], '/backups');
+    assert.equal(withDefaults(compose.volumes['backups']?.driver_opts?.['device'] ?? ''), '/backups');
     assert.ok(compose.services['backup']?.volumes?.includes('backups:/backups'));
     assert.ok(compose.services['postgres']?.volumes?.some((volume) => volume.startsWith('pgdata:')));
     for (const [name, service] of services) {
@@ -220,12 +245,16 @@ describe('image recipe (infra/docker/Dockerfile.node)', () => {
   const stages = dockerfile.split(/^FROM /m);
   const runtime = stages.at(-1) ?? '';
 
-  test('multi-stage, production dependencies only, non-root runtime, tsx entry point', () => {
-    assert.ok(stages.length >= 3, 'a dependency stage and a runtime stage');
+  test('multi-stage, production dependencies only, non-root runtime, compiled JavaScript entry point', () => {
+    assert.ok(stages.length >= 4, 'a compile stage, a dependency stage and a runtime stage');
     assert.match(dockerfile, /npm ci --omit=dev/);
+    assert.match(dockerfile, /^RUN .*node scripts\/deploy\/bundle\.mjs "\$\{DEPLOYABLE\}"$/m);
+    assert.match(runtime, /^COPY --from=compile \/src\/\$\{DEPLOYABLE\}\/dist /m);
     assert.match(runtime, /^USER node$/m);
     assert.doesNotMatch(runtime.slice(runtime.indexOf('USER node')), /^USER root/m);
-    assert.match(runtime, /ENTRYPOINT \["node", "--import", "tsx", "\/usr\/local\/lib\/ecar\/start\.mjs"\]/);
+    assert.match(runtime, /ENTRYPOINT \["node", "\/usr\/local\/lib\/ecar\/start\.mjs"\]/);
+    assert.doesNotMatch(runtime, /tsx/, 'no TypeScript at run time');
+    assert.doesNotMatch(dockerfile, /^# syntax=/m, 'the classic builder (no BuildKit frontend from the internet)');
     assert.match(runtime, /^HEALTHCHECK /m);
   });
 

@@ -21,6 +21,11 @@ export interface BusConnectionOptions {
   /** Gives up a TCP/AMQP handshake that hangs (a black-holed host) after this long. */
   connectTimeoutMs?: number;
   registry?: Registry;
+  /**
+   * PEM of the CA that signed the broker's certificate (the internal CA, ENC-6) for amqps://
+   * URLs; without it only the system's public CAs are trusted and the internal one fails.
+   */
+  ca?: string | undefined;
 }
 
 /** Re-creates channels and topology on a fresh connection; it runs after every (re)connect. */
@@ -166,9 +171,12 @@ export class BusConnection {
   }
 
   private connect(): Promise<ChannelModel> {
+    const { ca } = this.options;
     return amqp.connect(this.options.url, {
       clientProperties: { connection_name: this.options.name },
       timeout: this.options.connectTimeoutMs ?? 10_000,
+      // Node's TLS socket options; amqplib passes them to tls.connect for amqps:// only.
+      ...(ca ? { ca: [ca] } : {}),
     });
   }
 

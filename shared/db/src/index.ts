@@ -51,8 +51,18 @@ export async function initializeDatabase(dataSource: DataSource, logger: Logger,
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, { initialMs: 400, maxMs: 5_000 })));
     }
   }
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  if (applied.length > 0) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+  // Replicas start together (docker compose --scale): one applies the migrations while the
+  // others wait on this database's advisory lock, then find nothing left to apply.
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('ecar.migrations'))`);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(hashtext('ecar.migrations'))`).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 export async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {

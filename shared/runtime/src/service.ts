@@ -135,7 +135,7 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
       { name: 'broker', check: async () => bus.isConnected() },
     ],
   });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry, ca: config.ECAR_TLS_CA });
   const context: ServiceContext<C> = {
     service,
     logger,

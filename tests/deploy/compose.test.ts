@@ -1,0 +1,375 @@
+/**
+ * The production deployment for real (issue 13): docker-compose.yml on a Docker engine, set up
+ * the way docs/operations/deploy.md tells an operator — scripts/deploy/prepare-host.sh, then
+ * `up -d` — with local stand-ins for the official images (scripts/deploy/build-local-images.sh,
+ * no Docker Hub here) and an SFTP host beside it (tests/deploy/compose.test.yml). Everything
+ * below goes through the published nginx over TLS, like a client on the internet.
+ * A unique project name, its own directories and `down -v` at the end: runs never collide.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@ecar/testkit';
+import { newAuthenticator, nextCode } from '../support/mfa.ts';
+import { composeCommand, edge, freePort, run, type Edge, type EdgeResponse } from './support.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT = `ecardeploy${randomBytes(3).toString('hex')}`;
+// Root-owned and outside /tmp: Docker bind-mounts these directories into the containers.
+const WORK = `/var/lib/ecar-deploy-test/${PROJECT}`;
+const DOMAIN = 'ecar.test';
+const ADMIN_EMAIL = 'admin@ecar.test';
+const REPLICATED = ['gateway', 'garage', 'billing'];
+const NODE_SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup'];
+const HEALTH_TIMEOUT_MS = 8 * 60_000;
+
+const compose = composeCommand();
+let envFile = '';
+let api: Edge;
+let adminToken = '';
+const timings: Record<string, number> = {};
+
+function composeArgs(...args: string[]): string[] {
+  return [...compose.slice(1), '--env-file', envFile, '-p', PROJECT, '-f', join(ROOT, 'docker-compose.yml'), '-f', join(ROOT, 'tests/deploy/compose.test.yml'), ...args];
+}
+
+async function dc(args: string[], timeoutMs = 900_000): Promise<string> {
+  const result = await run(compose[0]!, composeArgs(...args), { cwd: ROOT, timeoutMs, env: { ...process.env, DOCKER_BUILDKIT: '0', COMPOSE_DOCKER_CLI_BUILD: '0' } });
+  return result.stdout;
+}
+
+async function up(): Promise<void> {
+  await dc(['up', '-d', '--no-build', ...REPLICATED.flatMap((name) => ['--scale', `${name}=2`])]);
+  await waitUntilHealthy();
+}
+
+async function containers(): Promise<string[]> {
+  return (await dc(['ps', '-q'])).split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
+async function waitUntilHealthy(): Promise<void> {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < HEALTH_TIMEOUT_MS) {
+    const ids = await containers();
+    const inspect = await run('docker', ['inspect', '--format', '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', ...ids]);
+    const states = inspect.stdout.trim().split('\n');
+    last = states.join('\n');
+    const waiting = states.filter((line) => {
+      const [, status, health] = line.split(' ');
+      return status !== 'running' || (health !== 'healthy' && health !== 'none');
+    });
+    if (ids.length >= 14 && waiting.length === 0) return;
+    if (states.some((line) => line.includes(' exited ') || line.includes(' restarting '))) {
+      const logs = await run(compose[0]!, composeArgs('logs', '--tail', '40'), { cwd: ROOT, allowFailure: true });
+      // A restart loop is a failure at once, not after the timeout.
+      if (states.some((line) => line.includes(' restarting '))) throw new Error(`a container restart-loops:\n${last}\n${logs.stdout.slice(-12000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+  const logs = await run(compose[0]!, composeArgs('logs', '--tail', '60'), { cwd: ROOT, allowFailure: true });
+  throw new Error(`containers not healthy after ${HEALTH_TIMEOUT_MS / 1000} s:\n${last}\n${logs.stdout.slice(-15000)}`);
+}
+
+function expect(response: EdgeResponse, status: number, what: string): Record<string, unknown> {
+  assert.equal(response.status, status, `${what}: ${response.status} ${JSON.stringify(response.body).slice(0, 800)}`);
+  return response.body;
+}
+
+/** Retries a request that a restarting dependency may refuse for a moment (503/502/504). */
+async function steady(call: () => Promise<EdgeResponse>, what: string): Promise<EdgeResponse> {
+  return waitFor(
+    async () => {
+      const response = await call().catch(() => undefined);
+      if (!response || response.status >= 500) return undefined;
+      return response;
+    },
+    { timeoutMs: 120_000, what },
+  );
+}
+
+let plateSerial = Math.floor(Math.random() * 800);
+async function workOrderInProgress(): Promise<string> {
+  plateSerial += 1;
+  const n = Math.floor(Math.random() * 1e8).toString().padStart(8, '0');
+  const customer = expect(
+    await api.call('/api/v1/customers', {
+      method: 'POST',
+      token: adminToken,
+      json: { kind: 'person', name: `Client ${n}`, phone: `+216${n}`, email: `c${n}@example.tn`, address: `${n} rue de Carthage, Tunis`, cin: n, consentMethod: 'written-form', userId: randomUUID() },
+    }),
+    201,
+    'create customer',
+  );
+  const vehicle = expect(
+    await api.call('/api/v1/vehicles', {
+      method: 'POST',
+      token: adminToken,
+      json: { customerId: customer['id'], plate: `${100 + plateSerial} TU ${1000 + plateSerial}`, vin: 'VF1RFB00X56789012', make: 'Renault', model: 'Clio', year: 2019, mileageKm: 54000 },
+    }),
+    201,
+    'create vehicle',
+  );
+  const order = expect(
+    await api.call('/api/v1/work-orders', {
+      method: 'POST',
+      token: adminToken,
+      json: { customerId: customer['id'], vehicleId: vehicle['id'], complaint: 'Brakes squeal', mileageInKm: 54000, technicianIds: [randomUUID()] },
+    }),
+    201,
+    'create work order',
+  );
+  const path = `/api/v1/work-orders/${String(order['id'])}`;
+  expect(await api.call(`${path}/lines`, { method: 'POST', token: adminToken, json: { kind: 'labour', description: 'Replace brake pads', quantityMilli: 1500, unitPriceMillimes: 45_000 } }), 201, 'add line');
+  expect(await api.call(`${path}/status`, { method: 'POST', token: adminToken, json: { status: 'estimate_sent' } }), 200, 'estimate sent');
+  expect(await api.call(`${path}/estimate/approve`, { method: 'POST', token: adminToken }), 200, 'approve');
+  expect(await api.call(`${path}/status`, { method: 'POST', token: adminToken, json: { status: 'in_progress' } }), 200, 'in progress');
+  return String(order['id']);
+}
+
+async function complete(workOrderId: string): Promise<void> {
+  const response = await steady(
+    () => api.call(`/api/v1/work-orders/${workOrderId}/status`, { method: 'POST', token: adminToken, json: { status: 'completed' } }),
+    `work order ${workOrderId} completed`,
+  );
+  // A retry after a lost answer finds it completed already.
+  assert.ok(response.status === 200 || response.status === 409, `complete: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+async function draftOf(workOrderId: string): Promise<Record<string, unknown>> {
+  return waitFor(
+    async () => {
+      const response = await api.call('/api/v1/invoices?status=draft', { token: adminToken }).catch(() => undefined);
+      if (response?.status !== 200) return undefined;
+      const items = (response.body['items'] ?? []) as Array<Record<string, unknown>>;
+      return items.find((item) => item['workOrderId'] === workOrderId);
+    },
+    { timeoutMs: 120_000, intervalMs: 1000, what: `the draft invoice of work order ${workOrderId}` },
+  );
+}
+
+/** Waits for an audit event of `type` about `subject` ("<type>:<id>"), or any when omitted. */
+async function auditEvent(type: string, subject?: string): Promise<Record<string, unknown>> {
+  const query = `type=${type}${subject ? `&subject=${encodeURIComponent(subject)}` : ''}`;
+  return waitFor(
+    async () => {
+      const response = await api.call(`/api/v1/audit/events?${query}`, { token: adminToken }).catch(() => undefined);
+      if (response?.status !== 200) return undefined;
+      return ((response.body['items'] ?? []) as Array<Record<string, unknown>>)[0];
+    },
+    { timeoutMs: 120_000, intervalMs: 1000, what: `audit event ${query}` },
+  );
+}
+
+describe('the Docker Compose deployment, set up as an operator would', { timeout: 40 * 60_000 }, () => {
+  before(async () => {
+    assert.equal(process.getuid?.(), 0, 'the deployment test runs as root (Docker, secrets owned by the containers\' uids)');
+    const docker = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { allowFailure: true });
+    assert.equal(docker.status, 0, `no Docker engine (scripts/ensure-system.sh starts one): ${docker.stderr}`);
+    mkdirSync(WORK, { recursive: true, mode: 0o755 });
+
+    let started = Date.now();
+    const images = await run('bash', [join(ROOT, 'scripts/deploy/build-local-images.sh')], { timeoutMs: 1_200_000 });
+    timings['local base images'] = Date.now() - started;
+
+    // What the operator brings: the offline backup key's public half, the SFTP host's key
+    // (verified out of band), the SMTP relay's URL.
+    const inputs = join(WORK, 'inputs');
+    const sftpDir = join(WORK, 'sftp');
+    mkdirSync(inputs, { mode: 0o700 });
+    mkdirSync(sftpDir, { mode: 0o755 });
+    await run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072', '-out', join(inputs, 'backup-private.pem')]);
+    await run('openssl', ['pkey', '-in', join(inputs, 'backup-private.pem'), '-pubout', '-out', join(inputs, 'backup-public.pem')]);
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sftpDir, 'ssh_host_ed25519_key')]);
+    const hostKey = readFileSync(join(sftpDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(inputs, 'known_hosts'), `sftp ${hostKey}\n`);
+    writeFileSync(join(inputs, 'smtp_url'), 'smtps://ecar:relay-password@smtp.example.tn:465\n');
+
+    const httpPort = await freePort();
+    const httpsPort = await freePort();
+    envFile = join(WORK, '.env');
+    const operatorEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ECAR_ENV_FILE: envFile,
+      COMPOSE_PROJECT_NAME: PROJECT,
+      ECAR_CONFIG_DIR: join(WORK, 'etc'),
+      ECAR_BACKUP_DIR: join(WORK, 'backups'),
+      ECAR_DOMAIN: DOMAIN,
+      ECAR_SERVER_NAME: DOMAIN,
+      ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      ECAR_SMTP_ALLOWED_HOSTS: 'smtp.example.tn',
+      ECAR_SFTP_HOST: 'sftp',
+      ECAR_SFTP_USERNAME: 'ecar',
+      ECAR_SELLER_NAME: 'Garage Exemple SARL',
+      ECAR_SELLER_ADDRESS: '12 rue de Marseille, 1000 Tunis',
+      ECAR_SELLER_TAX_ID: '1234567/A/B/M/000',
+      ECAR_SELLER_TRADE_REGISTER: 'B0123452026',
+      // The published ports arrive from Docker's bridge networks.
+      ECAR_ADMIN_ALLOW: '172.16.0.0/12,192.168.0.0/16,10.0.0.0/8',
+      ECAR_PUBLISH_ADDRESS: '127.0.0.1',
+      ECAR_HTTP_PORT: String(httpPort),
+      ECAR_HTTPS_PORT: String(httpsPort),
+      ECAR_NGINX_HTTP2: 'listen-flag',
+      ECAR_SMTP_URL_FILE: join(inputs, 'smtp_url'),
+      ECAR_BACKUP_PUBLIC_KEY_FILE: join(inputs, 'backup-public.pem'),
+      ECAR_SFTP_KNOWN_HOSTS_FILE: join(inputs, 'known_hosts'),
+    };
+    for (const line of images.stdout.trim().split('\n')) {
+      const [name, value] = line.split('=');
+      if (name && value) operatorEnv[name] = value;
+    }
+    started = Date.now();
+    await run('bash', [join(ROOT, 'scripts/deploy/prepare-host.sh')], { env: operatorEnv, cwd: ROOT });
+    timings['prepare-host.sh'] = Date.now() - started;
+    // The test's own addition to .env: the SFTP host's image and files (compose.test.yml).
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\n`);
+    writeFileSync(join(sftpDir, 'authorized_keys'), readFileSync(join(WORK, 'etc', 'backup_sftp_key.pub')), { mode: 0o644 });
+
+    started = Date.now();
+    await dc(['build'], 1_800_000);
+    timings['compose build'] = Date.now() - started;
+    started = Date.now();
+    await up();
+    timings['up -d until healthy'] = Date.now() - started;
+
+    const edgeCert = readFileSync(join(WORK, 'etc', 'letsencrypt', 'live', DOMAIN, 'fullchain.pem'), 'utf8');
+    api = edge({ domain: DOMAIN, httpsPort, httpPort, ca: edgeCert });
+  });
+
+  after(async () => {
+    if (envFile) {
+      if (process.env['ECAR_DEPLOY_TEST_TIMINGS'] !== '0') {
+        const stats = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', ...(await containers().catch(() => []))], { allowFailure: true });
+        process.stderr.write(`[deploy] timings (ms): ${JSON.stringify(timings)}\n[deploy] memory:\n${stats.stdout}\n`);
+      }
+      await run(compose[0]!, composeArgs('down', '-v', '--remove-orphans', '--timeout', '20'), { cwd: ROOT, allowFailure: true, timeoutMs: 300_000 });
+      // The built images stay under a fixed name, so the next run's build is all cache hits;
+      // the project's own tags go with the project.
+      for (const service of NODE_SERVICES) {
+        const image = `${PROJECT}_${service}`;
+        await run('docker', ['tag', image, `ecar-deploy-test/${service}:cache`], { allowFailure: true });
+        await run('docker', ['rmi', image], { allowFailure: true });
+      }
+    }
+    rmSync(WORK, { recursive: true, force: true });
+  });
+
+  it('redirects plain HTTP to HTTPS and serves the API only over TLS', async () => {
+    const redirect = await api.plain('/api/v1/auth/me');
+    assert.equal(redirect.status, 301);
+    assert.equal(redirect.headers['location'], `https://${DOMAIN}/api/v1/auth/me`);
+    const jwks = await api.call('/.well-known/jwks.json');
+    assert.equal(jwks.status, 200, JSON.stringify(jwks.body));
+    assert.match(String(jwks.headers['strict-transport-security']), /max-age=31536000/);
+    assert.equal((await api.call('/metrics')).status, 404, 'operational endpoints are not public');
+  });
+
+  it('the first super-admin signs in with the generated password and enrols TOTP (MFA enforced)', async () => {
+    const password = readFileSync(join(WORK, 'etc', 'secrets', 'auth_bootstrap_admin_password'), 'utf8').trim();
+    const login = expect(await api.call('/api/v1/auth/login', { method: 'POST', json: { email: ADMIN_EMAIL, password, client: 'mobile' } }), 200, 'login');
+    assert.equal(login['status'], 'mfa_enrolment_required');
+    const pending = String(login['accessToken']);
+    assert.equal((await api.call('/api/v1/customers', { token: pending })).status, 403, 'no access before enrolment');
+    const setup = expect(await api.call('/api/v1/auth/mfa/totp/setup', { method: 'POST', token: pending }), 200, 'totp setup');
+    const authenticator = newAuthenticator(30);
+    authenticator.secret = String(setup['secret']);
+    const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator) } }), 200, 'totp verify');
+    adminToken = String(verified['accessToken']);
+    const me = expect(await api.call('/api/v1/auth/me', { token: adminToken }), 200, 'me');
+    assert.equal(me['role'], 'super-admin');
+  });
+
+  let invoiceId = '';
+  it('a garage flow ends in an issued invoice, and the audit log has every step', async () => {
+    assert.ok(adminToken, 'signed in');
+    const workOrderId = await workOrderInProgress();
+    await complete(workOrderId);
+    const draft = await draftOf(workOrderId);
+    invoiceId = String(draft['id']);
+    const issued = expect(await api.call(`/api/v1/invoices/${invoiceId}/issue`, { method: 'POST', token: adminToken }), 200, 'issue');
+    assert.equal(issued['status'], 'issued');
+    assert.ok(issued['number'], 'an issued invoice has its number');
+    const pdf = await api.call(`/api/v1/invoices/${invoiceId}/pdf`, { token: adminToken });
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.raw.subarray(0, 5).toString(), '%PDF-');
+    await auditEvent('billing.invoice.issued', `invoice:${invoiceId}`);
+    const login = await auditEvent('auth.login.succeeded');
+    assert.equal((login['actor'] as Record<string, unknown>)['role'], 'super-admin');
+  });
+
+  it('garage stores a registration document on its volume', async () => {
+    const customer = expect(
+      await api.call('/api/v1/customers', {
+        method: 'POST',
+        token: adminToken,
+        json: { kind: 'person', name: 'Client document', phone: '+21655000111', email: 'doc@example.tn', address: '1 rue de Rome, Tunis', cin: '09876543', consentMethod: 'written-form' },
+      }),
+      201,
+      'customer',
+    );
+    const vehicle = expect(
+      await api.call('/api/v1/vehicles', { method: 'POST', token: adminToken, json: { customerId: customer['id'], plate: '99 TU 9999', vin: 'VF1RFB00X56789013', make: 'Peugeot', model: '208', year: 2021, mileageKm: 12000 } }),
+      201,
+      'vehicle',
+    );
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('1 0 obj << /Type /Catalog >> endobj\n'.repeat(40)), Buffer.from('%%EOF\n')]);
+    expect(await api.call(`/api/v1/vehicles/${String(vehicle['id'])}/documents`, { method: 'POST', token: adminToken, body: pdf, contentType: 'application/pdf' }), 201, 'upload');
+  });
+
+  it('a backup lands in the backup directory and on the SFTP host', async () => {
+    const started = expect(await api.call('/api/v1/backups', { method: 'POST', token: adminToken }), 202, 'start backup');
+    const id = String(started['id']);
+    const done = await waitFor(
+      async () => {
+        const response = await api.call(`/api/v1/backups/${id}`, { token: adminToken });
+        if (response.status !== 200) return undefined;
+        const upload = response.body['upload'] as { uploadedAt: string | null } | undefined;
+        return upload?.uploadedAt || response.body['status'] === 'failed' ? response.body : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 2000, what: 'the backup set uploaded to the SFTP host' },
+    );
+    assert.notEqual(done['status'], 'failed', JSON.stringify(done));
+    const local = readdirSync(join(WORK, 'backups'));
+    assert.ok(local.length > 0, 'a backup set in the backup directory');
+    const sftp = (await containers()).length > 0 ? await dc(['exec', '-T', 'sftp', 'find', '/srv/sftp/ecar', '-type', 'f']) : '';
+    assert.match(sftp, /ecar-backups\//, `files on the SFTP host:\n${sftp}`);
+  });
+
+  it('Prometheus scrapes every target successfully', async () => {
+    const configuredJobs = [...readFileSync(join(ROOT, 'infra/prometheus/prometheus.yml'), 'utf8').matchAll(/^ *- job_name: /gm)].length;
+    await waitFor(
+      async () => {
+        const out = await dc(['exec', '-T', 'prometheus', 'wget', '-q', '-O', '-', 'http://127.0.0.1:9090/api/v1/targets?state=active']).catch(() => '');
+        if (!out) return undefined;
+        const targets = ((JSON.parse(out) as { data: { activeTargets: Array<{ labels: { job: string }; health: string; lastError: string }> } }).data.activeTargets);
+        const jobs = new Set(targets.map((target) => target.labels.job));
+        const down = targets.filter((target) => target.health !== 'up');
+        return jobs.size === configuredJobs && down.length === 0 ? targets : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 3000, what: `${configuredJobs} scrape jobs, every target up` },
+    );
+  });
+
+  it('restarts of rabbitmq, postgres and a service in the middle of a flow lose no event', async () => {
+    for (const service of ['rabbitmq', 'postgres', 'billing']) {
+      const workOrderId = await steady(async () => ({ status: 200, headers: {}, body: { id: await workOrderInProgress() }, raw: Buffer.alloc(0) }), 'a work order in progress').then((r) => String(r.body['id']));
+      const restart = dc(['restart', service], 300_000);
+      await complete(workOrderId);
+      await restart;
+      const draft = await draftOf(workOrderId);
+      assert.equal(draft['status'], 'draft', `${service} restart: the completed work order became a draft`);
+      await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
+    }
+  });
+
+  it('down and up keep every piece of data', async () => {
+    await dc(['down', '--timeout', '20'], 300_000);
+    await up();
+    const invoice = expect(await steady(() => api.call(`/api/v1/invoices/${invoiceId}`, { token: adminToken }), 'the invoice after down/up'), 200, 'invoice after down/up');
+    assert.equal(invoice['status'], 'issued');
+    assert.ok(existsSync(join(WORK, 'backups')) && readdirSync(join(WORK, 'backups')).length > 0);
+  });
+});
