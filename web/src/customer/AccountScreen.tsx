@@ -3,7 +3,7 @@ import { Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } fro
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
+import { z } from '../workshop/zod.ts';
 import { apiJson, downloadFile, setCsrfToken } from '../shell/api/client.ts';
 import { applyServerErrors } from '../shell/forms.ts';
 import { formatDateTime, tunisDay } from '../shell/format.ts';

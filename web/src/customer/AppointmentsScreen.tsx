@@ -3,7 +3,7 @@ import { Button, Card, Group, NativeSelect, Stack, Text, TextInput, Textarea, Ti
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
+import { z } from '../workshop/zod.ts';
 import { ApiError, apiJson } from '../shell/api/client.ts';
 import { useCursorList, type CursorPage } from '../shell/api/paging.ts';
 import { applyServerErrors } from '../shell/forms.ts';

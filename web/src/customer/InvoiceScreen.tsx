@@ -9,6 +9,8 @@ import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { formatThousandths, formatVatRate } from '../workshop/workOrder.ts';
 import { useIntlLocale } from '../workshop/WorkshopUi.tsx';
 import classes from './customer.module.css';
+import { ScrollTable } from '../workshop/ScrollTable.tsx';
+import workshop from '../workshop/workshop.module.css';
 
 interface Invoice {
   id: string;
@@ -62,9 +64,9 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
           <dd>{formatMoney(invoice.balance.balanceMillimes)}</dd>
         </dl>
       </Card>
-      <Table.ScrollContainer minWidth={480}>
+      <ScrollTable minWidth={480} label={t('invoice.lines')}>
         <Table striped captionSide="top">
-          <Table.Caption>{t('invoice.lines')}</Table.Caption>
+          <Table.Caption className={workshop.caption}>{t('invoice.lines')}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">{t('workshop:lines.description')}</Table.Th>
@@ -106,7 +108,7 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
             </Table.Tr>
           </Table.Tfoot>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Text size="sm" lang="fr" className={classes.text}>
         {invoice.totals.ttcInWords}
       </Text>

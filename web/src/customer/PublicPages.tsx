@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { z } from 'zod';
+import { z } from '../workshop/zod.ts';
 import { registerBody, resetRequestBody } from '@ecar/contracts/requests/auth';
 import { apiJson } from '../shell/api/client.ts';
 import { applyServerErrors } from '../shell/forms.ts';

@@ -62,14 +62,14 @@ function EstimateDecision({ repair }: { repair: WorkOrderDetail }) {
         <Text>{t('estimate.intro', { total: formatMoney(repair.totals.grossMillimes) })}</Text>
         {decide.error ? <ErrorState error={decide.error} /> : null}
         {asked ? (
-          <Alert color={asked === 'approve' ? 'teal' : 'red'} role="group" aria-labelledby="confirm-question">
+          <Alert color={asked === 'approve' ? 'teal.9' : 'red.9'} role="group" aria-labelledby="confirm-question">
             <Stack>
               <Text id="confirm-question" fw={700}>
                 {t(`estimate.confirm.${asked}`, { total: formatMoney(repair.totals.grossMillimes) })}
               </Text>
               <Text size="sm">{t('estimate.recorded')}</Text>
               <Group>
-                <Button ref={confirmRef} color={asked === 'approve' ? 'teal' : 'red'} loading={decide.isPending} onClick={() => decide.mutate(asked)} data-testid="confirm-decision">
+                <Button ref={confirmRef} color={asked === 'approve' ? 'teal.9' : 'red.9'} loading={decide.isPending} onClick={() => decide.mutate(asked)} data-testid="confirm-decision">
                   {t(`estimate.yes.${asked}`)}
                 </Button>
                 <Button variant="default" onClick={() => setAsked(null)} disabled={decide.isPending}>
@@ -80,7 +80,7 @@ function EstimateDecision({ repair }: { repair: WorkOrderDetail }) {
           </Alert>
         ) : (
           <Group>
-            <Button color="teal" onClick={() => setAsked('approve')} data-testid="approve">
+            <Button color="teal.9" onClick={() => setAsked('approve')} data-testid="approve">
               {t('estimate.approve')}
             </Button>
             <Button color="red" variant="outline" onClick={() => setAsked('decline')} data-testid="decline">

@@ -30,7 +30,7 @@ export default function RepairsScreen() {
               <Card withBorder data-testid="repair" data-status={repair.status}>
                 <Stack gap="xs">
                   <Group justify="space-between" wrap="wrap">
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {t('repairs.opened', { date: formatDate(repair.createdAt, language) })}
                     </Text>
                     <StatusBadge status={repair.status} />

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { z } from 'zod';
+import { z } from '../workshop/zod.ts';
 import { apiJson } from '../shell/api/client.ts';
 import { useCursorList } from '../shell/api/paging.ts';
 import { applyServerErrors } from '../shell/forms.ts';
@@ -117,7 +117,7 @@ export default function VehiclesScreen() {
                   <Text dir="ltr" className={classes.text}>
                     {vehicle.plate}
                   </Text>
-                  {vehicle.serviceDue ? <Text c="orange.9">{t('vehicles.serviceDue')}</Text> : null}
+                  {vehicle.serviceDue ? <Text c="red.9">{t('vehicles.serviceDue')}</Text> : null}
                   <Anchor component={Link} to={`/vehicles/${vehicle.id}`}>
                     {t('vehicles.open')}
                   </Anchor>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { z } from 'zod';
+import { z } from '../workshop/zod.ts';
 import { apiJson } from '../shell/api/client.ts';
 import { useMe } from '../shell/auth/session.tsx';
 import { applyServerErrors } from '../shell/forms.ts';
@@ -17,6 +17,8 @@ import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { LinesTable, StatusBadge } from '../workshop/WorkshopUi.tsx';
 import { VAT_RATES_BP, formatVatRate, parseThousandths, type WorkOrderDetail, type WorkOrderStatus } from '../workshop/workOrder.ts';
 import classes from './technician.module.css';
+import { ScrollTable } from '../workshop/ScrollTable.tsx';
+import workshop from '../workshop/workshop.module.css';
 
 /** What a technician may move a job to, from where (the service allows exactly these). */
 const NEXT_STATUS: Partial<Record<WorkOrderStatus, 'in_progress' | 'completed'>> = { approved: 'in_progress', in_progress: 'completed' };
@@ -148,7 +150,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
           </Title>
           <Group wrap="wrap">
             {running ? (
-              <Button color="orange" onClick={() => act.mutate({ path: 'time', json: { action: 'clock_out' } })} loading={act.isPending}>
+              <Button color="red.9" onClick={() => act.mutate({ path: 'time', json: { action: 'clock_out' } })} loading={act.isPending}>
                 {t('job.clockOut')}
               </Button>
             ) : (
@@ -157,7 +159,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
               </Button>
             )}
             {next ? (
-              <Button variant={next === 'completed' ? 'filled' : 'light'} color={next === 'completed' ? 'green' : 'blue'} onClick={() => act.mutate({ path: 'status', json: { status: next } })} loading={act.isPending}>
+              <Button color={next === 'completed' ? 'teal.9' : 'blue.9'} onClick={() => act.mutate({ path: 'status', json: { status: next } })} loading={act.isPending}>
                 {t(`job.moveTo.${next}`)}
               </Button>
             ) : null}
@@ -166,9 +168,9 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
             {running ? t('job.clockedInSince', { time: formatDateTime(running.startedAt, language) }) : job.status === 'in_progress' ? t('job.notClockedIn') : t('job.clockOnlyInProgress')}
           </Text>
           {mine.length > 0 ? (
-            <Table.ScrollContainer minWidth={320}>
+            <ScrollTable minWidth={320} label={t('job.myTime')}>
               <Table captionSide="top">
-                <Table.Caption>{t('job.myTime')}</Table.Caption>
+                <Table.Caption className={workshop.caption}>{t('job.myTime')}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">{t('job.started')}</Table.Th>
@@ -184,7 +186,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           ) : null}
         </Stack>
       </Card>

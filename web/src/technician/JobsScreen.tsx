@@ -62,7 +62,7 @@ export default function JobsScreen() {
                       <StatusBadge status={job.status} />
                     </Group>
                     <Text className={classes.text}>{job.complaint}</Text>
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {t('jobs.opened', { date: formatDateTime(job.createdAt, language) })}
                     </Text>
                     <Anchor component={Link} to={`/jobs/${job.id}`} fw={600}>

@@ -3,22 +3,25 @@ import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../shell/format.ts';
 import { INTL_LOCALE, isLanguage } from '../shell/i18n/index.ts';
 import { formatThousandths, formatVatRate, lineNetMillimes, type WorkOrderDetail, type WorkOrderStatus } from './workOrder.ts';
+import { ScrollTable } from './ScrollTable.tsx';
+import workshop from './workshop.module.css';
 
+/** Filled badges in dark shades: white text keeps at least 4.5:1 contrast (WCAG AA). */
 const STATUS_COLOURS: Record<WorkOrderStatus, string> = {
-  open: 'gray',
-  estimate_sent: 'orange',
-  approved: 'teal',
-  declined: 'red',
-  in_progress: 'blue',
-  completed: 'green',
-  delivered: 'dark',
-  cancelled: 'red',
+  open: 'gray.8',
+  estimate_sent: 'grape.9',
+  approved: 'teal.9',
+  declined: 'red.9',
+  in_progress: 'blue.9',
+  completed: 'cyan.9',
+  delivered: 'dark.7',
+  cancelled: 'gray.7',
 };
 
 export function StatusBadge({ status }: { status: WorkOrderStatus }) {
   const { t } = useTranslation('workshop');
   return (
-    <Badge color={STATUS_COLOURS[status]} variant="light" data-status={status} autoContrast>
+    <Badge color={STATUS_COLOURS[status]} variant="filled" data-status={status} autoContrast>
       {t(`status.${status}`)}
     </Badge>
   );
@@ -33,11 +36,11 @@ export function useIntlLocale(): string {
 export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | 'totals'> }) {
   const { t } = useTranslation('workshop');
   const locale = useIntlLocale();
-  if (order.lines.length === 0) return <Text c="dimmed" data-state="empty">{t('lines.none')}</Text>;
+  if (order.lines.length === 0) return <Text c="gray.7" data-state="empty">{t('lines.none')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={520}>
+    <ScrollTable minWidth={520} label={t('lines.caption')}>
       <Table striped captionSide="top" data-testid="lines">
-        <Table.Caption>{t('lines.caption')}</Table.Caption>
+        <Table.Caption className={workshop.caption}>{t('lines.caption')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('lines.description')}</Table.Th>
@@ -77,6 +80,6 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
           </Table.Tr>
         </Table.Tfoot>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollTable>
   );
 }

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CursorList } from '../api/paging.ts';
 import { EmptyState, ErrorState, LoadingState } from './states.tsx';
+import classes from './shell.module.css';
 
 export interface Column<T> {
   /** Stable id of the column. */
@@ -25,9 +26,9 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
   if (items.length === 0) return <EmptyState />;
   return (
     <>
-      <Table.ScrollContainer minWidth={480}>
+      <Table.ScrollContainer minWidth={480} scrollAreaProps={{ viewportProps: { tabIndex: 0, role: 'region', 'aria-label': caption } }}>
         <Table striped highlightOnHover captionSide="top">
-          <Table.Caption>{caption}</Table.Caption>
+          <Table.Caption className={classes.caption}>{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               {columns.map((column) => (
