@@ -9,8 +9,7 @@ import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { formatThousandths, formatVatRate } from '../workshop/workOrder.ts';
 import { useIntlLocale } from '../workshop/WorkshopUi.tsx';
 import classes from './customer.module.css';
-import { ScrollTable } from '../workshop/ScrollTable.tsx';
-import workshop from '../workshop/workshop.module.css';
+import { ScrollX } from '../shell/ui/ScrollX.tsx';
 
 interface Invoice {
   id: string;
@@ -64,9 +63,9 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
           <dd>{formatMoney(invoice.balance.balanceMillimes)}</dd>
         </dl>
       </Card>
-      <ScrollTable minWidth={480} label={t('invoice.lines')}>
-        <Table striped captionSide="top">
-          <Table.Caption className={workshop.caption}>{t('invoice.lines')}</Table.Caption>
+      <ScrollX label={t('invoice.lines')}>
+        <Table miw={480} striped captionSide="top">
+          <Table.Caption>{t('invoice.lines')}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">{t('workshop:lines.description')}</Table.Th>
@@ -108,7 +107,7 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
             </Table.Tr>
           </Table.Tfoot>
         </Table>
-      </ScrollTable>
+      </ScrollX>
       <Text size="sm" lang="fr" className={classes.text}>
         {invoice.totals.ttcInWords}
       </Text>

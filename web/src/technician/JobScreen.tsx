@@ -17,8 +17,7 @@ import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { LinesTable, StatusBadge } from '../workshop/WorkshopUi.tsx';
 import { VAT_RATES_BP, formatVatRate, parseThousandths, type WorkOrderDetail, type WorkOrderStatus } from '../workshop/workOrder.ts';
 import classes from './technician.module.css';
-import { ScrollTable } from '../workshop/ScrollTable.tsx';
-import workshop from '../workshop/workshop.module.css';
+import { ScrollX } from '../shell/ui/ScrollX.tsx';
 
 /** What a technician may move a job to, from where (the service allows exactly these). */
 const NEXT_STATUS: Partial<Record<WorkOrderStatus, 'in_progress' | 'completed'>> = { approved: 'in_progress', in_progress: 'completed' };
@@ -168,9 +167,9 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
             {running ? t('job.clockedInSince', { time: formatDateTime(running.startedAt, language) }) : job.status === 'in_progress' ? t('job.notClockedIn') : t('job.clockOnlyInProgress')}
           </Text>
           {mine.length > 0 ? (
-            <ScrollTable minWidth={320} label={t('job.myTime')}>
-              <Table captionSide="top">
-                <Table.Caption className={workshop.caption}>{t('job.myTime')}</Table.Caption>
+            <ScrollX label={t('job.myTime')}>
+              <Table miw={320} captionSide="top">
+                <Table.Caption>{t('job.myTime')}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">{t('job.started')}</Table.Th>
@@ -186,7 +185,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </ScrollTable>
+            </ScrollX>
           ) : null}
         </Stack>
       </Card>

@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../shell/format.ts';
 import { INTL_LOCALE, isLanguage } from '../shell/i18n/index.ts';
 import { formatThousandths, formatVatRate, lineNetMillimes, type WorkOrderDetail, type WorkOrderStatus } from './workOrder.ts';
-import { ScrollTable } from './ScrollTable.tsx';
-import workshop from './workshop.module.css';
+import { ScrollX } from '../shell/ui/ScrollX.tsx';
 
 /** Filled badges in dark shades: white text keeps at least 4.5:1 contrast (WCAG AA). */
 const STATUS_COLOURS: Record<WorkOrderStatus, string> = {
@@ -38,9 +37,9 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
   const locale = useIntlLocale();
   if (order.lines.length === 0) return <Text c="gray.7" data-state="empty">{t('lines.none')}</Text>;
   return (
-    <ScrollTable minWidth={520} label={t('lines.caption')}>
-      <Table striped captionSide="top" data-testid="lines">
-        <Table.Caption className={workshop.caption}>{t('lines.caption')}</Table.Caption>
+    <ScrollX label={t('lines.caption')}>
+      <Table miw={520} striped captionSide="top" data-testid="lines">
+        <Table.Caption>{t('lines.caption')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('lines.description')}</Table.Th>
@@ -80,6 +79,6 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
           </Table.Tr>
         </Table.Tfoot>
       </Table>
-    </ScrollTable>
+    </ScrollX>
   );
 }

@@ -86,8 +86,10 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** A JSON body. */
   json?: unknown;
-  /** A multipart body (document uploads). */
+  /** A multipart body. */
   form?: FormData;
+  /** A raw body with its media type (document uploads: PDF, JPEG, PNG). */
+  raw?: { body: Blob | ArrayBuffer; contentType: string };
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
 }
@@ -109,6 +111,9 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     body = JSON.stringify(options.json);
   } else if (options.form) {
     body = options.form;
+  } else if (options.raw) {
+    headers.set('content-type', options.raw.contentType);
+    body = options.raw.body;
   }
   if (!SAFE_METHODS.has(method) && csrfToken) headers.set(CSRF_HEADER, csrfToken);
   try {

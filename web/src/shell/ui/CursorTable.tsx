@@ -2,8 +2,8 @@ import { Button, Group, Table } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CursorList } from '../api/paging.ts';
+import { ScrollX } from './ScrollX.tsx';
 import { EmptyState, ErrorState, LoadingState } from './states.tsx';
-import classes from './shell.module.css';
 
 export interface Column<T> {
   /** Stable id of the column. */
@@ -26,9 +26,9 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
   if (items.length === 0) return <EmptyState />;
   return (
     <>
-      <Table.ScrollContainer minWidth={480} scrollAreaProps={{ viewportProps: { tabIndex: 0, role: 'region', 'aria-label': caption } }}>
-        <Table striped highlightOnHover captionSide="top">
-          <Table.Caption className={classes.caption}>{caption}</Table.Caption>
+      <ScrollX label={caption}>
+        <Table striped highlightOnHover captionSide="top" miw={480}>
+          <Table.Caption>{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               {columns.map((column) => (
@@ -48,7 +48,7 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollX>
       {query.error ? <ErrorState error={query.error} onRetry={() => void query.refetch()} /> : null}
       {list.hasMore ? (
         <Group justify="center" mt="sm">
