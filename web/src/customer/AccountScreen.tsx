@@ -18,12 +18,14 @@ const profileForm = z.object({ name: z.string().trim().min(1).max(200), phone: z
 type ProfileForm = z.infer<typeof profileForm>;
 const FIELDS = ['name', 'phone', 'email', 'address', 'cin'] as const;
 
+const formValues = (profile: CustomerProfile): ProfileForm => ({ name: profile.name, phone: profile.phone ?? '', email: profile.email ?? '', address: profile.address ?? '', cin: profile.cin ?? '' });
+
 /** Rectification (right of correction): only the fields changed are sent; an emptied field is erased. */
 function Rectify({ profile }: { profile: CustomerProfile }) {
   const { t } = useTranslation(['customer', 'workshop', 'common']);
   const queryClient = useQueryClient();
   const fieldError = useFieldError();
-  const initial: ProfileForm = { name: profile.name, phone: profile.phone ?? '', email: profile.email ?? '', address: profile.address ?? '', cin: profile.cin ?? '' };
+  const initial = formValues(profile);
   const form = useForm<ProfileForm>({ resolver: zodResolver(profileForm), defaultValues: initial });
   const save = useMutation({
     mutationFn: (changes: Record<string, string | null>) => apiJson<CustomerProfile>(`/api/v1/customers/${profile.id}`, { method: 'PATCH', json: changes }),
@@ -41,7 +43,7 @@ function Rectify({ profile }: { profile: CustomerProfile }) {
       return;
     }
     try {
-      await save.mutateAsync(changes);
+      form.reset(formValues(await save.mutateAsync(changes)));
     } catch (error) {
       applyServerErrors(form, error);
     }
@@ -203,7 +205,7 @@ export default function AccountScreen() {
         <ErrorState error={profile.error} onRetry={() => void profile.refetch()} />
       ) : (
         <>
-          <Rectify key={profile.data.updatedAt} profile={profile.data} />
+          <Rectify key={profile.data.id} profile={profile.data} />
           <Consent profile={profile.data} />
           <Export profile={profile.data} />
         </>

@@ -62,7 +62,7 @@ function EstimateDecision({ repair }: { repair: WorkOrderDetail }) {
         <Text>{t('estimate.intro', { total: formatMoney(repair.totals.grossMillimes) })}</Text>
         {decide.error ? <ErrorState error={decide.error} /> : null}
         {asked ? (
-          <Alert color={asked === 'approve' ? 'teal.9' : 'red.9'} role="group" aria-labelledby="confirm-question">
+          <Alert color="gray" role="group" aria-labelledby="confirm-question">
             <Stack>
               <Text id="confirm-question" fw={700}>
                 {t(`estimate.confirm.${asked}`, { total: formatMoney(repair.totals.grossMillimes) })}
