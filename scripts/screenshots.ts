@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { VIEWPORTS, launchChromium, signInAsAdmin, signInOnApp, type ViewportName } from '../tests/support/browser.ts';
+import { assignSeededJobs } from '../tests/support/self-fixtures.ts';
 import { seedGarageDay, type GarageDay } from '../tests/support/web-fixtures.ts';
 import { createTechnician, startWebStack, type Account, type WebStack } from '../tests/support/web-stack.ts';
 
@@ -35,6 +36,33 @@ export const SCREENS: ScreenShot[] = [
   { name: 'admin-dashboard-phone', who: 'admin', path: '/admin/', viewport: 'phone', ready: (page) => page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor() },
   { name: 'customer-home', who: 'customer', path: '/app/', viewport: 'phone', ready: (page) => page.locator('main h1').waitFor() },
   { name: 'technician-home', who: 'technician', path: '/app/', viewport: 'tablet', ready: (page) => page.locator('main h1').waitFor() },
+  { name: 'technician-jobs', who: 'technician', path: '/app/jobs', viewport: 'tablet', ready: (page) => page.locator('[data-testid=job]').first().waitFor() },
+  {
+    name: 'technician-job-card',
+    who: 'technician',
+    path: '/app/jobs',
+    viewport: 'tablet',
+    ready: async (page) => {
+      await page.locator('[data-testid=job]:has([data-status=in_progress]) a').click();
+      await page.getByTestId('lines').waitFor();
+    },
+  },
+  { name: 'customer-sign-up', who: 'signed-out', path: '/app/sign-up', viewport: 'phone', ready: (page) => page.locator('form[data-step=sign-up]').waitFor() },
+  { name: 'customer-repairs', who: 'customer', path: '/app/repairs', viewport: 'phone', ready: (page) => page.locator('[data-testid=repair]').first().waitFor() },
+  {
+    name: 'customer-estimate-approval',
+    who: 'customer',
+    path: '/app/repairs',
+    viewport: 'phone',
+    ready: async (page) => {
+      await page.locator('[data-testid=repair][data-status=estimate_sent] a').click();
+      await page.getByTestId('estimate-decision').waitFor();
+    },
+  },
+  { name: 'customer-appointments', who: 'customer', path: '/app/appointments', viewport: 'phone', ready: (page) => page.locator('[data-testid=appointment]').first().waitFor() },
+  { name: 'customer-vehicles', who: 'customer', path: '/app/vehicles', viewport: 'phone', ready: (page) => page.locator('[data-testid=vehicle]').first().waitFor() },
+  { name: 'customer-invoices', who: 'customer', path: '/app/invoices', viewport: 'phone', ready: (page) => page.locator('main table, main [data-state=empty]').first().waitFor() },
+  { name: 'customer-account', who: 'customer', path: '/app/account', viewport: 'phone', ready: (page) => page.locator('[data-testid=export]').waitFor() },
 ];
 
 const LANGUAGES = ['fr', 'ar'] as const;
@@ -69,6 +97,7 @@ let browser: Browser | undefined;
 try {
   const day: GarageDay = await seedGarageDay(stack);
   const technician = await createTechnician(stack, 'Sami Ben Ali');
+  await assignSeededJobs(stack, day.customer.customerId, technician.id);
   browser = await launchChromium();
   for (const screen of chosen) {
     for (const language of LANGUAGES) console.log(await shoot(browser, stack, screen, language, { customer: day.customer, technician }));

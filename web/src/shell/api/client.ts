@@ -51,8 +51,21 @@ export class NetworkError extends Error {
 
 export const CSRF_HEADER = 'X-CSRF-Token';
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
-/** Calls that establish a session: a 401 there means wrong credentials, not an expired session. */
-const SESSION_ENDPOINTS = new Set(['/api/v1/auth/login', '/api/v1/auth/login/mfa', '/api/v1/auth/refresh', '/api/v1/auth/csrf']);
+/**
+ * Calls made without a session — signing in, and the self-service account links (sign-up,
+ * e-mail verification, password reset): they need no CSRF token, and a 401 there means wrong
+ * credentials, not an expired session.
+ */
+const SESSION_ENDPOINTS = new Set([
+  '/api/v1/auth/login',
+  '/api/v1/auth/login/mfa',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/csrf',
+  '/api/v1/auth/register',
+  '/api/v1/auth/email/verify',
+  '/api/v1/auth/password/reset',
+  '/api/v1/auth/password/reset/confirm',
+]);
 
 let csrfToken: string | undefined;
 let refreshing: Promise<boolean> | undefined;

@@ -1,6 +1,10 @@
 import type auth from './locales/fr/auth.json';
 import type common from './locales/fr/common.json';
+import type customer from './locales/fr/customer.json';
 import type dashboard from './locales/fr/dashboard.json';
+import type signup from './locales/fr/signup.json';
+import type technician from './locales/fr/technician.json';
+import type workshop from './locales/fr/workshop.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -12,7 +16,11 @@ export interface Namespaces {
   common: typeof common;
   auth: typeof auth;
   dashboard: typeof dashboard;
+  workshop: typeof workshop;
+  technician: typeof technician;
+  customer: typeof customer;
+  signup: typeof signup;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup'] as const satisfies readonly Namespace[];
