@@ -1,3 +1,4 @@
+import type admin from './locales/fr/admin.json';
 import type auth from './locales/fr/auth.json';
 import type common from './locales/fr/common.json';
 import type dashboard from './locales/fr/dashboard.json';
@@ -12,7 +13,8 @@ export interface Namespaces {
   common: typeof common;
   auth: typeof auth;
   dashboard: typeof dashboard;
+  admin: typeof admin;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'admin'] as const satisfies readonly Namespace[];
