@@ -7,5 +7,9 @@ export const adminScreens: readonly Screen[] = [
   { path: '', roles: ADMIN, namespaces: ['dashboard'], load: () => import('./screens/dashboard/DashboardScreen.tsx'), nav: { label: (t) => t('nav.dashboard') } },
   { path: 'customers', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomersScreen.tsx'), nav: { label: (t) => t('nav.customers') } },
   { path: 'customers/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomerScreen.tsx') },
+  { path: 'work-orders', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrdersScreen.tsx'), nav: { label: (t) => t('nav.workOrders') } },
+  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
+  { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
+  { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
   { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },
 ];
