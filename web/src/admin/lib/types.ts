@@ -94,7 +94,8 @@ export interface InvoiceSummary {
   issueDate: string | null;
   workOrderId: string | null;
   buyerName: string;
-  totalTtcMillimes: number;
+  /** Null for drafts (their totals are computed when read one by one). */
+  totalTtcMillimes: number | null;
   createdAt: string;
 }
 

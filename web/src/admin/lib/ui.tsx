@@ -12,8 +12,8 @@ export function useLanguage(): Language {
 }
 
 /** Millimes as `1 234,560 TND`; bidi-isolated so the number stays whole inside Arabic text. */
-export function Money({ millimes }: { millimes: number | string }) {
-  return <bdi data-money>{formatMoney(millimes)}</bdi>;
+export function Money({ millimes }: { millimes: number | string | null }) {
+  return <bdi data-money>{millimes === null ? '—' : formatMoney(millimes)}</bdi>;
 }
 
 export function When({ at, dateOnly }: { at: string | null | undefined; dateOnly?: boolean }) {
@@ -49,7 +49,8 @@ export function Section({ title, children, actions, testId }: { title: string; c
 
 export function StatusBadge({ label, color, value }: { label: string; color?: string; value: string }) {
   return (
-    <Badge color={color ?? 'gray'} variant="light" data-status={value}>
+    // Dark text on the pale tint: the colour tells the state apart, the text stays ≥ 4.5:1 (Mantine's light text is not).
+    <Badge color={color ?? 'gray'} variant="light" c="dark.8" data-status={value}>
       {label}
     </Badge>
   );
@@ -91,7 +92,7 @@ export function ActionResult({ mutation, success }: { mutation: { isError: boole
   }
   if (mutation.isSuccess && success) {
     return (
-      <Text size="sm" c="teal.8" role="status" data-state="action-done">
+      <Text size="sm" c="teal.9" role="status" data-state="action-done">
         {success}
       </Text>
     );

@@ -27,7 +27,7 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
     <>
       <Table.ScrollContainer minWidth={480}>
         <Table striped highlightOnHover captionSide="top">
-          <Table.Caption>{caption}</Table.Caption>
+          <Table.Caption c="gray.8">{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               {columns.map((column) => (

@@ -18,7 +18,7 @@ export function LoadingState({ label }: { label?: string }) {
 export function EmptyState({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   return (
-    <Text c="dimmed" py="md" data-state="empty">
+    <Text c="gray.7" py="md" data-state="empty">
       {children ?? t('state.empty')}
     </Text>
   );

@@ -24,7 +24,7 @@ function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (ind
   return (
     <Table.ScrollContainer minWidth={560}>
       <Table>
-        <Table.Caption>{t('invoices.lines')}</Table.Caption>
+        <Table.Caption c="gray.8">{t('invoices.lines')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('workOrders.description')}</Table.Th>
@@ -403,7 +403,7 @@ function Totals({ invoice }: { invoice: Invoice }) {
           </Text>
         </>
       ) : (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('invoices.provisional')}
         </Text>
       )}

@@ -58,7 +58,7 @@ function Documents({ vehicle }: { vehicle: Vehicle }) {
         {(data) => (
           <Table.ScrollContainer minWidth={420}>
             <Table>
-              <Table.Caption>{t('vehicles.documents')}</Table.Caption>
+              <Table.Caption c="gray.8">{t('vehicles.documents')}</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('vehicles.docType')}</Table.Th>

@@ -104,7 +104,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
       ) : (
         <Table.ScrollContainer minWidth={560}>
           <Table>
-            <Table.Caption>{t('workOrders.lines')}</Table.Caption>
+            <Table.Caption c="gray.8">{t('workOrders.lines')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('workOrders.lineKind')}</Table.Th>
@@ -162,7 +162,7 @@ function TimeEntries({ order, names }: { order: WorkOrderDetail; names: Map<stri
       ) : (
         <Table.ScrollContainer minWidth={420}>
           <Table>
-            <Table.Caption>{t('workOrders.time')}</Table.Caption>
+            <Table.Caption c="gray.8">{t('workOrders.time')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('workOrders.technician')}</Table.Th>
@@ -271,7 +271,7 @@ export default function WorkOrderScreen() {
             ) : null}
           </Section>
           <Lines order={order} />
-          <Technicians key={order.technicianIds.join(',')} order={order} />
+          <Technicians order={order} />
           <TimeEntries order={order} names={names} />
         </Stack>
       )}
