@@ -214,6 +214,9 @@ export default function CustomerScreen() {
             <Button variant="default" onClick={() => exporting.mutate()} loading={exporting.isPending} data-testid="customer-export">
               {t('customers.export')}
             </Button>
+            <Anchor component={Link} to={`/appointments?customer=${customer.id}`}>
+              {t('appointments.book')}
+            </Anchor>
             <Anchor component={Link} to={`/audit?access=${encodeURIComponent(`customer:${customer.id}`)}`}>
               {t('customers.accessLog')}
             </Anchor>
