@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { mantineVariablesCss } from './build/mantine-variables.ts';
+import { precompress } from './build/precompress.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -12,7 +13,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   root: here('.'),
   base: '/',
-  plugins: [react(), mantineVariablesCss()],
+  plugins: [react(), mantineVariablesCss(), precompress(here('dist'))],
   build: {
     outDir: here('dist'),
     emptyOutDir: true,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { notFound } from '@ecar/errors';
@@ -28,6 +28,37 @@ export const WEB_CSP = [
 
 /** Hashed file names change with their content: cache them for a year, never revalidate. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+
+/**
+ * The build's `.br`/`.gz` twin of a hashed file, for a browser that accepts it (brotli first).
+ * Anything else falls through to the plain file.
+ */
+function precompressed(directory: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const extension = extname(req.path);
+    const type = TYPES[extension];
+    if (!type || (req.method !== 'GET' && req.method !== 'HEAD') || req.path.includes('..')) {
+      next();
+      return;
+    }
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined;
+    const file = encoding ? join(directory, `${req.path}.${encoding === 'br' ? 'br' : 'gz'}`) : undefined;
+    res.vary('Accept-Encoding');
+    if (!encoding || !file || !file.startsWith(directory) || !existsSync(file)) {
+      next();
+      return;
+    }
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Encoding', encoding);
+    res.setHeader('Cache-Control', IMMUTABLE);
+    res.sendFile(file, { dotfiles: 'deny' }, (error) => {
+      if (error) next(error);
+    });
+  };
+}
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Content-Security-Policy', WEB_CSP);
@@ -66,6 +97,7 @@ export function webRoutes(directory = WEB_DIST_DIR): Router {
     return router;
   }
   router.use(['/admin', '/app', '/assets'], securityHeaders);
+  router.use('/assets', precompressed(join(directory, 'assets')));
   router.use('/assets', express.static(join(directory, 'assets'), { immutable: true, maxAge: '365d', dotfiles: 'deny', index: false, fallthrough: true, setHeaders: (res) => res.setHeader('Cache-Control', IMMUTABLE) }));
   router.use('/assets', (_req, _res, next) => next(notFound('No such file')));
   router.get(['/admin', '/app'], (req, res, next) => {

@@ -40,6 +40,12 @@ describe('web app shells in Chromium (AUTH-5, AUTH-7, APP-3, APP-4, RES-3)', () 
       const script = await fetch(`${stack.url}${asset}`);
       assert.equal(script.status, 200);
       assert.equal(script.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      // Precompressed at build time: brotli for browsers that take it, the same bytes once decoded.
+      const plain = await (await fetch(`${stack.url}${asset}`, { headers: { 'accept-encoding': 'identity' } })).text();
+      const brotli = await fetch(`${stack.url}${asset}`, { headers: { 'accept-encoding': 'gzip, br' } });
+      assert.equal(brotli.headers.get('content-encoding'), 'br');
+      assert.equal(brotli.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      assert.equal(await brotli.text(), plain);
     }
     assert.equal((await fetch(`${stack.url}/assets/missing-0000.js`)).status, 404);
     const root = await fetch(`${stack.url}/`, { redirect: 'manual' });
@@ -72,6 +78,7 @@ describe('web app shells in Chromium (AUTH-5, AUTH-7, APP-3, APP-4, RES-3)', () 
     assert.match(secret, /^[A-Z2-7]{16,}$/);
     await enrol.locator('input[name=code]').fill(await generate({ secret, period: 1 }));
     await enrol.locator('button[type=submit]').click();
+    await page.getByTestId('recovery-codes').locator('li').first().waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     assert.ok(codes.length >= 8, `recovery codes: ${codes.join(', ')}`);
     await page.getByRole('button', { name: "J'ai noté mes codes" }).click();

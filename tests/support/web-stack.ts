@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { Role } from '@ecar/contracts';
 import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
@@ -87,6 +88,8 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   const created = await Promise.all(names.map((name) => createTestDatabase(`${label}_${name}`)));
   const databases = Object.fromEntries(names.map((name, index) => [name, created[index]!])) as WebStack['databases'];
   const work = mkdtempSync(join(tmpdir(), `ecar-${label}-`));
+  // garage stores documents there; backup archives it into every set.
+  mkdirSync(join(work, 'documents'), { mode: 0o700 });
   const gatewayPort = await freePort();
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
   const auth = await startAuthService({
@@ -171,12 +174,21 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
       await gateway.stop();
       await Promise.all([backup.stop(), audit.stop(), billing.stop(), garage.stop()]);
       await auth.stop();
-      await bus.cleanup([]);
+      await bus.cleanup(consumerQueuesOf(bus.queuePrefix));
       await Promise.all(Object.values(databases).map((database) => database.drop()));
       rmSync(work, { recursive: true, force: true });
     },
   };
   return stack;
+}
+
+/**
+ * Every consumer queue the five services declare under the stack's prefix (and the delays any of
+ * them retries with): deleted at stop, or the shared broker piles up quorum queues.
+ */
+function consumerQueuesOf(prefix: string): string[] {
+  const delays = [1000, 5000, 30000, 60000, 300000];
+  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
 }
 
 function uniqueSuffix(): string {

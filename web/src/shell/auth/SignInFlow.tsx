@@ -121,9 +121,9 @@ function MfaStep({ mfaToken, onAnswer }: { mfaToken: string; onAnswer: (answer: 
         <Stack>
           <ServerError message={form.errors['']} />
           {useRecovery ? (
-            <TextInput name="recoveryCode" label={t('mfa.recoveryCode')} autoComplete="off" maxLength={32} data-autofocus error={form.errors['recoveryCode']} />
+            <TextInput name="recoveryCode" label={t('mfa.recoveryCode')} autoComplete="off" maxLength={32} autoFocus error={form.errors['recoveryCode']} />
           ) : (
-            <TextInput name="code" label={t('mfa.code')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} data-autofocus error={form.errors['code']} />
+            <TextInput name="code" label={t('mfa.code')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} autoFocus error={form.errors['code']} />
           )}
           <Button type="submit" loading={form.busy}>
             {t('mfa.submit')}

@@ -2,6 +2,7 @@ import { Button, Group, Table } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CursorList } from '../api/paging.ts';
+import { ScrollX } from './ScrollX.tsx';
 import { EmptyState, ErrorState, LoadingState } from './states.tsx';
 
 export interface Column<T> {
@@ -25,8 +26,8 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
   if (items.length === 0) return <EmptyState />;
   return (
     <>
-      <Table.ScrollContainer minWidth={480}>
-        <Table striped highlightOnHover captionSide="top">
+      <ScrollX label={caption}>
+        <Table striped highlightOnHover captionSide="top" miw={480}>
           <Table.Caption c="gray.8">{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
@@ -47,7 +48,7 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollX>
       {query.error ? <ErrorState error={query.error} onRetry={() => void query.refetch()} /> : null}
       {list.hasMore ? (
         <Group justify="center" mt="sm">

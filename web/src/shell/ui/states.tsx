@@ -46,9 +46,20 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 }
 
 /** Renders a query's three states; `children` gets the data once there. */
-export function QueryState<T>({ query, children, isEmpty }: { query: { data: T | undefined; error: unknown; isPending: boolean; refetch: () => unknown }; children: (data: T) => ReactNode; isEmpty?: (data: T) => boolean }) {
+export function QueryState<T>({
+  query,
+  children,
+  isEmpty,
+  empty,
+}: {
+  query: { data: T | undefined; error: unknown; isPending: boolean; refetch: () => unknown };
+  children: (data: T) => ReactNode;
+  isEmpty?: (data: T) => boolean;
+  /** What to say when isEmpty holds (default: the generic "nothing here"). */
+  empty?: ReactNode;
+}) {
   if (query.isPending) return <LoadingState />;
   if (query.error || query.data === undefined) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  if (isEmpty?.(query.data)) return <EmptyState />;
+  if (isEmpty?.(query.data)) return <EmptyState>{empty}</EmptyState>;
   return <>{children(query.data)}</>;
 }

@@ -1,0 +1,79 @@
+// Regenerates docs/screenshots/<name>.<language>.png for each main screen, in French and Arabic,
+// against the real stack seeded like a garage day (tests/support/web-fixtures.ts).
+// Usage: npm run build -w web && node --import tsx scripts/screenshots.ts [name ...]
+// Add a screen: one entry in SCREENS (who signs in, where to go, what shows when it is ready).
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { VIEWPORTS, launchChromium, signInAsAdmin, signInOnApp, type ViewportName } from '../tests/support/browser.ts';
+import { seedGarageDay, type GarageDay } from '../tests/support/web-fixtures.ts';
+import { createTechnician, startWebStack, type Account, type WebStack } from '../tests/support/web-stack.ts';
+
+type Who = 'signed-out' | 'admin' | 'technician' | 'customer';
+
+interface ScreenShot {
+  name: string;
+  who: Who;
+  /** Path on the gateway, e.g. /admin/ or /app/invoices. */
+  path: string;
+  viewport: ViewportName;
+  /** Resolves when the screen shows its content (not a loading state). */
+  ready(page: Page): Promise<void>;
+}
+
+export const SCREENS: ScreenShot[] = [
+  { name: 'sign-in', who: 'signed-out', path: '/app/', viewport: 'phone', ready: (page) => page.locator('form[data-step=credentials]').waitFor() },
+  {
+    name: 'admin-dashboard',
+    who: 'admin',
+    path: '/admin/',
+    viewport: 'desktop',
+    ready: async (page) => {
+      await page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor();
+      await page.locator('[data-testid=unpaid-invoices] [data-testid=balance]').waitFor();
+    },
+  },
+  { name: 'admin-dashboard-phone', who: 'admin', path: '/admin/', viewport: 'phone', ready: (page) => page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor() },
+  { name: 'customer-home', who: 'customer', path: '/app/', viewport: 'phone', ready: (page) => page.locator('main h1').waitFor() },
+  { name: 'technician-home', who: 'technician', path: '/app/', viewport: 'tablet', ready: (page) => page.locator('main h1').waitFor() },
+];
+
+const LANGUAGES = ['fr', 'ar'] as const;
+const OUT = new URL('../docs/screenshots/', import.meta.url);
+
+async function signIn(page: Page, stack: WebStack, who: Who, accounts: { customer: Account; technician: Account }): Promise<void> {
+  if (who === 'admin') await signInAsAdmin(page, stack);
+  else if (who === 'customer') await signInOnApp(page, stack, accounts.customer);
+  else if (who === 'technician') await signInOnApp(page, stack, accounts.technician);
+}
+
+async function shoot(browser: Browser, stack: WebStack, screen: ScreenShot, language: (typeof LANGUAGES)[number], accounts: { customer: Account; technician: Account }): Promise<string> {
+  const context = await browser.newContext({ viewport: VIEWPORTS[screen.viewport], locale: 'fr-TN', timezoneId: 'Africa/Tunis' });
+  await context.addInitScript((lang) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('ecar.language', lang), language);
+  const page = await context.newPage();
+  await signIn(page, stack, screen.who, accounts);
+  await page.goto(`${stack.url}${screen.path}`);
+  await screen.ready(page);
+  // Fonts (Noto Sans Arabic) and late images settle before the picture.
+  await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+  const file = new URL(`${screen.name}.${language}.png`, OUT);
+  await page.screenshot({ path: file.pathname, fullPage: true });
+  await context.close();
+  return file.pathname;
+}
+
+const only = process.argv.slice(2);
+const chosen = SCREENS.filter((screen) => only.length === 0 || only.includes(screen.name));
+mkdirSync(OUT, { recursive: true });
+const stack = await startWebStack('shots');
+let browser: Browser | undefined;
+try {
+  const day: GarageDay = await seedGarageDay(stack);
+  const technician = await createTechnician(stack, 'Sami Ben Ali');
+  browser = await launchChromium();
+  for (const screen of chosen) {
+    for (const language of LANGUAGES) console.log(await shoot(browser, stack, screen, language, { customer: day.customer, technician }));
+  }
+} finally {
+  await browser?.close();
+  await stack.stop();
+}
