@@ -5,4 +5,16 @@ const ADMIN = ['super-admin'] as const;
 /** The back office's screens (/admin/…): add one entry per screen; order is the navigation's. */
 export const adminScreens: readonly Screen[] = [
   { path: '', roles: ADMIN, namespaces: ['dashboard'], load: () => import('./screens/dashboard/DashboardScreen.tsx'), nav: { label: (t) => t('nav.dashboard') } },
+  { path: 'customers', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomersScreen.tsx'), nav: { label: (t) => t('nav.customers') } },
+  { path: 'customers/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomerScreen.tsx') },
+  { path: 'appointments', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/appointments/AppointmentsScreen.tsx'), nav: { label: (t) => t('nav.appointments') } },
+  { path: 'work-orders', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrdersScreen.tsx'), nav: { label: (t) => t('nav.workOrders') } },
+  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
+  { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
+  { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
+  { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },
+  { path: 'users', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/users/UsersScreen.tsx'), nav: { label: (t) => t('nav.users') } },
+  { path: 'audit', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/audit/AuditScreen.tsx'), nav: { label: (t) => t('nav.audit') } },
+  { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
+  { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
 ];

@@ -1,3 +1,4 @@
+import type admin from './locales/fr/admin.json';
 import type auth from './locales/fr/auth.json';
 import type common from './locales/fr/common.json';
 import type customer from './locales/fr/customer.json';
@@ -20,7 +21,8 @@ export interface Namespaces {
   technician: typeof technician;
   customer: typeof customer;
   signup: typeof signup;
+  admin: typeof admin;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin'] as const satisfies readonly Namespace[];

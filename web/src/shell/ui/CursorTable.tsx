@@ -28,7 +28,7 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
     <>
       <ScrollX label={caption}>
         <Table striped highlightOnHover captionSide="top" miw={480}>
-          <Table.Caption>{caption}</Table.Caption>
+          <Table.Caption c="gray.8">{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               {columns.map((column) => (

@@ -1,0 +1,32 @@
+import type { WorkOrderStatus } from './types.ts';
+
+/** Badge colours of the work-order states (the words come from the translations). */
+export const WORK_ORDER_COLOR: Record<WorkOrderStatus, string> = {
+  open: 'blue',
+  estimate_sent: 'violet',
+  approved: 'teal',
+  declined: 'red',
+  in_progress: 'orange',
+  completed: 'green',
+  delivered: 'gray',
+  cancelled: 'dark',
+};
+
+/**
+ * The moves a super-admin may make from each state (garage's life cycle, docs/garage.md). The
+ * estimate decision (approved/declined) goes through its own endpoints. The service decides.
+ */
+export const ADMIN_MOVES: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = {
+  open: ['estimate_sent', 'cancelled'],
+  estimate_sent: ['open', 'cancelled'],
+  approved: ['in_progress', 'cancelled'],
+  declined: ['open', 'cancelled'],
+  in_progress: ['completed', 'cancelled'],
+  completed: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};
+
+export function linesEditable(status: WorkOrderStatus): boolean {
+  return status === 'open' || status === 'in_progress';
+}

@@ -1,0 +1,173 @@
+import { Button, Group, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { createUserBody } from '@ecar/contracts/requests/auth';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { apiJson } from '../../../shell/api/client.ts';
+import { applyServerErrors } from '../../../shell/forms.ts';
+import { useFieldError } from '../../../shell/ui/fields.ts';
+import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import { QueryState } from '../../../shell/ui/states.tsx';
+import { checkBody } from '../../lib/forms.ts';
+import type { User } from '../../lib/types.ts';
+import { ActionResult, ConfirmButton, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+
+const PAGE = 25;
+type Role = User['role'];
+
+interface NewUser {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+function CreateUser() {
+  const { t } = useTranslation('admin');
+  const { t: common } = useTranslation();
+  const fieldError = useFieldError();
+  const client = useQueryClient();
+  const [created, setCreated] = useState(false);
+  const form = useForm<NewUser>({ defaultValues: { email: '', displayName: '', role: 'technician', password: '' } });
+  const submit = form.handleSubmit(async (values) => {
+    setCreated(false);
+    const body = checkBody(form, createUserBody, values);
+    if (!body) return;
+    try {
+      await apiJson('/api/v1/users', { method: 'POST', json: body });
+      form.reset();
+      setCreated(true);
+      await client.invalidateQueries({ queryKey: ['admin', 'users'] });
+    } catch (error) {
+      applyServerErrors(form, error);
+    }
+  });
+  return (
+    <form onSubmit={submit} noValidate data-testid="user-create">
+      <Stack gap="xs">
+        <TextInput label={t('users.email')} type="email" required {...form.register('email')} error={fieldError(form.formState.errors.email)} />
+        <TextInput label={t('users.displayName')} required {...form.register('displayName')} error={fieldError(form.formState.errors.displayName)} />
+        <NativeSelect label={t('users.role')} data={(['technician', 'super-admin', 'customer'] as const).map((role) => ({ value: role, label: common(`roles.${role}`) }))} {...form.register('role')} />
+        <PasswordInput label={t('users.password')} required autoComplete="new-password" {...form.register('password')} error={fieldError(form.formState.errors.password)} />
+        <FormError form={form} />
+        <Group>
+          <Button type="submit" loading={form.formState.isSubmitting}>
+            {t('common.create')}
+          </Button>
+          {created ? (
+            <Text size="sm" role="status">
+              {t('users.created')}
+            </Text>
+          ) : null}
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function UserActions({ user }: { user: User }) {
+  const { t } = useTranslation('admin');
+  const base = `/api/v1/users/${user.id}`;
+  const disable = useAction(() => apiJson(`${base}/disable`, { method: 'POST', json: {} }), [['admin', 'users']]);
+  const resetMfa = useAction(() => apiJson(`${base}/mfa/reset`, { method: 'POST', json: {} }), [['admin', 'users']]);
+  const revoke = useAction(() => apiJson<{ revoked: number }>(`${base}/sessions/revoke`, { method: 'POST', json: {} }));
+  const unlock = useAction(() => apiJson(`${base}/unlock`, { method: 'POST', json: {} }));
+  return (
+    <Stack gap={4}>
+      <Group gap={4} wrap="wrap">
+        {user.status === 'active' ? <ConfirmButton label={t('users.disable')} question={`${t('users.disable')} : ${user.email}`} color="red" onConfirm={() => disable.mutate()} loading={disable.isPending} /> : null}
+        {user.mfaEnrolled ? <ConfirmButton label={t('users.resetMfa')} question={`${t('users.resetMfa')} : ${user.email}`} onConfirm={() => resetMfa.mutate()} loading={resetMfa.isPending} /> : null}
+        <Button size="xs" variant="default" onClick={() => revoke.mutate()} loading={revoke.isPending}>
+          {t('users.revoke')}
+        </Button>
+        <Button size="xs" variant="default" onClick={() => unlock.mutate()} loading={unlock.isPending}>
+          {t('users.unlock')}
+        </Button>
+      </Group>
+      <ActionResult mutation={disable} success={t('common.done')} />
+      <ActionResult mutation={resetMfa} success={t('common.done')} />
+      <ActionResult mutation={revoke} success={t('users.revoked', { count: revoke.data?.revoked ?? 0 })} />
+      <ActionResult mutation={unlock} success={t('users.unlocked')} />
+    </Stack>
+  );
+}
+
+export default function UsersScreen() {
+  const { t } = useTranslation('admin');
+  const { t: common } = useTranslation();
+  const [offset, setOffset] = useState(0);
+  const [role, setRole] = useState<Role | ''>('');
+  const query = useQuery({
+    queryKey: ['admin', 'users', role, offset],
+    queryFn: () => apiJson<{ items: User[]; total: number }>('/api/v1/users', { query: { role, limit: PAGE, offset } }),
+  });
+  return (
+    <Stack>
+      <Title order={1}>{t('users.title')}</Title>
+      <Section title={t('users.new')}>
+        <CreateUser />
+      </Section>
+      <NativeSelect
+        label={t('users.role')}
+        value={role}
+        onChange={(event) => {
+          setRole(event.currentTarget.value as Role | '');
+          setOffset(0);
+        }}
+        data={[{ value: '', label: t('workOrders.all') }, ...(['super-admin', 'technician', 'customer'] as const).map((value) => ({ value, label: common(`roles.${value}`) }))]}
+      />
+      <QueryState query={query} isEmpty={(data) => data.items.length === 0}>
+        {(data) => (
+          <Stack gap="xs">
+            <Text size="sm">{t('users.count', { count: data.total })}</Text>
+            <ScrollX label={t('users.title')}>
+              <Table striped miw={720}>
+                <Table.Caption c="gray.8">{t('users.title')}</Table.Caption>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">{t('users.displayName')}</Table.Th>
+                    <Table.Th scope="col">{t('users.email')}</Table.Th>
+                    <Table.Th scope="col">{t('users.role')}</Table.Th>
+                    <Table.Th scope="col">{t('users.status')}</Table.Th>
+                    <Table.Th scope="col">{t('users.mfa')}</Table.Th>
+                    <Table.Th scope="col">{t('common.actions')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.map((user) => (
+                    <Table.Tr key={user.id} data-testid="user-row">
+                      <Table.Td>{user.displayName}</Table.Td>
+                      <Table.Td>{user.email}</Table.Td>
+                      <Table.Td>{common(`roles.${user.role}`)}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge value={user.status} color={user.status === 'active' ? 'green' : 'red'} label={t(`users.statuses.${user.status}`)} />
+                      </Table.Td>
+                      <Table.Td>
+                        {user.mfaEnrolled ? t('users.mfaOn') : t('users.mfaOff')}
+                        <br />
+                        <When at={user.createdAt} dateOnly />
+                      </Table.Td>
+                      <Table.Td>
+                        <UserActions user={user} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </ScrollX>
+            <Group>
+              <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                {t('users.previous')}
+              </Button>
+              <Button variant="default" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
+                {t('users.next')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </QueryState>
+    </Stack>
+  );
+}
