@@ -1,4 +1,30 @@
-import '@mantine/core/styles.css';
+// First-load styles: only the Mantine files of the components the shell itself renders (sign-in,
+// layout, loading and error states), in the order of Mantine's styles.css. Every lazy module
+// also waits for the whole stylesheet (withFullStyles), so screens may use any component.
+import '@mantine/core/styles/baseline.layer.css';
+import '@mantine/core/styles/global.layer.css';
+import '@mantine/core/styles/UnstyledButton.layer.css';
+import '@mantine/core/styles/VisuallyHidden.layer.css';
+import '@mantine/core/styles/Paper.layer.css';
+import '@mantine/core/styles/Loader.layer.css';
+import '@mantine/core/styles/ActionIcon.layer.css';
+import '@mantine/core/styles/CloseButton.layer.css';
+import '@mantine/core/styles/Group.layer.css';
+import '@mantine/core/styles/Input.layer.css';
+import '@mantine/core/styles/Alert.layer.css';
+import '@mantine/core/styles/Text.layer.css';
+import '@mantine/core/styles/Anchor.layer.css';
+import '@mantine/core/styles/Combobox.layer.css';
+import '@mantine/core/styles/Button.layer.css';
+import '@mantine/core/styles/Center.layer.css';
+import '@mantine/core/styles/Code.layer.css';
+import '@mantine/core/styles/Image.layer.css';
+import '@mantine/core/styles/List.layer.css';
+import '@mantine/core/styles/NavLink.layer.css';
+import '@mantine/core/styles/PasswordInput.layer.css';
+import '@mantine/core/styles/Stack.layer.css';
+import '@mantine/core/styles/Table.layer.css';
+import '@mantine/core/styles/Title.layer.css';
 import 'virtual:ecar/mantine-variables.css';
 import '@fontsource/noto-sans-arabic/arabic-400.css';
 import '@fontsource/noto-sans-arabic/arabic-700.css';
@@ -7,9 +33,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Component, Suspense, lazy, useEffect, type ComponentType, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Outlet, useRoutes, type RouteObject } from 'react-router';
+import { BrowserRouter, Navigate, Outlet, matchPath, useRoutes, type RouteObject } from 'react-router';
 import { ApiError } from './api/client.ts';
-import { SessionProvider, useSession } from './auth/session.tsx';
+import { ME_KEY, SessionProvider, fetchMe, useSession } from './auth/session.tsx';
 import { SignInFlow } from './auth/SignInFlow.tsx';
 import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
 import { SHELL_BASE, shellOf, type Screen, type ShellArea } from './screens.ts';
@@ -63,8 +89,19 @@ function SignInPage({ extras }: { extras?: ComponentType | undefined }) {
   );
 }
 
+/** Mantine's whole stylesheet, fetched once; every lazy module renders only after it applies. */
+let fullStyles: Promise<unknown> | undefined;
+function loadFullStyles(): Promise<unknown> {
+  fullStyles ??= import('./mantineStyles.ts');
+  return fullStyles;
+}
+
+function withFullStyles<T>(load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([loadFullStyles(), load()]).then(([, module]) => module);
+}
+
 /** Loaded only when a session expires (Mantine's Modal is not needed on the first load). */
-const ExpiredDialog = lazy(() => import('./auth/ExpiredDialog.tsx'));
+const ExpiredDialog = lazy(withFullStyles(() => import('./auth/ExpiredDialog.tsx')));
 
 function ScreenElement({ screen, Loaded }: { screen: Screen; Loaded: ComponentType }) {
   const { me } = useSession();
@@ -114,7 +151,7 @@ export interface ShellOptions {
 }
 
 function screenRoute(screen: Screen): RouteObject {
-  const element = <ScreenElement screen={screen} Loaded={lazy(screen.load)} />;
+  const element = <ScreenElement screen={screen} Loaded={lazy(withFullStyles(screen.load))} />;
   return screen.path === '' ? { index: true, element } : { path: screen.path, element };
 }
 
@@ -134,9 +171,19 @@ function ShellRoutes({ routes }: { routes: RouteObject[] }) {
   return useRoutes(routes);
 }
 
-/** Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router. */
+/** The screen the address points at, if any (the one the user will see after the session check). */
+function landingScreen(options: ShellOptions): Screen | undefined {
+  const base = SHELL_BASE[options.area];
+  const path = window.location.pathname.startsWith(base) ? window.location.pathname.slice(base.length) || '/' : '/';
+  return options.screens.find((screen) => matchPath({ path: `/${screen.path}`, end: true }, path));
+}
+
+/**
+ * Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router.
+ * The session check, the landing screen's module, its translations and Mantine's full stylesheet
+ * are all requested at once here, instead of one after the other as the tree renders.
+ */
 export async function startShell(options: ShellOptions): Promise<void> {
-  const i18n = await initI18n();
   const queryClient = new QueryClient({
     defaultOptions: {
       queries: {
@@ -146,6 +193,12 @@ export async function startShell(options: ShellOptions): Promise<void> {
       },
     },
   });
+  void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
+  void loadFullStyles();
+  const landing = landingScreen(options);
+  if (landing) void landing.load();
+  const i18n = await initI18n();
+  if (landing?.namespaces) void i18n.loadNamespaces([...landing.namespaces]);
   const routes = routesOf(options);
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
