@@ -30,7 +30,7 @@ import '@fontsource/noto-sans-arabic/arabic-400.css';
 import '@fontsource/noto-sans-arabic/arabic-700.css';
 import { DirectionProvider, MantineProvider, Text, useDirection } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Component, Suspense, lazy, useEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, Suspense, lazy, use, useEffect, type ComponentType, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Outlet, matchPath, useRoutes, type RouteObject } from 'react-router';
@@ -103,6 +103,39 @@ function withFullStyles<T>(load: () => Promise<T>): () => Promise<T> {
 /** Loaded only when a session expires (Mantine's Modal is not needed on the first load). */
 const ExpiredDialog = lazy(withFullStyles(() => import('./auth/ExpiredDialog.tsx')));
 
+/**
+ * A screen's component loaded on demand, like React.lazy, except that once its module (and the
+ * full stylesheet) is here it renders at once: a screen preloaded during the session check does
+ * not suspend, so React shows it without its fallback and the reveal delay that follows one.
+ */
+interface ScreenComponent {
+  Loaded: ComponentType;
+  preload: () => Promise<void>;
+}
+
+function screenComponent(load: Screen['load']): ScreenComponent {
+  let loaded: ComponentType | undefined;
+  let pending: Promise<void> | undefined;
+  const preload = () => {
+    pending ??= withFullStyles(load)().then(
+      (module) => {
+        loaded = module.default;
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+  function Loaded() {
+    if (!loaded) use(preload());
+    const Module = loaded;
+    return Module ? <Module /> : null;
+  }
+  return { Loaded, preload };
+}
+
 function ScreenElement({ screen, Loaded }: { screen: Screen; Loaded: ComponentType }) {
   const { me } = useSession();
   if (screen.roles !== 'public' && (!me || !screen.roles.includes(me.role))) return <ErrorState error={new ApiError(403, {})} />;
@@ -150,19 +183,23 @@ export interface ShellOptions {
   signInExtras?: ComponentType;
 }
 
-function screenRoute(screen: Screen): RouteObject {
-  const element = <ScreenElement screen={screen} Loaded={lazy(withFullStyles(screen.load))} />;
+type ScreenComponents = ReadonlyMap<Screen, ScreenComponent>;
+
+function screenRoute(screen: Screen, components: ScreenComponents): RouteObject {
+  const component = components.get(screen);
+  if (!component) throw new Error(`no component for screen ${screen.path}`);
+  const element = <ScreenElement screen={screen} Loaded={component.Loaded} />;
   return screen.path === '' ? { index: true, element } : { path: screen.path, element };
 }
 
-function routesOf(options: ShellOptions): RouteObject[] {
+function routesOf(options: ShellOptions, components: ScreenComponents): RouteObject[] {
   const publicScreens = options.screens.filter((screen) => screen.roles === 'public');
   const protectedScreens = options.screens.filter((screen) => screen.roles !== 'public');
-  const children = protectedScreens.map(screenRoute);
+  const children = protectedScreens.map((screen) => screenRoute(screen, components));
   if (!protectedScreens.some((screen) => screen.path === '')) children.push({ index: true, element: <Navigate to={`/${protectedScreens[0]?.path ?? ''}`} replace /> });
   children.push({ path: '*', element: <NotFound /> });
   return [
-    { element: <Outlet />, children: publicScreens.map(screenRoute) },
+    { element: <Outlet />, children: publicScreens.map((screen) => screenRoute(screen, components)) },
     { element: <ProtectedFrame area={options.area} screens={options.screens} extras={options.signInExtras} />, children },
   ];
 }
@@ -194,12 +231,14 @@ export async function startShell(options: ShellOptions): Promise<void> {
     },
   });
   void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
-  void loadFullStyles();
+  const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen.load)]));
   const landing = landingScreen(options);
-  if (landing) void landing.load();
+  // A failed preload is retried (and shown) when the screen renders.
+  if (landing) components.get(landing)?.preload().catch(() => undefined);
+  else void loadFullStyles();
   const i18n = await initI18n();
   if (landing?.namespaces) void i18n.loadNamespaces([...landing.namespaces]);
-  const routes = routesOf(options);
+  const routes = routesOf(options, components);
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
   const language = isLanguage(i18n.language) ? i18n.language : 'fr';
