@@ -1,15 +1,41 @@
-import '@mantine/core/styles.css';
+// First-load styles: only the Mantine files of the components the shell itself renders (sign-in,
+// layout, loading and error states), in the order of Mantine's styles.css. Every lazy module
+// also waits for the whole stylesheet (withFullStyles), so screens may use any component.
+import '@mantine/core/styles/baseline.layer.css';
+import '@mantine/core/styles/global.layer.css';
+import '@mantine/core/styles/UnstyledButton.layer.css';
+import '@mantine/core/styles/VisuallyHidden.layer.css';
+import '@mantine/core/styles/Paper.layer.css';
+import '@mantine/core/styles/Loader.layer.css';
+import '@mantine/core/styles/ActionIcon.layer.css';
+import '@mantine/core/styles/CloseButton.layer.css';
+import '@mantine/core/styles/Group.layer.css';
+import '@mantine/core/styles/Input.layer.css';
+import '@mantine/core/styles/Alert.layer.css';
+import '@mantine/core/styles/Text.layer.css';
+import '@mantine/core/styles/Anchor.layer.css';
+import '@mantine/core/styles/Combobox.layer.css';
+import '@mantine/core/styles/Button.layer.css';
+import '@mantine/core/styles/Center.layer.css';
+import '@mantine/core/styles/Code.layer.css';
+import '@mantine/core/styles/Image.layer.css';
+import '@mantine/core/styles/List.layer.css';
+import '@mantine/core/styles/NavLink.layer.css';
+import '@mantine/core/styles/PasswordInput.layer.css';
+import '@mantine/core/styles/Stack.layer.css';
+import '@mantine/core/styles/Table.layer.css';
+import '@mantine/core/styles/Title.layer.css';
 import 'virtual:ecar/mantine-variables.css';
 import '@fontsource/noto-sans-arabic/arabic-400.css';
 import '@fontsource/noto-sans-arabic/arabic-700.css';
 import { DirectionProvider, MantineProvider, Text, useDirection } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Component, Suspense, lazy, useEffect, type ComponentType, type ReactNode } from 'react';
+import { Component, Suspense, lazy, use, useEffect, type ComponentType, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Outlet, useRoutes, type RouteObject } from 'react-router';
+import { BrowserRouter, Navigate, Outlet, matchPath, useRoutes, type RouteObject } from 'react-router';
 import { ApiError } from './api/client.ts';
-import { SessionProvider, useSession } from './auth/session.tsx';
+import { ME_KEY, SessionProvider, fetchMe, useSession } from './auth/session.tsx';
 import { SignInFlow } from './auth/SignInFlow.tsx';
 import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
 import { SHELL_BASE, shellOf, type Screen, type ShellArea } from './screens.ts';
@@ -63,8 +89,52 @@ function SignInPage({ extras }: { extras?: ComponentType | undefined }) {
   );
 }
 
+/** Mantine's whole stylesheet, fetched once; every lazy module renders only after it applies. */
+let fullStyles: Promise<unknown> | undefined;
+function loadFullStyles(): Promise<unknown> {
+  fullStyles ??= import('./mantineStyles.ts');
+  return fullStyles;
+}
+
+function withFullStyles<T>(load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([loadFullStyles(), load()]).then(([, module]) => module);
+}
+
 /** Loaded only when a session expires (Mantine's Modal is not needed on the first load). */
-const ExpiredDialog = lazy(() => import('./auth/ExpiredDialog.tsx'));
+const ExpiredDialog = lazy(withFullStyles(() => import('./auth/ExpiredDialog.tsx')));
+
+/**
+ * A screen's component loaded on demand, like React.lazy, except that once its module (and the
+ * full stylesheet) is here it renders at once: a screen preloaded during the session check does
+ * not suspend, so React shows it without its fallback and the reveal delay that follows one.
+ */
+interface ScreenComponent {
+  Loaded: ComponentType;
+  preload: () => Promise<void>;
+}
+
+function screenComponent(load: Screen['load']): ScreenComponent {
+  let loaded: ComponentType | undefined;
+  let pending: Promise<void> | undefined;
+  const preload = () => {
+    pending ??= withFullStyles(load)().then(
+      (module) => {
+        loaded = module.default;
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+  function Loaded() {
+    if (!loaded) use(preload());
+    const Module = loaded;
+    return Module ? <Module /> : null;
+  }
+  return { Loaded, preload };
+}
 
 function ScreenElement({ screen, Loaded }: { screen: Screen; Loaded: ComponentType }) {
   const { me } = useSession();
@@ -113,19 +183,23 @@ export interface ShellOptions {
   signInExtras?: ComponentType;
 }
 
-function screenRoute(screen: Screen): RouteObject {
-  const element = <ScreenElement screen={screen} Loaded={lazy(screen.load)} />;
+type ScreenComponents = ReadonlyMap<Screen, ScreenComponent>;
+
+function screenRoute(screen: Screen, components: ScreenComponents): RouteObject {
+  const component = components.get(screen);
+  if (!component) throw new Error(`no component for screen ${screen.path}`);
+  const element = <ScreenElement screen={screen} Loaded={component.Loaded} />;
   return screen.path === '' ? { index: true, element } : { path: screen.path, element };
 }
 
-function routesOf(options: ShellOptions): RouteObject[] {
+function routesOf(options: ShellOptions, components: ScreenComponents): RouteObject[] {
   const publicScreens = options.screens.filter((screen) => screen.roles === 'public');
   const protectedScreens = options.screens.filter((screen) => screen.roles !== 'public');
-  const children = protectedScreens.map(screenRoute);
+  const children = protectedScreens.map((screen) => screenRoute(screen, components));
   if (!protectedScreens.some((screen) => screen.path === '')) children.push({ index: true, element: <Navigate to={`/${protectedScreens[0]?.path ?? ''}`} replace /> });
   children.push({ path: '*', element: <NotFound /> });
   return [
-    { element: <Outlet />, children: publicScreens.map(screenRoute) },
+    { element: <Outlet />, children: publicScreens.map((screen) => screenRoute(screen, components)) },
     { element: <ProtectedFrame area={options.area} screens={options.screens} extras={options.signInExtras} />, children },
   ];
 }
@@ -134,9 +208,19 @@ function ShellRoutes({ routes }: { routes: RouteObject[] }) {
   return useRoutes(routes);
 }
 
-/** Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router. */
+/** The screen the address points at, if any (the one the user will see after the session check). */
+function landingScreen(options: ShellOptions): Screen | undefined {
+  const base = SHELL_BASE[options.area];
+  const path = window.location.pathname.startsWith(base) ? window.location.pathname.slice(base.length) || '/' : '/';
+  return options.screens.find((screen) => matchPath({ path: `/${screen.path}`, end: true }, path));
+}
+
+/**
+ * Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router.
+ * The session check, the landing screen's module, its translations and Mantine's full stylesheet
+ * are all requested at once here, instead of one after the other as the tree renders.
+ */
 export async function startShell(options: ShellOptions): Promise<void> {
-  const i18n = await initI18n();
   const queryClient = new QueryClient({
     defaultOptions: {
       queries: {
@@ -146,7 +230,15 @@ export async function startShell(options: ShellOptions): Promise<void> {
       },
     },
   });
-  const routes = routesOf(options);
+  void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
+  const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen.load)]));
+  const landing = landingScreen(options);
+  // A failed preload is retried (and shown) when the screen renders.
+  if (landing) components.get(landing)?.preload().catch(() => undefined);
+  else void loadFullStyles();
+  const i18n = await initI18n();
+  if (landing?.namespaces) void i18n.loadNamespaces([...landing.namespaces]);
+  const routes = routesOf(options, components);
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');
   const language = isLanguage(i18n.language) ? i18n.language : 'fr';

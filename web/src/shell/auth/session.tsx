@@ -31,7 +31,7 @@ interface SessionValue {
 
 const SessionContext = createContext<SessionValue | undefined>(undefined);
 
-async function fetchMe(): Promise<Me | null> {
+export async function fetchMe(): Promise<Me | null> {
   try {
     return await apiJson<Me>('/api/v1/auth/me');
   } catch (error) {
