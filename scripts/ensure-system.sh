@@ -53,6 +53,16 @@ if ! rabbit_up; then
   rabbitmqctl await_startup >/dev/null 2>&1 || true
 fi
 
+# Redis: the gateway's shared rate-limit counters (tests/e2e/gateway-rate-limit*). No persistence:
+# counters live one window.
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+if ! redis_up; then
+  say "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+  redis_up || { say "Redis did not start"; exit 1; }
+fi
+
 # Docker (tests/deploy): start the engine when it is installed but not running (no systemd here).
 docker_up() { docker info >/dev/null 2>&1; }
 if ! docker_up; then

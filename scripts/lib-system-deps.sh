@@ -4,6 +4,8 @@ ECAR_APT_PACKAGES=(
   postgresql
   postgresql-client
   rabbitmq-server
+  redis-server
+  redis-tools
   nginx
   openssl
   sslscan

@@ -23,6 +23,12 @@ export const gatewayConfigSpec = {
   RATE_LIMIT_PER_IP: field.int({ doc: 'Requests per IP per window (NET-4)', default: 300, min: 1 }),
   RATE_LIMIT_PER_USER: field.int({ doc: 'Requests per authenticated user per window (NET-4)', default: 600, min: 1 }),
   RATE_LIMIT_LOGIN_PER_IP: field.int({ doc: 'Login and refresh attempts per IP per window (NET-5)', default: 20, min: 1 }),
+  REDIS_URL: field.secretUrl({
+    doc: 'Redis holding the rate-limit counters every gateway replica shares (NET-4, NET-5); production needs a strong password',
+    dev: 'redis://127.0.0.1:6379',
+    protocols: ['redis:', 'rediss:'],
+  }),
+  REDIS_KEY_PREFIX: field.string({ doc: "Prefix of this deployment's Redis keys (tests isolate with it)", default: 'ecar:', pattern: /^[a-z0-9._:-]*$/ }),
   RATE_LIMIT_WINDOW_MS: field.int({ doc: 'Rate limit window', default: 60_000, min: 1000 }),
   UPSTREAM_TIMEOUT_MS: field.int({ doc: 'Time an upstream has to answer with headers', default: 10_000, min: 100 }),
   BREAKER_RESET_MS: field.int({ doc: 'Time an open circuit waits before a trial request', default: 5_000, min: 100 }),

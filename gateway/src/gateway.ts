@@ -11,7 +11,7 @@ import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
 import { internalTlsFrom } from '@ecar/tls';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimitStore, type SharedRateLimiter } from './rate-limit.ts';
 import { webRoutes } from './web.ts';
 import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
@@ -65,9 +65,10 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     denyList,
     logger,
   });
-  const perIp = new RateLimiter(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_MS);
-  const perUser = new RateLimiter(config.RATE_LIMIT_PER_USER, config.RATE_LIMIT_WINDOW_MS);
-  const sensitivePerIp = new RateLimiter(config.RATE_LIMIT_LOGIN_PER_IP, config.RATE_LIMIT_WINDOW_MS);
+  const rateLimitStore = new RateLimitStore(config.REDIS_URL, config.REDIS_KEY_PREFIX, logger, registry);
+  const perIp = rateLimitStore.limiter('ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_MS);
+  const perUser = rateLimitStore.limiter('user', config.RATE_LIMIT_PER_USER, config.RATE_LIMIT_WINDOW_MS);
+  const sensitivePerIp = rateLimitStore.limiter('sensitive', config.RATE_LIMIT_LOGIN_PER_IP, config.RATE_LIMIT_WINDOW_MS);
 
   const upstreamOptions = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, resetMs: config.BREAKER_RESET_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, tls };
   const upstreams: Record<UpstreamName, Upstream> = {
@@ -82,8 +83,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     upstream.breaker.on('close', () => breakerState.set({ upstream: name }, 0));
   }
 
-  const limit = (limiter: RateLimiter, key: string, reason: string, res: Response) => {
-    const verdict = limiter.hit(key);
+  const limit = async (limiter: SharedRateLimiter, key: string, reason: string, res: Response) => {
+    const verdict = await limiter.hit(key);
     rateLimitHeaders(res, limiter.max, verdict.remaining, verdict.retryAfterMs);
     if (!verdict.allowed) {
       rejected.inc({ reason });
@@ -117,7 +118,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const ip = req.ip ?? 'unknown';
-      limit(perIp, ip, 'ip_rate_limit', res);
+      await limit(perIp, ip, 'ip_rate_limit', res);
       const path = req.path;
       if (!isCanonicalPath(path)) {
         rejected.inc({ reason: 'non_canonical_path' });
@@ -129,13 +130,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
         throw notFound(`No route for ${req.method} ${path}`);
       }
       res.locals['routeLabel'] = rule.prefix;
-      if (rule.sensitive) limit(sensitivePerIp, ip, 'sensitive_rate_limit', res);
+      if (rule.sensitive) await limit(sensitivePerIp, ip, 'sensitive_rate_limit', res);
       if (rule.access !== 'public') {
         const { principal } = await authenticate(req, verifier, rule.access, {
           allowPendingMfa: rule.allowPendingMfa ?? false,
           onRefused: (reason) => rejected.inc({ reason }),
         });
-        limit(perUser, principal.userId, 'user_rate_limit', res);
+        await limit(perUser, principal.userId, 'user_rate_limit', res);
       }
       const headers = forwardableRequestHeaders(req.headers);
       headers['x-forwarded-for'] = ip;
@@ -149,6 +150,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   });
   app.use(errorHandler({ logger }));
 
+  await rateLimitStore.connected(2_000);
   await revocations.start();
   await bus.start();
   const server = await listen(app, config.PORT, config.HOST);
@@ -167,9 +169,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
       await bus.close();
       denyList.close();
       for (const upstream of Object.values(upstreams)) upstream.close();
-      perIp.close();
-      perUser.close();
-      sensitivePerIp.close();
+      await rateLimitStore.close();
     },
   };
 }

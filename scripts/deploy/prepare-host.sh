@@ -135,6 +135,11 @@ for deployable in gateway auth garage billing audit backup; do
   new_secret "${deployable}_amqp_url" amqp_url "$deployable"
 done
 new_secret postgres_superuser_password rand_hex
+# Redis (the gateways' shared rate limits): one password, given to the server as its configuration
+# and to the gateway as its URL; no persistence.
+new_secret redis_password rand_hex
+(umask 077 && printf 'bind 0.0.0.0\nport 6379\nprotected-mode yes\nrequirepass %s\nsave ""\nappendonly no\n' "$(cat "$secrets/redis_password")" > "$secrets/redis_conf")
+(umask 077 && printf 'redis://:%s@redis:6379\n' "$(cat "$secrets/redis_password")" > "$secrets/gateway_redis_url")
 base64_32() { openssl rand -base64 32; }
 new_secret auth_signing_key_encryption_key base64_32
 new_secret auth_mfa_encryption_key base64_32
@@ -181,13 +186,17 @@ for name in auth_database_url garage_database_url billing_database_url audit_dat
   backup_dump_database_url backup_drill_admin_url; do
   own "$name" "$NODE_UID" "$DB_UID" 440
 done
-for name in gateway_amqp_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url \
+for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url \
   auth_signing_key_encryption_key auth_mfa_encryption_key auth_csrf_key auth_bootstrap_admin_password auth_smtp_url \
   garage_field_keys garage_blind_index_key backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
   gateway_tls_key auth_tls_key garage_tls_key billing_tls_key audit_tls_key backup_tls_key; do
   own "$name" "$NODE_UID" "$NODE_UID" 400
 done
 own postgres_superuser_password "$DB_UID" "$DB_UID" 400
+own redis_password 0 0 400
+# The redis uid differs between the official image and the local stand-in; the secrets directory
+# itself is root-only (700) and only the redis container mounts this file.
+own redis_conf 0 0 444
 # PostgreSQL refuses a key that is not its own or is readable by others.
 own postgres_tls_key "$DB_UID" "$DB_UID" 600
 own rabbitmq_tls_key "$BROKER_UID" "$BROKER_UID" 400

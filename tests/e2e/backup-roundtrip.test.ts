@@ -143,6 +143,7 @@ describe('backup → SFTP → drill → restore, end to end', () => {
       AMQP_URL,
       BUS_EXCHANGE: harness.bus.exchange,
       BUS_QUEUE_PREFIX: harness.bus.queuePrefix,
+      REDIS_KEY_PREFIX: harness.bus.queuePrefix,
       TRUST_PROXY_HOPS: '0',
     });
     try {

@@ -97,7 +97,7 @@ describe('linters', () => {
 
 describe('topology', () => {
   test('the production services are all there', () => {
-    for (const name of ['nginx', 'gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'postgres', 'rabbitmq', 'prometheus', 'certbot']) {
+    for (const name of ['nginx', 'gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'postgres', 'rabbitmq', 'redis', 'prometheus', 'certbot']) {
       assert.ok(compose.services[name], `service ${name} missing`);
     }
     assert.match(withDefaults(compose.services['postgres']?.image ?? ''), /^postgres:15/);
@@ -110,6 +110,7 @@ describe('topology', () => {
       rabbitmq: /^\$\{ECAR_RABBITMQ_IMAGE:-rabbitmq:3\.13\}$/,
       nginx: /^\$\{ECAR_NGINX_IMAGE:-nginx:1\.27-alpine\}$/,
       prometheus: /^\$\{ECAR_PROMETHEUS_IMAGE:-prom\/prometheus:v2\.53\.0\}$/,
+      redis: /^\$\{ECAR_REDIS_IMAGE:-redis:7-bookworm\}$/,
       certbot: /^\$\{ECAR_CERTBOT_IMAGE:-certbot\/certbot:v2\.11\.0\}$/,
     };
     for (const [name, pattern] of Object.entries(officialImages)) assert.match(compose.services[name]?.image ?? '', pattern, name);
@@ -135,7 +136,7 @@ describe('topology', () => {
     for (const network of ['app', 'data', 'monitoring']) assert.equal(compose.networks[network]?.internal, true, `${network} must be internal`);
     // auth (SMTP relay for verification and reset mails), audit (alert mails) and backup (SFTP)
     // also reach the allow-listed outside hosts through `egress`.
-    for (const name of ['postgres', 'rabbitmq', 'prometheus', 'garage', 'billing']) {
+    for (const name of ['postgres', 'rabbitmq', 'redis', 'prometheus', 'garage', 'billing']) {
       for (const network of compose.services[name]?.networks ?? []) {
         assert.equal(compose.networks[network]?.internal, true, `${name} is on the non-internal network ${network}`);
       }

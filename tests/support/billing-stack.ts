@@ -61,6 +61,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
     TRUST_PROXY_HOPS: '0',
     RATE_LIMIT_PER_IP: '100000',
     RATE_LIMIT_PER_USER: '100000',
+    REDIS_KEY_PREFIX: bus.queuePrefix,
   });
   const key = await currentSigningKey(authDb.url);
   // In production the audit queue (bound to `#`) makes every billing event routable; the relay

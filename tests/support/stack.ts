@@ -74,6 +74,7 @@ export async function startStack(
     AMQP_URL,
     BUS_EXCHANGE: bus.exchange,
     BUS_QUEUE_PREFIX: bus.queuePrefix,
+    REDIS_KEY_PREFIX: bus.queuePrefix,
     TRUST_PROXY_HOPS: '0',
     BREAKER_RESET_MS: '300',
     CORS_ORIGINS: 'https://portal.ecar.test',

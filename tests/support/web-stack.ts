@@ -138,6 +138,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
     AMQP_URL,
     BUS_EXCHANGE: bus.exchange,
     BUS_QUEUE_PREFIX: bus.queuePrefix,
+    REDIS_KEY_PREFIX: bus.queuePrefix,
     TRUST_PROXY_HOPS: '0',
     RATE_LIMIT_PER_IP: '100000',
     RATE_LIMIT_PER_USER: '100000',
