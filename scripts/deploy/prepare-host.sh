@@ -55,6 +55,13 @@ setting ECAR_SELLER_NAME
 setting ECAR_SELLER_ADDRESS
 setting ECAR_SELLER_TAX_ID
 setting ECAR_SELLER_TRADE_REGISTER
+# El Fatoora (TTN) e-invoicing: the web service's URL and login (the password is a file below).
+setting ECAR_TTN_URL
+setting ECAR_TTN_LOGIN
+[[ "$ECAR_TTN_URL" == https://* ]] || die "ECAR_TTN_URL must be an https URL (El Fatoora web service)"
+# RES-3: billing may reach TTN's host only (its OUTBOUND_ALLOWLIST).
+ttn_host="${ECAR_TTN_URL#https://}"; ttn_host="${ttn_host%%/*}"; ttn_host="${ttn_host##*@}"
+setting ECAR_TTN_ALLOWED_HOSTS "$ttn_host"
 setting ECAR_ADMIN_ALLOW ""
 setting ECAR_CONFIG_DIR /etc/ecar
 setting ECAR_SECRETS_DIR "$ECAR_CONFIG_DIR/secrets"
@@ -86,7 +93,7 @@ node --import tsx -e '
   echo "# Written by scripts/deploy/prepare-host.sh; non-secret settings only (secrets: $ECAR_SECRETS_DIR)."
   for name in COMPOSE_PROJECT_NAME ECAR_DOMAIN ECAR_SERVER_NAME ECAR_BOOTSTRAP_ADMIN_EMAIL ECAR_SMTP_ALLOWED_HOSTS \
     ECAR_SFTP_HOST ECAR_SFTP_USERNAME ECAR_SFTP_ALLOWED_HOSTS ECAR_SELLER_NAME ECAR_SELLER_ADDRESS ECAR_SELLER_TAX_ID \
-    ECAR_SELLER_TRADE_REGISTER ECAR_ADMIN_ALLOW ECAR_CONFIG_DIR ECAR_SECRETS_DIR ECAR_NGINX_CONF ECAR_LETSENCRYPT_DIR \
+    ECAR_SELLER_TRADE_REGISTER ECAR_TTN_URL ECAR_TTN_LOGIN ECAR_TTN_ALLOWED_HOSTS ECAR_ADMIN_ALLOW ECAR_CONFIG_DIR ECAR_SECRETS_DIR ECAR_NGINX_CONF ECAR_LETSENCRYPT_DIR \
     ECAR_BACKUP_DIR ECAR_PUBLISH_ADDRESS ECAR_HTTP_PORT ECAR_HTTPS_PORT ECAR_NGINX_HTTP2 NODE_IMAGE ECAR_POSTGRES_IMAGE ECAR_RABBITMQ_IMAGE \
     ECAR_NGINX_IMAGE ECAR_PROMETHEUS_IMAGE ECAR_REDIS_IMAGE ECAR_CERTBOT_IMAGE; do
     if [[ -n "${!name}" ]]; then printf '%s=%s\n' "$name" "${!name}"; fi
@@ -152,6 +159,14 @@ new_secret garage_blind_index_key base64_32
 if [[ -n "${ECAR_SMTP_URL_FILE:-}" ]]; then secret_from auth_smtp_url ECAR_SMTP_URL_FILE; fi
 [[ -s "$secrets/auth_smtp_url" ]] || die "$secrets/auth_smtp_url is missing: set ECAR_SMTP_URL_FILE to a file holding smtps://user:password@relay:465"
 secret_from backup_public_key ECAR_BACKUP_PUBLIC_KEY_FILE
+# The seller's TEIF signing certificate (PKCS#12 from TunTrust), kept base64 as billing reads it.
+if [[ -n "${ECAR_TEIF_P12_FILE:-}" ]]; then
+  [[ -s "$ECAR_TEIF_P12_FILE" ]] || die "ECAR_TEIF_P12_FILE=$ECAR_TEIF_P12_FILE is not a readable, non-empty file"
+  (umask 077 && base64 -w0 "$ECAR_TEIF_P12_FILE" > "$secrets/teif_signing_p12")
+fi
+[[ -s "$secrets/teif_signing_p12" ]] || die "$secrets/teif_signing_p12 is missing: set ECAR_TEIF_P12_FILE to the seller's PKCS#12 (TunTrust)"
+secret_from teif_signing_p12_password ECAR_TEIF_P12_PASSWORD_FILE
+secret_from ttn_password ECAR_TTN_PASSWORD_FILE
 secret_from backup_sftp_known_hosts ECAR_SFTP_KNOWN_HOSTS_FILE
 if [[ ! -s "$secrets/backup_sftp_private_key" ]]; then
   rm -f "$secrets/backup_sftp_private_key.new" "$secrets/backup_sftp_private_key.new.pub"
@@ -188,7 +203,7 @@ for name in auth_database_url garage_database_url billing_database_url audit_dat
 done
 for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url \
   auth_signing_key_encryption_key auth_mfa_encryption_key auth_csrf_key auth_bootstrap_admin_password auth_smtp_url \
-  garage_field_keys garage_blind_index_key backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
+  garage_field_keys garage_blind_index_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
   gateway_tls_key auth_tls_key garage_tls_key billing_tls_key audit_tls_key backup_tls_key; do
   own "$name" "$NODE_UID" "$NODE_UID" 400
 done

@@ -187,6 +187,13 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const hostKey = readFileSync(join(sftpDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
     writeFileSync(join(inputs, 'known_hosts'), `sftp ${hostKey}\n`);
     writeFileSync(join(inputs, 'smtp_url'), 'smtps://ecar:relay-password@smtp.example.tn:465\n');
+    // The seller's TEIF signing certificate (a throw-away one here; TunTrust's in production) and
+    // the El Fatoora credentials. TTN is not reachable from the test: submissions wait as pending.
+    const p12Password = 'teif-p12-Passw0rd-test';
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=Garage Exemple SARL/O=Garage Exemple SARL/C=TN', '-keyout', join(inputs, 'teif.key'), '-out', join(inputs, 'teif.crt')]);
+    await run('openssl', ['pkcs12', '-export', '-inkey', join(inputs, 'teif.key'), '-in', join(inputs, 'teif.crt'), '-out', join(inputs, 'teif.p12'), '-passout', `pass:${p12Password}`]);
+    writeFileSync(join(inputs, 'teif_password'), p12Password);
+    writeFileSync(join(inputs, 'ttn_password'), 'ttn-web-service-Passw0rd');
 
     const httpPort = await freePort();
     const httpsPort = await freePort();
@@ -216,6 +223,11 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       ECAR_SMTP_URL_FILE: join(inputs, 'smtp_url'),
       ECAR_BACKUP_PUBLIC_KEY_FILE: join(inputs, 'backup-public.pem'),
       ECAR_SFTP_KNOWN_HOSTS_FILE: join(inputs, 'known_hosts'),
+      ECAR_TEIF_P12_FILE: join(inputs, 'teif.p12'),
+      ECAR_TEIF_P12_PASSWORD_FILE: join(inputs, 'teif_password'),
+      ECAR_TTN_URL: 'https://elfatoora.ttn.example.tn/ws',
+      ECAR_TTN_LOGIN: 'garage-exemple',
+      ECAR_TTN_PASSWORD_FILE: join(inputs, 'ttn_password'),
     };
     for (const line of images.stdout.trim().split('\n')) {
       const [name, value] = line.split('=');
