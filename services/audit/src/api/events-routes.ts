@@ -2,7 +2,7 @@ import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { EVENT_TYPE_PATTERN } from '@ecar/contracts';
 import type { DataSource } from '@ecar/db';
-import { parseInput } from '@ecar/errors';
+import { bigintString, parseInput } from '@ecar/errors';
 import { queryAuditEvents, type AuditQuery } from '../data/audit-events.ts';
 import { csvHeader, csvLine } from '../domain/csv.ts';
 
@@ -23,7 +23,7 @@ const eventsQuery = z
     ip: z.string().max(64).optional(),
     from: datetime.optional(),
     to: datetime.optional(),
-    cursor: z.string().regex(/^\d{1,19}$/).optional(),
+    cursor: bigintString().optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
     format: z.enum(['json', 'csv']).default('json'),
   })
@@ -35,7 +35,7 @@ const accessQuery = z
     actor: z.string().max(64).optional(),
     from: datetime.optional(),
     to: datetime.optional(),
-    cursor: z.string().regex(/^\d{1,19}$/).optional(),
+    cursor: bigintString().optional(),
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { unsupportedMediaType } from '@ecar/errors';
 import type { DocumentService } from '../domain/documents.ts';
 import { DOCUMENT_TYPES, isDocumentContentType } from '../domain/file-types.ts';
@@ -8,11 +8,12 @@ import { createVehicleBody, patchVehicleBody, vehicleListQuery } from './schemas
 import { vehicleView } from './views.ts';
 
 /**
- * A refused upload leaves part of the body unread: discard what still arrives so the client can
- * read the answer, and close the connection after it so no leftover bytes are taken for a request.
+ * A refused upload leaves part of the body unread: discard what still arrives (the HTTP framing
+ * says where it ends; the server's request timeout bounds it) rather than closing at once. A
+ * close while the client or the gateway is still sending resets the connection, and the answer
+ * is lost: the gateway then saw an upstream failure instead of this 413 or 415.
  */
-function abandonBody(req: Request, res: Response): void {
-  res.setHeader('Connection', 'close');
+function abandonBody(req: Request): void {
   req.resume();
 }
 
@@ -99,7 +100,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
         const id = idOf(req);
         const declared = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!isDocumentContentType(declared)) {
-          abandonBody(req, res);
+          abandonBody(req);
           throw unsupportedMediaType(`Documents must be one of ${Object.keys(DOCUMENT_TYPES).join(', ')}`);
         }
         const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -107,7 +108,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
           const document = await documents.upload(caller, id, declared, Number.isFinite(length) ? length : undefined, req);
           res.status(201).json(document);
         } catch (error) {
-          abandonBody(req, res);
+          abandonBody(req);
           throw error;
         }
       },
