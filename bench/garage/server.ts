@@ -5,7 +5,7 @@ import { Keyring } from '@ecar/crypto';
 import { installProcessHandlers } from '@ecar/http';
 import { createLogger } from '@ecar/logger';
 import { FieldCipher } from '../../services/garage/src/data/field-cipher.ts';
-import { startGarageService } from '../../services/garage/src/service.ts';
+import { garageService } from '../../services/garage/src/service.ts';
 
 /** Identity "encryption": plaintext columns and plaintext equality lookups. */
 class PlaintextFieldCipher extends FieldCipher {
@@ -22,6 +22,6 @@ class PlaintextFieldCipher extends FieldCipher {
 
 const logger = createLogger({ service: 'garage', level: 'error' });
 const fieldCipher = process.env['BENCH_PLAINTEXT'] === '1' ? new PlaintextFieldCipher(new Keyring({ unused: Buffer.alloc(32) }, 'unused'), Buffer.alloc(32)) : undefined;
-const service = await startGarageService(process.env, { logger, ...(fieldCipher ? { fieldCipher } : {}) });
+const service = await garageService.start(process.env, { logger, ...(fieldCipher ? { fieldCipher } : {}) });
 installProcessHandlers(logger, () => service.stop());
 process.stdout.write(`LISTENING ${service.url}\n`);

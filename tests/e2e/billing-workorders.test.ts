@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { queueDepth, waitFor } from '@ecar/testkit';
-import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
+import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
 import { asInvoice, expectStatus, workOrderCompleted } from '../support/billing-fixtures.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startAuthService } from '../../services/auth/src/service.ts';
 import { startBackupService } from '../../services/backup/src/service.ts';
-import { startBillingService } from '../../services/billing/src/service.ts';
-import { startGarageService } from '../../services/garage/src/service.ts';
+import { billingService } from '../../services/billing/src/service.ts';
+import { garageService } from '../../services/garage/src/service.ts';
 
 const FOREIGN_DSN = 'https://public@o123.ingest.sentry.io/42';
 
@@ -15,8 +15,8 @@ const FOREIGN_DSN = 'https://public@o123.ingest.sentry.io/42';
 describe('error monitoring is wired into every service and allow-listed (AUD-3, RES-3)', () => {
   const starters: Array<[string, (env: NodeJS.ProcessEnv) => Promise<unknown>]> = [
     ['auth', (env) => startAuthService(env)],
-    ['billing', (env) => startBillingService(env)],
-    ['garage', (env) => startGarageService(env)],
+    ['billing', (env) => billingService.start(env)],
+    ['garage', (env) => garageService.start(env)],
     ['backup', (env) => startBackupService(env)],
   ];
   for (const [name, start] of starters) {

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { envelopeSchema, parseEventData, type EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, waitFor } from '@ecar/testkit';
-import { canTransition, WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../services/garage/src/domain/work-order-states.ts';
+import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import { canTransition } from '../../services/garage/src/domain/work-order-states.ts';
 import { createCustomer, createHousehold, expectStatus, nextPlate, nextSlot, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 

@@ -3,8 +3,8 @@ import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
-import { startBillingService, type BillingService } from '../../services/billing/src/service.ts';
-import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/workorder-consumer.ts';
+import { billingService, type BillingService } from '../../services/billing/src/service.ts';
+import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { currentSigningKey, signAccessToken, type TestRole } from './tokens.ts';
 
@@ -49,7 +49,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
   const auth = await startAuthService({ ...common, DATABASE_URL: authDb.url, ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' });
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const clock = testClock();
-  const billing = await startBillingService({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks, ...env }, undefined, { now: clock.now });
+  const billing = await billingService.start({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks, ...env }, { now: clock.now });
   const gateway = await startGateway({
     NODE_ENV: 'test',
     PORT: '0',
@@ -106,7 +106,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
       await gateway.stop();
       await billing.stop();
       await auth.stop();
-      const retryDelays = billing.billingConfig.WORKORDER_RETRY_DELAYS_MS.map(Number);
+      const retryDelays = billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number);
       await bus.cleanup([captureQueue, ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, retryDelays))]);
       await Promise.all([authDb.drop(), billingDb.drop()]);
     },

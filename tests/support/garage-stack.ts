@@ -7,7 +7,7 @@ import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { startAuditService } from '../../services/audit/src/service.ts';
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
-import { startGarageService, type GarageService } from '../../services/garage/src/service.ts';
+import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { call, type JsonResponse } from './stack.ts';
 
@@ -61,7 +61,7 @@ export async function startGarageStack(label: string, options: { audit?: boolean
     MAX_DOCUMENT_BYTES: String(256 * 1024),
     ...options.garageEnv,
   };
-  const garage = await startGarageService(garageEnv);
+  const garage = await garageService.start(garageEnv);
   const gateway = options.gateway
     ? await startGateway({
         NODE_ENV: 'test',
@@ -94,7 +94,7 @@ export async function startGarageStack(label: string, options: { audit?: boolean
     async restartGarage(overrides = {}) {
       await stack.garage.stop();
       stack.garageEnv = { ...stack.garageEnv, ...overrides };
-      stack.garage = await startGarageService(stack.garageEnv);
+      stack.garage = await garageService.start(stack.garageEnv);
       return stack.garage;
     },
     call(path, init) {

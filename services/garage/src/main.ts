@@ -1,7 +1,4 @@
-import { installProcessHandlers } from '@ecar/http';
-import { createLogger } from '@ecar/logger';
-import { startGarageService } from './service.ts';
+import { runMain } from '@ecar/runtime';
+import { garageService } from './service.ts';
 
-const logger = createLogger({ service: 'garage' });
-const service = await startGarageService(process.env, { logger });
-installProcessHandlers(logger, () => service.stop());
+await runMain(garageService);

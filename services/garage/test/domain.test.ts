@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateTotals, lineNetMillimes } from '../src/domain/estimate.ts';
 import { sniffContentType } from '../src/domain/file-types.ts';
-import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, vinSchema } from '../src/domain/formats.ts';
-import { allowedTransitions, canTransition, WORK_ORDER_STATUSES } from '../src/domain/work-order-states.ts';
+import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, vinSchema } from '@ecar/contracts';
+import { WORK_ORDER_STATUSES } from '@ecar/contracts/requests/garage';
+import { allowedTransitions, canTransition } from '../src/domain/work-order-states.ts';
 
 const ok = (schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }, value: string) => {
   const result = schema.safeParse(value);

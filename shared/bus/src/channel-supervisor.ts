@@ -1,6 +1,6 @@
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from '@ecar/logger';
-import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, type BackoffOptions } from '@ecar/primitives';
 import type { BusConnection } from './connection.ts';
 
 /** Opens channels that the supervisor watches and closes together. */

@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from '@ecar/logger';
 import { Registry } from 'prom-client';
-import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, type BackoffOptions } from '@ecar/primitives';
 import { busMetrics, type BusMetrics } from './metrics.ts';
 import { sleep } from './sleep.ts';
 

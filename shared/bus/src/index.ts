@@ -1,4 +1,4 @@
-export type { BackoffOptions } from './backoff.ts';
+export type { BackoffOptions } from '@ecar/primitives';
 export { BusConnection, BusNotConnectedError, type BusConnectionOptions, type ConnectedCallback } from './connection.ts';
 export { outboxMigrations } from './schema.ts';
 export { enqueueEvent, enqueueEvents, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';

@@ -2,7 +2,7 @@ import type { Logger } from '@ecar/logger';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, type BackoffOptions } from '@ecar/primitives';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
 import { sleep } from './sleep.ts';
 

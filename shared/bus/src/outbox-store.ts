@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { queryRows } from './sql.ts';
+import { queryRows } from '@ecar/db';
 
 export interface ClaimedEvent {
   seq: string;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@ecar/logger';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { backoffDelay, type BackoffOptions } from '@ecar/primitives';
 import { ChannelSupervisor } from './channel-supervisor.ts';
 import { ConfirmedPublisher, type OutgoingMessage } from './confirmed-publisher.ts';
 import type { BusConnection } from './connection.ts';

@@ -1,5 +1,6 @@
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Logger } from '@ecar/logger';
+import { backoffDelay } from '@ecar/primitives';
 
 export type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 export { DataSource } from 'typeorm';
@@ -47,7 +48,7 @@ export async function initializeDatabase(dataSource: DataSource, logger: Logger,
     } catch (error) {
       if (attempt >= attempts) throw error;
       logger.warn('database not reachable yet; retrying', { attempt, error: (error as Error).message });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, { initialMs: 400, maxMs: 5_000 })));
     }
   }
   const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -75,6 +76,44 @@ export function sqlMigration(name: string, up: string[], down: string[] = []): M
   return migration;
 }
 
-export function transaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return dataSource.transaction(work);
+/** Where SQL runs: the data source (own connection from the pool) or a transaction's manager. */
+export type Db = DataSource | EntityManager;
+
+export interface QueryOutcome<T> {
+  rows: T[];
+  /** Rows inserted, updated, deleted or selected (PostgreSQL's rowCount). */
+  count: number;
+}
+
+/**
+ * The one way to run SQL. TypeORM's plain `query()` answers `rows` for most statements but
+ * `[rows, count]` for UPDATE and DELETE; this asks for the structured result, which has both for
+ * every statement, so callers never unpack the two shapes.
+ */
+export async function runQuery<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<QueryOutcome<T>> {
+  const manager = db instanceof DataSource ? db.manager : db;
+  const own = manager.queryRunner ? undefined : manager.connection.createQueryRunner();
+  const runner = manager.queryRunner ?? own!;
+  try {
+    const result = await runner.query(sql, [...params], true);
+    return { rows: (result.records ?? []) as T[], count: result.affected ?? 0 };
+  } finally {
+    await own?.release();
+  }
+}
+
+/** The rows of a SELECT (or of `… RETURNING`). */
+export async function queryRows<T = Record<string, unknown>>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  return (await runQuery<T>(db, sql, params)).rows;
+}
+
+/** How many rows an INSERT, UPDATE or DELETE touched. */
+export async function affectedRows(db: Db, sql: string, params: readonly unknown[] = []): Promise<number> {
+  return (await runQuery(db, sql, params)).count;
+}
+
+/** True for PostgreSQL's unique_violation, as TypeORM wraps it or not. */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return code === '23505' || driverError?.code === '23505';
 }

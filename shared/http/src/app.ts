@@ -15,8 +15,8 @@ export interface ServiceAppOptions {
   readiness: ReadinessCheck[];
   /** JSON body limit (express syntax); larger bodies get 413. */
   bodyLimit?: string;
-  /** Paths (prefixes) that take non-JSON bodies (uploads); every other body must be JSON. */
-  rawBodyPaths?: string[];
+  /** Requests that take non-JSON bodies (uploads); every other body must be JSON. */
+  isRawBody?: (method: string, path: string) => boolean;
   /** Express `trust proxy`: which hops may set X-Forwarded-For. Services trust the gateway on loopback. */
   trustProxy?: string | number | boolean;
   report?: ErrorReporter;
@@ -51,7 +51,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.use(operationalRoutes(metrics.registry, options.readiness, () => shuttingDown));
   app.use(pathGuard, queryGuard);
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    const raw = options.rawBodyPaths?.some((prefix) => req.path.startsWith(prefix)) ?? false;
+    const raw = options.isRawBody?.(req.method, req.path) ?? false;
     if (raw) {
       next(refuseEncodedRawBody(req));
       return;

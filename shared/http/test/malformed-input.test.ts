@@ -48,7 +48,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 describe('the shared HTTP layer answers malformed transport with a 4xx problem (APP-1)', () => {
   before(async () => {
-    const service = createServiceApp({ service: 'malformed-input-test', logger: createLogger({ service: 'malformed-input-test', level: 'error' }), readiness: [], rawBodyPaths: ['/uploads'] });
+    const service = createServiceApp({ service: 'malformed-input-test', logger: createLogger({ service: 'malformed-input-test', level: 'error' }), readiness: [], isRawBody: (method, path) => method === 'POST' && path === '/uploads' });
     service.app.get('/things/:id', (req, res) => {
       res.json({ id: req.params['id'], query: req.query });
     });

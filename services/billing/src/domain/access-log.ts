@@ -1,8 +1,6 @@
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent, type EventData } from '@ecar/contracts';
+import { newEvent, type Caller, type EventData } from '@ecar/contracts';
 import type { InvoiceRow } from '../data/invoices.ts';
-import { actorOf, invoiceSubject, PRODUCER, type BillingContext } from './context.ts';
-import type { Caller } from './types.ts';
+import { invoiceSubject, type BillingContext } from './context.ts';
 
 export type AccessPurpose = EventData<'billing.invoice.accessed'>['purpose'];
 
@@ -19,17 +17,7 @@ export async function recordAccess(
 ): Promise<void> {
   const single = invoices.length === 1 && purpose !== 'list' ? invoices[0] : undefined;
   const customerIds = [...new Set(invoices.map((invoice) => invoice.customerId).filter((id): id is string => id !== null))];
-  await context.dataSource.transaction((db) =>
-    enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.invoice.accessed',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor: actorOf(caller),
-        subject: single ? invoiceSubject(single) : { type: 'invoice-list', id: caller.userId },
-        data: { invoiceIds: invoices.map((invoice) => invoice.id), customerIds, purpose },
-      }),
-    ),
-  );
+  const subject = single ? invoiceSubject(single) : { type: 'invoice-list', id: caller.userId };
+  const event = newEvent(caller, 'billing.invoice.accessed', subject, { invoiceIds: invoices.map((invoice) => invoice.id), customerIds, purpose });
+  await context.unitOfWork.run(async () => ({ result: undefined, events: [event] }));
 }

@@ -1,35 +1,27 @@
-import type { Actor, Subject } from '@ecar/contracts';
+import type { Caller, Subject } from '@ecar/contracts';
 import type { DataSource } from '@ecar/db';
 import { forbidden, notFound } from '@ecar/errors';
+import { localDateString } from '@ecar/primitives';
+import type { UnitOfWork } from '@ecar/runtime';
 import type { InvoiceRow } from '../data/invoices.ts';
-import type { Caller, Seller } from './types.ts';
+import type { Seller } from './types.ts';
 
-export const PRODUCER = 'billing';
-
-/** What every billing use case needs: the database, the seller identity, and the clock. */
+/** What every billing use case needs: the database, the unit of work, the seller identity, and the clock. */
 export interface BillingContext {
   dataSource: DataSource;
+  /** Every state change: one transaction, its events in the same transaction's outbox. */
+  unitOfWork: UnitOfWork;
   seller: Seller;
   /** IANA zone of the garage: an invoice's date is the calendar date there when it is issued. */
   timeZone: string;
   now(): Date;
+  /** Largest page of a list. */
+  pageMax: number;
 }
 
-/** The calendar date (YYYY-MM-DD) of `instant` in `timeZone`. */
-export function calendarDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
-
-export function actorOf(caller: Caller): Actor {
-  return {
-    userId: caller.userId,
-    role: caller.role,
-    ...(caller.email ? { email: caller.email } : {}),
-    ...(caller.ip ? { ip: caller.ip } : {}),
-    ...(caller.userAgent ? { userAgent: caller.userAgent.slice(0, 512) } : {}),
-  };
+/** Today's date (YYYY-MM-DD) where the garage is: what dates invoices, credit notes and payments. */
+export function today(context: BillingContext): string {
+  return localDateString(context.now(), context.timeZone);
 }
 
 export function invoiceSubject(invoice: Pick<InvoiceRow, 'id' | 'ownerUserId'>): Subject {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent } from '@ecar/contracts';
+import { newEvent, type Caller } from '@ecar/contracts';
 import { AppError, conflict } from '@ecar/errors';
 import { allocateSequence, documentNumber } from '../data/counters.ts';
 import { insertCreditNote, type CreditNoteLine } from '../data/credit-notes.ts';
 import { findInvoice } from '../data/invoices.ts';
 import { settlementOf } from '../data/payments.ts';
-import { actorOf, assertVisible, calendarDate, invoiceSubject, PRODUCER, requireAdmin, type BillingContext } from './context.ts';
+import { assertVisible, invoiceSubject, requireAdmin, today, type BillingContext } from './context.ts';
 import { formatRate, formatTnd } from './money.ts';
 import { lineAmountMillimes, totalsOf, vatOf, type VatBucket } from './totals.ts';
-import type { Caller } from './types.ts';
 
 export type CreditNoteInput =
   | { reason: string; full: true }
@@ -47,7 +45,7 @@ function creditBuckets(lines: CreditNoteLine[], remaining: Map<number, Remaining
  */
 export async function issueCreditNote(context: BillingContext, invoiceId: string, input: CreditNoteInput, caller: Caller): Promise<{ id: string; number: string }> {
   requireAdmin(caller);
-  return context.dataSource.transaction(async (db) => {
+  return context.unitOfWork.run(async (db) => {
     const invoice = assertVisible(await findInvoice(db, invoiceId, { lock: true }), caller);
     if (invoice.status !== 'issued') throw conflict('A draft is corrected by editing it, not by a credit note');
     const settlement = await settlementOf(db, invoiceId);
@@ -80,7 +78,7 @@ export async function issueCreditNote(context: BillingContext, invoiceId: string
     const totals = totalsOf(buckets, stamp);
     if (totals.totalTtcMillimes <= 0) throw notCreditable(`Invoice ${invoice.number} has nothing left to credit`);
 
-    const issueDate = calendarDate(context.now(), context.timeZone);
+    const issueDate = today(context);
     const fiscalYear = Number(issueDate.slice(0, 4));
     const seq = await allocateSequence(db, 'AV', fiscalYear);
     const number = documentNumber('AV', fiscalYear, seq);
@@ -104,30 +102,19 @@ export async function issueCreditNote(context: BillingContext, invoiceId: string
       totalTtc: totals.totalTtcMillimes,
       closesInvoice,
     });
-    const actor = actorOf(caller);
     const subject = invoiceSubject(invoice);
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.creditnote.issued',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor,
-        subject: { ...subject, type: 'credit-note', id },
-        data: { creditNoteId: id, number, invoiceId, invoiceNumber: invoice.number!, issueDate, totalTtcMillimes: totals.totalTtcMillimes, stampMillimes: totals.stampMillimes },
+    const events = [
+      newEvent(caller, 'billing.creditnote.issued', { ...subject, type: 'credit-note', id }, {
+        creditNoteId: id,
+        number,
+        invoiceId,
+        invoiceNumber: invoice.number!,
+        issueDate,
+        totalTtcMillimes: totals.totalTtcMillimes,
+        stampMillimes: totals.stampMillimes,
       }),
-    );
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.invoice.credited',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor,
-        subject,
-        data: { invoiceId, creditNoteId: id, creditNoteNumber: number, creditedTtcMillimes: totals.totalTtcMillimes, fullyCredited: closesInvoice },
-      }),
-    );
-    return { id, number };
+      newEvent(caller, 'billing.invoice.credited', subject, { invoiceId, creditNoteId: id, creditNoteNumber: number, creditedTtcMillimes: totals.totalTtcMillimes, fullyCredited: closesInvoice }),
+    ];
+    return { result: { id, number }, events };
   });
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent, MASK, maskChanges, parseEventData, type EventEnvelope } from '@ecar/contracts';
+import { MASK, newEvent, parseEventData, type Caller, type EventEnvelope, type NewEvent } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 import { AppError, conflict } from '@ecar/errors';
 import { findInvoice, insertDraft, insertLines, linesOf, replaceLines, updateDraftHeader } from '../data/invoices.ts';
-import { actorOf, assertVisible, invoiceSubject, PRODUCER, requireAdmin, type BillingContext } from './context.ts';
+import { assertVisible, invoiceSubject, requireAdmin, type BillingContext } from './context.ts';
 import { numberLines } from './lines.ts';
 import { computeTotals } from './totals.ts';
-import type { Buyer, Caller, InvoiceLine, NewLine } from './types.ts';
+import type { Buyer, InvoiceLine, NewLine } from './types.ts';
 
 export interface DraftInput {
   buyer: Buyer;
@@ -35,7 +34,7 @@ function totalOf(lines: readonly InvoiceLine[]): number {
  * redelivered event, and the unique work_order_id makes a second event (another id, same work
  * order) insert nothing.
  */
-export async function draftFromWorkOrder(db: EntityManager, envelope: EventEnvelope): Promise<'drafted' | 'already_drafted'> {
+export async function draftFromWorkOrder(db: EntityManager, envelope: EventEnvelope): Promise<{ outcome: 'drafted' | 'already_drafted'; events: NewEvent[] }> {
   const data = parseEventData('garage.workorder.completed', envelope.data);
   const id = randomUUID();
   const inserted = await insertDraft(db, {
@@ -48,21 +47,18 @@ export async function draftFromWorkOrder(db: EntityManager, envelope: EventEnvel
     vehicle: data.vehicle,
     createdBy: `event:${envelope.id}`,
   });
-  if (!inserted) return 'already_drafted';
+  if (!inserted) return { outcome: 'already_drafted', events: [] };
   const lines = numberLines(data.lines);
   await insertLines(db, id, lines);
-  await enqueueEvent(
-    db,
-    buildEvent({
-      type: 'billing.invoice.drafted',
-      producer: PRODUCER,
-      correlationId: envelope.correlationId,
-      actor: { system: 'billing.workorders' },
-      subject: invoiceSubject({ id, ownerUserId: data.customerUserId ?? null }),
-      data: { invoiceId: id, workOrderId: data.workOrderId, origin: 'work_order', lineCount: lines.length, totalTtcMillimes: totalOf(lines) },
-    }),
-  );
-  return 'drafted';
+  const by = { system: 'billing.workorders', correlationId: envelope.correlationId };
+  const event = newEvent(by, 'billing.invoice.drafted', invoiceSubject({ id, ownerUserId: data.customerUserId ?? null }), {
+    invoiceId: id,
+    workOrderId: data.workOrderId,
+    origin: 'work_order',
+    lineCount: lines.length,
+    totalTtcMillimes: totalOf(lines),
+  });
+  return { outcome: 'drafted', events: [event] };
 }
 
 export async function createDraft(context: BillingContext, input: DraftInput, caller: Caller): Promise<string> {
@@ -71,7 +67,7 @@ export async function createDraft(context: BillingContext, input: DraftInput, ca
   try {
     const lines = numberLines(input.lines);
     const total = totalOf(lines);
-    await context.dataSource.transaction(async (db) => {
+    await context.unitOfWork.run(async (db) => {
       await insertDraft(db, {
         id,
         origin: 'manual',
@@ -81,17 +77,8 @@ export async function createDraft(context: BillingContext, input: DraftInput, ca
         createdBy: caller.userId,
       });
       await insertLines(db, id, lines);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'billing.invoice.drafted',
-          producer: PRODUCER,
-          correlationId: caller.correlationId,
-          actor: actorOf(caller),
-          subject: invoiceSubject({ id, ownerUserId: input.ownerUserId ?? null }),
-          data: { invoiceId: id, origin: 'manual', lineCount: lines.length, totalTtcMillimes: total },
-        }),
-      );
+      const subject = invoiceSubject({ id, ownerUserId: input.ownerUserId ?? null });
+      return { result: undefined, events: [newEvent(caller, 'billing.invoice.drafted', subject, { invoiceId: id, origin: 'manual', lineCount: lines.length, totalTtcMillimes: total })] };
     });
   } catch (error) {
     throw tooLarge(error);
@@ -103,7 +90,7 @@ export async function createDraft(context: BillingContext, input: DraftInput, ca
 export async function updateDraft(context: BillingContext, id: string, patch: DraftPatch, caller: Caller): Promise<void> {
   requireAdmin(caller);
   try {
-    await context.dataSource.transaction(async (db) => {
+    await context.unitOfWork.run(async (db) => {
       const invoice = assertVisible(await findInvoice(db, id, { lock: true }), caller);
       if (invoice.status !== 'draft') throw conflict(`Invoice ${invoice.number} is issued and can no longer be changed; issue a credit note instead`);
       const changes: Record<string, [unknown, unknown]> = {};
@@ -127,19 +114,8 @@ export async function updateDraft(context: BillingContext, id: string, patch: Dr
         if (JSON.stringify(before) !== JSON.stringify(after)) changes['lines'] = [summary(before), summary(after)];
         await replaceLines(db, id, after);
       }
-      if (Object.keys(changes).length === 0) return;
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'billing.invoice.updated',
-          producer: PRODUCER,
-          correlationId: caller.correlationId,
-          actor: actorOf(caller),
-          subject: invoiceSubject({ id, ownerUserId }),
-          data: { invoiceId: id, fields: Object.keys(changes) },
-          changes: maskChanges(changes),
-        }),
-      );
+      const events = Object.keys(changes).length === 0 ? [] : [newEvent(caller, 'billing.invoice.updated', invoiceSubject({ id, ownerUserId }), { invoiceId: id, fields: Object.keys(changes) }, changes)];
+      return { result: undefined, events };
     });
   } catch (error) {
     throw tooLarge(error);

@@ -1,13 +1,12 @@
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent } from '@ecar/contracts';
+import { newEvent, type Caller } from '@ecar/contracts';
 import { AppError, conflict } from '@ecar/errors';
 import { allocateSequence, documentNumber } from '../data/counters.ts';
 import { findInvoice, linesOf, markIssued } from '../data/invoices.ts';
 import { stampInForce, vatRatesInForce } from '../data/tax-tables.ts';
-import { actorOf, assertVisible, calendarDate, invoiceSubject, PRODUCER, requireAdmin, type BillingContext } from './context.ts';
+import { assertVisible, invoiceSubject, requireAdmin, today, type BillingContext } from './context.ts';
 import { normaliseMatriculeFiscal } from './matricule-fiscal.ts';
 import { computeTotals } from './totals.ts';
-import type { Buyer, Caller } from './types.ts';
+import type { Buyer } from './types.ts';
 
 const unprocessable = (message: string) => new AppError(message, { status: 422, name: 'invoice-not-issuable', title: 'Invoice cannot be issued' });
 
@@ -34,13 +33,13 @@ export function buyerForIssue(buyer: Buyer): Buyer {
  */
 export async function issueInvoice(context: BillingContext, id: string, caller: Caller): Promise<string> {
   requireAdmin(caller);
-  return context.dataSource.transaction(async (db) => {
+  return context.unitOfWork.run(async (db) => {
     const invoice = assertVisible(await findInvoice(db, id, { lock: true }), caller);
     if (invoice.status !== 'draft') throw conflict(`Invoice ${invoice.number} is already issued`);
     const lines = await linesOf(db, id);
     if (lines.length === 0) throw unprocessable('An invoice needs at least one line');
     const buyer = buyerForIssue(invoice.buyer);
-    const issueDate = calendarDate(context.now(), context.timeZone);
+    const issueDate = today(context);
     const rates = await vatRatesInForce(db, issueDate);
     const wrong = [...new Set(lines.map((line) => line.vatRateBp))].filter((rate) => !rates.includes(rate));
     if (wrong.length > 0) {
@@ -72,25 +71,15 @@ export async function issueInvoice(context: BillingContext, id: string, caller: 
       stamp: totals.stampMillimes,
       totalTtc: totals.totalTtcMillimes,
     });
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.invoice.issued',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor: actorOf(caller),
-        subject: invoiceSubject(invoice),
-        data: {
-          invoiceId: id,
-          number,
-          issueDate,
-          totalHtMillimes: totals.totalHtMillimes,
-          totalVatMillimes: totals.totalVatMillimes,
-          stampMillimes: totals.stampMillimes,
-          totalTtcMillimes: totals.totalTtcMillimes,
-        },
-      }),
-    );
-    return number;
+    const event = newEvent(caller, 'billing.invoice.issued', invoiceSubject(invoice), {
+      invoiceId: id,
+      number,
+      issueDate,
+      totalHtMillimes: totals.totalHtMillimes,
+      totalVatMillimes: totals.totalVatMillimes,
+      stampMillimes: totals.stampMillimes,
+      totalTtcMillimes: totals.totalTtcMillimes,
+    });
+    return { result: number, events: [event] };
   });
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent } from '@ecar/contracts';
+import { newEvent, type Caller } from '@ecar/contracts';
 import { AppError, conflict, notFound } from '@ecar/errors';
 import { findInvoice } from '../data/invoices.ts';
 import { findPayment, insertPayment, insertReversal, settlementOf } from '../data/payments.ts';
-import { actorOf, assertVisible, calendarDate, invoiceSubject, PRODUCER, requireAdmin, type BillingContext } from './context.ts';
+import { assertVisible, invoiceSubject, requireAdmin, today as todayOf, type BillingContext } from './context.ts';
 import { formatTnd } from './money.ts';
 import { balanceOf } from './settlement.ts';
-import type { Caller, PaymentMethod } from './types.ts';
+import type { PaymentMethod } from './types.ts';
 
 export interface PaymentInput {
   method: PaymentMethod;
@@ -29,10 +28,10 @@ export const overpayment = (amount: number, balance: number) =>
 /** Records a (partial) payment; the invoice row is locked so two payments cannot both fit one balance. */
 export async function recordPayment(context: BillingContext, invoiceId: string, input: PaymentInput, caller: Caller): Promise<{ paymentId: string; balanceMillimes: number }> {
   requireAdmin(caller);
-  return context.dataSource.transaction(async (db) => {
+  return context.unitOfWork.run(async (db) => {
     const invoice = assertVisible(await findInvoice(db, invoiceId, { lock: true }), caller);
     if (invoice.status !== 'issued') throw conflict('A draft cannot be paid; issue it first');
-    const today = calendarDate(context.now(), context.timeZone);
+    const today = todayOf(context);
     const receivedOn = input.receivedOn ?? today;
     // ISO dates compare as strings.
     if (receivedOn > today || receivedOn < invoice.issueDate!) {
@@ -58,41 +57,28 @@ export async function recordPayment(context: BillingContext, invoiceId: string, 
       recordedBy: caller.userId,
     });
     const balanceMillimes = before.balanceMillimes - input.amountMillimes;
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.payment.recorded',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor: actorOf(caller),
-        subject: invoiceSubject(invoice),
-        data: { paymentId, invoiceId, invoiceNumber: invoice.number!, method: input.method, amountMillimes: input.amountMillimes, balanceMillimes },
-      }),
-    );
-    return { paymentId, balanceMillimes };
+    const event = newEvent(caller, 'billing.payment.recorded', invoiceSubject(invoice), {
+      paymentId,
+      invoiceId,
+      invoiceNumber: invoice.number!,
+      method: input.method,
+      amountMillimes: input.amountMillimes,
+      balanceMillimes,
+    });
+    return { result: { paymentId, balanceMillimes }, events: [event] };
   });
 }
 
 /** Reverses a payment (a bounced cheque, a wrong entry): super-admin only, with a reason, audited. The payment row stays. */
 export async function reversePayment(context: BillingContext, invoiceId: string, paymentId: string, reason: string, caller: Caller): Promise<{ balanceMillimes: number }> {
   requireAdmin(caller);
-  return context.dataSource.transaction(async (db) => {
+  return context.unitOfWork.run(async (db) => {
     const invoice = assertVisible(await findInvoice(db, invoiceId, { lock: true }), caller);
     const payment = await findPayment(db, invoiceId, paymentId);
     if (!payment) throw notFound('Payment not found');
     if (payment.reversal || !(await insertReversal(db, paymentId, reason, caller.userId))) throw conflict('This payment is already reversed');
     const { balanceMillimes } = balanceOf(invoice, await settlementOf(db, invoiceId));
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'billing.payment.reversed',
-        producer: PRODUCER,
-        correlationId: caller.correlationId,
-        actor: actorOf(caller),
-        subject: invoiceSubject(invoice),
-        data: { paymentId, invoiceId, amountMillimes: payment.amountMillimes, reason, balanceMillimes },
-      }),
-    );
-    return { balanceMillimes };
+    const event = newEvent(caller, 'billing.payment.reversed', invoiceSubject(invoice), { paymentId, invoiceId, amountMillimes: payment.amountMillimes, reason, balanceMillimes });
+    return { result: { balanceMillimes }, events: [event] };
   });
 }

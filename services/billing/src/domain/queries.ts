@@ -1,13 +1,15 @@
-import { forbidden, notFound } from '@ecar/errors';
+import type { Caller } from '@ecar/contracts';
+import { badRequest, forbidden, notFound } from '@ecar/errors';
 import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credit-notes.ts';
 import { findInvoice, linesOf, listInvoices, type InvoiceRow, type ListPosition } from '../data/invoices.ts';
 import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
+import { pageOf, rowsForPage, type Page } from '@ecar/primitives';
 import { stampInForce } from '../data/tax-tables.ts';
 import { recordAccess, type AccessPurpose } from './access-log.ts';
-import { assertVisible, calendarDate, type BillingContext } from './context.ts';
+import { assertVisible, today, type BillingContext } from './context.ts';
 import { balanceOf, type Balance } from './settlement.ts';
 import { computeTotals, type Totals } from './totals.ts';
-import type { Caller, InvoiceLine } from './types.ts';
+import type { InvoiceLine } from './types.ts';
 
 export interface InvoiceView {
   invoice: InvoiceRow;
@@ -27,7 +29,7 @@ async function totalsFor(context: BillingContext, invoice: InvoiceRow, lines: In
       totalTtcMillimes: invoice.totalTtc ?? 0,
     };
   }
-  const stamp = invoice.buyer.stampExempt ? 0 : ((await stampInForce(context.dataSource.manager, calendarDate(context.now(), context.timeZone))) ?? 0);
+  const stamp = invoice.buyer.stampExempt ? 0 : ((await stampInForce(context.dataSource.manager, today(context))) ?? 0);
   return computeTotals(lines, stamp);
 }
 
@@ -42,22 +44,34 @@ export async function invoiceView(context: BillingContext, id: string, caller: C
   return { invoice, lines, totals, balance };
 }
 
-/** One page of invoices, newest first (customers: their own issued ones); `hasMore` says whether another page follows. */
-export async function invoicePage(
-  context: BillingContext,
-  caller: Caller,
-  query: { status?: 'draft' | 'issued'; before?: ListPosition; limit: number },
-): Promise<{ items: Array<InvoiceRow & { position: ListPosition }>; hasMore: boolean }> {
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A list cursor is the last row's position (microsecond timestamp and id), opaque to clients. */
+function decodeCursor(cursor: string): ListPosition {
+  const [at, invoiceId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const milliseconds = at?.slice(0, 23);
+  const date = new Date(`${milliseconds}Z`);
+  // A well-formed but impossible date (month 13) would reach PostgreSQL as an error: refuse it here.
+  const valid = at && CURSOR_AT.test(at) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 23) === milliseconds;
+  if (!valid || !invoiceId || !UUID.test(invoiceId)) throw badRequest('The cursor is invalid');
+  return { at, id: invoiceId };
+}
+
+const encodeCursor = (position: ListPosition) => Buffer.from(`${position.at}|${position.id}`).toString('base64url');
+
+/** One page of invoices, newest first (customers: their own issued ones); every invoice on it is recorded as read. */
+export async function invoicePage(context: BillingContext, caller: Caller, query: { status?: 'draft' | 'issued'; cursor?: string; limit: number }): Promise<Page<InvoiceRow>> {
   if (caller.role === 'technician') throw forbidden();
   const rows = await listInvoices(context.dataSource.manager, {
     ...(caller.role === 'customer' ? { ownerUserId: caller.userId, issuedOnly: true } : {}),
     ...(query.status ? { status: query.status } : {}),
-    ...(query.before ? { before: query.before } : {}),
-    limit: query.limit + 1,
+    ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
+    limit: rowsForPage(query.limit),
   });
-  const items = rows.slice(0, query.limit);
-  await recordAccess(context, caller, 'list', items);
-  return { items, hasMore: rows.length > query.limit };
+  const page = pageOf(rows, query.limit, (row): InvoiceRow => row, (row) => encodeCursor(row.position));
+  await recordAccess(context, caller, 'list', page.items);
+  return page;
 }
 
 export async function invoicePayments(context: BillingContext, invoiceId: string, caller: Caller): Promise<PaymentRow[]> {

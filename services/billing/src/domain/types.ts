@@ -41,13 +41,3 @@ export interface VatBreakdownRow {
 export type PaymentMethod = 'cash' | 'card' | 'cheque' | 'transfer';
 
 export type PaymentStatus = 'draft' | 'unpaid' | 'partially_paid' | 'paid' | 'credited';
-
-/** Who acts: a user from a verified token, or the system (a consumer). */
-export interface Caller {
-  userId: string;
-  role: 'super-admin' | 'technician' | 'customer';
-  email?: string;
-  ip?: string;
-  userAgent?: string;
-  correlationId: string;
-}

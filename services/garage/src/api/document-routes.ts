@@ -1,16 +1,18 @@
+import { ADMIN_CUSTOMER } from '@ecar/contracts';
+import { route, type Route } from '@ecar/runtime';
 import type { DocumentService } from '../domain/documents.ts';
 import { DOCUMENT_TYPES } from '../domain/file-types.ts';
-import { ADMIN_CUSTOMER, idOf, type GarageRoute } from './route.ts';
 
-export function documentRoutes(documents: DocumentService): GarageRoute[] {
+export function documentRoutes(documents: DocumentService): Route[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/api/v1/documents/:id',
       roles: ADMIN_CUSTOMER,
+      produces: Object.keys(DOCUMENT_TYPES),
       summary: 'Download a document: decrypted only after every chunk verified',
-      async handle(req, res, caller) {
-        const { document, writeTo } = await documents.download(caller, idOf(req));
+      async handle({ caller, params, res }) {
+        const { document, writeTo } = await documents.download(caller, params.id);
         const extension = DOCUMENT_TYPES[document.contentType as keyof typeof DOCUMENT_TYPES]?.extension ?? 'bin';
         res.status(200);
         res.setHeader('Content-Type', document.contentType);
@@ -18,6 +20,6 @@ export function documentRoutes(documents: DocumentService): GarageRoute[] {
         res.setHeader('Content-Disposition', `attachment; filename="registration-${document.id}.${extension}"`);
         await writeTo(res);
       },
-    },
+    }),
   ];
 }

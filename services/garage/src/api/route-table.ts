@@ -1,33 +1,18 @@
-import type { AppointmentService } from '../domain/appointments.ts';
-import type { CustomerService } from '../domain/customers.ts';
-import type { DocumentService } from '../domain/documents.ts';
-import type { VehicleService } from '../domain/vehicles.ts';
-import type { WorkOrderService } from '../domain/work-orders.ts';
+import type { Route } from '@ecar/runtime';
+import type { GarageContext } from '../domain/garage.ts';
 import { appointmentRoutes } from './appointment-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { documentRoutes } from './document-routes.ts';
-import type { GarageRoute } from './route.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
-export interface GarageServices {
-  customers: CustomerService;
-  vehicles: VehicleService;
-  documents: DocumentService;
-  appointments: AppointmentService;
-  workOrders: WorkOrderService;
-}
-
-/** Every garage endpoint, in one table: mounted as is, and the source of the access-control matrix test. */
-export function garageRouteTable(services: GarageServices): GarageRoute[] {
+/** Every garage endpoint, in one table: mounted as is, and the source of the OpenAPI document and the access-control matrix test. */
+export function garageRoutes({ useCases }: GarageContext): Route[] {
   return [
-    ...customerRoutes(services.customers),
-    ...vehicleRoutes(services.vehicles, services.documents),
-    ...documentRoutes(services.documents),
-    ...appointmentRoutes(services.appointments),
-    ...workOrderRoutes(services.workOrders),
+    ...customerRoutes(useCases.customers),
+    ...vehicleRoutes(useCases.vehicles, useCases.documents),
+    ...documentRoutes(useCases.documents),
+    ...appointmentRoutes(useCases.appointments),
+    ...workOrderRoutes(useCases.workOrders),
   ];
 }
-
-/** Paths of uploads: the only requests whose body is not JSON. */
-export const RAW_BODY_PATHS = ['/api/v1/vehicles/'];

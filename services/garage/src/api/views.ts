@@ -1,4 +1,4 @@
-import type { Caller } from '../domain/caller.ts';
+import type { Caller } from '@ecar/contracts';
 import type { Customer } from '../domain/customer.ts';
 import type { Vehicle } from '../domain/vehicle.ts';
 import { serviceDue } from '../domain/vehicles.ts';

@@ -1,105 +1,91 @@
+import { ADMIN, ADMIN_CUSTOMER, ADMIN_TECHNICIAN, ROLES, TECHNICIAN } from '@ecar/contracts';
+import { assignBody, lineBody, openWorkOrderBody, statusBody, timeBody, workOrderListQuery } from '@ecar/contracts/requests/garage';
+import { pageById, rowsForPage } from '@ecar/primitives';
+import { route, type Route } from '@ecar/runtime';
 import type { WorkOrderService } from '../domain/work-orders.ts';
-import { ADMIN, ADMIN_CUSTOMER, ADMIN_TECHNICIAN, ALL_ROLES, bodyOf, emptyOk, idOf, page, queryOf, type GarageRoute } from './route.ts';
-import { assignBody, lineBody, openWorkOrderBody, statusBody, timeBody, workOrderListQuery } from './schemas.ts';
 
-export function workOrderRoutes(workOrders: WorkOrderService): GarageRoute[] {
+export function workOrderRoutes(workOrders: WorkOrderService): Route[] {
   return [
-    {
+    route({
       method: 'get',
       path: '/api/v1/work-orders',
-      roles: ALL_ROLES,
-      query: true,
+      roles: ROLES,
+      query: workOrderListQuery,
       summary: 'Work orders within reach (technicians: assigned to them; customers: their own)',
-      async handle(req, res, caller) {
-        const query = queryOf(workOrderListQuery, req);
+      async handle({ caller, query }) {
         const rows = await workOrders.list(caller, {
           ...(query.status ? { status: query.status } : {}),
           ...(query.vehicleId ? { vehicleId: query.vehicleId } : {}),
           ...(query.after ? { after: query.after } : {}),
-          limit: query.limit + 1,
+          limit: rowsForPage(query.limit),
         });
-        res.json(page(rows, query.limit, (row) => row));
+        return pageById(rows, query.limit);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders',
       roles: ADMIN,
+      body: openWorkOrderBody,
+      success: 201,
       summary: 'Open a work order from a confirmed appointment or for a walk-in',
-      async handle(req, res, caller) {
-        res.status(201).json(await workOrders.open(caller, bodyOf(openWorkOrderBody, req)));
-      },
-    },
-    {
+      handle: ({ caller, body }) => workOrders.open(caller, body),
+    }),
+    route({
       method: 'get',
       path: '/api/v1/work-orders/:id',
-      roles: ALL_ROLES,
+      roles: ROLES,
       summary: 'The job card: lines, totals, technicians, time entries, customer name and phone, vehicle',
-      async handle(req, res, caller) {
-        res.json(await workOrders.get(caller, idOf(req)));
-      },
-    },
-    {
+      handle: ({ caller, params }) => workOrders.get(caller, params.id),
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/assign',
       roles: ADMIN,
+      body: assignBody,
       summary: 'Assign technicians',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        res.json({ technicianIds: await workOrders.assign(caller, id, bodyOf(assignBody, req).technicianIds) });
+      async handle({ caller, params, body }) {
+        return { technicianIds: await workOrders.assign(caller, params.id, body.technicianIds) };
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/status',
       roles: ADMIN_TECHNICIAN,
+      body: statusBody,
       summary: 'Move the order along its life cycle (allowed transitions only)',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        res.json(await workOrders.changeStatus(caller, id, bodyOf(statusBody, req).status));
-      },
-    },
-    {
+      handle: ({ caller, params, body }) => workOrders.changeStatus(caller, params.id, body.status),
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/lines',
       roles: ADMIN_TECHNICIAN,
+      body: lineBody,
+      success: 201,
       summary: 'Add a labour or parts line (integer millimes, VAT in basis points)',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        res.status(201).json(await workOrders.addLine(caller, id, bodyOf(lineBody, req)));
-      },
-    },
-    {
+      handle: ({ caller, params, body }) => workOrders.addLine(caller, params.id, body),
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/time',
-      roles: ['technician'],
+      roles: TECHNICIAN,
+      body: timeBody,
       summary: 'Clock in or out on the order',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        res.json(await workOrders.clock(caller, id, bodyOf(timeBody, req).action));
-      },
-    },
-    {
+      handle: ({ caller, params, body }) => workOrders.clock(caller, params.id, body.action),
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/estimate/approve',
       roles: ADMIN_CUSTOMER,
       summary: 'Approve the estimate (who, when and from where are recorded)',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        emptyOk(req);
-        res.json(await workOrders.decideEstimate(caller, id, 'approved'));
-      },
-    },
-    {
+      handle: ({ caller, params }) => workOrders.decideEstimate(caller, params.id, 'approved'),
+    }),
+    route({
       method: 'post',
       path: '/api/v1/work-orders/:id/estimate/decline',
       roles: ADMIN_CUSTOMER,
       summary: 'Decline the estimate (recorded like an approval)',
-      async handle(req, res, caller) {
-        const id = idOf(req);
-        emptyOk(req);
-        res.json(await workOrders.decideEstimate(caller, id, 'declined'));
-      },
-    },
+      handle: ({ caller, params }) => workOrders.decideEstimate(caller, params.id, 'declined'),
+    }),
   ];
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@ecar/db';
-import type { Caller } from '../domain/caller.ts';
+import type { Caller } from '@ecar/contracts';
 import type { Customer, CustomerSealedField } from '../domain/customer.ts';
 import type { FieldCipher } from './field-cipher.ts';
 import { customerReach, Params } from './scope.ts';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@ecar/db';
-import type { Caller } from '../domain/caller.ts';
+import type { Caller } from '@ecar/contracts';
 import { ownedReach, Params } from './scope.ts';
 
 export interface DocumentRecord {

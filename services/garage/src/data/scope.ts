@@ -1,4 +1,4 @@
-import type { Caller } from '../domain/caller.ts';
+import type { Caller } from '@ecar/contracts';
 
 /** Positional parameters of one query, so SQL fragments compose without string-built values. */
 export class Params {

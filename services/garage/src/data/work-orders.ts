@@ -1,6 +1,6 @@
 import type { EntityManager } from '@ecar/db';
-import type { Caller } from '../domain/caller.ts';
-import type { WorkOrderStatus } from '../domain/work-order-states.ts';
+import type { Caller } from '@ecar/contracts';
+import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
 import { Params, workOrderReach } from './scope.ts';
 
 export interface WorkOrder {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '@ecar/errors';
 import { findAppointment, listAppointments, lockSlotAndCount, saveAppointment, type Appointment } from '../data/appointments.ts';
-import type { Caller } from './caller.ts';
-import { garageEvent } from './garage-events.ts';
+import type { Caller } from '@ecar/contracts';
+import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 
 type AppointmentEventType = 'garage.appointment.requested' | 'garage.appointment.confirmed' | 'garage.appointment.rescheduled' | 'garage.appointment.cancelled';
@@ -26,7 +26,7 @@ export class AppointmentService {
   }
 
   private event(caller: Caller, type: AppointmentEventType, appointment: Appointment) {
-    return garageEvent(caller, type, { type: 'appointment', id: appointment.id }, {
+    return newEvent(caller, type, { type: 'appointment', id: appointment.id }, {
       appointmentId: appointment.id,
       customerId: appointment.customerId,
       slotStart: appointment.slotStart.toISOString(),
@@ -36,7 +36,7 @@ export class AppointmentService {
 
   async request(caller: Caller, input: { customerId: string; vehicleId?: string; slotStart: Date; note?: string }): Promise<Appointment> {
     this.checkSlot(input.slotStart);
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const customer = await this.garage.customers.find(db, caller, input.customerId, []);
       if (!customer) throw notFound('Customer not found');
       if (input.vehicleId) {
@@ -100,7 +100,7 @@ export class AppointmentService {
   }
 
   private async change(caller: Caller, id: string, type: AppointmentEventType, apply: (appointment: Appointment) => Appointment, checkRoom = false): Promise<Appointment> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await findAppointment(db, caller, id, true);
       if (!before) throw notFound('Appointment not found');
       const after = { ...apply(before), updatedAt: new Date() };

@@ -3,9 +3,10 @@ import { badRequest, conflict, notFound } from '@ecar/errors';
 import { documentsOfCustomer } from '../data/documents.ts';
 import { appointmentsOfCustomer } from '../data/appointments.ts';
 import { linesOf, timeEntriesOf, workOrdersOfCustomer } from '../data/work-orders.ts';
-import { isAdmin, isTechnician, type Caller } from './caller.ts';
+import { isAdmin, isTechnician, type Caller } from '@ecar/contracts';
 import { CUSTOMER_SEALED_FIELDS, type Customer, type CustomerKind, type CustomerSealedField } from './customer.ts';
-import { diff, garageEvent } from './garage-events.ts';
+import { newEvent } from '@ecar/contracts';
+import { diff } from './diff.ts';
 import type { GarageContext } from './garage.ts';
 import { isActive } from './work-order-states.ts';
 
@@ -62,33 +63,33 @@ export class CustomerService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       if (customer.userId && (await this.garage.customers.findByUserId(db, customer.userId, []))) throw conflict('That user already has a customer profile');
       await this.garage.customers.insert(db, customer);
       const subject = { type: 'customer', id: customer.id };
-      return { result: customer, events: [garageEvent(caller, 'garage.customer.created', subject, { customerId: customer.id, source: 'admin' })] };
+      return { result: customer, events: [newEvent(caller, 'garage.customer.created', subject, { customerId: customer.id, source: 'admin' })] };
     });
   }
 
   /** One customer (AUD-4: the read is recorded in the same transaction that reads it). */
   async get(caller: Caller, id: string): Promise<Customer> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const customer = await this.garage.customers.find(db, caller, id, readableFields(caller));
       if (!customer) throw notFound('Customer not found');
       const subject = { type: 'customer', id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
-      return { result: customer, events: [garageEvent(caller, 'garage.customer.accessed', subject, { customerIds: [id], fields: fieldsRead(caller), purpose: 'detail' })] };
+      return { result: customer, events: [newEvent(caller, 'garage.customer.accessed', subject, { customerIds: [id], fields: fieldsRead(caller), purpose: 'detail' })] };
     });
   }
 
   /** A page of customers; one access event names every customer on it. Filters use blind indexes. */
   async list(caller: Caller, query: { email?: string; phone?: string; nationalId?: string; after?: string; limit: number }): Promise<Customer[]> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const customers = await this.garage.customers.list(db, caller, query, listFields(caller));
       const events =
         customers.length === 0
           ? []
           : [
-              garageEvent(caller, 'garage.customer.accessed', { type: 'customer-list', id: caller.correlationId.slice(0, 128) }, {
+              newEvent(caller, 'garage.customer.accessed', { type: 'customer-list', id: caller.correlationId.slice(0, 128) }, {
                 customerIds: customers.map((customer) => customer.id),
                 fields: ['name', ...listFields(caller)],
                 purpose: 'list',
@@ -100,7 +101,7 @@ export class CustomerService {
 
   /** Rectification (by the customer themself or a super-admin), audited with a masked diff. */
   async update(caller: Caller, id: string, patch: CustomerPatch): Promise<Customer> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
       if (!before) throw notFound('Customer not found');
       if (before.anonymisedAt) throw conflict('This customer was anonymised');
@@ -112,13 +113,13 @@ export class CustomerService {
       const changes = diff(before, after, CHANGEABLE);
       await this.garage.customers.update(db, after);
       const subject = { type: 'customer', id, ...(after.userId ? { ownerId: after.userId } : {}) };
-      const event = garageEvent(caller, 'garage.customer.updated', subject, { customerId: id, fields: Object.keys(changes) }, changes);
+      const event = newEvent(caller, 'garage.customer.updated', subject, { customerId: id, fields: Object.keys(changes) }, changes);
       return { result: after, events: [event] };
     });
   }
 
   async recordConsent(caller: Caller, id: string, given: boolean, method: string): Promise<Customer> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
       if (!before) throw notFound('Customer not found');
       const now = new Date();
@@ -128,7 +129,7 @@ export class CustomerService {
       await this.garage.customers.update(db, after);
       const changes = diff(before, after, ['consentGivenAt', 'consentMethod', 'consentWithdrawnAt']);
       const subject = { type: 'customer', id, ...(after.userId ? { ownerId: after.userId } : {}) };
-      return { result: after, events: [garageEvent(caller, 'garage.customer.consent_recorded', subject, { customerId: id, given, method }, changes)] };
+      return { result: after, events: [newEvent(caller, 'garage.customer.consent_recorded', subject, { customerId: id, given, method }, changes)] };
     });
   }
 
@@ -138,7 +139,7 @@ export class CustomerService {
    * stay so history and invoices keep their references.
    */
   async anonymise(caller: Caller, id: string): Promise<Customer> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS, true);
       if (!before) throw notFound('Customer not found');
       if (before.anonymisedAt) throw conflict('This customer is already anonymised');
@@ -161,13 +162,13 @@ export class CustomerService {
         await this.garage.vehicles.save(db, { ...vehicle, plate: `ANONYMISED ${vehicle.id}`, vin: null, updatedAt: now }, false);
       }
       const changes = diff(before, after, [...CHANGEABLE, 'userId']);
-      return { result: after, events: [garageEvent(caller, 'garage.customer.anonymised', { type: 'customer', id }, { customerId: id }, changes)] };
+      return { result: after, events: [newEvent(caller, 'garage.customer.anonymised', { type: 'customer', id }, { customerId: id }, changes)] };
     });
   }
 
   /** Right of access: everything held about the customer, recorded as an access (AUD-4). */
   async export(caller: Caller, id: string): Promise<Record<string, unknown>> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const customer = await this.garage.customers.find(db, caller, id, CUSTOMER_SEALED_FIELDS);
       if (!customer) throw notFound('Customer not found');
       const vehicles = await this.garage.vehicles.ofCustomer(db, id);
@@ -178,7 +179,7 @@ export class CustomerService {
         workOrders.push({ ...order, lines: await linesOf(db, order.id), timeEntries: await timeEntriesOf(db, order.id) });
       }
       const subject = { type: 'customer', id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
-      const event = garageEvent(caller, 'garage.customer.accessed', subject, {
+      const event = newEvent(caller, 'garage.customer.accessed', subject, {
         customerIds: [id],
         fields: ['name', ...CUSTOMER_SEALED_FIELDS, 'vehicles', 'documents', 'appointments', 'workOrders'],
         purpose: 'export',

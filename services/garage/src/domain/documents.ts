@@ -7,9 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { FileDecryptor, FileEncryptor, FileIntegrityError, newDataKey, unwrapDataKey } from '@ecar/crypto';
 import { AppError, conflict, notFound, payloadTooLarge } from '@ecar/errors';
 import { documentsOfVehicle, findDocument, insertDocument, type DocumentRecord } from '../data/documents.ts';
-import type { Caller } from './caller.ts';
+import type { Caller } from '@ecar/contracts';
 import type { DocumentContentType } from './file-types.ts';
-import { garageEvent } from './garage-events.ts';
+import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 import { UploadGuard } from './upload-guard.ts';
 
@@ -82,9 +82,9 @@ export class DocumentService {
         uploadedBy: caller.userId,
         createdAt: new Date(),
       };
-      return await this.garage.transact(async (db) => {
+      return await this.garage.unitOfWork.run(async (db) => {
         await insertDocument(db, record);
-        const event = garageEvent(caller, 'garage.document.uploaded', { type: 'document', id }, {
+        const event = newEvent(caller, 'garage.document.uploaded', { type: 'document', id }, {
           vehicleId,
           customerId: vehicle.customerId,
           documentId: id,
@@ -122,11 +122,11 @@ export class DocumentService {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw documentIntegrityError();
       throw error;
     }
-    await this.garage.transact(async () => ({
+    await this.garage.unitOfWork.run(async () => ({
       result: undefined,
       events: [
-        garageEvent(caller, 'garage.document.downloaded', { type: 'document', id }, { vehicleId: record.vehicleId, customerId: record.customerId, documentId: id }),
-        garageEvent(caller, 'garage.customer.accessed', { type: 'customer', id: record.customerId }, { customerIds: [record.customerId], fields: ['registrationDocument'], purpose: 'document' }),
+        newEvent(caller, 'garage.document.downloaded', { type: 'document', id }, { vehicleId: record.vehicleId, customerId: record.customerId, documentId: id }),
+        newEvent(caller, 'garage.customer.accessed', { type: 'customer', id: record.customerId }, { customerIds: [record.customerId], fields: ['registrationDocument'], purpose: 'document' }),
       ],
     }));
     return { document: documentView(record), writeTo: (destination) => pipeline(createReadStream(path), new FileDecryptor(key), destination) };

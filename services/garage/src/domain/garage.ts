@@ -1,10 +1,13 @@
-import type { DataSource, EntityManager } from '@ecar/db';
-import { enqueueEvents } from '@ecar/bus';
-import type { EventEnvelope } from '@ecar/contracts';
-import { conflict } from '@ecar/errors';
+import type { DataSource } from '@ecar/db';
+import type { UnitOfWork } from '@ecar/runtime';
 import { CustomerStore } from '../data/customers.ts';
 import type { FieldCipher } from '../data/field-cipher.ts';
 import { VehicleStore } from '../data/vehicles.ts';
+import { AppointmentService } from './appointments.ts';
+import { CustomerService } from './customers.ts';
+import { DocumentService } from './documents.ts';
+import { VehicleService } from './vehicles.ts';
+import { WorkOrderService } from './work-orders.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -14,39 +17,34 @@ export interface GarageSettings {
   defaultVatRateBp: number;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
-  return code === '23505' || driverError?.code === '23505';
-}
-
-/** What every use case works with: the database, the stores that seal and open fields, settings. */
+/** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
 export class GarageContext {
   readonly customers: CustomerStore;
   readonly vehicles: VehicleStore;
+  /** The use cases, one per aggregate (the route table calls these). */
+  readonly useCases: {
+    customers: CustomerService;
+    vehicles: VehicleService;
+    documents: DocumentService;
+    appointments: AppointmentService;
+    workOrders: WorkOrderService;
+  };
 
   constructor(
     readonly dataSource: DataSource,
+    /** Every state change: one transaction, its events in the same transaction's outbox. */
+    readonly unitOfWork: UnitOfWork,
     readonly cipher: FieldCipher,
     readonly settings: GarageSettings,
   ) {
     this.customers = new CustomerStore(this.cipher);
     this.vehicles = new VehicleStore(this.cipher);
-  }
-
-  /**
-   * Runs `work` in one transaction and enqueues the events it returns in that same transaction.
-   * A unique constraint lost to a concurrent request (same plate, same account) is a 409, not a 500.
-   */
-  async transact<T>(work: (db: EntityManager) => Promise<{ result: T; events: EventEnvelope[] }>): Promise<T> {
-    try {
-      return await this.dataSource.transaction(async (db) => {
-        const { result, events } = await work(db);
-        await enqueueEvents(db, events);
-        return result;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('This already exists (a concurrent request created it first)');
-      throw error;
-    }
+    this.useCases = {
+      customers: new CustomerService(this),
+      vehicles: new VehicleService(this),
+      documents: new DocumentService(this),
+      appointments: new AppointmentService(this),
+      workOrders: new WorkOrderService(this),
+    };
   }
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '@ecar/errors';
 import { listWorkOrders, linesOf, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
-import { isCustomer, type Caller } from './caller.ts';
-import { diff, garageEvent } from './garage-events.ts';
+import { isCustomer, type Caller } from '@ecar/contracts';
+import { newEvent } from '@ecar/contracts';
+import { diff } from './diff.ts';
 import type { GarageContext } from './garage.ts';
 import type { Vehicle } from './vehicle.ts';
 
@@ -22,7 +23,7 @@ export class VehicleService {
   constructor(private readonly garage: GarageContext) {}
 
   async create(caller: Caller, input: VehicleInput): Promise<Vehicle> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       // The owner must be within the caller's reach: a customer adds vehicles to their own profile only.
       const owner = await this.garage.customers.find(db, caller, input.customerId, []);
       if (!owner) throw notFound('Customer not found');
@@ -32,33 +33,33 @@ export class VehicleService {
       const vehicle: Vehicle = { id: randomUUID(), ...input, createdAt: now, updatedAt: now };
       await this.garage.vehicles.save(db, vehicle, true);
       const subject = { type: 'vehicle', id: vehicle.id, ...(owner.userId ? { ownerId: owner.userId } : {}) };
-      return { result: vehicle, events: [garageEvent(caller, 'garage.vehicle.created', subject, { vehicleId: vehicle.id, customerId: owner.id })] };
+      return { result: vehicle, events: [newEvent(caller, 'garage.vehicle.created', subject, { vehicleId: vehicle.id, customerId: owner.id })] };
     });
   }
 
   async get(caller: Caller, id: string): Promise<Vehicle> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const vehicle = await this.garage.vehicles.find(db, caller, id);
       if (!vehicle) throw notFound('Vehicle not found');
-      const event = garageEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
+      const event = newEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
       return { result: vehicle, events: [event] };
     });
   }
 
   async list(caller: Caller, query: { plate?: string; customerId?: string; after?: string; limit: number }): Promise<Vehicle[]> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const vehicles = await this.garage.vehicles.list(db, caller, query);
       const customerIds = [...new Set(vehicles.map((vehicle) => vehicle.customerId))];
       const events =
         customerIds.length === 0
           ? []
-          : [garageEvent(caller, 'garage.customer.accessed', { type: 'vehicle-list', id: caller.correlationId.slice(0, 128) }, { customerIds, fields: ['plate', 'vin'], purpose: 'vehicle' })];
+          : [newEvent(caller, 'garage.customer.accessed', { type: 'vehicle-list', id: caller.correlationId.slice(0, 128) }, { customerIds, fields: ['plate', 'vin'], purpose: 'vehicle' })];
       return { result: vehicles, events };
     });
   }
 
   async update(caller: Caller, id: string, patch: VehiclePatch): Promise<Vehicle> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.garage.vehicles.find(db, caller, id, true);
       if (!before) throw notFound('Vehicle not found');
       if (isCustomer(caller) && patch.plate !== undefined && patch.plate !== before.plate) throw conflict('Ask the garage to change a plate');
@@ -67,20 +68,20 @@ export class VehicleService {
       const after: Vehicle = { ...before, ...patch, updatedAt: new Date() };
       const changes = diff(before, after, CHANGEABLE);
       await this.garage.vehicles.save(db, after, false);
-      const event = garageEvent(caller, 'garage.vehicle.updated', { type: 'vehicle', id }, { vehicleId: id, customerId: after.customerId, fields: Object.keys(changes) }, changes);
+      const event = newEvent(caller, 'garage.vehicle.updated', { type: 'vehicle', id }, { vehicleId: id, customerId: after.customerId, fields: Object.keys(changes) }, changes);
       return { result: after, events: [event] };
     });
   }
 
   /** Service history: the work orders of the vehicle the caller may see, with their lines. */
   async history(caller: Caller, id: string): Promise<{ vehicle: Vehicle; workOrders: Array<WorkOrder & { lines: WorkOrderLine[] }> }> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const vehicle = await this.garage.vehicles.find(db, caller, id);
       if (!vehicle) throw notFound('Vehicle not found');
       const orders = await listWorkOrders(db, caller, { vehicleId: id, limit: 200 });
       const workOrders = [];
       for (const order of orders) workOrders.push({ ...order, lines: await linesOf(db, order.id) });
-      const event = garageEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
+      const event = newEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
       return { result: { vehicle, workOrders }, events: [event] };
     });
   }

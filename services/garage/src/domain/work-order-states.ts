@@ -1,6 +1,6 @@
+import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
+
 /** The work-order life cycle (DOMAIN.md step 3), as data: the only source of allowed transitions. */
-export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const;
-export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 
 const TRANSITIONS: Readonly<Record<WorkOrderStatus, readonly WorkOrderStatus[]>> = {
   open: ['estimate_sent', 'cancelled'],

@@ -18,13 +18,14 @@ import {
   type WorkOrder,
   type WorkOrderLine,
 } from '../data/work-orders.ts';
-import { isAdmin, isTechnician, type Caller } from './caller.ts';
+import { isAdmin, isTechnician, type Caller } from '@ecar/contracts';
 import { CUSTOMER_SEALED_FIELDS } from './customer.ts';
 import { readableFields } from './customers.ts';
 import { estimateTotals } from './estimate.ts';
-import { garageEvent } from './garage-events.ts';
+import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
-import { canTransition, linesEditable, timeRecordable, type WorkOrderStatus } from './work-order-states.ts';
+import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import { canTransition, linesEditable, timeRecordable } from './work-order-states.ts';
 
 export interface OpenWorkOrderInput {
   appointmentId?: string;
@@ -61,7 +62,7 @@ export class WorkOrderService {
   }
 
   async open(caller: Caller, input: OpenWorkOrderInput): Promise<WorkOrder> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       let customerId = input.customerId;
       let vehicleId = input.vehicleId;
       if (input.appointmentId) {
@@ -95,10 +96,10 @@ export class WorkOrderService {
         updatedAt: now,
       };
       await saveWorkOrder(db, order);
-      const events = [garageEvent(caller, 'garage.workorder.opened', this.subject(order), this.ref(order))];
+      const events = [newEvent(caller, 'garage.workorder.opened', this.subject(order), this.ref(order))];
       if (input.technicianIds?.length) {
         await assignTechnicians(db, order.id, input.technicianIds);
-        events.push(garageEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds: input.technicianIds }));
+        events.push(newEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds: input.technicianIds }));
       }
       return { result: order, events };
     });
@@ -106,7 +107,7 @@ export class WorkOrderService {
 
   /** The job card: order, lines, totals, technicians, time, and the minimum of customer and vehicle. */
   async get(caller: Caller, id: string) {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const order = await findWorkOrder(db, caller, id);
       if (!order) throw notFound('Work order not found');
       const customer = await this.garage.customers.findById(db, order.customerId, readableFields(caller));
@@ -121,7 +122,7 @@ export class WorkOrderService {
         totals: estimateTotals(lines),
         timeEntries: await timeEntriesOf(db, id),
       };
-      const event = garageEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, {
+      const event = newEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, {
         customerIds: [order.customerId],
         fields: ['name', 'phone', 'plate'],
         purpose: 'work-order',
@@ -141,17 +142,17 @@ export class WorkOrderService {
   }
 
   async assign(caller: Caller, id: string, technicianIds: string[]): Promise<string[]> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const order = await this.locked(db, caller, id);
       if (order.status === 'delivered' || order.status === 'cancelled') throw conflict(`A ${order.status} work order cannot be assigned`);
       await assignTechnicians(db, id, technicianIds);
-      const event = garageEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds });
+      const event = newEvent(caller, 'garage.workorder.assigned', this.subject(order), { ...this.ref(order), technicianIds });
       return { result: await techniciansOf(db, id), events: [event] };
     });
   }
 
   async changeStatus(caller: Caller, id: string, to: WorkOrderStatus): Promise<WorkOrder> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.locked(db, caller, id);
       const targets = isAdmin(caller) ? STATUS_TARGETS['super-admin'] : isTechnician(caller) ? STATUS_TARGETS.technician : [];
       if (!targets.includes(to)) throw forbidden(`Your role cannot move a work order to ${to}`);
@@ -166,7 +167,7 @@ export class WorkOrderService {
         // Back to an open estimate: the previous decision no longer applies.
         ...(to === 'open' ? { estimateDecision: null, estimateDecidedBy: null, estimateDecidedAt: null, estimateDecidedIp: null } : {}),
       };
-      const events = [garageEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
+      const events = [newEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
       if (to === 'estimate_sent' && (await linesOf(db, id)).length === 0) throw conflict('An estimate needs at least one line');
       if (to === 'completed') events.push(await this.completedEvent(db, caller, after));
       await saveWorkOrder(db, after);
@@ -186,7 +187,7 @@ export class WorkOrderService {
     const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
     if (!customer || !vehicle) throw conflict('The customer or vehicle of this work order no longer exists');
     const nationalId = customer.nationalId ?? undefined;
-    return garageEvent(caller, 'garage.workorder.completed', { type: 'work-order', id: order.id, ...(customer.userId ? { ownerId: customer.userId } : {}) }, {
+    return newEvent(caller, 'garage.workorder.completed', { type: 'work-order', id: order.id, ...(customer.userId ? { ownerId: customer.userId } : {}) }, {
       workOrderId: order.id,
       customerId: customer.id,
       ...(customer.userId ? { customerUserId: customer.userId } : {}),
@@ -215,7 +216,7 @@ export class WorkOrderService {
   }
 
   async addLine(caller: Caller, id: string, input: LineInput): Promise<WorkOrderLine> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const order = await this.locked(db, caller, id);
       if (!linesEditable(order.status)) throw conflict(`Lines cannot be added to a ${order.status} work order`);
       const line: WorkOrderLine = {
@@ -231,7 +232,7 @@ export class WorkOrderService {
       };
       await insertLine(db, line);
       const { id: lineId, kind, description, quantityMilli, unitPriceMillimes, vatRateBp } = line;
-      const event = garageEvent(caller, 'garage.workorder.line_added', this.subject(order), {
+      const event = newEvent(caller, 'garage.workorder.line_added', this.subject(order), {
         ...this.ref(order),
         lineId,
         line: { kind, description, quantityMilli, unitPriceMillimes, vatRateBp },
@@ -242,7 +243,7 @@ export class WorkOrderService {
 
   /** The customer's answer to the estimate; who, when and from which address are kept. */
   async decideEstimate(caller: Caller, id: string, decision: 'approved' | 'declined'): Promise<WorkOrder> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const before = await this.locked(db, caller, id);
       if (before.status !== 'estimate_sent' || !canTransition(before.status, decision)) throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
       const now = new Date();
@@ -256,13 +257,13 @@ export class WorkOrderService {
         updatedAt: now,
       };
       await saveWorkOrder(db, after);
-      const event = garageEvent(caller, 'garage.workorder.estimate_decided', this.subject(after), { ...this.ref(after), decision }, { status: [before.status, decision] });
+      const event = newEvent(caller, 'garage.workorder.estimate_decided', this.subject(after), { ...this.ref(after), decision }, { status: [before.status, decision] });
       return { result: after, events: [event] };
     });
   }
 
   async clock(caller: Caller, id: string, action: 'clock_in' | 'clock_out'): Promise<TimeEntry> {
-    return this.garage.transact(async (db) => {
+    return this.garage.unitOfWork.run(async (db) => {
       const order = await this.locked(db, caller, id);
       const running = await openTimeEntry(db, id, caller.userId);
       let entry: TimeEntry;
@@ -276,7 +277,7 @@ export class WorkOrderService {
         entry = { ...running, endedAt: new Date() };
         await endTimeEntry(db, entry.id, entry.endedAt!);
       }
-      const event = garageEvent(caller, 'garage.workorder.time_recorded', this.subject(order), { ...this.ref(order), technicianId: caller.userId, action });
+      const event = newEvent(caller, 'garage.workorder.time_recorded', this.subject(order), { ...this.ref(order), technicianId: caller.userId, action });
       return { result: entry, events: [event] };
     });
   }

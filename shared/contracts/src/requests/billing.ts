@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+/** Request schemas of the billing service (APP-1), shared with the browser app. Every object is strict. */
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** Amount bounds keep every product (quantity × price, ×500 lines) exact in a JavaScript number. */
@@ -103,6 +105,6 @@ export function listQuery(maxPage: number) {
   return schema;
 }
 
-export const emptyQuery = z.object({}).strict();
+
 
 export const idParam = z.uuid();

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, textSchema, vinSchema } from '../domain/formats.ts';
-import { WORK_ORDER_STATUSES } from '../domain/work-order-states.ts';
-import { pageQuery } from './route.ts';
+import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, textSchema, vinSchema } from '../formats.ts';
+import { pageQuery } from './paging.ts';
 
-/** Request schemas (APP-1). Every object is strict: a field not listed here is a 400, never stored. */
+/** Request schemas of the garage service (APP-1), shared with the browser app. Every object is strict: a field not listed here is a 400, never stored. */
+
+/** The work-order life cycle's states (the transitions are the garage's domain rules). */
+export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const;
+export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 
 const consentMethod = z.enum(['written-form', 'electronic', 'in-person']);
 

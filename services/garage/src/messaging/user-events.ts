@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { enqueueEvent, InboxConsumer } from '@ecar/bus';
-import type { EventEnvelope } from '@ecar/contracts';
+import { emailSchema, newEvent, type EventEnvelope, type NewEvent } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
-import type { ServiceContext } from '@ecar/runtime';
 import { CUSTOMER_SEALED_FIELDS, type Customer } from '../domain/customer.ts';
-import { emailSchema } from '../domain/formats.ts';
-import { diff, garageEvent } from '../domain/garage-events.ts';
+import { diff } from '../domain/diff.ts';
 import type { GarageContext } from '../domain/garage.ts';
 
 /**
@@ -27,8 +24,8 @@ function nameFrom(data: z.infer<typeof userData>, email: string | undefined): st
   return data.displayName ?? email?.split('@')[0] ?? 'Customer';
 }
 
-/** Creates or updates the customer profile of a customer-role auth user. Idempotent per event (inbox). */
-export async function applyUserEvent(garage: GarageContext, envelope: EventEnvelope, db: EntityManager): Promise<void> {
+/** Creates or updates the customer profile of a customer-role auth user, and says so in events. Idempotent per event (inbox). */
+export async function applyUserEvent(garage: GarageContext, envelope: EventEnvelope, db: EntityManager): Promise<NewEvent[]> {
   const parsed = userData.safeParse(envelope.data);
   const userId = z.uuid().safeParse(parsed.success && parsed.data.userId ? parsed.data.userId : envelope.subject.id);
   if (!parsed.success || !userId.success) throw new MalformedUserEvent(`${envelope.type} ${envelope.id}: data or user id is malformed`);
@@ -39,7 +36,7 @@ export async function applyUserEvent(garage: GarageContext, envelope: EventEnvel
   const now = new Date();
   if (!existing) {
     // Only customer-role users get a profile; an event that does not say the role creates nothing.
-    if (data.role !== 'customer') return;
+    if (data.role !== 'customer') return [];
     const customer: Customer = {
       id: randomUUID(),
       userId: userId.data,
@@ -57,10 +54,9 @@ export async function applyUserEvent(garage: GarageContext, envelope: EventEnvel
       updatedAt: now,
     };
     await garage.customers.insert(db, customer);
-    await enqueueEvent(db, garageEvent(by, 'garage.customer.created', { type: 'customer', id: customer.id, ownerId: userId.data }, { customerId: customer.id, source: 'auth-user' }));
-    return;
+    return [newEvent(by, 'garage.customer.created', { type: 'customer', id: customer.id, ownerId: userId.data }, { customerId: customer.id, source: 'auth-user' })];
   }
-  if (existing.anonymisedAt) return;
+  if (existing.anonymisedAt) return [];
   const after: Customer = {
     ...existing,
     ...(email?.success ? { email: email.data } : {}),
@@ -68,26 +64,7 @@ export async function applyUserEvent(garage: GarageContext, envelope: EventEnvel
     updatedAt: now,
   };
   const changes = diff(existing, after, ['email', 'name']);
-  if (Object.keys(changes).length === 0) return;
+  if (Object.keys(changes).length === 0) return [];
   await garage.customers.update(db, after);
-  await enqueueEvent(
-    db,
-    garageEvent(by, 'garage.customer.updated', { type: 'customer', id: after.id, ownerId: userId.data }, { customerId: after.id, fields: Object.keys(changes) }, changes),
-  );
-}
-
-export const USERS_QUEUE = 'garage.users';
-
-export function usersConsumer(context: ServiceContext, garage: GarageContext): InboxConsumer {
-  return new InboxConsumer({
-    dataSource: context.dataSource,
-    connection: context.bus,
-    exchange: context.config.BUS_EXCHANGE,
-    queue: context.queueName(USERS_QUEUE),
-    bindings: ['auth.user.created', 'auth.user.updated'],
-    consumerName: 'garage.users',
-    logger: context.logger,
-    registry: context.registry,
-    handler: (envelope, db) => applyUserEvent(garage, envelope, db),
-  });
+  return [newEvent(by, 'garage.customer.updated', { type: 'customer', id: after.id, ownerId: userId.data }, { customerId: after.id, fields: Object.keys(changes) }, changes)];
 }
