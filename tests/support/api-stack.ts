@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
+import type { Role } from '@ecar/contracts';
+import type { Route, RunningService } from '@ecar/runtime';
+import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { startAuditService } from '../../services/audit/src/service.ts';
+import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { billingService, type BillingService } from '../../services/billing/src/service.ts';
+import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
+import { garageService, type GarageService } from '../../services/garage/src/service.ts';
+import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
+
+/** Cheapest argon2id parameters auth accepts: the bootstrap admin is hashed once per stack. */
+const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' };
+
+export interface ApiStack {
+  auth: AuthService;
+  audit: RunningService;
+  garage: GarageService;
+  billing: BillingService;
+  gateway: Gateway;
+  bus: BusNamespace;
+  /** The route tables of the services on the service kit, with each service's own URL. */
+  routeTables: Array<{ service: string; url: string; routes: readonly Route[] }>;
+  /** A fresh access token from auth's signer (new session each time: a logout revokes only it). */
+  token(role: Role): string;
+  stop(): Promise<void>;
+}
+
+/** auth, audit, garage and billing behind the gateway, in this process, each with a throw-away database. */
+export async function startApiStack(label: string): Promise<ApiStack> {
+  const bus = createBusNamespace(label);
+  const databases: TestDatabase[] = await Promise.all(['auth', 'audit', 'garage', 'billing'].map((name) => createTestDatabase(`${label}_${name}`)));
+  const [authDb, auditDb, garageDb, billingDb] = databases as [TestDatabase, TestDatabase, TestDatabase, TestDatabase];
+  const documentsDir = await mkdtemp(join(tmpdir(), 'ecar-api-docs-'));
+  const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
+  const auth = await startAuthService({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
+  const jwks = `${auth.url}/.well-known/jwks.json`;
+  const audit = await startAuditService({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks });
+  const garage = await garageService.start({ ...common, DATABASE_URL: garageDb.url, AUTH_JWKS_URL: jwks, DOCUMENTS_DIR: documentsDir, MAX_DOCUMENT_BYTES: String(256 * 1024) });
+  const billing = await billingService.start({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks });
+  const gateway = await startGateway({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    AUTH_URL: auth.url,
+    AUDIT_URL: audit.url,
+    GARAGE_URL: garage.url,
+    BILLING_URL: billing.url,
+    AUTH_JWKS_URL: jwks,
+    AMQP_URL,
+    BUS_EXCHANGE: bus.exchange,
+    BUS_QUEUE_PREFIX: bus.queuePrefix,
+    TRUST_PROXY_HOPS: '0',
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_USER: '1000000',
+    RATE_LIMIT_LOGIN_PER_IP: '1000000',
+  });
+  return {
+    auth,
+    audit,
+    garage,
+    billing,
+    gateway,
+    bus,
+    routeTables: [
+      { service: 'garage', url: garage.url, routes: garage.routes },
+      { service: 'billing', url: billing.url, routes: billing.routes },
+    ],
+    token: (role) => auth.signer.sign({ userId: randomUUID(), role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token,
+    async stop() {
+      await gateway.stop();
+      await billing.stop();
+      await garage.stop();
+      await audit.stop();
+      await auth.stop();
+      const standard = [1000, 5000, 30000];
+      const queues = [
+        ...['garage.users', 'audit.all', 'audit.alert-notifications'].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, standard)),
+        consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number)),
+      ];
+      await bus.cleanup(queues.flatMap((names) => allConsumerQueues(names)));
+      await Promise.all(databases.map((database) => database.drop()));
+      await rm(documentsDir, { recursive: true, force: true });
+    },
+  };
+}
