@@ -13,6 +13,7 @@ export interface CommonConfig {
   AMQP_URL: string;
   BUS_EXCHANGE: string;
   BUS_QUEUE_PREFIX: string;
+  BUS_PRODUCER_USERS?: string;
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;

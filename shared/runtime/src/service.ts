@@ -136,7 +136,7 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
       { name: 'broker', check: async () => bus.isConnected() },
     ],
   });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry, producerUsers: config.BUS_PRODUCER_USERS ?? '' });
   const context: ServiceContext<C> = {
     service,
     logger,
