@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Finds every *.test.ts file of the workspaces and tests/ and runs them with node's test runner
 // through tsx. Arguments narrow the set: `node scripts/run-tests.mjs shared/bus tests/e2e`.
+// `--unit`: only unit tests — the workspaces' own test/ folders, without the tests that need
+// PostgreSQL or RabbitMQ (those take them from @ecar/testkit, directly or through a helper).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['shared', 'gateway', 'services', 'tests'];
@@ -19,10 +21,21 @@ function walk(dir, out) {
   return out;
 }
 
-const filters = process.argv.slice(2);
+const unitOnly = process.argv.includes('--unit');
+const filters = process.argv.slice(2).filter((arg) => arg !== '--unit');
+const UNIT_FOLDER = /^(shared\/[^/]+|services\/[^/]+|gateway)\/test\//;
+/** The file, or a helper it imports from its own folder, imports @ecar/testkit. */
+const usesRealServices = (file, seen = new Set()) => {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const source = readFileSync(join(root, file), 'utf8');
+  if (source.includes("'@ecar/testkit'")) return true;
+  return [...source.matchAll(/from '\.\/([\w.-]+\.ts)'/g)].some((match) => usesRealServices(join(dirname(file), match[1]), seen));
+};
 const files = roots
   .flatMap((dir) => walk(join(root, dir), []))
   .filter((file) => filters.length === 0 || filters.some((f) => file.startsWith(f)))
+  .filter((file) => !unitOnly || (UNIT_FOLDER.test(file) && !usesRealServices(file)))
   .sort();
 if (files.length === 0) {
   console.error('no test files matched', filters.join(' '));

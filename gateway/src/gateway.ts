@@ -1,21 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Counter, Gauge, Registry } from 'prom-client';
-import {
-  AccessTokenVerifier,
-  RemoteJwks,
-  TokenRejected,
-  csrfRejected,
-  csrfTokenValid,
-  extractAccessToken,
-  isStateChanging,
-  mfaRequired,
-  mfaSatisfied,
-  type Principal,
-} from '@ecar/auth-client';
+import { AccessTokenVerifier, RemoteJwks, authenticate } from '@ecar/auth-client';
 import { BusConnection } from '@ecar/bus';
 import { developmentBanner } from '@ecar/config';
-import { badRequest, forbidden, notFound, tooManyRequests, unauthorized } from '@ecar/errors';
+import { badRequest, notFound, tooManyRequests } from '@ecar/errors';
 import { createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
@@ -141,33 +130,11 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
       }
       res.locals['routeLabel'] = rule.prefix;
       if (rule.sensitive) limit(sensitivePerIp, ip, 'sensitive_rate_limit', res);
-      let principal: Principal | undefined;
       if (rule.access !== 'public') {
-        const found = extractAccessToken(req);
-        if (!found) {
-          rejected.inc({ reason: 'no_token' });
-          throw unauthorized();
-        }
-        try {
-          principal = await verifier.verify(found.token);
-        } catch (error) {
-          if (!(error instanceof TokenRejected)) throw error;
-          rejected.inc({ reason: 'bad_token' });
-          throw unauthorized('Invalid or expired access token');
-        }
-        // Cookie-authenticated state changes carry the session's CSRF token (APP-4).
-        if (found.source === 'cookie' && isStateChanging(req.method) && !csrfTokenValid(req, principal)) {
-          rejected.inc({ reason: 'csrf' });
-          throw csrfRejected();
-        }
-        if (!rule.allowPendingMfa && !mfaSatisfied(principal)) {
-          rejected.inc({ reason: 'mfa_required' });
-          throw mfaRequired();
-        }
-        if (!rule.access.includes(principal.role)) {
-          rejected.inc({ reason: 'role' });
-          throw forbidden();
-        }
+        const { principal } = await authenticate(req, verifier, rule.access, {
+          allowPendingMfa: rule.allowPendingMfa ?? false,
+          onRefused: (reason) => rejected.inc({ reason }),
+        });
         limit(perUser, principal.userId, 'user_rate_limit', res);
       }
       const headers = forwardableRequestHeaders(req.headers);

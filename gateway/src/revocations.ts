@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { BusConnection } from '@ecar/bus';
-import { envelopeSchema, parseEventData } from '@ecar/contracts';
+import { EphemeralSubscription, type BusConnection } from '@ecar/bus';
+import { parseEventData } from '@ecar/contracts';
 import type { Logger } from '@ecar/logger';
+import { backoffDelay } from '@ecar/primitives';
 import { getJson, type InternalTls } from '@ecar/tls';
 
 const REVOKED = 'auth.session.revoked';
@@ -57,18 +57,33 @@ export interface RevocationFeedOptions {
 }
 
 /**
- * Feeds the deny-list. The gateway has no database, so it uses a plain consumer on a queue of
- * its own (exclusive, auto-deleted with the connection) bound to `auth.session.revoked`. On every
- * (re)connect it binds first, then loads auth's snapshot of recent revocations: together they
- * leave no gap, also for events published while the gateway was away.
+ * Feeds the deny-list. The gateway has no database, so it subscribes with a queue of its own
+ * (exclusive, deleted with the connection) bound to `auth.session.revoked`. On every (re)connect
+ * it binds first, then loads auth's snapshot of recent revocations: together they leave no gap,
+ * also for events published while the gateway was away.
  */
 export class RevocationFeed {
-  private readonly queue: string;
+  private readonly subscription: EphemeralSubscription;
   private snapshotLoaded = false;
   private stopped = false;
 
   constructor(private readonly options: RevocationFeedOptions) {
-    this.queue = `${options.queuePrefix}gateway.revocations.${randomUUID()}`;
+    this.subscription = new EphemeralSubscription({
+      connection: options.bus,
+      exchange: options.exchange,
+      queue: `${options.queuePrefix}gateway.revocations.${randomUUID()}`,
+      bindings: [REVOKED],
+      logger: options.logger,
+      handle: (envelope) => {
+        if (envelope.type !== REVOKED) return;
+        const data = parseEventData(REVOKED, envelope.data);
+        options.denyList.add(data.sessionId, new Date(envelope.occurredAt));
+      },
+      onSubscribed: (isCurrent) => {
+        this.snapshotLoaded = false;
+        void this.loadSnapshot(isCurrent);
+      },
+    });
   }
 
   /** True once a snapshot was loaded since the last (re)connect. */
@@ -76,41 +91,17 @@ export class RevocationFeed {
     return this.snapshotLoaded;
   }
 
-  async start(): Promise<void> {
-    await this.options.bus.onConnected(async (model) => {
-      this.snapshotLoaded = false;
-      const channel = await model.createChannel();
-      await channel.assertExchange(this.options.exchange, 'topic', { durable: true });
-      await channel.assertQueue(this.queue, { exclusive: true, autoDelete: true, durable: false });
-      await channel.bindQueue(this.queue, this.options.exchange, REVOKED);
-      await channel.prefetch(100);
-      await channel.consume(this.queue, (message) => this.receive(channel, message));
-      void this.loadSnapshot(model);
-    });
+  start(): Promise<void> {
+    return this.subscription.start();
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  private receive(channel: Channel, message: ConsumeMessage | null): void {
-    if (!message) return;
-    try {
-      const envelope = envelopeSchema.parse(JSON.parse(message.content.toString('utf8')));
-      if (envelope.type === REVOKED) {
-        const data = parseEventData(REVOKED, envelope.data);
-        this.options.denyList.add(data.sessionId, new Date(envelope.occurredAt));
-      }
-    } catch (error) {
-      // No retry helps a message that does not parse; it is dropped and logged (APP-1).
-      this.options.logger.warn('unreadable session revocation dropped', { error });
-    }
-    channel.ack(message);
-  }
-
   /** Retries until it succeeds, the feed stops, or this connection is replaced (the next one loads again). */
-  private async loadSnapshot(model: ChannelModel): Promise<void> {
-    for (let attempt = 0; !this.stopped && this.options.bus.currentModel() === model; attempt++) {
+  private async loadSnapshot(isCurrent: () => boolean): Promise<void> {
+    for (let attempt = 0; !this.stopped && isCurrent(); attempt++) {
       try {
         const body = (await getJson(this.options.snapshotUrl, { tls: this.options.tls })) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }> };
         for (const item of body.items ?? []) {
@@ -120,7 +111,7 @@ export class RevocationFeed {
         return;
       } catch (error) {
         if (attempt === 0) this.options.logger.warn('revoked-session snapshot not loaded yet; retrying', { error });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)).unref());
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }, () => 1)).unref());
       }
     }
   }

@@ -115,12 +115,15 @@ describe('events are applied only when published by their producer (issue 12, fi
     const impersonated = await publishAs('billing', userUpdated(userId, 'attacker3@evil.example'), userOf('auth'));
     assert.match(impersonated, /PRECONDITION_FAILED|user_id property set to/i);
 
-    const refused = await waitFor(async () => {
-      const found = await deadLettered();
-      return found.length >= 3 ? found : undefined;
+    // The stack's own auth runs on the shared test account, so its events land here too: keep ours.
+    const ours = new Set([forged.id, anonymous.id, pushed.id]);
+    const refused: Array<{ reason: unknown; id: unknown }> = [];
+    await waitFor(async () => {
+      refused.push(...(await deadLettered()).filter((item) => ours.has(String(item.id))));
+      return refused.length >= ours.size ? true : undefined;
     }, { what: 'the forged events in garage.users.dlq', timeoutMs: 20_000 });
     assert.deepEqual(refused.map((item) => item.reason), ['unverified_producer', 'unverified_producer', 'unverified_producer']);
-    assert.deepEqual(refused.map((item) => item.id).sort(), [forged.id, anonymous.id, pushed.id].sort());
+    assert.deepEqual(refused.map((item) => item.id).sort(), [...ours].sort());
     assert.equal(await emailNow(), 'amira@example.tn', 'no forged event was applied');
 
     // The same event from auth's own account is applied.

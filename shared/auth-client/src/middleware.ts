@@ -44,33 +44,53 @@ export function mfaSatisfied(principal: Principal): boolean {
   return principal.role !== 'super-admin' || principal.mfa;
 }
 
+/** Why a request was refused, for counters (the gateway's `ecar_gateway_rejected_total`). */
+export type RefusalReason = 'no_token' | 'bad_token' | 'csrf' | 'mfa_required' | 'role';
+
 export interface RequireAuthOptions {
   /** Accept a super-admin token without MFA (only the MFA enrolment routes and /me, /logout). */
   allowPendingMfa?: boolean;
+  /** Told why a request is refused, just before the refusal is thrown. */
+  onRefused?: (reason: RefusalReason) => void;
 }
 
 /**
- * Verifies the token and, when `roles` is given, that the caller has one of them (AUTH-6). It
- * also refuses a cookie-authenticated state change without the session's CSRF token (APP-4) and
- * a super-admin token that has not passed MFA (AUTH-7) unless `allowPendingMfa`.
+ * The checks, in order: a token (401), valid and not revoked (401), the session's CSRF token on
+ * a cookie-authenticated state change (APP-4, 403), MFA passed by a super-admin unless
+ * `allowPendingMfa` (AUTH-7, 403), and when `roles` is given one of them (AUTH-6, 403).
  */
+export async function authenticate(
+  req: Request,
+  verifier: AccessTokenVerifier,
+  roles?: readonly Role[],
+  options: RequireAuthOptions = {},
+): Promise<{ principal: Principal; source: TokenSource }> {
+  const refuse = (reason: RefusalReason, error: AppError) => {
+    options.onRefused?.(reason);
+    return error;
+  };
+  const found = extractAccessToken(req);
+  if (!found) throw refuse('no_token', unauthorized());
+  let principal: Principal;
+  try {
+    principal = await verifier.verify(found.token);
+  } catch (error) {
+    if (error instanceof TokenRejected) throw refuse('bad_token', unauthorized('Invalid or expired access token'));
+    throw error;
+  }
+  if (found.source === 'cookie' && isStateChanging(req.method) && !csrfTokenValid(req, principal)) throw refuse('csrf', csrfRejected());
+  if (!options.allowPendingMfa && !mfaSatisfied(principal)) throw refuse('mfa_required', mfaRequired());
+  if (roles && !roles.includes(principal.role)) throw refuse('role', forbidden());
+  return { principal, source: found.source };
+}
+
+/** `authenticate` as a route guard: the principal and where its token came from go to `res.locals`. */
 export function requireAuth(verifier: AccessTokenVerifier, roles?: readonly Role[], options: RequireAuthOptions = {}): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const found = extractAccessToken(req);
-      if (!found) throw unauthorized();
-      let principal: Principal;
-      try {
-        principal = await verifier.verify(found.token);
-      } catch (error) {
-        if (error instanceof TokenRejected) throw unauthorized('Invalid or expired access token');
-        throw error;
-      }
-      if (found.source === 'cookie' && isStateChanging(req.method) && !csrfTokenValid(req, principal)) throw csrfRejected();
-      if (!options.allowPendingMfa && !mfaSatisfied(principal)) throw mfaRequired();
-      if (roles && !roles.includes(principal.role)) throw forbidden();
+      const { principal, source } = await authenticate(req, verifier, roles, options);
       res.locals['principal'] = principal;
-      res.locals['tokenSource'] = found.source;
+      res.locals['tokenSource'] = source;
       next();
     } catch (error) {
       next(error);

@@ -4,6 +4,7 @@ export { outboxMigrations } from './schema.ts';
 export { enqueueEvent, enqueueEvents, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.ts';
 export { InboxConsumer, type InboxConsumerOptions } from './consumer.ts';
+export { EphemeralSubscription, type EphemeralSubscriptionOptions } from './ephemeral-subscription.ts';
 export type { EventHandler } from './inbox.ts';
 export type { BatchEventHandler } from './batch-inbox.ts';
 export {

@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 
-/** The events exchange of ARCHITECTURE §3: topic, durable, routing key = event type. */
+/** The events exchange (docs/architecture.md, Events): topic, durable, routing key = event type. */
 export const DEFAULT_EXCHANGE = 'ecar.events';
 
 export async function assertEventExchange(channel: Channel, exchange: string): Promise<void> {

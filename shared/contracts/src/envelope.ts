@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** `<producer>.<entity>.<verb>` in lower case, past tense verb (ARCHITECTURE §3). */
+/** `<producer>.<entity>.<verb>` in lower case, past tense verb (docs/architecture.md, Events). */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*$/;
 
 export const ROLES = ['super-admin', 'technician', 'customer'] as const;

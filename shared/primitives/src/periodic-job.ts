@@ -30,16 +30,15 @@ export class PeriodicJob {
     this.schedule();
   }
 
-  /** Runs now (tests and operators), after a run in progress, outside the schedule. */
-  async runNow(): Promise<void> {
-    await this.running;
-    this.running = this.options
-      .run()
-      .catch((error: unknown) => this.options.onError(error, this.options.name))
-      .finally(() => {
-        this.running = undefined;
-      });
-    await this.running;
+  /** Runs now (tests and operators), after the run in progress and those already asked for, outside the schedule. */
+  runNow(): Promise<void> {
+    // Chained synchronously: two callers at once get two runs one after the other, never together.
+    const run = (this.running ?? Promise.resolve()).then(() => this.options.run().catch((error: unknown) => this.options.onError(error, this.options.name)));
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.running === tracked) this.running = undefined;
+    });
+    this.running = tracked;
+    return tracked;
   }
 
   async stop(): Promise<void> {

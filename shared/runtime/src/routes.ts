@@ -75,21 +75,7 @@ export interface RouteSpec<Path extends string, PS, QS, BS, A extends Access> {
 }
 
 /** A route of any shape: what route tables hold and what the kit mounts, documents and tests. */
-export interface Route {
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  roles: Access;
-  allowPendingMfa?: boolean;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  raw?: { contentTypes: readonly string[] };
-  guards?: readonly RequestHandler[];
-  success?: 200 | 201 | 202 | 204;
-  produces?: readonly string[];
-  response?: z.ZodType;
-  name?: string;
+export interface Route extends Omit<RouteSpec<string, z.ZodType, z.ZodType, z.ZodType, Access>, 'handle'> {
   handle(input: RouteInput<string, z.ZodType, z.ZodType, z.ZodType>): Promise<unknown>;
 }
 
