@@ -5,7 +5,7 @@ import { remoteVerifier, startService, type RunningService } from '@ecar/runtime
 import { auditRoutes } from './api/routes.ts';
 import { loadAuditConfig } from './config.ts';
 import { forgetSignalsBefore } from './data/anomaly-store.ts';
-import { auditMigrations } from './data/migrations.ts';
+import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations } from './data/migrations.ts';
 import { alertCounter } from './domain/alerts.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
 import { parseWorkingHours } from './domain/anomaly/working-hours.ts';
@@ -46,6 +46,7 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
     mode: loaded.mode,
     warnings: loaded.warnings,
     migrations: auditMigrations,
+    databasePrivileges: AUDIT_RUNTIME_PRIVILEGES,
     ...(logger ? { logger } : {}),
     ...(tracker ? { report: (error, req) => tracker.capture(error, { method: req.method, route: req.route ? String(req.route.path) : 'unmatched' }) } : {}),
     setup(app, context) {

@@ -54,6 +54,10 @@ export function commonFields(service: string, port: number) {
           ? undefined
           : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full (ENC-6)',
     }),
+    DATABASE_MIGRATION_URL: field.optionalUrl({
+      doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; unset = the runtime role owns its tables (development)`,
+      protocols: ['postgres:', 'postgresql:'],
+    }),
     AMQP_URL: field.secretUrl({
       doc: 'RabbitMQ URL (amqps:// in production)',
       dev: 'amqp://guest:guest@127.0.0.1:5672',

@@ -39,8 +39,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   });
 }
 
-/** Connects (retrying while the database starts) and applies pending migrations. */
-export async function initializeDatabase(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
+/** Connects, retrying while the database starts. */
+export async function connectWithRetry(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await dataSource.initialize();
@@ -51,6 +51,11 @@ export async function initializeDatabase(dataSource: DataSource, logger: Logger,
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, { initialMs: 400, maxMs: 5_000 })));
     }
   }
+}
+
+/** Connects (retrying while the database starts) and applies pending migrations as the same role. */
+export async function initializeDatabase(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
+  await connectWithRetry(dataSource, logger, attempts);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   if (applied.length > 0) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
 }
@@ -117,3 +122,5 @@ export function isUniqueViolation(error: unknown): boolean {
   const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
   return code === '23505' || driverError?.code === '23505';
 }
+
+export { migrateAsOwner, type OwnerMigrationOptions, type RuntimePrivileges } from './owner.ts';

@@ -10,6 +10,7 @@ export interface CommonConfig {
   PORT: number;
   HOST: string;
   DATABASE_URL: string;
+  DATABASE_MIGRATION_URL?: string | undefined;
   AMQP_URL: string;
   BUS_EXCHANGE: string;
   BUS_QUEUE_PREFIX: string;
