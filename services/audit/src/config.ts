@@ -4,7 +4,7 @@ import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/c
 export const MIN_RETENTION_DAYS = 365;
 
 /** An optional URL that may carry credentials (SMTP user:password): secret, never printed. */
-function optionalSecretUrl(doc: string, protocols: string[]): Field<string | undefined> {
+function optionalSecretUrl(doc: string, protocols: string[], productionProtocols = protocols): Field<string | undefined> {
   return {
     doc,
     secret: true,
@@ -17,6 +17,7 @@ function optionalSecretUrl(doc: string, protocols: string[]): Field<string | und
         throw new FieldError(`${context.name} is not a valid URL`);
       }
       if (!protocols.includes(url.protocol)) throw new FieldError(`${context.name} must use ${protocols.join(' or ')}`);
+      if (context.mode === 'production' && !productionProtocols.includes(url.protocol)) throw new FieldError(`${context.name} must use ${productionProtocols.join(' or ')} in production`);
       return raw;
     },
   };
@@ -41,7 +42,7 @@ export const auditConfigSpec = {
   ALERT_SMTP_URL: optionalSecretUrl('smtp:// or smtps:// URL of the relay for alert mails (unset = no mail)', ['smtp:', 'smtps:']),
   ALERT_MAIL_FROM: field.string({ doc: 'Sender of alert mails', default: 'ecar-audit@localhost' }),
   ALERT_MAIL_TO: field.list({ doc: 'Recipients of alert mails (security on-duty)', default: [] }),
-  ALERT_WEBHOOK_URL: optionalSecretUrl('URL receiving alerts as JSON (unset = none); https in production', ['https:', 'http:']),
+  ALERT_WEBHOOK_URL: optionalSecretUrl('URL receiving alerts as JSON (unset = none); https in production', ['https:', 'http:'], ['https:']),
   SENTRY_DSN: optionalSecretUrl('Sentry DSN (self-hosted or allow-listed host); unset = error reporting off', ['https:', 'http:']),
 };
 
