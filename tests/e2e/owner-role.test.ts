@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { adminQuery, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
+import { readChainPage } from '../../services/audit/src/data/chain-reader.ts';
+import { hashRecord } from '../../services/audit/src/domain/chain.ts';
 import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
 import { auditEnv, AUDIT_QUEUES, publishEvents, TestTokenIssuer, waitForAuditQueue } from '../support/audit-harness.ts';
 import { issuedInvoice } from '../support/billing-fixtures.ts';
@@ -107,6 +110,31 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     const verified = await audit.verifyNow();
     assert.equal(verified.valid, true);
     assert.equal(verified.checkedRows, 3);
+  });
+
+  it('a rewrite re-chained with the published unkeyed hash is still detected: the chain is keyed (AUDIT_CHAIN_KEY)', async () => {
+    assert.equal((await audit.verifyNow()).valid, true);
+    // Whoever holds the database (here its owner) rewrites a row and recomputes every hash after
+    // it, as an attacker who knows the algorithm but not the key would.
+    const owner = await openAuditDatabase({ DATABASE_URL: auditDb.url });
+    try {
+      const rows = await readChainPage(owner.manager, '0', 100);
+      let prevHash = rows[0]!.prevHash;
+      await owner.transaction(async (db) => {
+        await db.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
+        for (const [index, row] of rows.entries()) {
+          const rewritten = { ...row, prevHash, ...(index === 0 ? { remoteAddr: '10.9.9.9' } : {}) };
+          prevHash = hashRecord(rewritten);
+          await db.query('UPDATE audit_events SET remote_addr = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, rewritten.remoteAddr, rewritten.prevHash, prevHash]);
+        }
+        await db.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
+      });
+    } finally {
+      await owner.destroy();
+    }
+    const verified = await audit.verifyNow();
+    assert.equal(verified.valid, false);
+    assert.deepEqual(verified.firstBreak && { seq: verified.firstBreak.seq, reason: verified.firstBreak.reason }, { seq: '1', reason: 'hash_mismatch' });
   });
 
   it('billing issues invoices as the runtime role, which cannot disable the trigger that freezes them', async () => {

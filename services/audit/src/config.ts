@@ -27,6 +27,8 @@ const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
 export const auditConfigSpec = {
   ...commonFields('audit', 3004),
+  AUDIT_CHAIN_KEY: field.secretKey({ doc: 'HMAC key of the audit hash chain (32 bytes, base64; `openssl rand -base64 32`): kept out of the database, so a rewrite of the log cannot be re-chained', bytes: 32 }),
+  AUDIT_CHAIN_PLAIN_THROUGH_SEQ: field.string({ doc: 'Last seq written with the unkeyed v1 hash before AUDIT_CHAIN_KEY was introduced (0 = every row keyed)', default: '0', pattern: /^\d{1,19}$/ }),
   AUDIT_RETENTION_DAYS: field.int({ doc: 'Days audit rows are kept (AUD-2: at least 365)', default: 400, min: MIN_RETENTION_DAYS, max: 36_500 }),
   AUDIT_PURGE_INTERVAL_MS: field.int({ doc: 'How often the retention purge runs', default: 6 * 3600_000, min: 1_000 }),
   AUDIT_VERIFY_INTERVAL_MS: field.int({ doc: 'How often the whole hash chain is verified (0 = never)', default: 3600_000, min: 0 }),

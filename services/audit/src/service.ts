@@ -6,6 +6,7 @@ import { auditRoutes } from './api/routes.ts';
 import { loadAuditConfig } from './config.ts';
 import { forgetSignalsBefore } from './data/anomaly-store.ts';
 import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations } from './data/migrations.ts';
+import { chainHasher } from './domain/chain.ts';
 import { alertCounter } from './domain/alerts.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
 import { parseWorkingHours } from './domain/anomaly/working-hours.ts';
@@ -40,6 +41,7 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
   // Rule state older than every window (and than a day, for late events) is of no more use.
   const signalHorizonMs = Math.max(86_400_000, 2 * 1000 * Math.max(config.ANOMALY_LOGIN_WINDOW_SECONDS, config.ANOMALY_CUSTOMER_READS_WINDOW_SECONDS));
   let verify: (() => Promise<VerificationResult>) | undefined;
+  const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
   const running = await startService({
     service: 'audit',
     config,
@@ -50,8 +52,8 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
     ...(logger ? { logger } : {}),
     ...(tracker ? { report: (error, req) => tracker.capture(error, { method: req.method, route: req.route ? String(req.route.path) : 'unmatched' }) } : {}),
     setup(app, context) {
-      app.use(auditRoutes(context.dataSource, remoteVerifier(config)));
-      const verification = chainVerificationTask(context.dataSource, context.registry, alertCounter(context.registry), context.logger);
+      app.use(auditRoutes(context.dataSource, remoteVerifier(config), hash));
+      const verification = chainVerificationTask(context.dataSource, hash, context.registry, alertCounter(context.registry), context.logger);
       verify = verification;
       jobs.push(
         new PeriodicJob('audit-chain-verification', config.AUDIT_VERIFY_INTERVAL_MS, async () => void (await verification()), context.logger),
@@ -74,7 +76,7 @@ export async function startAuditService(env: NodeJS.ProcessEnv = process.env, lo
         },
         alertCounter(context.registry),
       );
-      const consumers: InboxConsumer[] = [auditConsumer(context, detector, config.AUDIT_BATCH_SIZE)];
+      const consumers: InboxConsumer[] = [auditConsumer(context, detector, config.AUDIT_BATCH_SIZE, hash)];
       if (notifier) consumers.push(alertNotificationConsumer(context, notifier));
       return consumers;
     },
