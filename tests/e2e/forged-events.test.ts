@@ -121,7 +121,7 @@ describe('events are applied only when published by their producer (issue 12, fi
     await waitFor(async () => {
       refused.push(...(await deadLettered()).filter((item) => ours.has(String(item.id))));
       return refused.length >= ours.size ? true : undefined;
-    }, { what: 'the forged events in garage.users.dlq', timeoutMs: 20_000 });
+    }, { what: 'the forged events in garage.users.dlq', timeoutMs: 60_000 });
     assert.deepEqual(refused.map((item) => item.reason), ['unverified_producer', 'unverified_producer', 'unverified_producer']);
     assert.deepEqual(refused.map((item) => item.id).sort(), [...ours].sort());
     assert.equal(await emailNow(), 'amira@example.tn', 'no forged event was applied');
