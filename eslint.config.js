@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { boundaryConfigs } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'gateway/public/vendor/**'] },
@@ -22,6 +23,7 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**', '**/test/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
+  ...boundaryConfigs(),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

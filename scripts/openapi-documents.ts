@@ -1,4 +1,10 @@
 import { openApiDocument, type ApiDescription, type Route } from '@ecar/runtime';
+import { auditRoutes } from '../services/audit/src/api/route-table.ts';
+import type { AuditContext } from '../services/audit/src/service.ts';
+import { authRouteTable } from '../services/auth/src/api/route-table.ts';
+import type { AuthContext } from '../services/auth/src/domain/auth-context.ts';
+import { backupRoutes } from '../services/backup/src/api/route-table.ts';
+import type { BackupContext } from '../services/backup/src/service.ts';
 import { billingRoutes } from '../services/billing/src/api/route-table.ts';
 import { loadBillingConfig } from '../services/billing/src/config.ts';
 import type { BillingContext } from '../services/billing/src/domain/context.ts';
@@ -26,6 +32,15 @@ export interface ApiDocument extends ApiDescription {
 
 /** Every service's OpenAPI document (docs/openapi/<service>.json): one line per route table. */
 export const API_DOCUMENTS: readonly ApiDocument[] = [
+  {
+    service: 'auth',
+    title: 'ECAR auth API',
+    version: '1.0.0',
+    description: 'Sign-in (web cookies or mobile tokens), sessions, MFA, self-service accounts, account administration, the JWKS.',
+    routes: () => authRouteTable(documentationOnly<AuthContext>()),
+  },
+  { service: 'audit', title: 'ECAR audit API', version: '1.0.0', description: 'The tamper-evident audit log, data-access records and security alerts (super-admins only).', routes: () => auditRoutes(documentationOnly<AuditContext>()) },
+  { service: 'backup', title: 'ECAR backup API', version: '1.0.0', description: 'Encrypted backup sets, their verification and the restore drills (super-admins only).', routes: () => backupRoutes(documentationOnly<BackupContext>()) },
   { service: 'garage', title: 'ECAR garage API', version: '1.0.0', description: 'Customers, vehicles, registration documents, appointments and work orders.', routes: () => garageRoutes(documentationOnly<GarageContext>()) },
   {
     service: 'billing',

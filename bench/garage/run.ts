@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
-import { startAuthService } from '../../services/auth/src/service.ts';
+import { authService } from '../../services/auth/src/service.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const customers = Number(process.argv[3] ?? 1000);
@@ -83,7 +83,7 @@ async function seed(base: string, token: string): Promise<string> {
 const bus = createBusNamespace('benchgarage');
 const [authDb, encDb, plainDb] = await Promise.all([createTestDatabase('bench_g_auth'), createTestDatabase('bench_g_enc'), createTestDatabase('bench_g_plain')]);
 const common = { NODE_ENV: 'development', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
-const auth = await startAuthService({ ...common, PORT: '0', DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'bench@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Bench-Passw0rd!-garage' });
+const auth = await authService.start({ ...common, PORT: '0', DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'bench@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Bench-Passw0rd!-garage' });
 const garageEnv = { ...common, AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json` };
 const encrypted = await startGarage({ ...garageEnv, DATABASE_URL: encDb.url });
 const plaintext = await startGarage({ ...garageEnv, DATABASE_URL: plainDb.url, BENCH_PLAINTEXT: '1' });
@@ -92,7 +92,7 @@ try {
   for (const { url } of [encrypted, plaintext]) {
     await waitFor(async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 60_000, what: `garage at ${url}` });
   }
-  const token = auth.signer.sign({ userId: randomUUID(), role: 'super-admin', sessionId: randomUUID(), mfa: true }).token;
+  const token = auth.domain.signer.sign({ userId: randomUUID(), role: 'super-admin', sessionId: randomUUID(), mfa: true }).token;
   const encId = await seed(encrypted.url, token);
   const plainId = await seed(plaintext.url, token);
   console.log(`seeded ${customers} customers in each database; ${seconds}s per run, 20 connections, ${process.env['HOSTNAME'] ?? 'this machine'}`);

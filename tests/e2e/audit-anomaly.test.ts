@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { FakeSmtpServer, FakeWebhook } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
 
@@ -151,7 +151,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
     assert.equal(ack.body.acknowledgedBy, adminId);
     assert.equal((await h.post(`/api/v1/audit/alerts/${target['id']}/ack`, {})).status, 409);
     assert.equal((await h.post(`/api/v1/audit/alerts/${randomUUID()}/ack`, {})).status, 404);
-    assert.equal((await h.post('/api/v1/audit/alerts/not-a-uuid/ack', {})).status, 404);
+    assert.equal((await h.post('/api/v1/audit/alerts/not-a-uuid/ack', {})).status, 400, 'a malformed id is refused by the route table (as in every service)');
     assert.equal((await h.post(`/api/v1/audit/alerts/${target['id']}/ack`, { role: 'x' })).status, 400);
     assert.equal((await h.post(`/api/v1/audit/alerts/${target['id']}/ack`, {}, h.issuer.token({ role: 'technician' }))).status, 403);
     const open = (await h.get('/api/v1/audit/alerts')).body.items;
@@ -168,8 +168,8 @@ describe('alert destinations must be on the outbound allow-list (RES-3)', () => 
     const bus = createBusNamespace('auditallow');
     try {
       const env = auditEnv(database, bus, issuer, { OUTBOUND_ALLOWLIST: 'smtp.garage.tn' });
-      await assert.rejects(startAuditService({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
-      await assert.rejects(startAuditService({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
+      await assert.rejects(auditService.start({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
+      await assert.rejects(auditService.start({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
     } finally {
       await database.drop();
     }

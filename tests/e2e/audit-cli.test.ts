@@ -144,8 +144,8 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
       const { body } = await h.get('/api/v1/audit/alerts?rule=chain_broken');
       return body.items.length ? body.items : undefined;
     }, { what: 'the chain_broken alert' });
-    await h.audit.verifyNow();
-    await h.audit.verifyNow();
+    await h.audit.domain.verifyNow();
+    await h.audit.domain.verifyNow();
     assert.equal((await h.get('/api/v1/audit/alerts?rule=chain_broken')).body.items.length, 1, 'one alert per break, not one per run');
     assert.equal(alerts[0]!.severity, 'critical');
     assert.equal(alerts[0]!.key, `seq:${row!.seq}`);

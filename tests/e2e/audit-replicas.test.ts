@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { waitFor } from '@ecar/testkit';
 import { openAuditDatabase, auditChainHasher } from '../../services/audit/src/cli/database.ts';
-import { appendToChain } from '../../services/audit/src/data/chain-store.ts';
+import { appendToChain } from '../../services/audit/src/data/chain.ts';
 import { recordOf, refsOf } from '../../services/audit/src/domain/record.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
-import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
+import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { startAuditHarness, type AuditHarness } from '../support/audit-harness.ts';
 
 let h: AuditHarness;
@@ -27,7 +27,7 @@ function refreshed(): EventEnvelope {
 describe('several audit replicas keep one linear chain', () => {
   before(async () => {
     h = await startAuditHarness('auditreplicas');
-    second = await startAuditService(h.env);
+    second = await auditService.start(h.env);
   });
   after(async () => {
     await second?.stop();

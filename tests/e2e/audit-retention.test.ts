@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { waitFor } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type AuditHarness } from '../support/audit-harness.ts';
 
 const DAY = 86_400_000;
@@ -42,7 +42,7 @@ describe('retention (AUD-2): purge of rows older than the retention keeps the ch
     await stored([...old, ...recent]);
     assert.equal((await h.get('/api/v1/audit/verify')).body.valid, true);
 
-    const result = await h.audit.purgeNow(new Date(now));
+    const result = await h.audit.domain.purgeNow(new Date(now));
     assert.equal(result.purgedRows, 5);
     assert.equal(result.throughSeq, '5');
     const remaining = await h.sql<{ event_id: string }>('SELECT event_id::text FROM audit_events ORDER BY seq');
@@ -60,11 +60,11 @@ describe('retention (AUD-2): purge of rows older than the retention keeps the ch
     assert.equal(verify.checkedRows, await h.storedCount());
 
     t.diagnostic('a second run finds nothing more to purge and logs nothing');
-    assert.equal((await h.audit.purgeNow(new Date(now))).purgedRows, 0);
+    assert.equal((await h.audit.domain.purgeNow(new Date(now))).purgedRows, 0);
   });
 
   it('the database refuses a purge of rows younger than one year, whatever clock the service uses', async () => {
-    await assert.rejects(h.audit.purgeNow(new Date(Date.now() + 1000 * DAY)), /retention below one year refused/);
+    await assert.rejects(h.audit.domain.purgeNow(new Date(Date.now() + 1000 * DAY)), /retention below one year refused/);
     await assert.rejects(h.sql(`SELECT * FROM audit_purge(now() - interval '30 days')`), /retention below one year refused/);
     assert.equal((await h.get('/api/v1/audit/verify')).body.valid, true);
   });
@@ -72,6 +72,6 @@ describe('retention (AUD-2): purge of rows older than the retention keeps the ch
   it('refuses to start with a retention below one year, naming the variable', async () => {
     const issuer = new TestTokenIssuer();
     const env = auditEnv(h.database, h.bus, issuer, { AUDIT_RETENTION_DAYS: '364' });
-    await assert.rejects(startAuditService(env), /AUDIT_RETENTION_DAYS must be ≥ 365/);
+    await assert.rejects(auditService.start(env), /AUDIT_RETENTION_DAYS must be ≥ 365/);
   });
 });

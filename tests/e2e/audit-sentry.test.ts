@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { FakeSentry } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type AuditHarness } from '../support/audit-harness.ts';
 
@@ -56,7 +56,7 @@ describe('error monitoring (AUD-3, RES-3): unexpected errors reach the allow-lis
         SENTRY_DSN: 'https://abc@o123.ingest.sentry.io/42',
         OUTBOUND_ALLOWLIST: `127.0.0.1:${sentry.port}`,
       });
-      await assert.rejects(startAuditService(env), /SENTRY_DSN: host o123\.ingest\.sentry\.io is not on OUTBOUND_ALLOWLIST/);
+      await assert.rejects(auditService.start(env), /SENTRY_DSN: host o123\.ingest\.sentry\.io is not on OUTBOUND_ALLOWLIST/);
     } finally {
       await database.drop();
     }

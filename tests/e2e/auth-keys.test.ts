@@ -8,7 +8,7 @@ import pg from 'pg';
 import { devSecret } from '@ecar/config';
 import { Keyring } from '@ecar/crypto';
 import { waitFor } from '@ecar/testkit';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { call, loginAsAdmin, startStack, type Stack } from '../support/stack.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,7 +49,7 @@ describe('signing-key rotation by kid (AUTH-1)', () => {
   });
 
   it('rotation logs nobody out: old tokens verify until they expire, every replica signs with the new key', async () => {
-    replica = await startAuthService({ ...stack.env.auth, PORT: '0' });
+    replica = await authService.start({ ...stack.env.auth, PORT: '0' });
     const earlier = await loginAsAdmin(stack.gateway.url);
     const oldKid = kidOf(earlier.accessToken);
     assert.deepEqual(await jwksKids(stack.gateway.url), [oldKid]);

@@ -13,7 +13,7 @@ import { ConfigError } from '@ecar/config';
 import { AppError } from '@ecar/errors';
 import { PG_ADMIN_URL, waitFor } from '@ecar/testkit';
 import { findRun } from '../../services/backup/src/data/backup-runs.ts';
-import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
+import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { HostKeyMismatchError, uploadSet } from '../../services/backup/src/storage/sftp-target.ts';
 import { BackupEventTap } from '../support/backup-events.ts';
 import { queryDatabase, startBackupHarness, type BackupHarness } from '../support/backup-harness.ts';
@@ -52,7 +52,7 @@ describe('backup failures', () => {
       mkdirSync(join(harness.backupDir, '.partial-20200101T000000Z-dead00'), { recursive: true });
       writeFileSync(join(harness.backupDir, '.partial-20200101T000000Z-dead00', 'ecar_garage.dump.enc'), 'half a file');
       try {
-        const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+        const { id } = await service.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' });
         const run = await finished(service, id);
         assert.equal(run.status, 'failed');
         assert.ok(run.error && run.error.length > 0);
@@ -82,10 +82,10 @@ describe('backup failures', () => {
     const first = await harness.startBackup({ BACKUP_DUMP_DATABASE_URL: hanging.toString() });
     const second = await harness.startBackup();
     try {
-      const { id } = await first.jobs.requestBackup('manual', { system: 'test' });
+      const { id } = await first.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' });
       await waitFor(() => (sockets.size > 0 ? true : undefined), { timeoutMs: 30_000, what: 'the first run to reach the database' });
-      await assert.rejects(second.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
-      await assert.rejects(first.jobs.requestBackup('manual', { system: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
+      await assert.rejects(second.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
+      await assert.rejects(first.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' }), (error: unknown) => error instanceof AppError && error.status === 409);
       for (const socket of sockets) socket.destroy();
       assert.equal((await finished(first, id)).status, 'failed');
     } finally {
@@ -100,7 +100,7 @@ describe('backup failures', () => {
     const service = await harness.startBackup();
     try {
       await harness.sftp.stop();
-      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      const { id } = await service.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' });
       await tap.next('backup.upload.failed', id);
       const pending = await findRun(service.context.dataSource.manager, id);
       assert.equal(pending?.status, 'succeeded');
@@ -128,7 +128,7 @@ describe('backup failures', () => {
       const [old] = (await db.query(`SELECT id FROM backup_runs WHERE status = 'succeeded' AND upload_status = 'uploaded'`)) as Array<{ id: string }>;
       assert.ok(old, 'a stored and uploaded set from the previous test');
       await db.query(`UPDATE backup_runs SET started_at = now() - interval '2 days' WHERE id = $1`, [old.id]);
-      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      const { id } = await service.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' });
       await tap.next('backup.upload.succeeded', id);
       const gone = await waitFor(async () => {
         const run = await findRun(db, old.id);
@@ -148,7 +148,7 @@ describe('backup failures', () => {
     await queryDatabase(harness.backupDb.url, `INSERT INTO backup_runs (id, trigger, status, started_at) VALUES ('20200101T000000Z-abcdef', 'schedule', 'running', now() - interval '1 hour')`);
     const service = await harness.startBackup();
     try {
-      const { id } = await service.jobs.requestBackup('manual', { system: 'test' });
+      const { id } = await service.domain.backups.requestBackup('manual', { system: 'test', correlationId: 'test' });
       const abandoned = await findRun(service.context.dataSource.manager, '20200101T000000Z-abcdef');
       assert.equal(abandoned?.status, 'failed');
       assert.equal(abandoned?.error, 'the backup process stopped before the run finished');
@@ -163,7 +163,7 @@ describe('backup failures', () => {
   it('catches up once at start when the last successful backup is older than a day, and not otherwise', async () => {
     const count = async () => (await queryDatabase(harness.backupDb.url, `SELECT count(*)::int AS n FROM backup_runs`)).rows[0].n as number;
     const before = await count();
-    // The catch-up decision is made (and its run recorded) before startBackupService returns.
+    // The catch-up decision is made (and its run recorded) before backupService.start returns.
     const quiet = await harness.startBackup({ BACKUP_SCHEDULE_ENABLED: 'true', BACKUP_TIME: '03:00' });
     await quiet.stop();
     assert.equal(await count(), before, 'a recent success: no catch-up run');
@@ -199,11 +199,11 @@ describe('backup failures', () => {
 
   it('refuses at start an SFTP host that is not on the allow-list, naming the variable', async () => {
     await assert.rejects(
-      startBackupService({ ...harness.env, SFTP_HOST: 'backup.example.fr', SFTP_ALLOWED_HOSTS: '127.0.0.1,sftp.ecar.tn' }),
+      backupService.start({ ...harness.env, SFTP_HOST: 'backup.example.fr', SFTP_ALLOWED_HOSTS: '127.0.0.1,sftp.ecar.tn' }),
       (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.startsWith('SFTP_HOST "backup.example.fr" is not in SFTP_ALLOWED_HOSTS')),
     );
     await assert.rejects(
-      startBackupService({ ...harness.env, SFTP_ALLOWED_HOSTS: '' }),
+      backupService.start({ ...harness.env, SFTP_ALLOWED_HOSTS: '' }),
       (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.includes('SFTP_ALLOWED_HOSTS')),
     );
   });

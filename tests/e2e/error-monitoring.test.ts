@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startAuthService } from '../../services/auth/src/service.ts';
-import { startBackupService } from '../../services/backup/src/service.ts';
+import { authService } from '../../services/auth/src/service.ts';
+import { backupService } from '../../services/backup/src/service.ts';
 import { billingService } from '../../services/billing/src/service.ts';
 import { garageService } from '../../services/garage/src/service.ts';
 
@@ -14,10 +14,10 @@ const FOREIGN_DSN = 'https://public@o123.ingest.sentry.io/42';
  */
 describe('error monitoring is wired into every service and allow-listed (AUD-3, RES-3)', () => {
   const starters: Array<[string, (env: NodeJS.ProcessEnv) => Promise<unknown>]> = [
-    ['auth', (env) => startAuthService(env)],
+    ['auth', (env) => authService.start(env)],
     ['billing', (env) => billingService.start(env)],
     ['garage', (env) => garageService.start(env)],
-    ['backup', (env) => startBackupService(env)],
+    ['backup', (env) => backupService.start(env)],
   ];
   for (const [name, start] of starters) {
     it(`${name} refuses a Sentry DSN whose host is not allow-listed`, async () => {

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
 import { clientTlsOptions, createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
-import { startBackupService } from '../../services/backup/src/service.ts';
+import { backupService } from '../../services/backup/src/service.ts';
 import { call, loginAsAdmin, startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -80,6 +80,6 @@ describe('internal mutual TLS between deployables (ENC-6)', () => {
   });
 
   it('production refuses to start a service without its TLS identity', async () => {
-    await assert.rejects(startBackupService({ NODE_ENV: 'production' }), (error: Error) => /ECAR_TLS_CERT is required in production/.test(error.message));
+    await assert.rejects(backupService.start({ NODE_ENV: 'production' }), (error: Error) => /ECAR_TLS_CERT is required in production/.test(error.message));
   });
 });

@@ -5,9 +5,9 @@ import pg from 'pg';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { adminQuery, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
-import { readChainPage } from '../../services/audit/src/data/chain-reader.ts';
+import { readChainPage } from '../../services/audit/src/data/chain.ts';
 import { hashRecord } from '../../services/audit/src/domain/chain.ts';
-import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
+import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { auditEnv, AUDIT_QUEUES, publishEvents, TestTokenIssuer, waitForAuditQueue } from '../support/audit-harness.ts';
 import { issuedInvoice } from '../support/billing-fixtures.ts';
 import { startBillingStack, type BillingStack } from '../support/billing-stack.ts';
@@ -75,7 +75,7 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     bus = createBusNamespace('ownaudit');
     issuer = new TestTokenIssuer();
     await issuer.start();
-    audit = await startAuditService(auditEnv(auditDb, bus, issuer, { DATABASE_URL: runtimeUrl(auditDb), DATABASE_MIGRATION_URL: auditDb.url }));
+    audit = await auditService.start(auditEnv(auditDb, bus, issuer, { DATABASE_URL: runtimeUrl(auditDb), DATABASE_MIGRATION_URL: auditDb.url }));
     await waitForAuditQueue(bus.queuePrefix);
     billingDb = await ownedDatabase('ownbilling');
     billing = await startBillingStack('ownbilling', { DATABASE_URL: runtimeUrl(billingDb), DATABASE_MIGRATION_URL: billingDb.url });
@@ -91,7 +91,7 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
   it('audit appends and verifies as the runtime role, which cannot disable the trigger, update, delete, truncate or write anchors', async () => {
     const events = [tokenRefreshed(), tokenRefreshed(), tokenRefreshed()];
     await publishEvents(bus.exchange, events);
-    await waitFor(async () => ((await audit.verifyNow()).checkedRows >= 3 ? true : undefined), { what: 'events stored by the runtime role' });
+    await waitFor(async () => ((await audit.domain.verifyNow()).checkedRows >= 3 ? true : undefined), { what: 'events stored by the runtime role' });
     const owner = new pg.Client({ connectionString: auditDb.url });
     await owner.connect();
     const owners = await owner.query(`SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_events'`).finally(() => owner.end());
@@ -106,14 +106,14 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     assert.match(await asRuntime(auditDb, 'CREATE TABLE audit_events_shadow (seq bigint)'), DENIED);
     // The purge stays possible, through its function only (nothing is old enough here).
     assert.equal(await asRuntime(auditDb, `SELECT * FROM audit_purge(now() - interval '400 days')`), 'ok');
-    assert.equal((await audit.purgeNow()).purgedRows, 0);
-    const verified = await audit.verifyNow();
+    assert.equal((await audit.domain.purgeNow()).purgedRows, 0);
+    const verified = await audit.domain.verifyNow();
     assert.equal(verified.valid, true);
     assert.equal(verified.checkedRows, 3);
   });
 
   it('a rewrite re-chained with the published unkeyed hash is still detected: the chain is keyed (AUDIT_CHAIN_KEY)', async () => {
-    assert.equal((await audit.verifyNow()).valid, true);
+    assert.equal((await audit.domain.verifyNow()).valid, true);
     // Whoever holds the database (here its owner) rewrites a row and recomputes every hash after
     // it, as an attacker who knows the algorithm but not the key would.
     const owner = await openAuditDatabase({ DATABASE_URL: auditDb.url });
@@ -132,7 +132,7 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     } finally {
       await owner.destroy();
     }
-    const verified = await audit.verifyNow();
+    const verified = await audit.domain.verifyNow();
     assert.equal(verified.valid, false);
     assert.deepEqual(verified.firstBreak && { seq: verified.firstBreak.seq, reason: verified.firstBreak.reason }, { seq: '1', reason: 'hash_mismatch' });
   });

@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import { buildEvent } from '@ecar/contracts';
 import { AMQP_URL, AMQP_USER, queueDepth, waitFor } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
 import { call, loginAsAdmin, startStack, ADMIN_EMAIL, type Stack } from '../support/stack.ts';
 import { currentSigningKey } from '../support/tokens.ts';
 
@@ -195,7 +195,7 @@ describe('walking skeleton: gateway → auth → bus → audit', () => {
       assert.equal(response.headers.get('content-type'), 'application/problem+json; charset=utf-8');
       assert.ok(response.headers.get('retry-after'));
     }
-    stack.audit = await startAuditService({ ...stack.env.audit, PORT: String(port) });
+    stack.audit = await auditService.start({ ...stack.env.audit, PORT: String(port) });
     await waitFor(async () => ((await call(stack.gateway.url, '/api/v1/audit/events', { token: accessToken })).status === 200 ? true : undefined), {
       timeoutMs: 10_000,
       what: 'the gateway to recover',

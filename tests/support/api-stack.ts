@@ -6,8 +6,8 @@ import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { Role } from '@ecar/contracts';
 import type { Route, RunningService } from '@ecar/runtime';
 import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
@@ -37,9 +37,9 @@ export async function startApiStack(label: string): Promise<ApiStack> {
   const [authDb, auditDb, garageDb, billingDb] = databases as [TestDatabase, TestDatabase, TestDatabase, TestDatabase];
   const documentsDir = await mkdtemp(join(tmpdir(), 'ecar-api-docs-'));
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
-  const auth = await startAuthService({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
+  const auth = await authService.start({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
   const jwks = `${auth.url}/.well-known/jwks.json`;
-  const audit = await startAuditService({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks });
+  const audit = await auditService.start({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks });
   const garage = await garageService.start({ ...common, DATABASE_URL: garageDb.url, AUTH_JWKS_URL: jwks, DOCUMENTS_DIR: documentsDir, MAX_DOCUMENT_BYTES: String(256 * 1024) });
   const billing = await billingService.start({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks });
   const gateway = await startGateway({
@@ -70,7 +70,7 @@ export async function startApiStack(label: string): Promise<ApiStack> {
       { service: 'garage', url: garage.url, routes: garage.routes },
       { service: 'billing', url: billing.url, routes: billing.routes },
     ],
-    token: (role) => auth.signer.sign({ userId: randomUUID(), role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token,
+    token: (role) => auth.domain.signer.sign({ userId: randomUUID(), role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token,
     async stop() {
       await gateway.stop();
       await billing.stop();

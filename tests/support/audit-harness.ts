@@ -6,10 +6,10 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import type { AlertRow } from '../../services/audit/src/data/alerts-store.ts';
+import type { AlertRow } from '../../services/audit/src/data/alerts.ts';
 import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
 import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
-import { startAuditService, type AuditService } from '../../services/audit/src/service.ts';
+import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 
 /** What the audit API answers: pages of events or alerts, a verification, an alert, or a problem. */
 export type ApiBody = Partial<VerificationResult> &
@@ -134,7 +134,7 @@ export async function startAuditHarness(label: string, overrides: NodeJS.Process
   await issuer.start();
   const env = auditEnv(database, bus, issuer, overrides);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  const audit = await startAuditService(env);
+  const audit = await auditService.start(env);
   await waitForAuditQueue(bus.queuePrefix);
   const harness: AuditHarness = {
     audit,

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair, type BackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
-import { startBackupService, type BackupService } from '../../services/backup/src/service.ts';
+import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { startSftpServer, type TestSftpServer } from './sshd.ts';
 import { currentSigningKey, signAccessToken, type SigningKey } from './tokens.ts';
 
@@ -92,7 +92,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
   writeFileSync(privateKeyPath, keys.privatePem, { mode: 0o600 });
 
   const common = { NODE_ENV: 'test', PORT: '0', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error', AMQP_URL };
-  const auth = await startAuthService({
+  const auth = await authService.start({
     ...common,
     DATABASE_URL: authDb.url,
     ARGON2_MEMORY_KIB: '19456',
@@ -144,7 +144,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     backupDir,
     env,
     async startBackup(overrides = {}) {
-      const service = await startBackupService({ ...env, ...overrides });
+      const service = await backupService.start({ ...env, ...overrides });
       services.push(service);
       return service;
     },

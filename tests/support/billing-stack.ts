@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
@@ -46,7 +46,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
   const bus = createBusNamespace(label);
   const [authDb, billingDb] = await Promise.all([createTestDatabase(`${label}_auth`), createTestDatabase(`${label}_billing`)]);
   const common = { NODE_ENV: 'test', PORT: '0', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error', AMQP_URL };
-  const auth = await startAuthService({ ...common, DATABASE_URL: authDb.url, ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' });
+  const auth = await authService.start({ ...common, DATABASE_URL: authDb.url, ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' });
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const clock = testClock();
   const billing = await billingService.start({ ...common, DATABASE_URL: billingDb.url, AUTH_JWKS_URL: jwks, ...env }, { now: clock.now });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Role } from '@ecar/contracts';
 import type { RunningService } from '@ecar/runtime';
 import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
-import { startAuditService } from '../../services/audit/src/service.ts';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { call, type JsonResponse } from './stack.ts';
@@ -50,9 +50,9 @@ export async function startGarageStack(label: string, options: { audit?: boolean
   ]);
   const documentsDir = await mkdtemp(join(tmpdir(), 'ecar-garage-docs-'));
   const common = { NODE_ENV: 'test', PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
-  const auth = await startAuthService({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
+  const auth = await authService.start({ ...common, ...FAST_ARGON2, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'admin@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Adm1n!-test-Passw0rd' });
   const jwks = `${auth.url}/.well-known/jwks.json`;
-  const audit = auditDb ? await startAuditService({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks }) : undefined;
+  const audit = auditDb ? await auditService.start({ ...common, DATABASE_URL: auditDb.url, AUTH_JWKS_URL: jwks }) : undefined;
   const garageEnv: NodeJS.ProcessEnv = {
     ...common,
     DATABASE_URL: garageDb.url,
@@ -89,7 +89,7 @@ export async function startGarageStack(label: string, options: { audit?: boolean
     documentsDir,
     garageEnv,
     token(role, userId = randomUUID()) {
-      return auth.signer.sign({ userId, role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token;
+      return auth.domain.signer.sign({ userId, role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token;
     },
     async restartGarage(overrides = {}) {
       await stack.garage.stop();

@@ -1,7 +1,7 @@
 import { AMQP_URL, TcpProxy, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { RunningService } from '@ecar/runtime';
-import { startAuditService } from '../../services/audit/src/service.ts';
-import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
+import { auditService } from '../../services/audit/src/service.ts';
+import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { newAuthenticator, signInWithMfa, type Authenticator } from './mfa.ts';
 
@@ -60,10 +60,10 @@ export async function startStack(
     MFA_TOTP_PERIOD_SECONDS: TEST_TOTP_PERIOD_SECONDS,
     ...authOverrides,
   };
-  const auth = await startAuthService(authEnv);
+  const auth = await authService.start(authEnv);
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const auditEnv = { ...common, DATABASE_URL: auditDb.url, AMQP_URL, AUTH_JWKS_URL: jwks, ...auditOverrides };
-  const audit = await startAuditService(auditEnv);
+  const audit = await auditService.start(auditEnv);
   const gatewayEnv = {
     NODE_ENV: 'test',
     PORT: '0',

@@ -79,12 +79,12 @@ describe('audit domain', () => {
   });
 
   it('working hours are judged in Tunis time (UTC+1), days and range included', () => {
-    const hours = parseWorkingHours('08:00-18:00', ['1', '2', '3', '4', '5']);
+    const hours = parseWorkingHours('08:00-18:00', ['1', '2', '3', '4', '5'], 'Africa/Tunis');
     assert.equal(isWithinWorkingHours(new Date('2026-11-24T07:00:00Z'), hours), true, 'Tuesday 08:00 Tunis');
     assert.equal(isWithinWorkingHours(new Date('2026-11-24T06:59:00Z'), hours), false, 'Tuesday 07:59 Tunis');
     assert.equal(isWithinWorkingHours(new Date('2026-11-24T17:00:00Z'), hours), false, 'Tuesday 18:00 Tunis');
     assert.equal(isWithinWorkingHours(new Date('2026-11-28T10:00:00Z'), hours), false, 'Saturday');
-    const night = parseWorkingHours('22:00-06:00', ['1', '2', '3', '4', '5', '6', '7']);
+    const night = parseWorkingHours('22:00-06:00', ['1', '2', '3', '4', '5', '6', '7'], 'Africa/Tunis');
     assert.equal(isWithinWorkingHours(new Date('2026-11-24T23:30:00Z'), night), true, 'overnight range');
   });
 });

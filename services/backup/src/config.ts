@@ -1,5 +1,7 @@
-import { knownHostFingerprints } from './domain/known-hosts.ts';
 import { commonFields, ConfigError, field, loadConfig, type ConfigOf, type Mode } from '@ecar/config';
+import { developmentPublicKey } from './crypto/dev-key.ts';
+import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
+import { knownHostFingerprints } from './domain/known-hosts.ts';
 
 /** libpq (pg_dump, pg_restore) and node-postgres both read sslmode and sslrootcert from the URL. */
 const postgresTls = (url: URL) =>
@@ -29,7 +31,8 @@ export const backupConfigSpec = {
     default: '',
   }),
   BACKUP_DEV_KEY_DIR: field.string({ doc: 'Development only: where a throw-away backup key pair is created when BACKUP_PUBLIC_KEY is not set', default: './data/dev/backup-keys' }),
-  BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in Africa/Tunis', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
+  BACKUP_TIME_ZONE: field.string({ doc: 'Time zone of the schedule and of the retention calendar (IANA name)', default: 'Africa/Tunis', pattern: /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/ }),
+  BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in BACKUP_TIME_ZONE', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
   BACKUP_SCHEDULE_ENABLED: field.bool({ doc: 'Run the daily backup, the catch-up at start and the drill schedule (tests drive runs by hand)', default: true }),
   BACKUP_PG_DUMP_COMPRESSION: field.int({ doc: 'pg_dump -Z level (1 is ~2.5× faster than the default 6 for ~2.4 % more bytes, BASELINES.md)', default: 1, min: 0, max: 9 }),
   BACKUP_CHECKSUM_MAX_ROWS: field.int({
@@ -117,4 +120,45 @@ export function loadBackupConfig(env: NodeJS.ProcessEnv = process.env) {
   const problems = crossFieldProblems(loaded.values, loaded.mode);
   if (problems.length > 0) throw new ConfigError('backup', problems);
   return loaded;
+}
+
+/** The configuration with the keys it names, loaded and checked. */
+export interface BackupSettings extends BackupConfig {
+  publicKey: BackupPublicKey;
+  /** Only where the restore drill runs (BACKUP_DRILL_PRIVATE_KEY). */
+  drillKey: BackupPrivateKey | undefined;
+}
+
+/** Keys are checked at start, each problem naming its variable, like the rest of the configuration. */
+function keysOf(config: BackupConfig, publicPem: string): Pick<BackupSettings, 'publicKey' | 'drillKey'> {
+  const problems: string[] = [];
+  const attempt = <T>(variable: string, load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      problems.push(`${variable}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const publicKey = attempt('BACKUP_PUBLIC_KEY', () => loadBackupPublicKey(publicPem));
+  const drillPem = config.BACKUP_DRILL_PRIVATE_KEY;
+  const drillKey = drillPem ? attempt('BACKUP_DRILL_PRIVATE_KEY', () => loadBackupPrivateKey(drillPem, config.BACKUP_DRILL_PRIVATE_KEY_PASSPHRASE)) : undefined;
+  if (publicKey && drillKey && drillKey.keyId !== publicKey.keyId) problems.push('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY: the drill could not open any backup');
+  if (problems.length > 0 || !publicKey) throw new ConfigError('backup', problems);
+  return { publicKey, drillKey };
+}
+
+/** The service's configuration loader: development without BACKUP_PUBLIC_KEY encrypts for a generated key pair, and says so. */
+export async function loadBackupSettings(env: NodeJS.ProcessEnv): Promise<{ values: BackupSettings; mode: Mode; warnings: string[] }> {
+  const loaded = loadBackupConfig(env);
+  const config = loaded.values;
+  const warnings = [...loaded.warnings];
+  let publicPem = config.BACKUP_PUBLIC_KEY;
+  if (publicPem === '') {
+    const dev = await developmentPublicKey(config.BACKUP_DEV_KEY_DIR);
+    publicPem = dev.publicPem;
+    warnings.push(`BACKUP_PUBLIC_KEY not set: backups are encrypted for a development key pair (private key ${dev.privateKeyPath})`);
+  }
+  if (!config.SFTP_HOST) warnings.push('SFTP_HOST not set: backups stay on this machine only (no second copy)');
+  return { values: { ...config, ...keysOf(config, publicPem) }, mode: loaded.mode, warnings };
 }

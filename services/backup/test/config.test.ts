@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '@ecar/config';
 import { crossFieldProblems, loadBackupConfig, pinnedHostKeys } from '../src/config.ts';
 import { generateBackupKeyPair } from '../src/crypto/keygen.ts';
-import { startBackupService } from '../src/service.ts';
+import { backupService } from '../src/service.ts';
 
 const PIN = `SHA256:${'A'.repeat(43)}`;
 const sftp = { SFTP_HOST: 'sftp.ecar.tn', SFTP_USERNAME: 'ecar', SFTP_PRIVATE_KEY: 'key', SFTP_HOST_KEY_SHA256: PIN, SFTP_ALLOWED_HOSTS: 'sftp.ecar.tn,41.231.0.10' };
@@ -79,11 +79,11 @@ describe('backup configuration', () => {
   it('the service refuses at start a weak public key and a drill key of another pair, before touching anything', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const weak = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await assert.rejects(startBackupService({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: weak }), (error: unknown) =>
+    await assert.rejects(backupService.start({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: weak }), (error: unknown) =>
       error instanceof ConfigError && error.problems.some((p) => p === 'BACKUP_PUBLIC_KEY: the RSA key has 2048 bits; at least 3072 are required'),
     );
     const [pair, other] = await Promise.all([generateBackupKeyPair(), generateBackupKeyPair()]);
-    await assert.rejects(startBackupService({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DRILL_PRIVATE_KEY: other.privatePem }), (error: unknown) =>
+    await assert.rejects(backupService.start({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DRILL_PRIVATE_KEY: other.privatePem }), (error: unknown) =>
       error instanceof ConfigError && error.problems.some((p) => p.startsWith('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY')),
     );
   });

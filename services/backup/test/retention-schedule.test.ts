@@ -1,11 +1,13 @@
 /** Retention (7 daily, 4 weekly, 12 monthly) over a simulated calendar, and the Africa/Tunis schedule. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { nextDailyAt } from '@ecar/primitives';
 import { isoWeekKey } from '../src/domain/calendar.ts';
 import { setsToKeep, type BackupPoint } from '../src/domain/retention.ts';
-import { isCatchUpDue, nextDailyRun, uploadRetryDelay } from '../src/domain/schedule.ts';
+import { isCatchUpDue, uploadRetryDelay } from '../src/domain/schedule.ts';
 
 const POLICY = { daily: 7, weekly: 4, monthly: 12 };
+const TUNIS = 'Africa/Tunis';
 
 /** One backup a day at 02:30 Tunis time (01:30 UTC), `days` days ending on `last` (YYYY-MM-DD). */
 function calendar(last: string, days: number): BackupPoint[] {
@@ -21,7 +23,7 @@ describe('retention', () => {
     // 2025-12-22 … 2026-03-31 (a Tuesday).
     const points = calendar('2026-03-31', 100);
     assert.equal(points[0]!.id, '2025-12-22');
-    const kept = [...setsToKeep(points, POLICY)].sort();
+    const kept = [...setsToKeep(points, POLICY, TUNIS)].sort();
     assert.deepEqual(kept, [
       '2025-12-31', // monthly: December
       '2026-01-31', // monthly: January
@@ -42,7 +44,7 @@ describe('retention', () => {
     let held: BackupPoint[] = [];
     for (const point of calendar('2026-06-30', 400)) {
       held.push(point);
-      const keep = setsToKeep(held, POLICY);
+      const keep = setsToKeep(held, POLICY, TUNIS);
       held = held.filter((candidate) => keep.has(candidate.id));
       assert.ok(held.length <= 23, `${point.id}: ${held.length} sets`);
       assert.ok(keep.has(point.id), 'the newest set is always kept');
@@ -55,9 +57,9 @@ describe('retention', () => {
 
   it('keeps the newest of several sets of a day, and always the newest verified set', () => {
     const day = (hour: number, id: string, verified = true): BackupPoint => ({ id, at: new Date(`2026-03-31T${String(hour).padStart(2, '0')}:00:00Z`), verified });
-    const kept = setsToKeep([day(1, 'early'), day(10, 'late'), day(12, 'unverified', false)], { daily: 1, weekly: 0, monthly: 0 });
+    const kept = setsToKeep([day(1, 'early'), day(10, 'late'), day(12, 'unverified', false)], { daily: 1, weekly: 0, monthly: 0 }, TUNIS);
     assert.deepEqual([...kept].sort(), ['late', 'unverified'], 'the newest of the day by time, plus the newest verified');
-    assert.deepEqual([...setsToKeep([], POLICY)], []);
+    assert.deepEqual([...setsToKeep([], POLICY, TUNIS)], []);
   });
 
   it('buckets by the local date in Africa/Tunis (UTC+1), not UTC', () => {
@@ -68,6 +70,7 @@ describe('retention', () => {
         { id: 'b', at: new Date('2026-03-31T23:30:00Z'), verified: true },
       ],
       { daily: 2, weekly: 0, monthly: 0 },
+      TUNIS,
     );
     assert.deepEqual([...kept].sort(), ['a', 'b']);
     assert.equal(isoWeekKey({ year: 2026, month: 1, day: 1 }), '2026-W01');
@@ -77,10 +80,10 @@ describe('retention', () => {
 
 describe('schedule', () => {
   it('runs daily at the configured Africa/Tunis time', () => {
-    assert.equal(nextDailyRun(new Date('2026-03-31T00:00:00Z'), '02:30').toISOString(), '2026-03-31T01:30:00.000Z');
-    assert.equal(nextDailyRun(new Date('2026-03-31T01:30:00Z'), '02:30').toISOString(), '2026-04-01T01:30:00.000Z');
-    assert.equal(nextDailyRun(new Date('2026-03-31T23:30:00Z'), '00:15').toISOString(), '2026-04-01T23:15:00.000Z');
-    assert.equal(nextDailyRun(new Date('2026-12-31T23:59:00Z'), '23:00').toISOString(), '2027-01-01T22:00:00.000Z');
+    assert.equal(nextDailyAt(new Date('2026-03-31T00:00:00Z'), '02:30', TUNIS).toISOString(), '2026-03-31T01:30:00.000Z');
+    assert.equal(nextDailyAt(new Date('2026-03-31T01:30:00Z'), '02:30', TUNIS).toISOString(), '2026-04-01T01:30:00.000Z');
+    assert.equal(nextDailyAt(new Date('2026-03-31T23:30:00Z'), '00:15', TUNIS).toISOString(), '2026-04-01T23:15:00.000Z');
+    assert.equal(nextDailyAt(new Date('2026-12-31T23:59:00Z'), '23:00', TUNIS).toISOString(), '2027-01-01T22:00:00.000Z');
   });
 
   it('catches up once after downtime longer than the period', () => {

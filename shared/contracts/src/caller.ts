@@ -14,20 +14,27 @@ export interface Caller {
   /** At most MAX_USER_AGENT_LENGTH characters. */
   userAgent: string;
   correlationId: string;
+  /** Recorded in the actor when known (auth's events name the account's e-mail). */
+  email?: string;
 }
 
-/** Work the service does on its own: a consumer reacting to an event, a scheduled job. */
+/** Work the service does on its own: a consumer reacting to an event, a scheduled job, an anonymous sign-in attempt. */
 export interface SystemCaller {
   system: string;
   correlationId: string;
+  /** Where an anonymous attempt came from: recorded in the actor (audit's per-address rules read it). */
+  ip?: string;
+  userAgent?: string;
 }
 
 /** Whoever an event is recorded as caused by. */
 export type EventAuthor = Caller | SystemCaller;
 
 export function actorOf(author: EventAuthor): Actor {
-  if ('system' in author) return { system: author.system };
-  return { userId: author.userId, role: author.role, ip: author.ip, userAgent: author.userAgent };
+  if ('system' in author) {
+    return { system: author.system, ...(author.ip ? { ip: author.ip } : {}), ...(author.userAgent ? { userAgent: author.userAgent } : {}) };
+  }
+  return { userId: author.userId, role: author.role, ...(author.email ? { email: author.email } : {}), ip: author.ip, userAgent: author.userAgent };
 }
 
 export const isAdmin = (caller: Caller) => caller.role === 'super-admin';

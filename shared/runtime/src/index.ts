@@ -3,8 +3,6 @@ export {
   defineService,
   remoteVerifier,
   runMain,
-  startService,
-  type LegacyServiceDefinition,
   type LoadedConfig,
   type RunningService,
   type ServiceDefinition,

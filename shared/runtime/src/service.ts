@@ -1,4 +1,3 @@
-import type { Express } from 'express';
 import { AccessTokenVerifier, RemoteJwks } from '@ecar/auth-client';
 import { BusConnection, type InboxConsumer, OutboxRelay, outboxMigrations } from '@ecar/bus';
 import { developmentBanner, type Mode } from '@ecar/config';
@@ -236,29 +235,4 @@ export async function runMain<C extends CommonConfig, X, O extends object>(defin
   const logger = createLogger({ service: definition.name });
   const service = await definition.start(process.env, { logger } as StartOptions & O);
   installProcessHandlers(logger, () => service.stop());
-}
-
-/** The pre-kit way to start a service (auth, audit and backup until they move to `defineService`). */
-export interface LegacyServiceDefinition {
-  service: string;
-  config: CommonConfig;
-  mode: Mode;
-  warnings: string[];
-  migrations: MigrationClass[];
-  databasePrivileges?: RuntimePrivileges;
-  /** Called once the database is migrated: mount routes, prepare domain objects. */
-  setup(app: Express, context: ServiceContext): Promise<void> | void;
-  consumers?(context: ServiceContext): InboxConsumer[];
-  /** Extra work to stop before the database closes (schedulers, timers). */
-  onStop?(): Promise<void> | void;
-  logger?: Logger;
-  report?: ErrorReporter;
-}
-
-export async function startService(definition: LegacyServiceDefinition): Promise<RunningService> {
-  const wired = await wire(definition);
-  const consumers = definition.consumers?.(wired.context) ?? [];
-  await definition.setup(wired.http.app, wired.context);
-  const served = await serve(wired, consumers, [], () => definition.onStop?.());
-  return { ...served, context: wired.context };
 }

@@ -5,10 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent } from '@ecar/contracts';
-import { breachReport } from '../domain/breach-report.ts';
-import { writeBreachReport } from '../domain/write-breach-report.ts';
+import { newEvent } from '@ecar/contracts';
+import { UnitOfWork } from '@ecar/runtime';
+import { breachReport, writeBreachReport } from '../domain/breach-report.ts';
 import { openAuditDatabase } from './database.ts';
 
 export interface BreachReportSummary {
@@ -43,25 +42,18 @@ export async function runBreachReport(argv: string[], env: NodeJS.ProcessEnv = p
     });
     const files = await writeBreachReport(report, values.out, values.garage ?? 'ECAR');
     // Looking up who was affected is itself on the record: the running service's relay publishes it.
-    await dataSource.transaction((db) =>
-      enqueueEvent(
-        db,
-        buildEvent({
-          type: 'audit.breach_report.generated',
-          producer: 'audit',
-          correlationId: `breach-report-${randomUUID()}`,
-          actor: { system: 'audit-breach-report' },
-          subject: { type: 'breach-report', id: report.generatedAt },
-          data: {
-            ...(values.account ? { account: values.account } : {}),
-            ...(values.ip ? { ip: values.ip } : {}),
-            from: report.query.from,
-            to: report.query.to,
-            affectedCustomers: report.affectedCustomers.length,
-          },
-        }),
-      ),
-    );
+    const by = { system: 'audit-breach-report', correlationId: `breach-report-${randomUUID()}` };
+    const data = {
+      ...(values.account ? { account: values.account } : {}),
+      ...(values.ip ? { ip: values.ip } : {}),
+      from: report.query.from,
+      to: report.query.to,
+      affectedCustomers: report.affectedCustomers.length,
+    };
+    await new UnitOfWork(dataSource, 'audit').run(async () => ({
+      result: undefined,
+      events: [newEvent(by, 'audit.breach_report.generated', { type: 'breach-report', id: report.generatedAt }, data)],
+    }));
     return { affectedCustomers: report.affectedCustomers.length, files };
   } finally {
     await dataSource.destroy();

@@ -1,7 +1,7 @@
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent } from '@ecar/contracts';
-import type { DataSource } from '@ecar/db';
+import { newEvent } from '@ecar/contracts';
+import type { UnitOfWork } from '@ecar/runtime';
 import { MIN_RETENTION_DAYS } from '../config.ts';
+import { purgeChainBefore } from '../data/retention.ts';
 
 export interface PurgeResult {
   purgedRows: number;
@@ -13,45 +13,23 @@ export interface PurgeResult {
 const DAY_MS = 86_400_000;
 
 /**
- * AUD-2: removes rows older than the retention period through the database's purge function
- * (the only path the append-only trigger lets through), and logs the purge as an audit event.
- * The function deletes the oldest prefix of the chain and leaves an anchor, so what remains
- * still verifies.
+ * AUD-2: removes the rows older than the retention period (the oldest prefix of the chain) and
+ * logs the purge as an audit event.
  */
-export async function purgeExpired(dataSource: DataSource, retentionDays: number, now: Date = new Date()): Promise<PurgeResult> {
+export async function purgeExpired(unitOfWork: UnitOfWork, retentionDays: number, now: Date = new Date()): Promise<PurgeResult> {
   if (retentionDays < MIN_RETENTION_DAYS) throw new RangeError(`retention of ${retentionDays} days is below the ${MIN_RETENTION_DAYS} days required`);
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  return dataSource.transaction(async (db) => {
-    const rows: Array<{ purged: string; through_seq: string | null; anchor_hash: string | null }> = await db.query(
-      `SELECT purged::text, through_seq::text, anchor_hash FROM audit_purge($1)`,
-      [cutoff],
-    );
-    const row = rows[0];
-    const result: PurgeResult = {
-      purgedRows: Number(row?.purged ?? 0),
-      throughSeq: row?.through_seq ?? null,
-      anchorHash: row?.anchor_hash ?? null,
-      cutoff: cutoff.toISOString(),
+  return unitOfWork.run(async (db) => {
+    const result: PurgeResult = { ...(await purgeChainBefore(db, cutoff)), cutoff: cutoff.toISOString() };
+    if (result.purgedRows === 0) return { result, events: [] };
+    const by = { system: 'audit-retention', correlationId: `retention-${result.cutoff}` };
+    const data = {
+      purgedRows: result.purgedRows,
+      ...(result.throughSeq ? { throughSeq: result.throughSeq } : {}),
+      ...(result.anchorHash ? { anchorHash: result.anchorHash } : {}),
+      cutoff: result.cutoff,
+      retentionDays,
     };
-    if (result.purgedRows > 0) {
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'audit.retention.purged',
-          producer: 'audit',
-          correlationId: `retention-${cutoff.toISOString()}`,
-          actor: { system: 'audit-retention' },
-          subject: { type: 'audit-log', id: 'chain' },
-          data: {
-            purgedRows: result.purgedRows,
-            ...(result.throughSeq ? { throughSeq: result.throughSeq } : {}),
-            ...(result.anchorHash ? { anchorHash: result.anchorHash } : {}),
-            cutoff: result.cutoff,
-            retentionDays,
-          },
-        }),
-      );
-    }
-    return result;
+    return { result, events: [newEvent(by, 'audit.retention.purged', { type: 'audit-log', id: 'chain' }, data)] };
   });
 }

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@ecar/db';
-import { latestAnchor } from '../data/chain-store.ts';
-import { chainLength, readChainPage } from '../data/chain-reader.ts';
+import { chainLength, latestAnchor, readChainPage } from '../data/chain.ts';
 import { GENESIS_HASH, type ChainHasher } from './chain.ts';
 
 export type BreakReason =

@@ -1,18 +1,22 @@
-import express, { type Router } from 'express';
-import type { DataSource } from '@ecar/db';
-import { recentlyRevokedSessionIds } from '../data/sessions.ts';
+import { route, type Route } from '@ecar/runtime';
+import type { SessionService } from '../domain/sessions.ts';
 
 /**
  * Not routed by the gateway (its allow-list has no `/internal`): only deployables on the internal
  * network reach it. A gateway starting up loads the sessions revoked within one access-token
  * lifetime, then follows `auth.session.revoked` events. Session ids are not credentials.
  */
-export function internalRoutes(dataSource: DataSource, accessTtlSeconds: number): Router {
-  const router = express.Router();
-  router.get('/internal/v1/revoked-sessions', async (_req, res) => {
-    const rows = await recentlyRevokedSessionIds(dataSource.manager, accessTtlSeconds);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ accessTtlSeconds, items: rows.map((row) => ({ sessionId: row.id, revokedAt: row.revokedAt.toISOString() })) });
-  });
-  return router;
+export function internalRoutes(sessions: SessionService, accessTtlSeconds: number): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/internal/v1/revoked-sessions',
+      roles: 'public',
+      summary: "Sessions revoked within one access-token lifetime (the gateway's deny-list at start)",
+      async handle() {
+        const revoked = await sessions.recentlyRevoked(accessTtlSeconds);
+        return { accessTtlSeconds, items: revoked.map((row) => ({ sessionId: row.sessionId, revokedAt: row.revokedAt.toISOString() })) };
+      },
+    }),
+  ];
 }

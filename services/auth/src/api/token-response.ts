@@ -1,14 +1,9 @@
 import type { Request, Response } from 'express';
 import { ACCESS_COOKIE, REFRESH_COOKIE, cookieValue } from '@ecar/auth-client';
-import { clientInfo } from '@ecar/http';
-import type { ClientContext, IssuedTokens } from '../domain/sessions.ts';
+import type { IssuedTokens } from '../domain/sessions.ts';
 
 export interface CookiePolicy {
   secure: boolean;
-}
-
-export function clientContext(req: Request, res: Response): ClientContext {
-  return { ...clientInfo(req), correlationId: String(res.locals['correlationId']) };
 }
 
 /**
@@ -17,7 +12,6 @@ export function clientContext(req: Request, res: Response): ClientContext {
  * sessions get the tokens in the body and use `Authorization: Bearer`.
  */
 export function sendTokens(res: Response, tokens: IssuedTokens, cookies: CookiePolicy, extra: Record<string, unknown> = {}): void {
-  res.setHeader('Cache-Control', 'no-store');
   if (tokens.client === 'web') {
     const base = { httpOnly: true, secure: cookies.secure, sameSite: 'strict' as const, path: '/' };
     res.cookie(ACCESS_COOKIE, tokens.accessToken, { ...base, maxAge: tokens.expiresIn * 1000 });

@@ -4,6 +4,7 @@
 // Usage: node --import tsx services/auth/src/cli/rotate-signing-key.ts   (same env as the auth service)
 import { Keyring } from '@ecar/crypto';
 import { createDataSource } from '@ecar/db';
+import { UnitOfWork } from '@ecar/runtime';
 import { loadAuthConfig } from '../config.ts';
 import { TokenSigner } from '../domain/token-signer.ts';
 
@@ -11,7 +12,8 @@ const { values: config } = loadAuthConfig(process.env);
 const dataSource = createDataSource({ url: config.DATABASE_URL, migrations: [], applicationName: 'ecar-auth-rotate-signing-key', poolMax: 2 });
 await dataSource.initialize();
 try {
-  const signer = new TokenSigner(dataSource, new Keyring({ sk1: config.SIGNING_KEY_ENCRYPTION_KEY }, 'sk1'), {
+  // The rotation event leaves through the outbox; the running service's relay publishes it.
+  const signer = new TokenSigner(new UnitOfWork(dataSource, 'auth'), new Keyring({ sk1: config.SIGNING_KEY_ENCRYPTION_KEY }, 'sk1'), {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

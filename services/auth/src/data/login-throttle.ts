@@ -1,5 +1,4 @@
-import type { EntityManager } from '@ecar/db';
-import { returnedRows } from './returning.ts';
+import { affectedRows, type EntityManager } from '@ecar/db';
 
 export interface ThrottleState {
   failures: number;
@@ -46,6 +45,5 @@ export async function clearThrottle(db: EntityManager, key: string): Promise<voi
 
 /** Deletes every entry whose key starts with `prefix` (an admin unlocking one account everywhere). */
 export async function clearThrottlePrefix(db: EntityManager, prefix: string): Promise<number> {
-  const result: unknown = await db.query(`DELETE FROM login_throttle WHERE starts_with(key, $1) RETURNING key`, [prefix]);
-  return returnedRows(result).length;
+  return affectedRows(db, `DELETE FROM login_throttle WHERE starts_with(key, $1)`, [prefix]);
 }

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@ecar/db';
-import { returnedRows } from './returning.ts';
+import { affectedRows, queryRows, type EntityManager } from '@ecar/db';
 
 export interface SessionRow {
   id: string;
@@ -50,17 +49,18 @@ export async function lockRefreshToken(db: EntityManager, tokenHash: Buffer): Pr
   };
 }
 
+/** Spends every unused refresh token of a session (its family moves on to a new token). */
+export async function spendSessionRefreshTokens(db: EntityManager, sessionId: string): Promise<void> {
+  await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE session_id = $1 AND used_at IS NULL`, [sessionId]);
+}
+
 export async function markRefreshTokenUsed(db: EntityManager, tokenHash: Buffer): Promise<void> {
   await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1`, [tokenHash]);
 }
 
 /** True when this call revoked it (false when it was revoked already). */
 export async function revokeSession(db: EntityManager, sessionId: string, reason: string): Promise<boolean> {
-  const result: unknown = await db.query(`UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [
-    sessionId,
-    reason,
-  ]);
-  return returnedRows(result).length > 0;
+  return (await affectedRows(db, `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, reason])) > 0;
 }
 
 export async function markSessionMfa(db: EntityManager, sessionId: string): Promise<void> {
@@ -77,11 +77,12 @@ export async function findSession(db: EntityManager, sessionId: string): Promise
 
 /** Revokes every live session of a user; returns the ids revoked. */
 export async function revokeUserSessions(db: EntityManager, userId: string, reason: string): Promise<string[]> {
-  const result: unknown = await db.query(
+  const rows = await queryRows<{ id: string }>(
+    db,
     `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
     [userId, reason],
   );
-  return returnedRows<{ id: string }>(result).map((row) => row.id);
+  return rows.map((row) => row.id);
 }
 
 export interface SessionSummary {

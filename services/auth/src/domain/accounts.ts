@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { maskChanges, type Role } from '@ecar/contracts';
-import type { DataSource } from '@ecar/db';
+import type { Role } from '@ecar/contracts';
 import { conflict, forbidden, notFound } from '@ecar/errors';
+import type { UnitOfWork } from '@ecar/runtime';
 import { listLiveSessions, type SessionSummary } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, listUsers, lockUser, updateProfile, type UserListFilter, type UserRow, type UserStatus } from '../data/users.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordRules } from './password-rules.ts';
 import type { SessionService, UserActor } from './sessions.ts';
 import { publishUserEvent } from './user-events.ts';
+import { inTransaction } from './auth-events.ts';
 
 export type AdminActor = UserActor;
 
@@ -45,7 +46,7 @@ export interface UserPatch {
 /** What a super-admin does to accounts (`/api/v1/users…`); every action is an audited event. */
 export class AccountAdministration {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly hasher: PasswordHasher,
     private readonly rules: PasswordRules,
     private readonly sessions: SessionService,
@@ -54,32 +55,32 @@ export class AccountAdministration {
 
   async create(actor: AdminActor, input: { email: string; displayName: string; role: Role; password: string }, correlationId: string): Promise<UserView> {
     const email = input.email.trim().toLowerCase();
-    await this.rules.assertAcceptable(this.dataSource.manager, input.password, { email, displayName: input.displayName });
+    await this.rules.assertAcceptable(this.unitOfWork.dataSource.manager, input.password, { email, displayName: input.displayName });
     const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       if (await findUserByEmail(db, email)) throw conflict('A user with this e-mail already exists');
       const id = randomUUID();
       await insertUser(db, { id, email, displayName: input.displayName, role: input.role, status: 'active', passwordHash, emailVerified: true });
       await this.rules.remember(db, id, passwordHash);
       const user = (await findUserById(db, id))!;
-      await publishUserEvent(db, 'auth.user.created', user, actor, correlationId);
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.created', user, actor, correlationId);
       return userView(user);
     });
   }
 
   async list(filter: UserListFilter): Promise<{ items: UserView[]; total: number }> {
-    const page = await listUsers(this.dataSource.manager, filter);
+    const page = await listUsers(this.unitOfWork.dataSource.manager, filter);
     return { items: page.items.map(userView), total: page.total };
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await findUserById(this.dataSource.manager, id);
+    const user = await findUserById(this.unitOfWork.dataSource.manager, id);
     if (!user) throw notFound('User not found');
     return userView(user);
   }
 
   async update(actor: AdminActor, id: string, patch: UserPatch, correlationId: string): Promise<UserView> {
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       const user = await lockUser(db, id);
       if (!user) throw notFound('User not found');
       if (patch.role && patch.role !== user.role && actor.userId === id) throw forbidden('You cannot change your own role');
@@ -102,39 +103,39 @@ export class AccountAdministration {
       // A role change must not leave tokens carrying the old role alive.
       if (changes['role']) await this.sessions.revokeAll(db, id, 'role_changed', actor, correlationId);
       const updated = (await findUserById(db, id))!;
-      await publishUserEvent(db, 'auth.user.updated', updated, actor, correlationId, maskChanges(changes));
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.updated', updated, actor, correlationId, changes);
       return userView(updated);
     });
   }
 
   async disable(actor: AdminActor, id: string, correlationId: string): Promise<UserView> {
     if (actor.userId === id) throw forbidden('You cannot disable your own account');
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       const user = await lockUser(db, id);
       if (!user) throw notFound('User not found');
       if (user.status === 'disabled') return userView(user);
       await updateProfile(db, id, { email: user.email, displayName: user.displayName, role: user.role, status: 'disabled' });
       await this.sessions.revokeAll(db, id, 'user_disabled', actor, correlationId);
       const updated = (await findUserById(db, id))!;
-      await publishUserEvent(db, 'auth.user.disabled', updated, actor, correlationId, { status: ['active', 'disabled'] });
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.disabled', updated, actor, correlationId, { status: ['active', 'disabled'] });
       return userView(updated);
     });
   }
 
   async sessionsOf(id: string): Promise<SessionSummary[]> {
-    if (!(await findUserById(this.dataSource.manager, id))) throw notFound('User not found');
-    return listLiveSessions(this.dataSource.manager, id);
+    if (!(await findUserById(this.unitOfWork.dataSource.manager, id))) throw notFound('User not found');
+    return listLiveSessions(this.unitOfWork.dataSource.manager, id);
   }
 
   async revokeSessions(actor: AdminActor, id: string, correlationId: string): Promise<number> {
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       if (!(await findUserById(db, id))) throw notFound('User not found');
       return this.sessions.revokeAll(db, id, 'admin_revoked', actor, correlationId);
     });
   }
 
   async unlockSignIn(actor: AdminActor, id: string, correlationId: string): Promise<number> {
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserById(db, id);
       if (!user) throw notFound('User not found');
       return this.throttle.unlockEmail(db, user.email, actor, correlationId);

@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { buildEvent } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
-import type { DataSource } from '@ecar/db';
+import { newEvent } from '@ecar/contracts';
+import type { UnitOfWork } from '@ecar/runtime';
+import { lockForTransaction } from '../data/advisory-locks.ts';
 import { recordPasswordHash } from '../data/password-history.ts';
 import { countUsersWithRole, insertUser } from '../data/users.ts';
-import type { PasswordHasher } from './passwords.ts';
-import { PRODUCER } from './sessions.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 const SYMBOLS = '!#%+=?@';
@@ -25,7 +25,7 @@ export interface BootstrapResult {
 
 /** Creates the first super-admin when none exists (idempotent across restarts and replicas). */
 export async function ensureBootstrapAdmin(
-  dataSource: DataSource,
+  unitOfWork: UnitOfWork,
   hasher: PasswordHasher,
   email: string,
   password: string | undefined,
@@ -33,24 +33,14 @@ export async function ensureBootstrapAdmin(
   const normalisedEmail = email.trim().toLowerCase();
   const chosen = password ?? generatePassword();
   const hash = await hasher.hash(chosen);
-  return dataSource.transaction(async (db) => {
+  return inTransaction(unitOfWork, async (db) => {
     // Serialises concurrent first starts of several replicas.
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.bootstrap'))`);
+    await lockForTransaction(db, 'bootstrap');
     if ((await countUsersWithRole(db, 'super-admin')) > 0) return { created: false, email: normalisedEmail };
     const id = randomUUID();
     await insertUser(db, { id, email: normalisedEmail, displayName: 'Administrator', role: 'super-admin', status: 'active', passwordHash: hash, emailVerified: true });
     await recordPasswordHash(db, id, hash);
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'auth.user.created',
-        producer: PRODUCER,
-        correlationId: `bootstrap-${id}`,
-        actor: { system: 'bootstrap' },
-        subject: { type: 'user', id, ownerId: id },
-        data: { userId: id, email: normalisedEmail, role: 'super-admin', displayName: 'Administrator' },
-      }),
-    );
+    await publish(unitOfWork, db, newEvent(authorOf({ system: 'bootstrap' }, `bootstrap-${id}`), 'auth.user.created', { type: 'user', id, ownerId: id }, { userId: id, email: normalisedEmail, role: 'super-admin', displayName: 'Administrator' }));
     return { created: true, email: normalisedEmail, ...(password ? {} : { generatedPassword: chosen }) };
   });
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { buildEvent, type Actor } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
-import type { DataSource, EntityManager } from '@ecar/db';
+import { newEvent, type Actor } from '@ecar/contracts';
+import { backoffDelay } from '@ecar/primitives';
+import type { EntityManager } from '@ecar/db';
+import type { UnitOfWork } from '@ecar/runtime';
 import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure } from '../data/login-throttle.ts';
-import { PRODUCER, type ClientContext } from './sessions.ts';
+import { type ClientContext } from './sessions.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 export interface ThrottleOptions {
   /** Failures per e-mail+IP answered without delay. */
@@ -31,7 +33,7 @@ export interface ThrottleVerdict {
  */
 export class LoginThrottle {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly options: ThrottleOptions,
   ) {}
 
@@ -45,7 +47,7 @@ export class LoginThrottle {
 
   /** Whether the attempt may proceed; an expired lock found here is cleared and its unlock published. */
   async check(email: string, client: ClientContext): Promise<ThrottleVerdict> {
-    const db = this.dataSource.manager;
+    const db = this.unitOfWork.dataSource.manager;
     for (const [key, scope] of [
       [this.pairKey(email, client.ip), 'account_ip'],
       [this.ipKey(client.ip), 'ip'],
@@ -54,7 +56,7 @@ export class LoginThrottle {
       if (!state?.lockedUntil) continue;
       const remainingMs = state.lockedUntil.getTime() - Date.now();
       if (remainingMs > 0) return { locked: true, retryAfterSeconds: Math.ceil(remainingMs / 1000) };
-      await this.dataSource.transaction(async (tx) => {
+      await inTransaction(this.unitOfWork, async (tx) => {
         await clearThrottle(tx, key);
         await this.publish(tx, 'auth.login.unlocked', key, this.systemActor(client), client.correlationId, { ...(scope === 'account_ip' ? { email } : {}), scope, reason: 'expired' });
       });
@@ -74,7 +76,7 @@ export class LoginThrottle {
       await this.publish(db, 'auth.login.locked', this.ipKey(client.ip), this.systemActor(client), client.correlationId, { scope: 'ip', failures: ip.failures, until: ip.lockedUntil.toISOString() });
     }
     const excess = pair.failures - this.options.freeFailures;
-    return excess > 0 ? Math.min(this.options.maxDelayMs, 250 * 2 ** (excess - 1)) : 0;
+    return excess > 0 ? backoffDelay(excess - 1, { initialMs: 250, maxMs: this.options.maxDelayMs }, () => 1) : 0;
   }
 
   /** A successful sign-in forgets the pair's failures (not the IP's: a sprayer may own one account). */
@@ -103,16 +105,6 @@ export class LoginThrottle {
     correlationId: string,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type,
-        producer: PRODUCER,
-        correlationId,
-        actor,
-        subject: { type: 'login_throttle', id: createHash('sha256').update(key).digest('hex').slice(0, 32) },
-        data: data as never,
-      }),
-    );
+    await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), type, { type: 'login_throttle', id: createHash('sha256').update(key).digest('hex').slice(0, 32) }, data as never));
   }
 }

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildEvent } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
-import type { DataSource, EntityManager } from '@ecar/db';
+import { newEvent } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
 import { AppError, tooManyRequests, unauthorized } from '@ecar/errors';
+import type { UnitOfWork } from '@ecar/runtime';
 import { findUserByEmail, updatePasswordHash, type UserRow } from '../data/users.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { MfaService } from './mfa.ts';
-import type { PasswordHasher } from './passwords.ts';
-import { PRODUCER, userActor, type ClientContext, type IssuedTokens, type SessionService } from './sessions.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { userActor, type ClientContext, type IssuedTokens, type SessionService } from './sessions.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 export interface LoginInput {
   email: string;
@@ -26,7 +27,7 @@ const INVALID_CREDENTIALS = 'Invalid e-mail or password';
 
 export class LoginService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly throttle: LoginThrottle,
@@ -38,14 +39,14 @@ export class LoginService {
     const verdict = await this.throttle.check(email, client);
     if (verdict.locked) {
       // Decided before the user is looked up: a locked unknown e-mail answers like a locked known one.
-      await this.dataSource.transaction((db) => this.recordFailure(db, email, undefined, 'locked', client));
+      await inTransaction(this.unitOfWork, (db) => this.recordFailure(db, email, undefined, 'locked', client));
       throw tooManyRequests(verdict.retryAfterSeconds, 'Too many failed sign-in attempts; try again later');
     }
-    const user = await findUserByEmail(this.dataSource.manager, email);
+    const user = await findUserByEmail(this.unitOfWork.dataSource.manager, email);
     // Always verify a hash (a dummy one for unknown users) so timing does not reveal accounts.
     const passwordOk = await this.hasher.verify(user?.passwordHash, input.password);
     if (!user || !passwordOk) {
-      const delayMs = await this.dataSource.transaction(async (db) => {
+      const delayMs = await inTransaction(this.unitOfWork, async (db) => {
         await this.recordFailure(db, email, user, user ? 'bad_password' : 'unknown_user', client);
         return this.throttle.failed(db, email, client);
       });
@@ -53,15 +54,15 @@ export class LoginService {
       throw unauthorized(INVALID_CREDENTIALS);
     }
     if (user.status !== 'active') {
-      await this.dataSource.transaction((db) => this.recordFailure(db, email, user, 'disabled', client));
+      await inTransaction(this.unitOfWork, (db) => this.recordFailure(db, email, user, 'disabled', client));
       throw unauthorized(INVALID_CREDENTIALS);
     }
     if (!user.emailVerifiedAt) {
-      await this.dataSource.transaction((db) => this.recordFailure(db, email, user, 'email_unverified', client));
+      await inTransaction(this.unitOfWork, (db) => this.recordFailure(db, email, user, 'email_unverified', client));
       throw new AppError('Confirm your e-mail address first: follow the link we sent you', { status: 403, name: 'email-unverified', title: 'E-mail not verified' });
     }
 
-    return this.dataSource.transaction(async (db): Promise<LoginOutcome> => {
+    return inTransaction(this.unitOfWork, async (db): Promise<LoginOutcome> => {
       await this.throttle.succeeded(db, email, client);
       if (this.hasher.needsRehash(user.passwordHash)) await updatePasswordHash(db, user.id, await this.hasher.hash(input.password));
       if (user.mfaSecretSealed) {
@@ -69,33 +70,13 @@ export class LoginService {
         return { kind: 'mfa_required', ...challenge };
       }
       const tokens = await this.sessions.open(db, user, input.client, client, false);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.login.succeeded',
-          producer: PRODUCER,
-          correlationId: client.correlationId,
-          actor: userActor(user, client),
-          subject: { type: 'user', id: user.id, ownerId: user.id },
-          data: { email, mfa: false, method: 'password' },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(userActor(user, client), client.correlationId), 'auth.login.succeeded', { type: 'user', id: user.id, ownerId: user.id }, { email, mfa: false, method: 'password' }));
       // A super-admin without MFA gets a session that can only enrol (AUTH-7).
       return { kind: 'tokens', tokens, user, mfaEnrolmentRequired: user.role === 'super-admin' };
     });
   }
 
   private async recordFailure(db: EntityManager, email: string, user: UserRow | undefined, reason: FailureReason, client: ClientContext): Promise<void> {
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'auth.login.failed',
-        producer: PRODUCER,
-        correlationId: client.correlationId,
-        actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-        subject: { type: 'user', id: user?.id ?? 'unknown', ...(user ? { ownerId: user.id } : {}) },
-        data: { email, reason },
-      }),
-    );
+    await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.login.failed', { type: 'user', id: user?.id ?? 'unknown', ...(user ? { ownerId: user.id } : {}) }, { email, reason }));
   }
 }

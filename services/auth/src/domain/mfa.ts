@@ -1,15 +1,16 @@
 import { randomInt } from 'node:crypto';
-import { buildEvent } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
+import { newEvent } from '@ecar/contracts';
 import type { Keyring } from '@ecar/crypto';
-import type { DataSource, EntityManager } from '@ecar/db';
+import type { EntityManager } from '@ecar/db';
 import { badRequest, conflict, forbidden, notFound, unauthorized } from '@ecar/errors';
+import type { UnitOfWork } from '@ecar/runtime';
 import { deleteRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from '../data/recovery-codes.ts';
 import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken } from '../data/one-time-tokens.ts';
 import { activateMfa, clearMfa, findUserById, lockUser, recordMfaTimeStep, setPendingMfaSecret, type UserRow } from '../data/users.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import { PRODUCER, hashSecret, newSecret, userActor, type ClientContext, type IssuedTokens, type SessionService, type UserActor } from './sessions.ts';
+import { hashSecret, newSecret, userActor, type ClientContext, type IssuedTokens, type SessionService, type UserActor } from './sessions.ts';
 import type { Totp } from './totp.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 const CHALLENGE_TTL_SECONDS = 300;
 const RECOVERY_CODES = 10;
@@ -30,7 +31,7 @@ export type MfaProof = { code: string } | { recoveryCode: string };
 /** TOTP enrolment, the MFA step of sign-in, recovery codes and resets (AUTH-7). */
 export class MfaService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly keyring: Keyring,
     private readonly totp: Totp,
     private readonly sessions: SessionService,
@@ -56,7 +57,7 @@ export class MfaService {
    */
   async completeSignIn(mfaToken: string, proof: MfaProof, client: ClientContext): Promise<{ tokens: IssuedTokens; user: UserRow }> {
     const tokenHash = hashSecret(mfaToken);
-    const outcome = await this.dataSource.transaction(async (db) => {
+    const outcome = await inTransaction(this.unitOfWork, async (db) => {
       const challenge = await lockOneTimeToken(db, tokenHash, 'mfa_challenge');
       if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= Date.now()) return { ok: false as const, reason: 'challenge' };
       await spendOneTimeToken(db, tokenHash);
@@ -64,32 +65,12 @@ export class MfaService {
       if (!user || user.status !== 'active' || !user.mfaSecretSealed) return { ok: false as const, reason: 'challenge' };
       const method = await this.checkProof(db, user, proof, client);
       if (!method) {
-        await enqueueEvent(
-          db,
-          buildEvent({
-            type: 'auth.login.failed',
-            producer: PRODUCER,
-            correlationId: client.correlationId,
-            actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-            subject: { type: 'user', id: user.id, ownerId: user.id },
-            data: { email: user.email, reason: 'mfa_failed' },
-          }),
-        );
+        await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.login.failed', { type: 'user', id: user.id, ownerId: user.id }, { email: user.email, reason: 'mfa_failed' }));
         await this.throttle.failed(db, user.email, client);
         return { ok: false as const, reason: 'code' };
       }
       const tokens = await this.sessions.open(db, user, challenge.client ?? 'mobile', client, true);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.login.succeeded',
-          producer: PRODUCER,
-          correlationId: client.correlationId,
-          actor: userActor(user, client),
-          subject: { type: 'user', id: user.id, ownerId: user.id },
-          data: { email: user.email, mfa: true, method },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(userActor(user, client), client.correlationId), 'auth.login.succeeded', { type: 'user', id: user.id, ownerId: user.id }, { email: user.email, mfa: true, method }));
       return { ok: true as const, tokens, user };
     });
     if (!outcome.ok) throw unauthorized(outcome.reason === 'code' ? 'Invalid code; sign in again' : 'The sign-in step expired; sign in again');
@@ -106,33 +87,23 @@ export class MfaService {
     }
     const remaining = await spendRecoveryCode(db, user.id, hashSecret(normaliseRecoveryCode(proof.recoveryCode)));
     if (remaining === undefined) return undefined;
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'auth.mfa.recovery_code_used',
-        producer: PRODUCER,
-        correlationId: client.correlationId,
-        actor: userActor(user, client),
-        subject: { type: 'user', id: user.id, ownerId: user.id },
-        data: { remaining },
-      }),
-    );
+    await publish(this.unitOfWork, db, newEvent(authorOf(userActor(user, client), client.correlationId), 'auth.mfa.recovery_code_used', { type: 'user', id: user.id, ownerId: user.id }, { remaining }));
     return 'recovery_code';
   }
 
   /** Starts (or restarts) enrolment: a new secret, kept pending until a code from it is confirmed. */
   async beginEnrolment(userId: string): Promise<{ secret: string; otpauthUri: string; qrCodeDataUrl: string }> {
-    const user = await findUserById(this.dataSource.manager, userId);
+    const user = await findUserById(this.unitOfWork.dataSource.manager, userId);
     if (!user || user.status !== 'active') throw notFound('User not found');
     if (user.mfaSecretSealed) throw conflict('MFA is already enrolled; another super-admin can reset it');
     const secret = this.totp.newSecret();
-    await setPendingMfaSecret(this.dataSource.manager, user.id, this.keyring.seal(secret, this.aad(user.id)));
+    await setPendingMfaSecret(this.unitOfWork.dataSource.manager, user.id, this.keyring.seal(secret, this.aad(user.id)));
     return { secret, ...(await this.totp.provisioning(secret, user.email)) };
   }
 
   /** Confirms enrolment with a code; the current session becomes an MFA session; recovery codes are shown once. */
   async confirmEnrolment(userId: string, sessionId: string, code: string, client: ClientContext): Promise<{ tokens: IssuedTokens; recoveryCodes: string[] }> {
-    return this.dataSource.transaction(async (db) => {
+    return inTransaction(this.unitOfWork, async (db) => {
       const user = await lockUser(db, userId);
       if (!user || user.status !== 'active') throw notFound('User not found');
       if (user.mfaSecretSealed) throw conflict('MFA is already enrolled');
@@ -143,17 +114,7 @@ export class MfaService {
       await activateMfa(db, user.id, user.mfaPendingSecretSealed, step);
       const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
       await replaceRecoveryCodes(db, user.id, recoveryCodes.map((value) => hashSecret(normaliseRecoveryCode(value))));
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.mfa.enrolled',
-          producer: PRODUCER,
-          correlationId: client.correlationId,
-          actor: userActor(user, client),
-          subject: { type: 'user', id: user.id, ownerId: user.id },
-          data: { method: 'totp', recoveryCodes: RECOVERY_CODES },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(userActor(user, client), client.correlationId), 'auth.mfa.enrolled', { type: 'user', id: user.id, ownerId: user.id }, { method: 'totp', recoveryCodes: RECOVERY_CODES }));
       const tokens = await this.sessions.upgradeToMfa(db, user, sessionId);
       return { tokens, recoveryCodes };
     });
@@ -162,23 +123,13 @@ export class MfaService {
   /** Another super-admin (never oneself) clears a user's MFA; their sessions end (audited). */
   async reset(actor: UserActor, targetId: string, correlationId: string): Promise<void> {
     if (actor.userId === targetId) throw forbidden('MFA must be reset by another super-admin');
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       const target = await lockUser(db, targetId);
       if (!target) throw notFound('User not found');
       await clearMfa(db, target.id);
       await deleteRecoveryCodes(db, target.id);
       await this.sessions.revokeAll(db, target.id, 'mfa_reset', actor, correlationId);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.mfa.reset',
-          producer: PRODUCER,
-          correlationId,
-          actor,
-          subject: { type: 'user', id: target.id, ownerId: target.id },
-          data: { method: 'totp' },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), 'auth.mfa.reset', { type: 'user', id: target.id, ownerId: target.id }, { method: 'totp' }));
     });
   }
 }

@@ -3,7 +3,7 @@ import { badRequest } from '@ecar/errors';
 import { prunePasswordHistory, recentPasswordHashes, recordPasswordHash } from '../data/password-history.ts';
 import type { CommonPasswords } from './common-passwords.ts';
 import { PASSWORD_REUSED, passwordViolations, type PasswordPolicyOptions, type PasswordSubject } from './password-policy.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 
 /** The password policy applied to a new password, history included; every violation reported at once. */
 export class PasswordRules {

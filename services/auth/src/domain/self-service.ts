@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { buildEvent, type Actor } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
-import type { DataSource, EntityManager } from '@ecar/db';
+import { newEvent, type Actor } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
 import { badRequest, notFound } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
+import type { UnitOfWork } from '@ecar/runtime';
 import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
 import { findSession } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, type UserRow } from '../data/users.ts';
 import type { Mailer } from './mailer.ts';
-import type { PasswordHasher } from './passwords.ts';
+import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordRules } from './password-rules.ts';
-import { PRODUCER, hashSecret, newSecret, userActor, type ClientContext, type SessionService } from './sessions.ts';
+import { hashSecret, newSecret, userActor, type ClientContext, type SessionService } from './sessions.ts';
 import { publishUserEvent } from './user-events.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 export interface SelfServiceOptions {
   publicBaseUrl: string;
@@ -21,7 +22,7 @@ export interface SelfServiceOptions {
 /** What users do to their own account: password change, logout, sign-up, e-mail verification, password reset. */
 export class SelfService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly hasher: PasswordHasher,
     private readonly rules: PasswordRules,
     private readonly sessions: SessionService,
@@ -30,8 +31,15 @@ export class SelfService {
     private readonly options: SelfServiceOptions,
   ) {}
 
+  /** The signed-in user's own account; a user disabled since the token was issued is gone. */
+  async currentUser(userId: string): Promise<UserRow> {
+    const user = await findUserById(this.unitOfWork.dataSource.manager, userId);
+    if (!user || user.status !== 'active') throw notFound('User not found');
+    return user;
+  }
+
   async logout(userId: string, sessionId: string, client: ClientContext): Promise<void> {
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserById(db, userId);
       const session = await findSession(db, sessionId);
       if (!user || !session || session.userId !== userId) return;
@@ -41,7 +49,7 @@ export class SelfService {
 
   /** The current password is required; every session ends (the caller signs in again). */
   async changePassword(userId: string, currentPassword: string, newPassword: string, client: ClientContext): Promise<void> {
-    const user = await findUserById(this.dataSource.manager, userId);
+    const user = await findUserById(this.unitOfWork.dataSource.manager, userId);
     if (!user || user.status !== 'active') throw notFound('User not found');
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw badRequest('The current password is wrong', [{ path: 'currentPassword', code: 'wrong_password', message: 'The current password is wrong.' }]);
@@ -50,17 +58,14 @@ export class SelfService {
   }
 
   private async setPassword(user: UserRow, password: string, via: 'self' | 'reset', actor: Actor, correlationId: string): Promise<void> {
-    await this.rules.assertAcceptable(this.dataSource.manager, password, { email: user.email, displayName: user.displayName }, user.id);
+    await this.rules.assertAcceptable(this.unitOfWork.dataSource.manager, password, { email: user.email, displayName: user.displayName }, user.id);
     const passwordHash = await this.hasher.hash(password);
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       await lockUser(db, user.id);
       await replacePassword(db, user.id, passwordHash);
       await this.rules.remember(db, user.id, passwordHash);
       await this.sessions.revokeAll(db, user.id, via === 'self' ? 'password_changed' : 'password_reset', actor, correlationId);
-      await enqueueEvent(
-        db,
-        buildEvent({ type: 'auth.password.changed', producer: PRODUCER, correlationId, actor, subject: { type: 'user', id: user.id, ownerId: user.id }, data: { via } }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), 'auth.password.changed', { type: 'user', id: user.id, ownerId: user.id }, { via }));
     });
   }
 
@@ -70,15 +75,15 @@ export class SelfService {
    */
   async register(input: { email: string; displayName: string; password: string }, client: ClientContext): Promise<void> {
     const email = input.email.trim().toLowerCase();
-    await this.rules.assertAcceptable(this.dataSource.manager, input.password, { email, displayName: input.displayName });
+    await this.rules.assertAcceptable(this.unitOfWork.dataSource.manager, input.password, { email, displayName: input.displayName });
     const passwordHash = await this.hasher.hash(input.password);
-    const link = await this.dataSource.transaction(async (db) => {
+    const link = await inTransaction(this.unitOfWork, async (db) => {
       if (await findUserByEmail(db, email)) return undefined;
       const id = randomUUID();
       await insertUser(db, { id, email, displayName: input.displayName, role: 'customer', status: 'active', passwordHash, emailVerified: false });
       await this.rules.remember(db, id, passwordHash);
       const user = (await findUserById(db, id))!;
-      await publishUserEvent(db, 'auth.user.created', user, { system: 'self-registration', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.created', user, { system: 'self-registration', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
       return this.issueLink(db, user.id, 'email_verification', '/verify-email');
     });
     await this.mail(
@@ -91,33 +96,23 @@ export class SelfService {
   }
 
   async verifyEmail(token: string, client: ClientContext): Promise<void> {
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       const userId = await this.spend(db, token, 'email_verification');
       const user = await lockUser(db, userId);
       if (!user) throw badRequest('This link is invalid or has expired');
       await markEmailVerified(db, user.id);
-      await publishUserEvent(db, 'auth.user.verified', user, userActor(user, client), client.correlationId);
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.verified', user, userActor(user, client), client.correlationId);
     });
   }
 
   /** Always the same answer; a link is sent only to an existing, active account. */
   async requestPasswordReset(emailInput: string, client: ClientContext): Promise<void> {
     const email = emailInput.trim().toLowerCase();
-    const link = await this.dataSource.transaction(async (db) => {
+    const link = await inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'active') return undefined;
       await spendOpenTokens(db, user.id, 'password_reset');
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.password.reset_requested',
-          producer: PRODUCER,
-          correlationId: client.correlationId,
-          actor: { system: 'anonymous', ip: client.ip, userAgent: client.userAgent },
-          subject: { type: 'user', id: user.id, ownerId: user.id },
-          data: { email },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.password.reset_requested', { type: 'user', id: user.id, ownerId: user.id }, { email }));
       return this.issueLink(db, user.id, 'password_reset', '/reset-password');
     });
     // Not awaited: the answer must take as long for an unknown address as for a known one.
@@ -135,16 +130,16 @@ export class SelfService {
    * sign-in still asks for the second factor, so a reset link never bypasses MFA.
    */
   async confirmPasswordReset(token: string, newPassword: string, client: ClientContext): Promise<void> {
-    const userId = await this.dataSource.transaction(async (db) => {
+    const userId = await inTransaction(this.unitOfWork, async (db) => {
       const row = await lockOneTimeToken(db, hashSecret(token), 'password_reset');
       if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
       return row.userId;
     });
-    const user = await findUserById(this.dataSource.manager, userId);
+    const user = await findUserById(this.unitOfWork.dataSource.manager, userId);
     if (!user || user.status !== 'active') throw badRequest('This link is invalid or has expired');
     // The policy check happens before the link is spent, so a refused password does not burn it.
-    await this.rules.assertAcceptable(this.dataSource.manager, newPassword, { email: user.email, displayName: user.displayName }, user.id);
-    await this.dataSource.transaction((db) => this.spend(db, token, 'password_reset'));
+    await this.rules.assertAcceptable(this.unitOfWork.dataSource.manager, newPassword, { email: user.email, displayName: user.displayName }, user.id);
+    await inTransaction(this.unitOfWork, (db) => this.spend(db, token, 'password_reset'));
     await this.setPassword(user, newPassword, 'reset', { system: 'password-reset', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
   }
 

@@ -1,9 +1,9 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { csrfTokenHash } from '@ecar/auth-client';
-import { buildEvent, type Actor } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
-import type { DataSource, EntityManager } from '@ecar/db';
+import { newEvent, type Actor } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
 import { unauthorized } from '@ecar/errors';
+import type { UnitOfWork } from '@ecar/runtime';
 import { findUserById, type UserRow } from '../data/users.ts';
 import {
   findSession,
@@ -14,11 +14,12 @@ import {
   markSessionMfa,
   revokeSession,
   revokeUserSessions,
+  spendSessionRefreshTokens,
+  recentlyRevokedSessionIds,
   type SessionRow,
 } from '../data/sessions.ts';
 import type { TokenSigner } from './token-signer.ts';
-
-export const PRODUCER = 'auth';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 export interface ClientContext {
   ip: string;
@@ -61,7 +62,7 @@ export interface SessionOptions {
 /** Sessions, their refresh-token families and their revocation (AUTH-2). */
 export class SessionService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly signer: TokenSigner,
     private readonly options: SessionOptions,
   ) {}
@@ -101,7 +102,7 @@ export class SessionService {
     const session = await findSession(db, sessionId);
     if (!session || session.userId !== user.id || session.revokedAt) throw unauthorized('Session is no longer valid');
     await markSessionMfa(db, sessionId);
-    await db.query(`UPDATE refresh_tokens SET used_at = now() WHERE session_id = $1 AND used_at IS NULL`, [sessionId]);
+    await spendSessionRefreshTokens(db, sessionId);
     const refreshToken = newSecret();
     await insertRefreshToken(db, sessionId, hashSecret(refreshToken));
     return { ...this.access(user, { ...session, mfa: true }), refreshToken, refreshExpiresAt: session.expiresAt, sessionId, client: session.client };
@@ -109,8 +110,17 @@ export class SessionService {
 
   /** True when the session exists, belongs to the user and is neither revoked nor expired. */
   async isLive(sessionId: string, userId: string): Promise<boolean> {
-    const session = await findSession(this.dataSource.manager, sessionId);
+    const session = await findSession(this.unitOfWork.dataSource.manager, sessionId);
     return !!session && session.userId === userId && !session.revokedAt && session.expiresAt.getTime() > Date.now();
+  }
+
+  /**
+   * Sessions revoked recently enough that one of their access tokens may still be alive: what a
+   * gateway needs to rebuild its deny-list when it starts.
+   */
+  async recentlyRevoked(accessTtlSeconds: number): Promise<Array<{ sessionId: string; revokedAt: Date }>> {
+    const rows = await recentlyRevokedSessionIds(this.unitOfWork.dataSource.manager, accessTtlSeconds);
+    return rows.map((row) => ({ sessionId: row.id, revokedAt: row.revokedAt }));
   }
 
   /**
@@ -120,7 +130,7 @@ export class SessionService {
    */
   async refresh(refreshToken: string, client: ClientContext): Promise<IssuedTokens> {
     const tokenHash = hashSecret(refreshToken);
-    const outcome = await this.dataSource.transaction(async (db) => {
+    const outcome = await inTransaction(this.unitOfWork, async (db) => {
       const row = await lockRefreshToken(db, tokenHash);
       if (!row) return { kind: 'unknown' as const };
       const user = await findUserById(db, row.session.userId);
@@ -131,14 +141,14 @@ export class SessionService {
       const subject = { type: 'session', id: row.sessionId, ownerId: user.id };
       if (row.usedAt) {
         await revokeSession(db, row.sessionId, 'refresh_token_reuse');
-        await enqueueEvent(db, buildEvent({ type: 'auth.token.reuse_detected', producer: PRODUCER, correlationId: client.correlationId, actor, subject, data: { sessionId: row.sessionId } }));
-        await enqueueEvent(db, buildEvent({ type: 'auth.session.revoked', producer: PRODUCER, correlationId: client.correlationId, actor, subject, data: { sessionId: row.sessionId, reason: 'refresh_token_reuse' } }));
+        await publish(this.unitOfWork, db, newEvent(authorOf(actor, client.correlationId), 'auth.token.reuse_detected', subject, { sessionId: row.sessionId }));
+        await publish(this.unitOfWork, db, newEvent(authorOf(actor, client.correlationId), 'auth.session.revoked', subject, { sessionId: row.sessionId, reason: 'refresh_token_reuse' }));
         return { kind: 'reused' as const };
       }
       await markRefreshTokenUsed(db, tokenHash);
       const next = newSecret();
       await insertRefreshToken(db, row.sessionId, hashSecret(next));
-      await enqueueEvent(db, buildEvent({ type: 'auth.token.refreshed', producer: PRODUCER, correlationId: client.correlationId, actor, subject, data: { sessionId: row.sessionId } }));
+      await publish(this.unitOfWork, db, newEvent(authorOf(actor, client.correlationId), 'auth.token.refreshed', subject, { sessionId: row.sessionId }));
       return {
         kind: 'ok' as const,
         tokens: { ...this.access(user, row.session), refreshToken: next, refreshExpiresAt: row.session.expiresAt, sessionId: row.sessionId, client: row.session.client },
@@ -151,34 +161,14 @@ export class SessionService {
   /** Revokes one session and publishes `auth.session.revoked` (the gateway's deny-list feeds on it). */
   async revoke(db: EntityManager, session: { id: string; ownerId: string }, reason: string, actor: Actor, correlationId: string): Promise<void> {
     if (!(await revokeSession(db, session.id, reason))) return;
-    await enqueueEvent(
-      db,
-      buildEvent({
-        type: 'auth.session.revoked',
-        producer: PRODUCER,
-        correlationId,
-        actor,
-        subject: { type: 'session', id: session.id, ownerId: session.ownerId },
-        data: { sessionId: session.id, reason },
-      }),
-    );
+    await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), 'auth.session.revoked', { type: 'session', id: session.id, ownerId: session.ownerId }, { sessionId: session.id, reason }));
   }
 
   /** Revokes every live session of a user (password change, disable, admin action). */
   async revokeAll(db: EntityManager, userId: string, reason: string, actor: Actor, correlationId: string): Promise<number> {
     const revoked = await revokeUserSessions(db, userId, reason);
     for (const sessionId of revoked) {
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.session.revoked',
-          producer: PRODUCER,
-          correlationId,
-          actor,
-          subject: { type: 'session', id: sessionId, ownerId: userId },
-          data: { sessionId, reason },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), 'auth.session.revoked', { type: 'session', id: sessionId, ownerId: userId }, { sessionId, reason }));
     }
     return revoked.length;
   }

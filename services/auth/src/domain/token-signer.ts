@@ -1,11 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_ALGORITHM } from '@ecar/auth-client';
-import { buildEvent, type Role } from '@ecar/contracts';
-import { enqueueEvent } from '@ecar/bus';
+import { newEvent, type Role } from '@ecar/contracts';
 import type { Keyring } from '@ecar/crypto';
-import type { DataSource } from '@ecar/db';
+import type { UnitOfWork } from '@ecar/runtime';
+import { lockForTransaction } from '../data/advisory-locks.ts';
 import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
+import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 interface LoadedKey {
   kid: string;
@@ -31,10 +32,9 @@ export class TokenSigner {
   private current: LoadedKey | undefined;
   private published: Record<string, unknown>[] = [];
   private publicKeys = new Map<string, KeyObject>();
-  private reloadTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly keyring: Keyring,
     private readonly options: { issuer: string; audience: string; accessTtlSeconds: number },
   ) {}
@@ -44,31 +44,17 @@ export class TokenSigner {
   }
 
   async load(): Promise<void> {
-    let rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+    let rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     if (!rows.some((row) => row.retiredAt === null)) {
       await this.rotate();
-      rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+      rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     }
     this.adopt(rows);
   }
 
-  /**
-   * Re-reads the keys every `intervalMs`, so a rotation made by another replica or by the CLI
-   * reaches this one (signing with the new key, publishing it in the JWKS) within one interval.
-   */
-  startReloading(intervalMs: number, onError: (error: unknown) => void): void {
-    this.reloadTimer = setInterval(() => {
-      this.reload().catch(onError);
-    }, intervalMs);
-    this.reloadTimer.unref();
-  }
-
-  stopReloading(): void {
-    clearInterval(this.reloadTimer);
-  }
-
+  /** Adopts the keys as stored now: a rotation by another replica or the CLI (run on a schedule). */
   async reload(): Promise<void> {
-    const rows = await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60);
+    const rows = await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60);
     if (rows.some((row) => row.retiredAt === null)) this.adopt(rows);
   }
 
@@ -89,28 +75,18 @@ export class TokenSigner {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
-    await this.dataSource.transaction(async (db) => {
+    await inTransaction(this.unitOfWork, async (db) => {
       // Two replicas starting at once must not retire each other's new key.
-      await db.query(`SELECT pg_advisory_xact_lock(hashtext('ecar.auth.signing_keys'))`);
+      await lockForTransaction(db, 'signing_keys');
       await insertSigningKey(db, {
         kid,
         publicJwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
         privateKeySealed: this.keyring.seal(pem, this.aad(kid)),
       });
       await retireSigningKeysExcept(db, kid);
-      await enqueueEvent(
-        db,
-        buildEvent({
-          type: 'auth.signing_key.rotated',
-          producer: 'auth',
-          correlationId: `rotate-${kid}`,
-          actor: { system: actor },
-          subject: { type: 'signing_key', id: kid },
-          data: { kid },
-        }),
-      );
+      await publish(this.unitOfWork, db, newEvent(authorOf({ system: actor }, `rotate-${kid}`), 'auth.signing_key.rotated', { type: 'signing_key', id: kid }, { kid }));
     });
-    if (this.current) this.adopt(await publishedSigningKeys(this.dataSource.manager, this.options.accessTtlSeconds + 60));
+    if (this.current) this.adopt(await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60));
     return kid;
   }
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { BackupIntegrityError } from '../crypto/chunked-cipher.ts';
 import { loadBackupPrivateKey } from '../crypto/key-wrap.ts';
 import { openBackupSet } from '../storage/backup-reader.ts';
-import { drillSet } from '../use-cases/restore-drill.ts';
+import { drillSet } from '../domain/restore-drill.ts';
 
 const USAGE = `usage: scripts/backup-drill.ts --set <backup set dir> --key <private.pem> [--passphrase-file <file>] --admin-url <postgres URL of a CREATEDB role>`;
 

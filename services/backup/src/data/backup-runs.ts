@@ -1,4 +1,4 @@
-import type { EntityManager } from '@ecar/db';
+import { queryRows, type EntityManager } from '@ecar/db';
 import type { ManifestFile } from '../crypto/manifest.ts';
 
 export type Trigger = 'schedule' | 'catch-up' | 'manual';
@@ -49,12 +49,6 @@ function toRun(row: Record<string, unknown>): BackupRun {
 }
 
 /** TypeORM's `query()` answers an UPDATE … RETURNING with `[rows, count]`; this gives the rows. */
-async function updateReturning<T>(db: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result: unknown = await db.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
-
 export async function insertRunningRun(db: EntityManager, run: { id: string; trigger: Trigger; requestedBy: string | null }): Promise<void> {
   await db.query(`INSERT INTO backup_runs (id, trigger, requested_by, status) VALUES ($1, $2, $3, 'running')`, [run.id, run.trigger, run.requestedBy]);
 }
@@ -80,7 +74,7 @@ export const ABANDONED = 'the backup process stopped before the run finished';
 
 /** Rows left `running` by a process that died: only called while holding the backup lock. */
 export async function failAbandonedRuns(db: EntityManager): Promise<Array<{ id: string; trigger: Trigger; durationMs: number }>> {
-  const rows = await updateReturning<{ id: string; trigger: Trigger; duration_ms: string }>(
+  const rows = await queryRows<{ id: string; trigger: Trigger; duration_ms: string }>(
     db,
     `UPDATE backup_runs SET status = 'failed', finished_at = now(), error = $1
       WHERE status = 'running' RETURNING id, trigger, (extract(epoch FROM now() - started_at) * 1000)::bigint::text AS duration_ms`,
@@ -90,7 +84,7 @@ export async function failAbandonedRuns(db: EntityManager): Promise<Array<{ id: 
 }
 
 export async function markUploaded(db: EntityManager, id: string): Promise<number> {
-  const rows = await updateReturning<{ upload_attempts: number }>(
+  const rows = await queryRows<{ upload_attempts: number }>(
     db,
     `UPDATE backup_runs SET upload_status = 'uploaded', uploaded_at = now(), upload_next_at = NULL, upload_error = NULL
       WHERE id = $1 RETURNING upload_attempts`,
@@ -105,7 +99,7 @@ export async function markUploadFailed(db: EntityManager, id: string, error: str
 
 /** Counts the attempt before it is made, so a crash mid-upload still advances the backoff. */
 export async function countUploadAttempt(db: EntityManager, id: string): Promise<number> {
-  const rows = await updateReturning<{ upload_attempts: number }>(
+  const rows = await queryRows<{ upload_attempts: number }>(
     db,
     `UPDATE backup_runs SET upload_attempts = upload_attempts + 1 WHERE id = $1 RETURNING upload_attempts`,
     [id],

@@ -1,4 +1,10 @@
-import { BACKUP_TIME_ZONE, dayKey, isoWeekKey, localDate, monthKey, type LocalDate } from './calendar.ts';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { markLocalDeleted, markRemoteDeleted, storedRuns } from '../data/backup-runs.ts';
+import { deleteRemoteSets } from '../storage/sftp-target.ts';
+import { dayKey, localDate, type LocalDate } from '@ecar/primitives';
+import { isoWeekKey, monthKey } from './calendar.ts';
+import type { BackupDeps } from './deps.ts';
 
 export interface RetentionPolicy {
   daily: number;
@@ -18,7 +24,7 @@ export interface BackupPoint {
  * have a backup, the newest one of that day; likewise for ISO weeks and months, in local time.
  * The newest verified set is always kept, whatever the policy says. Everything else may go.
  */
-export function setsToKeep(points: readonly BackupPoint[], policy: RetentionPolicy, timeZone = BACKUP_TIME_ZONE): Set<string> {
+export function setsToKeep(points: readonly BackupPoint[], policy: RetentionPolicy, timeZone: string): Set<string> {
   const newestFirst = [...points].sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : -1));
   const dated = newestFirst.map((point) => ({ point, date: localDate(point.at, timeZone) }));
   const keep = new Set<string>();
@@ -38,4 +44,34 @@ export function setsToKeep(points: readonly BackupPoint[], policy: RetentionPoli
   const newestVerified = newestFirst.find((point) => point.verified);
   if (newestVerified) keep.add(newestVerified.id);
   return keep;
+}
+
+function policyOf(deps: BackupDeps): RetentionPolicy {
+  return { daily: deps.config.BACKUP_KEEP_DAILY, weekly: deps.config.BACKUP_KEEP_WEEKLY, monthly: deps.config.BACKUP_KEEP_MONTHLY };
+}
+
+/**
+ * Applies the retention policy on both sides, each over the sets it holds. A set still waiting
+ * for its upload is never deleted locally (it is the only copy), and the newest verified set is
+ * always kept (setsToKeep).
+ */
+export async function applyRetention(deps: BackupDeps): Promise<{ local: string[]; remote: string[] }> {
+  const runs = await storedRuns(deps.dataSource.manager);
+  const policy = policyOf(deps);
+
+  const local = runs.filter((run) => run.localStatus === 'stored');
+  const keepLocal = setsToKeep(local.map((run) => ({ id: run.id, at: run.startedAt, verified: true })), policy, deps.config.BACKUP_TIME_ZONE);
+  const dropLocal = local.filter((run) => !keepLocal.has(run.id) && run.uploadStatus !== 'pending').map((run) => run.id);
+  for (const id of dropLocal) await rm(join(deps.config.BACKUP_DIR, id), { recursive: true, force: true });
+  await markLocalDeleted(deps.dataSource.manager, dropLocal);
+
+  const remote = runs.filter((run) => run.uploadStatus === 'uploaded');
+  const keepRemote = setsToKeep(remote.map((run) => ({ id: run.id, at: run.startedAt, verified: true })), policy, deps.config.BACKUP_TIME_ZONE);
+  const dropRemote = remote.filter((run) => !keepRemote.has(run.id)).map((run) => run.id);
+  if (deps.sftp && dropRemote.length) {
+    await deleteRemoteSets(deps.sftp, dropRemote);
+    await markRemoteDeleted(deps.dataSource.manager, dropRemote);
+  }
+  if (dropLocal.length || dropRemote.length) deps.logger.info('backup retention applied', { deletedLocal: dropLocal, deletedRemote: dropRemote });
+  return { local: dropLocal, remote: dropRemote };
 }

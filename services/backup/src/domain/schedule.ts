@@ -1,13 +1,7 @@
-import { addDays, BACKUP_TIME_ZONE, instantAt, localDate } from './calendar.ts';
+import { backoffDelay } from '@ecar/primitives';
 
 export const DAY_MS = 86_400_000;
-
-/** The next daily run strictly after `now`, at `time` (HH:MM) local time in Africa/Tunis. */
-export function nextDailyRun(now: Date, time: string, timeZone = BACKUP_TIME_ZONE): Date {
-  const today = localDate(now, timeZone);
-  const candidate = instantAt(today, time, timeZone);
-  return candidate.getTime() > now.getTime() ? candidate : instantAt(addDays(today, 1), time, timeZone);
-}
+const MAX_UPLOAD_RETRY_MS = 3_600_000;
 
 /**
  * A run missed while the service was down is caught up once at start: when the newest successful
@@ -17,7 +11,10 @@ export function isCatchUpDue(lastSuccess: Date | undefined, now: Date, periodMs 
   return !lastSuccess || now.getTime() - lastSuccess.getTime() > periodMs;
 }
 
-/** Retry delay of the n-th failed upload (1-based): doubling from `baseMs`, capped at one hour. */
+/**
+ * Retry delay of the n-th failed upload (1-based): doubling from `baseMs`, capped at one hour,
+ * without jitter (a single uploader holds the lock, there is no herd to spread).
+ */
 export function uploadRetryDelay(attempt: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return backoffDelay(attempt - 1, { initialMs: baseMs, maxMs: MAX_UPLOAD_RETRY_MS }, () => 1);
 }

@@ -1,28 +1,30 @@
-import type { Actor } from '@ecar/contracts';
+import type { EventAuthor } from '@ecar/contracts';
+import { nextDailyAt } from '@ecar/primitives';
+import type { Job } from '@ecar/runtime';
 import type { BackupPrivateKey } from '../crypto/key-wrap.ts';
 import { LOCKS, tryLock } from '../data/backup-lock.ts';
 import { lastSuccessAt, type Trigger } from '../data/backup-runs.ts';
 import { lastDrill } from '../data/drills.ts';
-import { isCatchUpDue, nextDailyRun } from '../domain/schedule.ts';
-import { messageOf, SCHEDULER, type BackupDeps } from '../use-cases/deps.ts';
-import { applyRetention } from '../use-cases/retention.ts';
-import { runRestoreDrill, type DrillResult } from '../use-cases/restore-drill.ts';
-import { BackupRunner, type RunOutcome } from '../use-cases/run-backup.ts';
-import { uploadDueSets } from '../use-cases/upload-sets.ts';
+import { messageOf, type BackupDeps } from '../domain/deps.ts';
+import { applyRetention } from '../domain/retention.ts';
+import { runRestoreDrill, type DrillResult } from '../domain/restore-drill.ts';
+import { BackupRunner, type RunOutcome } from '../domain/run-backup.ts';
+import { isCatchUpDue } from '../domain/schedule.ts';
+import { uploadDueSets } from '../domain/upload-sets.ts';
 
 const HOUR_MS = 3_600_000;
 
 /**
- * The backup service's background work: the daily run at BACKUP_TIME (Africa/Tunis), a catch-up
- * run at start when the last success is older than a day, upload retries, retention after every
- * run, and the restore drill after the first backup and then every BACKUP_DRILL_INTERVAL_HOURS.
+ * The backup service's background work: the daily run at BACKUP_TIME (BACKUP_TIME_ZONE), a
+ * catch-up run at start when the last success is older than a day, upload retries, retention
+ * after every run, and the restore drill after the first backup and then every
+ * BACKUP_DRILL_INTERVAL_HOURS. The runtime runs `jobs()` on their schedules.
  */
 export class BackupJobs {
   readonly runner: BackupRunner;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private stopped = false;
   private drilling = false;
+  /** Retention runs one at a time, each seeing what the previous one deleted. */
+  private retention: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: BackupDeps,
@@ -31,24 +33,39 @@ export class BackupJobs {
     this.runner = new BackupRunner(deps, (outcome) => this.afterRun(outcome));
   }
 
-  requestBackup(trigger: Trigger, actor: Actor): Promise<{ id: string }> {
-    return this.runner.start(trigger, actor);
+  /** A run asked for by `by` (a super-admin, a test); 409 while one runs. */
+  requestBackup(trigger: Trigger, by: EventAuthor): Promise<{ id: string }> {
+    return this.runner.start(trigger, by);
   }
 
-  async start(): Promise<void> {
+  /** At start: the gauges from the catalogue, and the catch-up run, recorded before the service reports itself started. */
+  async prepare(): Promise<void> {
     const db = this.deps.dataSource.manager;
     const last = await lastSuccessAt(db);
     if (last) this.deps.metrics.lastSuccess.set(last.getTime() / 1000);
     const drill = await lastDrill(db, 'succeeded');
     if (drill?.finishedAt) this.deps.metrics.drillLastSuccess.set(drill.finishedAt.getTime() / 1000);
+    if (this.deps.config.BACKUP_SCHEDULE_ENABLED && isCatchUpDue(last, this.deps.now())) await this.scheduledRun('catch-up');
+  }
 
-    const retryEvery = Math.min(Math.max(Math.floor(this.deps.config.BACKUP_UPLOAD_RETRY_BASE_MS / 2), 20), 60_000);
-    this.every(retryEvery, () => uploadDueSets(this.deps));
-    if (!this.deps.config.BACKUP_SCHEDULE_ENABLED) return;
-    // Awaited: the catch-up run is recorded before the service reports itself started.
-    if (isCatchUpDue(last, this.deps.now())) await this.scheduledRun('catch-up');
-    this.scheduleDaily();
-    if (this.deps.config.BACKUP_DRILL_ENABLED && this.drillKey) this.every(HOUR_MS, () => this.drillIfDue());
+  /** Upload retries always run (tests drive backups by hand); the daily run and the drill only with the schedule on. */
+  jobs(): Job[] {
+    const { config } = this.deps;
+    const jobs: Job[] = [
+      {
+        name: 'backup-upload-retry',
+        schedule: { everyMs: Math.min(Math.max(Math.floor(config.BACKUP_UPLOAD_RETRY_BASE_MS / 2), 20), 60_000) },
+        run: () => this.uploadDue(),
+      },
+    ];
+    if (!config.BACKUP_SCHEDULE_ENABLED) return jobs;
+    jobs.push({
+      name: 'backup-daily',
+      schedule: { next: (now) => nextDailyAt(now, config.BACKUP_TIME, config.BACKUP_TIME_ZONE) },
+      run: () => this.scheduledRun('schedule'),
+    });
+    if (config.BACKUP_DRILL_ENABLED && this.drillKey) jobs.push({ name: 'backup-drill', schedule: { everyMs: HOUR_MS }, run: () => this.drillIfDue() });
+    return jobs;
   }
 
   /** Runs the drill now (also used by the schedule); undefined when one is already running. */
@@ -66,61 +83,38 @@ export class BackupJobs {
     }
   }
 
+  /** Waits for a run in progress (and the upload, retention and drill after it). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
     await this.runner.idle();
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private track<T>(work: Promise<T>): void {
-    this.inFlight.add(work);
-    work.catch((error: unknown) => this.deps.logger.error('backup job failed', { error: messageOf(error) })).finally(() => this.inFlight.delete(work));
-  }
-
-  private every(ms: number, work: () => Promise<unknown>): void {
-    const tick = () => {
-      if (this.stopped) return;
-      const run = work();
-      this.track(run);
-      void run.catch(() => undefined).finally(() => this.later(ms, tick));
-    };
-    this.later(ms, tick);
-  }
-
-  private later(ms: number, work: () => void): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      work();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private scheduleDaily(): void {
-    const now = this.deps.now();
-    const next = nextDailyRun(now, this.deps.config.BACKUP_TIME);
-    // setTimeout holds at most ~24.8 days; a day is far below that.
-    this.later(next.getTime() - now.getTime(), () => {
-      this.track(this.scheduledRun('schedule'));
-      this.scheduleDaily();
-    });
   }
 
   private async scheduledRun(trigger: Trigger): Promise<void> {
     try {
-      await this.runner.start(trigger, SCHEDULER);
+      await this.runner.start(trigger);
     } catch (error) {
       this.deps.logger.warn('scheduled backup not started', { trigger, error: messageOf(error) });
     }
   }
 
+  /**
+   * Retention on the SFTP side counts only uploaded sets, so it runs again after every upload:
+   * the upload of a new set may be this job's rather than the one right after the run.
+   */
+  private async uploadDue(): Promise<void> {
+    if ((await uploadDueSets(this.deps)) > 0) await this.applyRetention();
+  }
+
   private async afterRun(outcome: RunOutcome): Promise<void> {
     if (!outcome.ok) return;
     await uploadDueSets(this.deps);
-    await applyRetention(this.deps);
+    await this.applyRetention();
     if (this.deps.config.BACKUP_DRILL_ENABLED && this.drillKey && !(await lastDrill(this.deps.dataSource.manager))) await this.drill();
+  }
+
+  private async applyRetention(): Promise<void> {
+    const next = this.retention.catch(() => undefined).then(() => applyRetention(this.deps));
+    this.retention = next;
+    await next;
   }
 
   private async drillIfDue(): Promise<void> {

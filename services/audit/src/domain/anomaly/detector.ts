@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
-import type { Counter } from 'prom-client';
-import { recentlyRaised } from '../../data/alerts-store.ts';
-import { observe, observeMany, rememberAdminIp } from '../../data/anomaly-store.ts';
-import { raiseAlert, type AlertInput } from '../alerts.ts';
+import { forgetSignalsBefore, observe, observeMany, rememberAdminIp } from '../../data/anomaly-signals.ts';
+import type { AlertInput, Alerts } from '../alerts.ts';
 import { actionOf } from '../classify.ts';
 import type { RecordRef } from '../record.ts';
 import { isWithinWorkingHours, type WorkingHours } from './working-hours.ts';
@@ -28,8 +26,15 @@ const ADMIN_ALERT_WINDOW_MS = 3600_000;
 export class AnomalyDetector {
   constructor(
     private readonly settings: AnomalySettings,
-    private readonly counter?: Counter<'rule'>,
+    private readonly alerts: Alerts,
   ) {}
+
+  /** Rule state older than every window (and than a day, for late events) is of no more use. */
+  async forgetOldSignals(db: EntityManager, now: Date): Promise<void> {
+    const { loginWindowMs, customerReadsWindowMs } = this.settings;
+    const horizonMs = Math.max(86_400_000, 2 * Math.max(loginWindowMs, customerReadsWindowMs));
+    await forgetSignalsBefore(db, new Date(now.getTime() - horizonMs));
+  }
 
   /**
    * The rules over a batch, in delivery order. Customer reads (the high-volume rule) are
@@ -144,13 +149,11 @@ export class AnomalyDetector {
     }
   }
 
-  /** One alert per rule and key per window: a burst is one incident, not fifty e-mails. */
-  private async raiseOnce(db: EntityManager, alert: AlertInput, windowMs: number): Promise<void> {
-    if (await recentlyRaised(db, alert.rule, alert.key, alert.occurredAt, windowMs)) return;
-    await this.raise(db, alert);
+  private raiseOnce(db: EntityManager, alert: AlertInput, windowMs: number): Promise<void> {
+    return this.alerts.raiseOnce(db, alert, windowMs);
   }
 
   private async raise(db: EntityManager, alert: AlertInput): Promise<void> {
-    await raiseAlert(db, alert, this.counter);
+    await this.alerts.raise(db, alert);
   }
 }

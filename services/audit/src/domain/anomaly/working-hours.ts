@@ -1,4 +1,4 @@
-/** Admin working hours in Tunisian time (INC-1: admin actions outside them raise an alert). */
+/** Admin working hours in the garages' time zone (INC-1: admin actions outside them raise an alert). */
 export interface WorkingHours {
   /** Minutes after local midnight. */
   startMinute: number;
@@ -10,7 +10,7 @@ export interface WorkingHours {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-export function parseWorkingHours(range: string, days: readonly string[], timeZone = 'Africa/Tunis'): WorkingHours {
+export function parseWorkingHours(range: string, days: readonly string[], timeZone: string): WorkingHours {
   const [start = '', end = ''] = range.split('-');
   const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
   return { startMinute: minutes(start), endMinute: minutes(end), days: new Set(days.map(Number)), timeZone };

@@ -1,10 +1,11 @@
+import { newEvent, type EventAuthor } from '@ecar/contracts';
+import { isUniqueViolation } from '@ecar/db';
 import { conflict } from '@ecar/errors';
-import type { Actor } from '@ecar/contracts';
 import { LOCKS, tryLock, type HeldLock } from '../data/backup-lock.ts';
 import { ABANDONED, failAbandonedRuns, insertRunningRun, markRunFailed, markRunSucceeded, type Trigger } from '../data/backup-runs.ts';
 import { removePartialSets, writeBackupSet } from '../storage/backup-writer.ts';
 import { checksumBelow } from '../storage/table-checksums.ts';
-import { messageOf, newBackupId, publish, SCHEDULER, type BackupDeps } from './deps.ts';
+import { messageOf, newBackupId, scheduler, type BackupDeps } from './deps.ts';
 
 export interface RunOutcome {
   id: string;
@@ -31,7 +32,8 @@ export class BackupRunner {
     return this.current !== undefined;
   }
 
-  async start(trigger: Trigger, actor: Actor): Promise<{ id: string }> {
+  /** `by` is who asked: a super-admin (manual) or the scheduler; without `by`, the scheduler of this run. */
+  async start(trigger: Trigger, by?: EventAuthor): Promise<{ id: string }> {
     if (this.current) throw alreadyRunning();
     const lock = await tryLock(this.deps.dataSource, LOCKS.backup);
     if (!lock) throw alreadyRunning();
@@ -40,22 +42,27 @@ export class BackupRunner {
       throw alreadyRunning();
     }
     const id = newBackupId(this.deps.now());
+    const author = by ?? scheduler(id);
     try {
-      await this.deps.dataSource.transaction(async (db) => {
+      await this.deps.unitOfWork.run(async (db) => {
         // Holding the lock, a row still `running` belongs to a process that died mid-run.
-        for (const abandoned of await failAbandonedRuns(db)) {
-          const data = { backupId: abandoned.id, trigger: abandoned.trigger, durationMs: abandoned.durationMs, reason: ABANDONED };
-          await publish(db, 'backup.run.failed', { type: 'backup', id: abandoned.id }, data, SCHEDULER);
-        }
-        await insertRunningRun(db, { id, trigger, requestedBy: 'userId' in actor ? actor.userId : null });
-        await publish(db, 'backup.run.started', { type: 'backup', id }, { backupId: id, trigger }, actor);
+        const events = (await failAbandonedRuns(db)).map((abandoned) =>
+          newEvent(scheduler(abandoned.id), 'backup.run.failed', { type: 'backup', id: abandoned.id }, {
+            backupId: abandoned.id,
+            trigger: abandoned.trigger,
+            durationMs: abandoned.durationMs,
+            reason: ABANDONED,
+          }),
+        );
+        await insertRunningRun(db, { id, trigger, requestedBy: 'userId' in author ? author.userId : null });
+        return { result: undefined, events: [...events, newEvent(author, 'backup.run.started', { type: 'backup', id }, { backupId: id, trigger })] };
       });
     } catch (error) {
       await lock.release();
-      if ((error as { code?: string }).code === '23505') throw alreadyRunning();
+      if (isUniqueViolation(error)) throw alreadyRunning();
       throw error;
     }
-    this.current = this.execute(id, trigger, actor, lock).finally(() => {
+    this.current = this.execute(id, trigger, author, lock).finally(() => {
       this.current = undefined;
     });
     return { id };
@@ -66,7 +73,7 @@ export class BackupRunner {
     await this.current;
   }
 
-  private async execute(id: string, trigger: Trigger, actor: Actor, lock: HeldLock): Promise<void> {
+  private async execute(id: string, trigger: Trigger, author: EventAuthor, lock: HeldLock): Promise<void> {
     const { config, logger, metrics } = this.deps;
     const started = Date.now();
     let ok = false;
@@ -87,9 +94,10 @@ export class BackupRunner {
       });
       const sizeBytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
       const durationMs = Date.now() - started;
-      await this.deps.dataSource.transaction(async (db) => {
+      await this.deps.unitOfWork.run(async (db) => {
         await markRunSucceeded(db, id, { sizeBytes, keyId: manifest.keyId, files: manifest.files, uploadStatus: this.deps.sftp ? 'pending' : 'disabled' });
-        await publish(db, 'backup.run.succeeded', { type: 'backup', id }, { backupId: id, trigger, sizeBytes, durationMs, files: manifest.files.length, keyId: manifest.keyId }, actor);
+        const data = { backupId: id, trigger, sizeBytes, durationMs, files: manifest.files.length, keyId: manifest.keyId };
+        return { result: undefined, events: [newEvent(author, 'backup.run.succeeded', { type: 'backup', id }, data)] };
       });
       metrics.runs.inc({ result: 'succeeded' });
       metrics.lastSuccess.set(Date.now() / 1000);
@@ -101,10 +109,10 @@ export class BackupRunner {
       const reason = messageOf(error);
       logger.error('backup failed', { backupId: id, error: reason });
       metrics.runs.inc({ result: 'failed' });
-      await this.deps.dataSource
-        .transaction(async (db) => {
+      await this.deps.unitOfWork
+        .run(async (db) => {
           await markRunFailed(db, id, reason);
-          await publish(db, 'backup.run.failed', { type: 'backup', id }, { backupId: id, trigger, durationMs: Date.now() - started, reason }, actor);
+          return { result: undefined, events: [newEvent(author, 'backup.run.failed', { type: 'backup', id }, { backupId: id, trigger, durationMs: Date.now() - started, reason })] };
         })
         .catch((recordError: unknown) => logger.error('could not record the failed backup', { backupId: id, error: messageOf(recordError) }));
     } finally {

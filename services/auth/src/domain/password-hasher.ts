@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
-import { Semaphore } from './semaphore.ts';
+import { serviceUnavailable } from '@ecar/errors';
+import { Semaphore } from '@ecar/primitives';
 
 export interface HashingOptions {
   memoryCost: number;
@@ -9,13 +10,21 @@ export interface HashingOptions {
   maxQueued: number;
 }
 
+/**
+ * At most `permits` hashes at once, `maxQueue` waiting; beyond that a 503 at once rather than
+ * memory and latency piling up.
+ */
+export function hashingGate(permits: number, maxQueue: number): Semaphore {
+  return new Semaphore(permits, { maxQueue, onFull: () => serviceUnavailable('Too many sign-ins in progress; try again shortly', 2) });
+}
+
 /** argon2id with OWASP-or-stronger parameters; `needsRehash` lets logins upgrade old hashes. */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
   private readonly gate: Semaphore;
 
   constructor(private readonly options: HashingOptions) {
-    this.gate = new Semaphore(options.maxConcurrent, options.maxQueued);
+    this.gate = hashingGate(options.maxConcurrent, options.maxQueued);
     // Verifying against a real hash for unknown accounts keeps both paths equally slow.
     this.dummyHash = this.hash('ecar-timing-equaliser-not-a-password');
   }

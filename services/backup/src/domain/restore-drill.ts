@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { newEvent } from '@ecar/contracts';
 import type { BackupPrivateKey } from '../crypto/key-wrap.ts';
 import { finishDrill, insertDrill } from '../data/drills.ts';
 import { storedRuns } from '../data/backup-runs.ts';
-import { compareTables } from '../domain/drill-compare.ts';
+import { compareTables } from './drill-compare.ts';
 import { countDocuments, openBackupSet, restoreDatabase, type OpenedBackupSet } from '../storage/backup-reader.ts';
 import { withScratchDatabase } from '../storage/scratch-database.ts';
 import { checksumsOf } from '../storage/table-checksums.ts';
-import { messageOf, publish, SCHEDULER, type BackupDeps } from './deps.ts';
+import { messageOf, scheduler, type BackupDeps } from './deps.ts';
 
 export interface DrillResult {
   drillId: string;
@@ -72,14 +73,15 @@ export async function runRestoreDrill(deps: BackupDeps, privateKey: BackupPrivat
   mismatches = mismatches.slice(0, 50);
   const ok = !error && mismatches.length === 0;
   const durationMs = Date.now() - started;
-  await deps.dataSource.transaction(async (db) => {
+  const subject = { type: 'backup-drill', id: drillId };
+  const reason = error ?? `${mismatches.length} difference(s) between the restore and the manifest`;
+  await deps.unitOfWork.run(async (db) => {
     await finishDrill(db, drillId, { ok, ...(error ? { error } : {}), mismatches });
-    if (ok && backupId) {
-      await publish(db, 'backup.drill.succeeded', { type: 'backup-drill', id: drillId }, { drillId, backupId, databases, tables, durationMs }, SCHEDULER);
-    } else {
-      const reason = error ?? `${mismatches.length} difference(s) between the restore and the manifest`;
-      await publish(db, 'backup.drill.failed', { type: 'backup-drill', id: drillId }, { drillId, backupId, durationMs, reason, mismatches }, SCHEDULER);
-    }
+    const event =
+      ok && backupId
+        ? newEvent(scheduler(drillId), 'backup.drill.succeeded', subject, { drillId, backupId, databases, tables, durationMs })
+        : newEvent(scheduler(drillId), 'backup.drill.failed', subject, { drillId, backupId, durationMs, reason, mismatches });
+    return { result: undefined, events: [event] };
   });
   deps.metrics.drills.inc({ result: ok ? 'succeeded' : 'failed' });
   deps.metrics.drillLastResult.set(ok ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@ecar/db';
+import { queryRows, type EntityManager } from '@ecar/db';
 
 export interface AlertRow {
   id: string;
@@ -86,10 +86,10 @@ export async function acknowledgeAlert(db: EntityManager, id: string, by: string
   const row = rows[0];
   if (!row) return undefined;
   if (row['acknowledged_at']) return false;
-  // TypeORM answers an UPDATE with [rows, count].
-  const [updated]: [Array<Record<string, unknown>>, number] = await db.query(
-    `UPDATE audit_alerts SET acknowledged_at = now(), acknowledged_by = $2, ack_note = $3 WHERE id = $1 RETURNING *`,
-    [id, by, note ?? null],
-  );
+  const updated = await queryRows(db, `UPDATE audit_alerts SET acknowledged_at = now(), acknowledged_by = $2, ack_note = $3 WHERE id = $1 RETURNING *`, [
+    id,
+    by,
+    note ?? null,
+  ]);
   return toAlert(updated[0]!);
 }

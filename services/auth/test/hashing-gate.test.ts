@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '@ecar/errors';
-import { Semaphore } from '../src/domain/semaphore.ts';
+import { hashingGate } from '../src/domain/password-hasher.ts';
 
 describe('hash semaphore', () => {
   it('runs at most `permits` tasks at once, queues the rest in order, and refuses beyond the queue with 503', async () => {
-    const gate = new Semaphore(2, 2);
+    const gate = hashingGate(2, 2);
     let running = 0;
     let peak = 0;
     const order: number[] = [];

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { enqueueEvent } from '@ecar/bus';
-import { buildEvent, type Actor, type EventData, type EventType } from '@ecar/contracts';
-import type { DataSource, EntityManager } from '@ecar/db';
-import { currentContext, type Logger } from '@ecar/logger';
+import type { SystemCaller } from '@ecar/contracts';
+import type { DataSource } from '@ecar/db';
+import type { Logger } from '@ecar/logger';
+import type { UnitOfWork } from '@ecar/runtime';
 import type { BackupConfig } from '../config.ts';
 import type { BackupPublicKey } from '../crypto/key-wrap.ts';
 import type { BackupMetrics } from '../metrics.ts';
@@ -12,6 +12,8 @@ import type { SftpSettings } from '../storage/sftp-target.ts';
 export interface BackupDeps {
   config: BackupConfig;
   dataSource: DataSource;
+  /** State changes and their `backup.*` events commit together. */
+  unitOfWork: UnitOfWork;
   logger: Logger;
   metrics: BackupMetrics;
   publicKey: BackupPublicKey;
@@ -20,23 +22,15 @@ export interface BackupDeps {
   now(): Date;
 }
 
-export const SCHEDULER: Actor = { system: 'backup-scheduler' };
+/** The service's own work (schedule, uploads, drills), correlated by the set or drill it concerns. */
+export function scheduler(subjectId: string): SystemCaller {
+  return { system: 'backup-scheduler', correlationId: `backup-${subjectId}` };
+}
 
 /** Sortable set id: UTC start time and a random suffix, e.g. `20261127T230000Z-3fa9c1`. */
 export function newBackupId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-export async function publish<T extends EventType>(
-  db: EntityManager,
-  type: T,
-  subject: { type: string; id: string },
-  data: EventData<T>,
-  actor: Actor,
-): Promise<void> {
-  const correlationId = currentContext()?.correlationId ?? `backup-${subject.id}`;
-  await enqueueEvent(db, buildEvent({ type, producer: 'backup', correlationId, actor, subject, data }));
 }
 
 export function messageOf(error: unknown): string {

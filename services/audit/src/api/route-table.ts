@@ -1,0 +1,100 @@
+import type { Response } from 'express';
+import { ADMIN } from '@ecar/contracts';
+import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery } from '@ecar/contracts/requests/audit';
+import { route, type Route } from '@ecar/runtime';
+import type { Alerts } from '../domain/alerts.ts';
+import { csvHeader, csvLine } from '../domain/csv.ts';
+import type { AuditFilters, AuditLog } from '../domain/log-search.ts';
+
+/** A CSV export streams at most this many rows; narrow the filters for more. */
+export const MAX_CSV_ROWS = 100_000;
+const CSV_PAGE = 1_000;
+
+function splitSubject(subject: string): { type: string; id: string | undefined } {
+  const index = subject.indexOf(':');
+  return index < 0 ? { type: subject, id: undefined } : { type: subject.slice(0, index), id: subject.slice(index + 1) };
+}
+
+function timeRange(query: { from?: string | undefined; to?: string | undefined }): Pick<AuditFilters, 'from' | 'to'> {
+  return { ...(query.from ? { from: new Date(query.from) } : {}), ...(query.to ? { to: new Date(query.to) } : {}) };
+}
+
+async function streamCsv(log: AuditLog, res: Response, filters: AuditFilters): Promise<void> {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', 'attachment; filename="ecar-audit.csv"');
+  res.write(csvHeader());
+  for await (const rows of log.export(filters, MAX_CSV_ROWS, CSV_PAGE)) {
+    for (const row of rows) {
+      if (!res.write(csvLine(row))) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  }
+  res.end();
+}
+
+/** Everything under /api/v1/audit is for super-admins only. */
+export function auditRoutes({ log, alerts }: { log: AuditLog; alerts: Alerts }): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/audit/events',
+      roles: ADMIN,
+      query: auditEventsQuery,
+      produces: ['application/json', 'text/csv'],
+      summary: 'The log, newest first, filtered; JSON pages or a CSV export',
+      async handle({ query, res }) {
+        const subject = query.subject ? splitSubject(query.subject) : undefined;
+        const filters: AuditFilters = {
+          ...(query.actor ? { actor: query.actor } : {}),
+          ...(subject ? { subjectType: subject.type } : {}),
+          ...(subject?.id ? { subjectId: subject.id } : {}),
+          ...(query.type ? { type: query.type } : {}),
+          ...(query.action ? { action: query.action } : {}),
+          ...(query.ip ? { ip: query.ip } : {}),
+          ...timeRange(query),
+        };
+        if (query.format === 'csv') return streamCsv(log, res, filters);
+        return log.search(filters, query.cursor, query.limit);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/audit/access',
+      roles: ADMIN,
+      query: dataAccessQuery,
+      // AUD-4: who read this customer's data, and when (the subject, or one of the customers a list read showed).
+      summary: "Who read one subject's data (e.g. a customer), and when",
+      async handle({ query }) {
+        const { type, id } = splitSubject(query.subject);
+        const filters: AuditFilters = { ref: { type, id: id ?? '' }, action: 'access', ...(query.actor ? { actor: query.actor } : {}), ...timeRange(query) };
+        return log.search(filters, query.cursor, query.limit);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/audit/verify',
+      roles: ADMIN,
+      summary: 'Verify the whole hash chain now',
+      handle: () => log.verify(),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/audit/alerts',
+      roles: ADMIN,
+      query: alertListQuery,
+      summary: 'Alerts raised by the anomaly rules, newest first (INC-1)',
+      async handle({ query }) {
+        return alerts.page({ status: query.status, rule: query.rule }, query.cursor, query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/audit/alerts/:id/ack',
+      roles: ADMIN,
+      body: alertAckBody,
+      summary: 'Take an alert in hand (itself audited)',
+      async handle({ caller, params, body }) {
+        return alerts.acknowledge(caller, params.id, body.note);
+      },
+    }),
+  ];
+}
