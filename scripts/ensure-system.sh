@@ -98,6 +98,17 @@ for service in auth garage billing audit backup; do
     psql_admin -c "REVOKE ALL ON DATABASE ${db} FROM PUBLIC"
   fi
 done
+# Schema owners of the services whose tables guard themselves (audit's append-only log, billing's
+# issued invoices): migrations run as ecar_<service>_owner (DATABASE_MIGRATION_URL) and grant
+# ecar_<service> data privileges only, so the runtime role cannot disable a trigger. Development
+# keeps running as ecar_<service> unless DATABASE_MIGRATION_URL is set (the boot banner says so).
+for service in billing audit; do
+  if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_${service}_owner'")" ]]; then
+    psql_admin -c "CREATE ROLE ecar_${service}_owner LOGIN"
+  fi
+  psql_admin -c "ALTER ROLE ecar_${service}_owner PASSWORD 'ecar-dev-password-${service}-owner'"
+  psql_admin -c "GRANT CONNECT, CREATE ON DATABASE ecar_${service} TO ecar_${service}_owner"
+done
 # The backup service's dump role (reads every service database) and drill role (creates and
 # drops scratch databases for restore drills); development passwords, refused in production.
 if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_backup_reader'")" ]]; then
@@ -118,6 +129,12 @@ if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_test'")"
   psql_admin -c "CREATE ROLE ecar_test LOGIN CREATEDB"
 fi
 psql_admin -c "ALTER ROLE ecar_test PASSWORD 'ecar-test-only'"
+# The runtime role of the owner/runtime split tests (issue 12, finding 2): the test databases are
+# owned by ecar_test, which runs the migrations and grants this role only data privileges.
+if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_test_runtime'")" ]]; then
+  psql_admin -c "CREATE ROLE ecar_test_runtime LOGIN"
+fi
+psql_admin -c "ALTER ROLE ecar_test_runtime PASSWORD 'ecar-test-only'"
 say "PostgreSQL ready (databases ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup)"
 say "RabbitMQ ready (127.0.0.1:5672)"
 say "Docker ready ($(docker info --format '{{.ServerVersion}}' 2>/dev/null))"

@@ -13,7 +13,7 @@ import { createLogger } from '@ecar/logger';
 import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
 import pg from 'pg';
 import { Registry } from 'prom-client';
-import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
+import { auditChainHasher, openAuditDatabase } from '../../services/audit/src/cli/database.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
 import { AUDIT_QUEUES, auditEnv, publishEvents, TestTokenIssuer, waitForAuditQueue } from '../../tests/support/audit-harness.ts';
 import { AuditProcess } from '../../tests/support/audit-process.ts';
@@ -108,7 +108,7 @@ try {
   const totals = (await auditPool.query<{ rows: number; ids: number }>('SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS ids FROM audit_events')).rows[0]!;
   const dataSource = await openAuditDatabase({ DATABASE_URL: auditDb.url });
   const verifyStarted = performance.now();
-  const verification = await verifyChain(dataSource.manager);
+  const verification = await verifyChain(dataSource.manager, auditChainHasher({ NODE_ENV: 'test' }));
   const verifySeconds = (performance.now() - verifyStarted) / 1000;
   await dataSource.destroy();
 

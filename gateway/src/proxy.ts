@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Request, Response } from 'express';
 import CircuitBreaker from 'opossum';
-import { payloadTooLarge, serviceUnavailable } from '@ecar/errors';
+import { badGateway, payloadTooLarge, serviceUnavailable } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
 import { clientTlsOptions, type InternalTls } from '@ecar/tls';
 
@@ -44,6 +44,11 @@ export interface UpstreamOptions {
 
 class ClientAbort extends Error {}
 class BodyTooLarge extends Error {}
+/**
+ * The upstream hung up while the body was still being sent (EPIPE, ECONNRESET) and before it
+ * answered: it is up (it read the request and refused the rest), so this is no breaker failure.
+ */
+class BodyRefused extends Error {}
 
 /**
  * One upstream service behind an opossum breaker. The breaker trips on connection failures and
@@ -66,7 +71,7 @@ export class Upstream {
       errorThresholdPercentage: 50,
       volumeThreshold: 3,
       rollingCountTimeout: 10_000,
-      errorFilter: (error: unknown) => error instanceof ClientAbort || error instanceof BodyTooLarge,
+      errorFilter: (error: unknown) => error instanceof ClientAbort || error instanceof BodyTooLarge || error instanceof BodyRefused,
     });
     this.breaker.on('open', () => options.logger.warn('circuit open', { upstream: options.name }));
     this.breaker.on('close', () => options.logger.info('circuit closed', { upstream: options.name }));
@@ -90,7 +95,14 @@ export class Upstream {
         resolve,
       );
       upstreamRequest.on('timeout', () => upstreamRequest.destroy(new Error(`${this.options.name} did not answer within ${this.options.timeoutMs} ms`)));
-      upstreamRequest.on('error', reject);
+      let bodySent = false;
+      req.on('end', () => {
+        bodySent = true;
+      });
+      upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
+        const hungUpOnBody = !bodySent && received > 0 && (error.code === 'EPIPE' || error.code === 'ECONNRESET');
+        reject(hungUpOnBody ? new BodyRefused(`${this.options.name} closed the connection during the request body`, { cause: error }) : error);
+      });
       res.on('close', () => {
         if (!res.writableFinished) upstreamRequest.destroy(new ClientAbort('client went away'));
       });
@@ -115,6 +127,10 @@ export class Upstream {
     } catch (error) {
       if (error instanceof BodyTooLarge) throw payloadTooLarge();
       if (error instanceof ClientAbort) return;
+      if (error instanceof BodyRefused) {
+        this.options.logger.warn('upstream refused the request body', { upstream: this.options.name, error: error.message });
+        throw badGateway(`The ${this.options.name} service did not accept the request body`);
+      }
       this.options.logger.warn('upstream unavailable', { upstream: this.options.name, error: (error as Error).message });
       throw serviceUnavailable(`The ${this.options.name} service is unavailable; try again shortly`, Math.ceil(this.options.resetMs / 1000));
     }

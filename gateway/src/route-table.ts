@@ -56,6 +56,11 @@ export function isCanonicalPath(path: string): boolean {
   return !path.split('/').slice(1).some((segment, index, all) => segment === '.' || segment === '..' || (segment === '' && index < all.length - 1));
 }
 
+/**
+ * Case-insensitive, as express routes in the services are: `/api/v1/AUTH/Password` must get the
+ * rule of `/api/v1/auth/password` (sensitive limit), not fall through to a broader prefix.
+ */
 export function matchRoute(path: string): RouteRule | undefined {
-  return ROUTE_TABLE.find((rule) => path === rule.prefix || path.startsWith(`${rule.prefix}/`));
+  const lower = path.toLowerCase();
+  return ROUTE_TABLE.find((rule) => lower === rule.prefix || lower.startsWith(`${rule.prefix}/`));
 }

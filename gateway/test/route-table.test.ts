@@ -13,6 +13,13 @@ describe('gateway route table', () => {
     assert.equal(matchRoute('/metrics'), undefined);
   });
 
+  it('matches without regard to case, as the services route (issue 12, finding 9)', () => {
+    assert.equal(matchRoute('/api/v1/AUTH/Password')?.sensitive, true, 'no escape from the sensitive limit by case');
+    assert.equal(matchRoute('/API/V1/auth/LOGIN')?.prefix, '/api/v1/auth/login');
+    assert.deepEqual(matchRoute('/Api/V1/Users/x')?.access, ['super-admin']);
+    assert.equal(matchRoute('/api/v1/AUTH/me')?.allowPendingMfa, true);
+  });
+
   it('keeps every admin area for super-admins only', () => {
     for (const prefix of ['/api/v1/users', '/api/v1/audit', '/api/v1/backups']) {
       assert.deepEqual(matchRoute(prefix)?.access, ['super-admin'], prefix);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import pg from 'pg';
-import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
+import { auditChainHasher, openAuditDatabase } from '../../services/audit/src/cli/database.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
 import { AUDIT_QUEUES, auditEnv, publishEvents, TestTokenIssuer, waitForAuditQueue } from '../support/audit-harness.ts';
 import { AuditProcess } from '../support/audit-process.ts';
@@ -72,7 +72,7 @@ describe('audit survives SIGKILL mid-stream: nothing lost, nothing twice, chain 
 
     const dataSource = await openAuditDatabase({ DATABASE_URL: database.url });
     try {
-      const result = await verifyChain(dataSource.manager);
+      const result = await verifyChain(dataSource.manager, auditChainHasher({ NODE_ENV: 'test' }));
       assert.equal(result.valid, true, JSON.stringify(result.firstBreak));
       assert.equal(result.checkedRows, TOTAL);
     } finally {

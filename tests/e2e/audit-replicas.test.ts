@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { waitFor } from '@ecar/testkit';
-import { openAuditDatabase } from '../../services/audit/src/cli/database.ts';
+import { openAuditDatabase, auditChainHasher } from '../../services/audit/src/cli/database.ts';
 import { appendToChain } from '../../services/audit/src/data/chain.ts';
 import { recordOf, refsOf } from '../../services/audit/src/domain/record.ts';
 import { verifyChain } from '../../services/audit/src/domain/verify.ts';
@@ -52,13 +52,13 @@ describe('several audit replicas keep one linear chain', () => {
           Array.from({ length: 20 }, () =>
             dataSource.transaction((db) => {
               const events = Array.from({ length: 10 }, refreshed);
-              return appendToChain(db, events.map((event) => ({ record: recordOf(event), refs: refsOf(event) })));
+              return appendToChain(db, events.map((event) => ({ record: recordOf(event), refs: refsOf(event) })), auditChainHasher(h.env));
             }),
           ),
         ),
       );
       assert.equal(await h.storedCount(), before + 400);
-      const result = await verifyChain(writers[0]!.manager);
+      const result = await verifyChain(writers[0]!.manager, auditChainHasher(h.env));
       assert.equal(result.valid, true, JSON.stringify(result.firstBreak));
     } finally {
       await Promise.all(writers.map((dataSource) => dataSource.destroy()));

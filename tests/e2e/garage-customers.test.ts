@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import { buildEvent } from '@ecar/contracts';
-import { AMQP_URL, waitFor as waitForBase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, waitFor as waitForBase } from '@ecar/testkit';
 import { call } from '../support/stack.ts';
 import { createCustomer, expectStatus } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
@@ -26,7 +26,7 @@ async function publish(envelope: ReturnType<typeof buildEvent>): Promise<void> {
   const connection = await amqp.connect(AMQP_URL);
   try {
     const channel = await connection.createConfirmChannel();
-    channel.publish(stack.bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json' });
+    channel.publish(stack.bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: AMQP_USER });
     await channel.waitForConfirms();
     await channel.close();
   } finally {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import { buildEvent } from '@ecar/contracts';
-import { AMQP_URL, queueDepth, waitFor } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, queueDepth, waitFor } from '@ecar/testkit';
 import { auditService } from '../../services/audit/src/service.ts';
 import { call, loginAsAdmin, startStack, ADMIN_EMAIL, type Stack } from '../support/stack.ts';
 import { currentSigningKey } from '../support/tokens.ts';
@@ -26,7 +26,7 @@ async function publishRaw(routingKey: string, body: Buffer, messageId: string): 
   const connection = await amqp.connect(AMQP_URL);
   try {
     const channel = await connection.createConfirmChannel();
-    channel.publish(stack.bus.exchange, routingKey, body, { persistent: true, messageId, contentType: 'application/json' });
+    channel.publish(stack.bus.exchange, routingKey, body, { persistent: true, messageId, contentType: 'application/json', userId: AMQP_USER });
     await channel.waitForConfirms();
     await channel.close();
   } finally {

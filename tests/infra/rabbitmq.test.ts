@@ -190,6 +190,34 @@ describe('the rendered definitions on a real broker', () => {
     assert.match(await attempt('garage', (channel) => channel.bindQueue('audit.all', 'ecar.events', '#')), /ACCESS_REFUSED|403/);
   });
 
+  test("a consumer's retry exchange is its own: it publishes retries there, no other service can", async () => {
+    const declared = await attempt('garage', async (channel) => {
+      await channel.assertExchange('garage.users.retry', 'direct', { durable: true });
+      await channel.assertQueue('garage.users.retry.1000', { durable: true, arguments: { 'x-message-ttl': 1000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'garage.users' } });
+      await channel.bindQueue('garage.users.retry.1000', 'garage.users.retry', 'garage.users.retry.1000');
+      channel.publish('garage.users.retry', 'garage.users.retry.1000', Buffer.from('{}'), { persistent: true, userId: userFor('garage') });
+      await channel.waitForConfirms();
+    });
+    assert.equal(declared, 'ok');
+    const foreign = await attempt('billing', async (channel) => {
+      channel.publish('garage.users.retry', 'garage.users.retry.1000', Buffer.from('{}'), { persistent: true });
+      await channel.waitForConfirms();
+    });
+    assert.match(foreign, /ACCESS_REFUSED|403/);
+  });
+
+  test("the broker refuses a user-id that is not the publisher's own account", async () => {
+    assert.equal(await attempt('auth', async (channel) => {
+      channel.publish('ecar.events', 'auth.user.updated', Buffer.from('{}'), { persistent: true, userId: userFor('auth') });
+      await channel.waitForConfirms();
+    }), 'ok');
+    const forged = await attempt('billing', async (channel) => {
+      channel.publish('ecar.events', 'billing.invoice.issued', Buffer.from('{}'), { persistent: true, userId: userFor('auth') });
+      await channel.waitForConfirms();
+    });
+    assert.match(forged, /PRECONDITION_FAILED|user_id/i);
+  });
+
   test('a service cannot create other exchanges', async () => {
     assert.match(await attempt('auth', (channel) => channel.assertExchange('ecar.shadow', 'fanout', { durable: true })), /ACCESS_REFUSED|403/);
   });

@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { AlertRow } from '../../services/audit/src/data/alerts.ts';
 import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
 import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
@@ -99,7 +99,7 @@ export async function publishEvents(exchange: string, events: readonly EventEnve
   try {
     const channel = await connection.createConfirmChannel();
     for (const event of events) {
-      channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.id, contentType: 'application/json' });
+      channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.id, contentType: 'application/json', userId: AMQP_USER });
     }
     await channel.waitForConfirms();
     await channel.close();

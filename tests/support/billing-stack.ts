@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
@@ -97,7 +97,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
       const connection = await amqp.connect(AMQP_URL);
       try {
         const channel = await connection.createConfirmChannel();
-        channel.publish(bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json' });
+        channel.publish(bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: AMQP_USER });
         await channel.waitForConfirms();
         await channel.close();
       } finally {

@@ -4,7 +4,7 @@ import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/c
 export const MIN_RETENTION_DAYS = 365;
 
 /** An optional URL that may carry credentials (SMTP user:password): secret, never printed. */
-function optionalSecretUrl(doc: string, protocols: string[]): Field<string | undefined> {
+function optionalSecretUrl(doc: string, protocols: string[], productionProtocols = protocols): Field<string | undefined> {
   return {
     doc,
     secret: true,
@@ -17,6 +17,7 @@ function optionalSecretUrl(doc: string, protocols: string[]): Field<string | und
         throw new FieldError(`${context.name} is not a valid URL`);
       }
       if (!protocols.includes(url.protocol)) throw new FieldError(`${context.name} must use ${protocols.join(' or ')}`);
+      if (context.mode === 'production' && !productionProtocols.includes(url.protocol)) throw new FieldError(`${context.name} must use ${productionProtocols.join(' or ')} in production`);
       return raw;
     },
   };
@@ -26,6 +27,8 @@ const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
 export const auditConfigSpec = {
   ...commonFields('audit', 3004),
+  AUDIT_CHAIN_KEY: field.secretKey({ doc: 'HMAC key of the audit hash chain (32 bytes, base64; `openssl rand -base64 32`): kept out of the database, so a rewrite of the log cannot be re-chained', bytes: 32 }),
+  AUDIT_CHAIN_PLAIN_THROUGH_SEQ: field.string({ doc: 'Last seq written with the unkeyed v1 hash before AUDIT_CHAIN_KEY was introduced (0 = every row keyed)', default: '0', pattern: /^\d{1,19}$/ }),
   AUDIT_RETENTION_DAYS: field.int({ doc: 'Days audit rows are kept (AUD-2: at least 365)', default: 400, min: MIN_RETENTION_DAYS, max: 36_500 }),
   AUDIT_PURGE_INTERVAL_MS: field.int({ doc: 'How often the retention purge runs', default: 6 * 3600_000, min: 1_000 }),
   AUDIT_VERIFY_INTERVAL_MS: field.int({ doc: 'How often the whole hash chain is verified (0 = never)', default: 3600_000, min: 0 }),
@@ -42,7 +45,7 @@ export const auditConfigSpec = {
   ALERT_SMTP_URL: optionalSecretUrl('smtp:// or smtps:// URL of the relay for alert mails (unset = no mail)', ['smtp:', 'smtps:']),
   ALERT_MAIL_FROM: field.string({ doc: 'Sender of alert mails', default: 'ecar-audit@localhost' }),
   ALERT_MAIL_TO: field.list({ doc: 'Recipients of alert mails (security on-duty)', default: [] }),
-  ALERT_WEBHOOK_URL: optionalSecretUrl('URL receiving alerts as JSON (unset = none); https in production', ['https:', 'http:']),
+  ALERT_WEBHOOK_URL: optionalSecretUrl('URL receiving alerts as JSON (unset = none); https in production', ['https:', 'http:'], ['https:']),
   SENTRY_DSN: optionalSecretUrl('Sentry DSN (self-hosted or allow-listed host); unset = error reporting off', ['https:', 'http:']),
 };
 

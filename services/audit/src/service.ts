@@ -1,8 +1,9 @@
 import { defineService, type StartedService } from '@ecar/runtime';
 import { auditRoutes } from './api/route-table.ts';
 import { loadAuditConfig, type AuditConfig } from './config.ts';
-import { auditMigrations } from './data/migrations.ts';
+import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations } from './data/migrations.ts';
 import { alertCounter, Alerts } from './domain/alerts.ts';
+import { chainHasher, type ChainHasher } from './domain/chain.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
 import { parseWorkingHours } from './domain/anomaly/working-hours.ts';
 import { AuditLog } from './domain/log-search.ts';
@@ -28,6 +29,8 @@ export interface AuditContext {
   alerts: Alerts;
   detector: AnomalyDetector;
   notifier: AlertNotifier | undefined;
+  /** Hashes chain rows: HMAC under AUDIT_CHAIN_KEY, plain SHA-256 up to AUDIT_CHAIN_PLAIN_THROUGH_SEQ. */
+  hash: ChainHasher;
   /** The scheduled chain verification, now (gauges, and an alert when broken). */
   verifyNow(): Promise<VerificationResult>;
   /** The retention purge now; `now` is the clock it measures the retention from. */
@@ -44,6 +47,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
     return loaded;
   },
   migrations: auditMigrations,
+  databasePrivileges: AUDIT_RUNTIME_PRIVILEGES,
   context(base): AuditContext {
     const { config } = base;
     const alerts = new Alerts(base.dataSource, base.unitOfWork, alertCounter(base.registry));
@@ -58,19 +62,21 @@ export const auditService = defineService<AuditConfig, AuditContext>({
       },
       alerts,
     );
-    const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, base.registry, base.logger);
+    const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
+    const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger);
     return {
-      log: new AuditLog(base.dataSource),
+      log: new AuditLog(base.dataSource, hash),
       alerts,
       detector,
       notifier: AlertNotifier.fromSettings(notifierSettings(config)),
+      hash,
       verifyNow,
       purgeNow: (now) => purgeExpired(base.unitOfWork, config.AUDIT_RETENTION_DAYS, now),
     };
   },
   routes: auditRoutes,
-  subscriptions: ({ detector, notifier }, base) => [
-    auditLogSubscription(detector, base.config.AUDIT_BATCH_SIZE),
+  subscriptions: ({ detector, notifier, hash }, base) => [
+    auditLogSubscription(detector, base.config.AUDIT_BATCH_SIZE, hash),
     ...(notifier ? [alertNotificationSubscription(notifier)] : []),
   ],
   jobs: (audit, base) => [

@@ -1,6 +1,25 @@
 import { availableParallelism } from 'node:os';
 import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/config';
 
+/**
+ * The portal's address in e-mailed links (verification, reset): production must name it, over
+ * https and not on localhost, or every link would point nowhere (issue 12, finding 9).
+ */
+function publicBaseUrlField(): Field<string> {
+  const plain = field.url({ doc: 'Base URL of the portal, for links in e-mails (required in production, https)', default: 'https://localhost', protocols: ['https:', 'http:'] });
+  return {
+    ...plain,
+    parse(raw, context) {
+      if (context.mode === 'production') {
+        if (raw === undefined || raw.trim() === '') throw new FieldError(`${context.name} is required in production (the portal's https address, for links in e-mails)`);
+        const url = new URL(plain.parse(raw, context));
+        if (url.protocol !== 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) throw new FieldError(`${context.name} must be the portal's public https address in production`);
+      }
+      return plain.parse(raw, context);
+    },
+  };
+}
+
 /** A value production must hold to exactly: other values are for development and tests only. */
 function fixedInProduction<T>(inner: Field<T>, required: T, why: string): Field<T> {
   return {
@@ -68,7 +87,7 @@ export const authConfigSpec = {
     'authenticator apps assume 30 s',
   ),
   MFA_ISSUER: field.string({ doc: 'Issuer shown in authenticator apps', default: 'ECAR', maxLength: 64 }),
-  PUBLIC_BASE_URL: field.url({ doc: 'Base URL of the portal, for links in e-mails', default: 'https://localhost', protocols: ['https:', 'http:'] }),
+  PUBLIC_BASE_URL: publicBaseUrlField(),
   SMTP_URL: requiredInProduction(
     field.secretString({ doc: 'SMTP relay (smtp://user:pass@host:port or smtps://…); unset in development = e-mails are only logged; required in production', minLength: 12, optional: true }),
     'verification and reset e-mails',

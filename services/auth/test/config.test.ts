@@ -13,6 +13,7 @@ const production = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   CSRF_KEY: key(),
   SMTP_URL: 'smtps://ecar:Sm7-Kq2pWv9-Lx4@relay.ecar.tn:465',
   SMTP_ALLOWED_HOSTS: 'relay.ecar.tn',
+  PUBLIC_BASE_URL: 'https://garage.ecar.tn',
   ...overrides,
 });
 
@@ -37,6 +38,9 @@ describe('auth configuration in production', () => {
     ['no MFA encryption key', { MFA_ENCRYPTION_KEY: '' }, 'MFA_ENCRYPTION_KEY'],
     ['no CSRF key', { CSRF_KEY: '' }, 'CSRF_KEY'],
     ['no SMTP relay', { SMTP_URL: '' }, 'SMTP_URL'],
+    ['no public base URL', { PUBLIC_BASE_URL: '' }, 'PUBLIC_BASE_URL'],
+    ['a public base URL over http', { PUBLIC_BASE_URL: 'http://garage.ecar.tn' }, 'PUBLIC_BASE_URL'],
+    ['a public base URL on localhost', { PUBLIC_BASE_URL: 'https://localhost' }, 'PUBLIC_BASE_URL'],
     ['cookies without Secure', { COOKIE_SECURE: 'false' }, 'COOKIE_SECURE'],
     ['a TOTP step other than 30 s', { MFA_TOTP_PERIOD_SECONDS: '1' }, 'MFA_TOTP_PERIOD_SECONDS'],
     ['argon2 weaker than OWASP', { ARGON2_MEMORY_KIB: '8192' }, 'ARGON2_MEMORY_KIB'],

@@ -22,9 +22,14 @@ export class ConfirmedPublisher {
   private readonly watched = new Map<string, number>();
   private readonly returned = new Set<string>();
 
+  /**
+   * `userId`: the broker user of the channel's connection, set as every message's `user-id`
+   * (RabbitMQ refuses any other value, so consumers can tell who really published).
+   */
   constructor(
     private readonly channel: ConfirmChannel,
     private readonly confirmTimeoutMs: number,
+    private readonly userId: string,
   ) {
     // RabbitMQ sends basic.return before the basic.ack of the same message, so a return is
     // always recorded before the confirmation that settles the message is seen.
@@ -65,7 +70,7 @@ export class ConfirmedPublisher {
     let fitted = true;
     const confirmation = new Promise<PublishOutcome>((resolve) => {
       try {
-        fitted = this.channel.publish(exchange, routingKey, content, { ...options, mandatory: true }, (error: unknown) =>
+        fitted = this.channel.publish(exchange, routingKey, content, { ...options, userId: this.userId, mandatory: true }, (error: unknown) =>
           resolve(error ? confirmFailure(error) : { ok: true }),
         );
       } catch (error) {

@@ -4,6 +4,7 @@ import type { Logger } from '@ecar/logger';
 import { Registry } from 'prom-client';
 import { backoffDelay, type BackoffOptions } from '@ecar/primitives';
 import { busMetrics, type BusMetrics } from './metrics.ts';
+import { brokerUserOf, producerUserPattern } from './producer-identity.ts';
 import { sleep } from './sleep.ts';
 
 export interface BusConnectionOptions {
@@ -26,6 +27,8 @@ export interface BusConnectionOptions {
    * URLs; without it only the system's public CAs are trusted and the internal one fails.
    */
   ca?: string | undefined;
+  /** Broker user of each producing service (`{producer}` = its name); '' = all share this connection's user. */
+  producerUsers?: string;
 }
 
 /** Re-creates channels and topology on a fresh connection; it runs after every (re)connect. */
@@ -55,7 +58,14 @@ export class BusConnection {
   private blocked = false;
   private loop: Promise<void> | undefined;
 
+  /** The broker user this connection publishes as: the `user-id` of everything it sends. */
+  readonly brokerUser: string;
+  /** The broker user a producing service publishes as. */
+  readonly producerUser: (producer: string) => string;
+
   constructor(private readonly options: BusConnectionOptions) {
+    this.brokerUser = brokerUserOf(options.url);
+    this.producerUser = producerUserPattern(options.producerUsers ?? '', this.brokerUser);
     this.metrics = busMetrics(options.registry ?? new Registry());
     this.metrics.connected.set({ connection: options.name }, 0);
   }

@@ -17,6 +17,7 @@ import {
   type DeadLetterReason,
 } from './forwarding.ts';
 import { handleOnce, type EventHandler } from './inbox.ts';
+import { verifyProducer } from './producer-identity.ts';
 import { TaskLimiter } from './limiter.ts';
 import { busMetrics, type BusMetrics, type ConsumeOutcome, type DlqDepthSource } from './metrics.ts';
 import { sleep } from './sleep.ts';
@@ -78,6 +79,7 @@ const REQUEUE_DELAY_MS = 1_000;
  */
 export class InboxConsumer {
   readonly queues: ConsumerQueueNames;
+  private readonly exchange: string;
   private readonly supervisor: ChannelSupervisor<ConsumerSession>;
   private readonly limiter: TaskLimiter;
   private readonly metrics: BusMetrics;
@@ -95,6 +97,7 @@ export class InboxConsumer {
     if (this.maxAttempts > 1 && retryDelaysMs.length === 0) throw new RangeError('retries need at least one retry delay');
     if (options.batchHandler && (options.concurrency ?? 1) !== 1) throw new RangeError('batch mode handles one batch at a time (concurrency 1)');
     this.queues = consumerQueueNames(options.queue, retryDelaysMs);
+    this.exchange = options.exchange ?? DEFAULT_EXCHANGE;
     // A message whose processing threw is left unacked: the broker redelivers it with its channel.
     this.limiter = new TaskLimiter(options.concurrency ?? 1, (error) =>
       options.logger.error('bus message left unsettled', { queue: options.queue, error }),
@@ -107,9 +110,9 @@ export class InboxConsumer {
       purpose: `consumer ${options.queue}`,
       open: async (scope) => {
         const channel = await scope.createChannel();
-        const publisher = new ConfirmedPublisher(await scope.createConfirmChannel(), confirmTimeoutMs);
+        const publisher = new ConfirmedPublisher(await scope.createConfirmChannel(), confirmTimeoutMs, options.connection.brokerUser);
         await assertConsumerTopology(channel, {
-          exchange: options.exchange ?? DEFAULT_EXCHANGE,
+          exchange: this.exchange,
           names: this.queues,
           bindings: options.bindings,
           singleActiveConsumer: options.singleActiveConsumer ?? false,
@@ -173,6 +176,7 @@ export class InboxConsumer {
       await this.deadLetter(session, message, decoded.reason, decoded.error, failedAttempts(message));
       return;
     }
+    if (!(await this.fromItsProducer(session, message, decoded.envelope))) return;
     const result = await handleOnce(this.options.dataSource, this.options.consumerName, decoded.envelope, this.options.handler);
     switch (result.outcome) {
       case 'processed':
@@ -204,8 +208,9 @@ export class InboxConsumer {
     const valid: { message: ConsumeMessage; envelope: EventEnvelope }[] = [];
     for (const message of messages) {
       const decoded = decodeEnvelope(message.content);
-      if (decoded.ok) valid.push({ message, envelope: decoded.envelope });
-      else {
+      if (decoded.ok) {
+        if (await this.fromItsProducer(session, message, decoded.envelope)) valid.push({ message, envelope: decoded.envelope });
+      } else {
         this.options.logger.warn('bus message rejected to the DLQ', { queue: this.options.queue, reason: decoded.reason, error: decoded.error });
         await this.deadLetter(session, message, decoded.reason, decoded.error, failedAttempts(message));
       }
@@ -220,6 +225,16 @@ export class InboxConsumer {
     }
     this.options.logger.warn('bus batch failed; handling its messages one by one', { queue: this.options.queue, size: valid.length, error: result.error });
     for (const { message } of valid) await this.process(session, message);
+  }
+
+  /** False (and the message dead-lettered) when the event was not published by its producer. */
+  private async fromItsProducer(session: ConsumerSession, message: ConsumeMessage, envelope: EventEnvelope): Promise<boolean> {
+    const { connection } = this.options;
+    const verdict = verifyProducer(message, envelope, { eventsExchange: this.exchange, userOf: connection.producerUser, ownUser: connection.brokerUser });
+    if (verdict.ok) return true;
+    this.options.logger.error('bus message from an unverified producer dead-lettered', { queue: this.options.queue, type: envelope.type, producer: envelope.producer, error: verdict.error });
+    await this.deadLetter(session, message, 'unverified_producer', verdict.error, failedAttempts(message));
+    return false;
   }
 
   private async retryOrDeadLetter(session: ConsumerSession, message: ConsumeMessage, error: unknown): Promise<void> {
@@ -264,7 +279,7 @@ export class InboxConsumer {
   ): Promise<void> {
     // The original comes back anyway once its channel is gone; a copy would be a second one.
     if (!this.supervisor.isOpen(session.channel)) return;
-    const [result] = await session.publisher.publish([forwardedCopy(message, queue, headers)]);
+    const [result] = await session.publisher.publish([forwardedCopy(message, this.queues.retryExchange, queue, headers)]);
     if (result?.ok) {
       this.settle(session, message, outcome);
       return;

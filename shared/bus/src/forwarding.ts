@@ -9,7 +9,8 @@ export const LAST_ERROR_HEADER = 'x-ecar-last-error';
 /** Why a message is in a dead-letter queue. */
 export const DEAD_LETTER_REASON_HEADER = 'x-ecar-dead-letter-reason';
 
-export type DeadLetterReason = RejectionReason | 'max_attempts';
+/** `unverified_producer`: the event's type, routing key or broker user do not match its producer. */
+export type DeadLetterReason = RejectionReason | 'max_attempts' | 'unverified_producer';
 
 /** Error texts go in a header, and headers share a 64 KiB frame table. */
 const MAX_ERROR_LENGTH = 1_000;
@@ -24,12 +25,14 @@ export function failedAttempts(message: ConsumeMessage): number {
 }
 
 /**
- * A copy of `message` for `queue` (through the default exchange) with `extraHeaders` added.
- * `expiration` and `userId` are left out: the copy must neither expire on the way nor be
- * refused for claiming another user.
+ * A copy of `message` for `queue` (through the consumer's own retry exchange, never the default
+ * exchange: no service may write into another's queues) with `extraHeaders` added.
+ * `expiration` and `userId` are left out: the copy must not expire on the way, and it is
+ * published as the consumer's own broker user.
  */
 export function forwardedCopy(
   message: ConsumeMessage,
+  exchange: string,
   queue: string,
   extraHeaders: Record<string, string | number>,
 ): OutgoingMessage {
@@ -43,7 +46,7 @@ export function forwardedCopy(
   }
   const messageId: unknown = properties.messageId;
   return {
-    exchange: '',
+    exchange,
     routingKey: queue,
     content: message.content,
     options: {

@@ -69,7 +69,7 @@ export class OutboxRelay {
       open: async (scope) => {
         const channel = await scope.createConfirmChannel();
         await assertEventExchange(channel, this.exchange);
-        return new ConfirmedPublisher(channel, confirmTimeoutMs);
+        return new ConfirmedPublisher(channel, confirmTimeoutMs, options.connection.brokerUser);
       },
       // Rows may have piled up while the broker was away.
       onOpened: () => this.wakeup.notify(),

@@ -9,6 +9,8 @@ export async function assertEventExchange(channel: Channel, exchange: string): P
 
 export interface ConsumerQueueNames {
   queue: string;
+  /** Direct exchange the consumer moves messages through into its retry queues and DLQ. */
+  retryExchange: string;
   /** One per retry delay, in the order of the delays. */
   retryQueues: { delayMs: number; name: string }[];
   deadLetterQueue: string;
@@ -17,6 +19,7 @@ export interface ConsumerQueueNames {
 export function consumerQueueNames(queue: string, retryDelaysMs: readonly number[]): ConsumerQueueNames {
   return {
     queue,
+    retryExchange: `${queue}.retry`,
     retryQueues: retryDelaysMs.map((delayMs) => ({ delayMs, name: `${queue}.retry.${delayMs}` })),
     deadLetterQueue: `${queue}.dlq`,
   };
@@ -37,7 +40,8 @@ export interface ConsumerTopologyOptions {
 /**
  * Declares a consumer's queues; idempotent, run on every (re)connect. A retried message waits
  * in `<queue>.retry.<ms>` until its TTL expires, then the broker dead-letters it back to the
- * main queue through the default exchange.
+ * main queue through the default exchange (the broker's own move, not a publish: no service
+ * needs write access to the default exchange).
  */
 export async function assertConsumerTopology(channel: Channel, options: ConsumerTopologyOptions): Promise<void> {
   const { exchange, names, bindings, singleActiveConsumer } = options;
@@ -55,6 +59,10 @@ export async function assertConsumerTopology(channel: Channel, options: Consumer
     },
   });
   for (const pattern of bindings) await channel.bindQueue(names.queue, exchange, pattern);
+  // The consumer publishes retry and dead-letter copies here (routing key = queue name); the
+  // broker's own dead-lettering (TTL, delivery limit) may still use the default exchange.
+  await channel.assertExchange(names.retryExchange, 'direct', { durable: true });
+  await channel.bindQueue(names.deadLetterQueue, names.retryExchange, names.deadLetterQueue);
   for (const retry of names.retryQueues) {
     await channel.assertQueue(retry.name, {
       durable: true,
@@ -64,5 +72,6 @@ export async function assertConsumerTopology(channel: Channel, options: Consumer
         'x-dead-letter-routing-key': names.queue,
       },
     });
+    await channel.bindQueue(retry.name, names.retryExchange, retry.name);
   }
 }

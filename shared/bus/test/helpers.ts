@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage, Options } from 'amqplib';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { createLogger } from '@ecar/logger';
-import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { outboxMigrations } from '../src/index.ts';
@@ -113,7 +113,7 @@ export class TestBroker {
   }
 
   async publish(exchange: string, routingKey: string, content: Buffer | string, options: Options.Publish = {}): Promise<void> {
-    this.channel.publish(exchange, routingKey, Buffer.from(content), { persistent: true, ...options });
+    this.channel.publish(exchange, routingKey, Buffer.from(content), { persistent: true, userId: AMQP_USER, ...options });
     await this.channel.waitForConfirms();
   }
 

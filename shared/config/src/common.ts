@@ -1,4 +1,4 @@
-import { field } from './fields.ts';
+import { field, FieldError, type Field } from './fields.ts';
 
 /**
  * The deployable's internal TLS identity (ENC-6): its certificate and key, and the internal CA
@@ -9,6 +9,33 @@ export function internalTlsFields() {
     ECAR_TLS_CERT: field.pem({ doc: 'PEM certificate of this deployable (server and client auth)', requiredInProduction: true }),
     ECAR_TLS_KEY: field.pem({ doc: 'PEM private key of this deployable', requiredInProduction: true }),
     ECAR_TLS_CA: field.pem({ doc: 'PEM certificate of the internal CA', requiredInProduction: true }),
+  };
+}
+
+/**
+ * The broker user each service publishes as (`{producer}` = the service's name): consumers apply
+ * an event only when RabbitMQ's validated `user-id` is its producer's user (issue 12, finding 3).
+ * Production defaults to one user per service, `ecar_{producer}` (infra/rabbitmq/definitions.json);
+ * development and tests default to one shared user (empty), and the boot banner says that
+ * producers are then not told apart.
+ */
+const PRODUCTION_PRODUCER_USERS = 'ecar_{producer}';
+
+function producerUsersField(): Field<string> {
+  return {
+    doc: 'Broker user of each producing service, {producer} standing for its name (production default: ecar_{producer}); empty = all services share this service\'s broker user (development default)',
+    secret: false,
+    parse(raw, context) {
+      const value = (raw ?? '').trim();
+      if (value === '') {
+        if (context.mode === 'production') return PRODUCTION_PRODUCER_USERS;
+        context.warn(`${context.name} unset: every service shares one broker user, so a consumer cannot tell producers apart (development only)`);
+        return '';
+      }
+      if (!/^[A-Za-z0-9._{}-]{1,128}$/.test(value)) throw new FieldError(`${context.name} is not a user name pattern`);
+      if (context.mode === 'production' && !value.includes('{producer}')) throw new FieldError(`${context.name} must name one broker user per service in production (contain {producer})`);
+      return value;
+    },
   };
 }
 
@@ -27,6 +54,10 @@ export function commonFields(service: string, port: number) {
           ? undefined
           : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full (ENC-6)',
     }),
+    DATABASE_MIGRATION_URL: field.optionalUrl({
+      doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; unset = the runtime role owns its tables (development)`,
+      protocols: ['postgres:', 'postgresql:'],
+    }),
     AMQP_URL: field.secretUrl({
       doc: 'RabbitMQ URL (amqps:// in production)',
       dev: 'amqp://guest:guest@127.0.0.1:5672',
@@ -34,6 +65,7 @@ export function commonFields(service: string, port: number) {
       productionTls: (url) => (url.protocol === 'amqps:' ? undefined : 'production connects to RabbitMQ over TLS: use amqps:// (ENC-6)'),
     }),
     BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
+    BUS_PRODUCER_USERS: producerUsersField(),
     BUS_QUEUE_PREFIX: field.string({ doc: 'Prefix of this deployment\'s queue names (tests isolate with it)', default: '', pattern: /^[a-z0-9._-]*$/ }),
     AUTH_JWKS_URL: field.url({ doc: 'JWKS of the auth service', default: 'http://127.0.0.1:3001/.well-known/jwks.json', protocols: ['http:', 'https:'] }),
     JWT_ISSUER: field.string({ doc: 'iss of access tokens', default: 'ecar-auth' }),

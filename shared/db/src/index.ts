@@ -39,8 +39,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   });
 }
 
-/** Connects (retrying while the database starts) and applies pending migrations. */
-export async function initializeDatabase(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
+/** Connects, retrying while the database starts. */
+export async function connectWithRetry(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await dataSource.initialize();
@@ -51,18 +51,29 @@ export async function initializeDatabase(dataSource: DataSource, logger: Logger,
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, { initialMs: 400, maxMs: 5_000 })));
     }
   }
-  // Replicas start together (docker compose --scale): one applies the migrations while the
-  // others wait on this database's advisory lock, then find nothing left to apply.
+}
+
+/**
+ * Applies pending migrations under this database's advisory lock: replicas start together
+ * (docker compose --scale), one applies them while the others wait, then find nothing left.
+ */
+export async function runMigrationsLocked(dataSource: DataSource, logger: Logger, message = 'migrations applied'): Promise<void> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtext('ecar.migrations'))`);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.info('migrations applied', { migrations: applied.map((m) => m.name) });
+    if (applied.length > 0) logger.info(message, { migrations: applied.map((m) => m.name) });
   } finally {
     await lock.query(`SELECT pg_advisory_unlock(hashtext('ecar.migrations'))`).catch(() => undefined);
     await lock.release();
   }
+}
+
+/** Connects (retrying while the database starts) and applies pending migrations as the same role. */
+export async function initializeDatabase(dataSource: DataSource, logger: Logger, attempts = 10): Promise<void> {
+  await connectWithRetry(dataSource, logger, attempts);
+  await runMigrationsLocked(dataSource, logger);
 }
 
 export async function databaseIsReachable(dataSource: DataSource): Promise<boolean> {
@@ -127,3 +138,5 @@ export function isUniqueViolation(error: unknown): boolean {
   const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
   return code === '23505' || driverError?.code === '23505';
 }
+
+export { migrateAsOwner, type OwnerMigrationOptions, type RuntimePrivileges } from './owner.ts';

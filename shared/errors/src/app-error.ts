@@ -61,6 +61,8 @@ export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many r
     title: 'Too many requests',
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
+/** An upstream answered in a way the gateway cannot pass on (not counted as unavailability). */
+export const badGateway = (message: string) => new AppError(message, { status: 502, name: 'bad-gateway', title: 'Bad gateway' });
 export const serviceUnavailable = (message = 'Service temporarily unavailable', retryAfterSeconds = 5) =>
   new AppError(message, {
     status: 503,

@@ -1,3 +1,4 @@
 export * from './app-error.ts';
 export * from './problem.ts';
 export * from './validate.ts';
+export * from './input-text.ts';

@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler, type ErrorReporter } from './error-handl
 import { operationalRoutes, type ReadinessCheck } from './health.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { requestContext } from './request-context.ts';
+import { jsonTextGuard, pathGuard, queryGuard, refuseEncodedRawBody, verifyUtf8 } from './input-guard.ts';
 
 export interface ServiceAppOptions {
   service: string;
@@ -48,15 +49,20 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.use(metrics.middleware);
   app.use(helmet());
   app.use(operationalRoutes(metrics.registry, options.readiness, () => shuttingDown));
+  app.use(pathGuard, queryGuard);
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const raw = options.isRawBody?.(req.method, req.path) ?? false;
-    if (!raw && BODY_METHODS.has(req.method) && hasBody(req) && !req.is('application/json')) {
+    if (raw) {
+      next(refuseEncodedRawBody(req));
+      return;
+    }
+    if (BODY_METHODS.has(req.method) && hasBody(req) && !req.is('application/json')) {
       next(unsupportedMediaType());
       return;
     }
     next();
   });
-  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true, type: 'application/json' }));
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: true, type: 'application/json', verify: verifyUtf8 }), jsonTextGuard);
   return {
     app,
     registry: metrics.registry,

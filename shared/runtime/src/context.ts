@@ -10,9 +10,11 @@ export interface CommonConfig {
   PORT: number;
   HOST: string;
   DATABASE_URL: string;
+  DATABASE_MIGRATION_URL?: string | undefined;
   AMQP_URL: string;
   BUS_EXCHANGE: string;
   BUS_QUEUE_PREFIX: string;
+  BUS_PRODUCER_USERS?: string;
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;

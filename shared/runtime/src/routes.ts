@@ -126,11 +126,12 @@ export function mediaType(req: Request): string {
 }
 
 /**
- * A refused upload leaves part of the body unread: discard what still arrives so the client can
- * read the answer, and close the connection after it so no leftover bytes are taken for a request.
+ * A refused upload leaves part of the body unread: discard what still arrives (the HTTP framing
+ * says where it ends; the server's request timeout bounds it) rather than closing at once. A
+ * close while the client or the gateway is still sending resets the connection and the answer
+ * is lost: the gateway then saw an upstream failure (503, breaker) instead of the 413 or 415.
  */
-export function abandonBody(req: Request, res: Response): void {
-  res.setHeader('Connection', 'close');
+export function abandonBody(req: Request): void {
   req.resume();
 }
 
@@ -139,9 +140,9 @@ function jsonOnly(req: Request, _res: Response, next: NextFunction): void {
 }
 
 /** An upload of an undeclared type is refused before a byte of it is read. */
-function refuseUndeclaredUpload(req: Request, res: Response, contentTypes: readonly string[]): void {
+function refuseUndeclaredUpload(req: Request, contentTypes: readonly string[]): void {
   if (contentTypes.includes(mediaType(req))) return;
-  abandonBody(req, res);
+  abandonBody(req);
   throw unsupportedMediaType(`The body must be one of ${contentTypes.join(', ')}`);
 }
 
@@ -173,7 +174,7 @@ export function mountRoutes(routes: readonly Route[], verifier: AccessTokenVerif
     router[route.method](route.path, ...guards, async (req: Request, res: Response) => {
       const query = parseInput(route.query ?? noFields, req.query, 'query');
       const path = parseInput(params, req.params, 'path');
-      if (route.raw) refuseUndeclaredUpload(req, res, route.raw.contentTypes);
+      if (route.raw) refuseUndeclaredUpload(req, route.raw.contentTypes);
       const input = {
         query,
         params: path,

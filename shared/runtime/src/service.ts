@@ -1,7 +1,7 @@
 import { AccessTokenVerifier, RemoteJwks } from '@ecar/auth-client';
 import { BusConnection, type InboxConsumer, OutboxRelay, outboxMigrations } from '@ecar/bus';
 import { developmentBanner, type Mode } from '@ecar/config';
-import { createDataSource, databaseIsReachable, initializeDatabase, type MigrationClass } from '@ecar/db';
+import { connectWithRetry, createDataSource, databaseIsReachable, initializeDatabase, migrateAsOwner, type MigrationClass, type RuntimePrivileges } from '@ecar/db';
 import { createServiceApp, installProcessHandlers, listen, type ErrorReporter, type RunningServer, type ServiceApp } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
 import { startErrorTracking } from '@ecar/observability';
@@ -39,6 +39,8 @@ export interface ServiceSpec<C extends CommonConfig, X, O extends object = Recor
   config(env: NodeJS.ProcessEnv): Promise<LoadedConfig<C>> | LoadedConfig<C>;
   /** The service's own migrations (the outbox and inbox tables are added by the runtime). */
   migrations: readonly MigrationClass[];
+  /** Tables the runtime role may use only so far (append-only logs), when migrations run as the owner. */
+  databasePrivileges?: RuntimePrivileges;
   /** Builds what the service works with (stores, use cases, settings) and returns it. */
   context(base: ServiceContext<C>, options: O): Promise<X> | X;
   /** The route table: the only place the service's routes are declared. */
@@ -92,6 +94,7 @@ interface Wiring<C extends CommonConfig> {
   mode: Mode;
   warnings: string[];
   migrations: readonly MigrationClass[];
+  databasePrivileges?: RuntimePrivileges | undefined;
   logger?: Logger | undefined;
   report?: ErrorReporter | undefined;
   unitOfWork?: UnitOfWorkOptions | undefined;
@@ -117,12 +120,15 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
   const report: ErrorReporter | undefined =
     options.report ?? (tracker ? (error, req) => tracker.capture(error, { method: req.method, route: req.route ? String(req.route.path) : 'unmatched' }) : undefined);
 
-  const dataSource = createDataSource({
-    url: config.DATABASE_URL,
-    migrations: [...outboxMigrations(), ...options.migrations],
-    applicationName: `ecar-${service}`,
-  });
-  await initializeDatabase(dataSource, logger);
+  const migrations = [...outboxMigrations(), ...options.migrations];
+  const dataSource = createDataSource({ url: config.DATABASE_URL, migrations, applicationName: `ecar-${service}` });
+  if (config.DATABASE_MIGRATION_URL) {
+    await migrateAsOwner({ ownerUrl: config.DATABASE_MIGRATION_URL, runtimeUrl: config.DATABASE_URL, migrations, restricted: options.databasePrivileges, logger, applicationName: `ecar-${service}` });
+    await connectWithRetry(dataSource, logger);
+  } else {
+    if (options.mode === 'production') logger.warn(`${service}: DATABASE_MIGRATION_URL unset, so the runtime role owns its tables and could alter them; run migrations as ecar_${service}_owner`);
+    await initializeDatabase(dataSource, logger);
+  }
 
   const http = createServiceApp({
     service,
@@ -135,7 +141,7 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
       { name: 'broker', check: async () => bus.isConnected() },
     ],
   });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry, ca: config.ECAR_TLS_CA });
+  const bus = new BusConnection({ url: config.AMQP_URL, name: `ecar-${service}`, logger, registry: http.registry, ca: config.ECAR_TLS_CA, producerUsers: config.BUS_PRODUCER_USERS ?? '' });
   const context: ServiceContext<C> = {
     service,
     logger,
@@ -208,7 +214,7 @@ export function defineService<C extends CommonConfig, X, O extends object = Reco
       // The route table exists only once the context does; the app asks per request which ones are uploads.
       let isUpload = (_method: string, _path: string) => false;
       const wired = await wire(
-        { service: spec.name, config, mode: loaded.mode, warnings: loaded.warnings, migrations: spec.migrations, logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
+        { service: spec.name, config, mode: loaded.mode, warnings: loaded.warnings, migrations: spec.migrations, databasePrivileges: spec.databasePrivileges, logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
         (method, path) => isUpload(method, path),
       );
       const base = wired.context;

@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 
 export const AMQP_URL = process.env['ECAR_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+/**
+ * The broker user of AMQP_URL: tests that publish as a service would set it as `userId`
+ * (consumers apply only events whose validated user-id is their producer's).
+ */
+export const AMQP_USER = decodeURIComponent(new URL(AMQP_URL).username) || 'guest';
 
 /**
  * A unique exchange name and queue prefix, so every test file has its own topology on the
- * shared broker. `cleanup` deletes the exchange and every queue that starts with the prefix.
+ * shared broker. `cleanup` deletes the exchange, the given queues and their consumers' retry exchanges.
  */
 export interface BusNamespace {
   exchange: string;
@@ -24,6 +29,8 @@ export function createBusNamespace(label: string): BusNamespace {
         const channel = await connection.createChannel();
         channel.on('error', () => undefined);
         for (const queue of queues) await channel.deleteQueue(queue);
+        // A consumer's retry exchange is named after its main queue (shared/bus topology).
+        for (const queue of queues.filter((name) => !/\.(retry\.\d+|dlq)$/.test(name))) await channel.deleteExchange(`${queue}.retry`);
         await channel.deleteExchange(`ecar.test.${id}`);
         await channel.close();
       } finally {

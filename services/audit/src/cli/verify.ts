@@ -5,14 +5,14 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { verifyChain } from '../domain/verify.ts';
-import { openAuditDatabase } from './database.ts';
+import { auditChainHasher, openAuditDatabase } from './database.ts';
 
 export async function runVerify(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const dataSource = await openAuditDatabase(env);
   const bar = new SingleBar({ format: 'verifying audit chain [{bar}] {value}/{total} rows', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
   let started = false;
   try {
-    const result = await verifyChain(dataSource.manager, (checked, total) => {
+    const result = await verifyChain(dataSource.manager, auditChainHasher(env), (checked, total) => {
       if (!started) {
         bar.start(total, 0);
         started = true;

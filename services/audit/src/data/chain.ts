@@ -1,5 +1,5 @@
 import type { EntityManager } from '@ecar/db';
-import { GENESIS_HASH, hashRecord, type ChainRecord } from '../domain/chain.ts';
+import { GENESIS_HASH, type ChainHasher, type ChainRecord } from '../domain/chain.ts';
 import type { RecordRef, UnchainedRecord } from '../domain/record.ts';
 import { CHAIN_LOCK_KEY } from './migrations.ts';
 
@@ -39,6 +39,7 @@ async function chainHead(db: EntityManager): Promise<ChainHead> {
 export async function appendToChain(
   db: EntityManager,
   items: ReadonlyArray<{ record: UnchainedRecord; refs: readonly RecordRef[] }>,
+  hash: ChainHasher,
   recordedAt: Date = new Date(),
 ): Promise<ChainRecord[]> {
   if (items.length === 0) return [];
@@ -51,7 +52,7 @@ export async function appendToChain(
   const chained: ChainRecord[] = items.map(({ record }) => {
     seq += 1n;
     const full: ChainRecord = { ...record, seq: seq.toString(), recordedAt: recorded, prevHash };
-    prevHash = hashRecord(full);
+    prevHash = hash(full);
     hashes.push(prevHash);
     return full;
   });

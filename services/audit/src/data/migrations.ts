@@ -1,5 +1,16 @@
 import { sqlMigration } from '@ecar/db';
 
+/**
+ * What the runtime role keeps of the log's tables when migrations run as the owner (issue 12,
+ * finding 2): it appends and reads, nothing more; anchors are written by audit_purge() alone
+ * (SECURITY DEFINER, the owner's rights).
+ */
+export const AUDIT_RUNTIME_PRIVILEGES = {
+  audit_events: ['SELECT', 'INSERT'],
+  audit_refs: ['SELECT', 'INSERT'],
+  audit_chain_anchors: ['SELECT'],
+} as const;
+
 /** Key of the transaction-level advisory lock that serialises writers of the chain. */
 export const CHAIN_LOCK_KEY = 6_580_322_101;
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The `prev_hash` of the very first row of a chain that was never purged. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,9 +30,11 @@ export interface ChainRecord {
   prevHash: string;
 }
 
-/** SHA-256 over a fixed-order serialisation of every stored column, the previous hash included. */
-export function hashRecord(record: ChainRecord): string {
-  const fields = [
+/** How a row's hash is computed from its stored columns. */
+export type ChainHasher = (record: ChainRecord) => string;
+
+function serialised(record: ChainRecord): string {
+  return JSON.stringify([
     record.seq,
     record.eventId,
     record.type,
@@ -53,6 +55,20 @@ export function hashRecord(record: ChainRecord): string {
     record.occurredAt,
     record.recordedAt,
     record.prevHash,
-  ];
-  return createHash('sha256').update(`ecar-audit-v1\n${JSON.stringify(fields)}`).digest('hex');
+  ]);
+}
+
+/** v1, unkeyed: SHA-256 over every stored column, the previous hash included. Kept for rows written before the key. */
+export function hashRecord(record: ChainRecord): string {
+  return createHash('sha256').update(`ecar-audit-v1\n${serialised(record)}`).digest('hex');
+}
+
+/**
+ * The chain's hash (issue 12, finding 2): HMAC-SHA256 under AUDIT_CHAIN_KEY, a key that is not
+ * in the database, so whoever holds the database (its owner included) cannot recompute a valid
+ * chain after changing a row. Rows up to `plainThroughSeq` (written by a version without the
+ * key, named by configuration, outside the database) are checked as v1.
+ */
+export function chainHasher(key: Buffer, plainThroughSeq = 0n): ChainHasher {
+  return (record) => (BigInt(record.seq) <= plainThroughSeq ? hashRecord(record) : createHmac('sha256', key).update(`ecar-audit-v2\n${serialised(record)}`).digest('hex'));
 }

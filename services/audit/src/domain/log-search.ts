@@ -1,6 +1,7 @@
 import type { DataSource } from '@ecar/db';
 import { pageOf, rowsForPage, type Page } from '@ecar/primitives';
 import { queryAuditEvents, type AuditEventRow, type AuditQuery } from '../data/audit-events.ts';
+import type { ChainHasher } from './chain.ts';
 import { verifyChain, type VerificationResult } from './verify.ts';
 
 export type { AuditEventRow } from '../data/audit-events.ts';
@@ -10,7 +11,10 @@ export type AuditFilters = Omit<AuditQuery, 'limit' | 'before'>;
 
 /** The audit log as auditors read it: filtered pages, exports, and the chain check on demand. */
 export class AuditLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hash: ChainHasher,
+  ) {}
 
   /** One page, newest first; `cursor` is the `seq` of the last row of the previous page. */
   async search(filters: AuditFilters, cursor: string | undefined, limit: number): Promise<Page<AuditEventRow>> {
@@ -33,6 +37,6 @@ export class AuditLog {
   }
 
   verify(): Promise<VerificationResult> {
-    return verifyChain(this.dataSource.manager);
+    return verifyChain(this.dataSource.manager, this.hash);
   }
 }

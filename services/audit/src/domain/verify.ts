@@ -1,6 +1,6 @@
 import type { EntityManager } from '@ecar/db';
 import { chainLength, latestAnchor, readChainPage } from '../data/chain.ts';
-import { GENESIS_HASH, hashRecord } from './chain.ts';
+import { GENESIS_HASH, type ChainHasher } from './chain.ts';
 
 export type BreakReason =
   /** The row's content no longer matches its hash: it was changed. */
@@ -36,7 +36,7 @@ const PAGE = 2_000;
  * Walks the whole chain in seq order and recomputes every hash from the stored columns. Stops at
  * the first row that breaks it. A purge anchor says where the kept part begins.
  */
-export async function verifyChain(db: EntityManager, onProgress?: (checked: number, total: number) => void): Promise<VerificationResult> {
+export async function verifyChain(db: EntityManager, hash: ChainHasher, onProgress?: (checked: number, total: number) => void): Promise<VerificationResult> {
   const total = onProgress ? await chainLength(db) : 0;
   const anchor = await latestAnchor(db);
   const start = anchor ? { seq: anchor.firstSeq, prevHash: anchor.prevHash } : { seq: '1', prevHash: GENESIS_HASH };
@@ -61,7 +61,7 @@ export async function verifyChain(db: EntityManager, onProgress?: (checked: numb
         return result({ seq: expectedSeq.toString(), reason: 'row_missing', eventId: row.eventId, foundSeq: row.seq });
       }
       if (row.prevHash !== expectedPrev) return result({ seq: row.seq, reason: 'prev_hash_mismatch', eventId: row.eventId });
-      if (hashRecord(row) !== row.hash) return result({ seq: row.seq, reason: 'hash_mismatch', eventId: row.eventId });
+      if (hash(row) !== row.hash) return result({ seq: row.seq, reason: 'hash_mismatch', eventId: row.eventId });
       checked += 1;
       headSeq = row.seq;
       expectedSeq += 1n;

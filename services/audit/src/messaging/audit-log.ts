@@ -3,6 +3,7 @@ import type { EntityManager } from '@ecar/db';
 import type { Subscription } from '@ecar/runtime';
 import { appendToChain } from '../data/chain.ts';
 import type { AnomalyDetector } from '../domain/anomaly/detector.ts';
+import type { ChainHasher } from '../domain/chain.ts';
 import { recordOf, refsOf } from '../domain/record.ts';
 
 /**
@@ -11,10 +12,10 @@ import { recordOf, refsOf } from '../domain/record.ts';
  * `appendToChain` keeps the chain linear even if two writers ever overlap. Deliveries are taken
  * in batches: one transaction appends up to `batchSize` rows, then they are acked.
  */
-export function auditLogSubscription(detector: AnomalyDetector, batchSize: number): Subscription {
+export function auditLogSubscription(detector: AnomalyDetector, batchSize: number, hash: ChainHasher): Subscription {
   const record = async (envelopes: readonly EventEnvelope[], db: EntityManager) => {
     const items = envelopes.map((envelope) => ({ record: recordOf(envelope), refs: refsOf(envelope) }));
-    await appendToChain(db, items);
+    await appendToChain(db, items, hash);
     await detector.inspectBatch(db, envelopes.map((envelope, index) => ({ envelope, refs: items[index]!.refs })));
   };
   return {

@@ -87,14 +87,14 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       raw: { contentTypes: Object.keys(DOCUMENT_TYPES) },
       success: 201,
       summary: 'Upload a registration document: the body is the file (PDF, JPEG or PNG), typed by its Content-Type',
-      async handle({ caller, params, req, res }) {
+      async handle({ caller, params, req }) {
         // The kit admitted only the declared upload types.
         const declared = mediaType(req) as DocumentContentType;
         const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
         try {
           return await documents.upload(caller, params.id, declared, Number.isFinite(length) ? length : undefined, req);
         } catch (error) {
-          abandonBody(req, res);
+          abandonBody(req);
           throw error;
         }
       },

@@ -29,6 +29,23 @@ export function documentView({ storageName: _storage, dataKeySealed: _key, ...vi
   return view;
 }
 
+/**
+ * The upload body through its guard, without tying the body's fate to the file pipeline: a
+ * refused file must not destroy the request (the connection would reset before the 413 or 415
+ * reaches the client); the route discards the rest of the body instead. A client that goes
+ * away still fails the upload.
+ */
+function guardedBody(body: Readable, guard: UploadGuard): UploadGuard {
+  const abort = () => {
+    if (!body.readableEnded) guard.destroy(new Error('the upload was interrupted'));
+  };
+  body.once('error', abort);
+  body.once('close', abort);
+  guard.once('error', () => body.unpipe(guard));
+  body.pipe(guard);
+  return guard;
+}
+
 /** Registration documents (ENC-2): encrypted on the way in, stored under random names, verified before any byte goes out. */
 export class DocumentService {
   constructor(private readonly garage: GarageContext) {}
@@ -51,7 +68,7 @@ export class DocumentService {
     const guard = new UploadGuard(contentType, maxDocumentBytes);
     await mkdir(documentsDir, { recursive: true, mode: 0o700 });
     try {
-      await pipeline(body, guard, new FileEncryptor(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(guardedBody(body, guard), new FileEncryptor(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       if (guard.bytes === 0) throw conflict('The document is empty');
       const record: DocumentRecord = {
         id,

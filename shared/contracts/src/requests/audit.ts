@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bigintString } from '@ecar/errors';
 import { EVENT_TYPE_PATTERN } from '../envelope.ts';
 
 /** Request schemas of the audit service's super-admin API. Every object is strict. */
@@ -8,8 +9,8 @@ export const MAX_AUDIT_PAGE = 200;
 
 const datetime = z.iso.datetime({ offset: true });
 const limit = z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(50);
-/** The `seq` of the last row of the previous page. */
-const seqCursor = z.string().regex(/^\d{1,19}$/);
+/** The `seq` of the last row of the previous page (a PostgreSQL bigint: beyond its range is a 400, not a 5xx). */
+const seqCursor = bigintString();
 
 export const auditEventsQuery = z
   .object({

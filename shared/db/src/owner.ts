@@ -1,0 +1,62 @@
+import type { Logger } from '@ecar/logger';
+import { createDataSource, connectWithRetry, runMigrationsLocked, type MigrationClass } from './index.ts';
+
+/**
+ * Table privileges the runtime role keeps where it must not have the default (SELECT, INSERT,
+ * UPDATE, DELETE): e.g. `{ audit_events: ['SELECT', 'INSERT'] }` for an append-only log.
+ */
+export type RuntimePrivileges = Readonly<Record<string, readonly ('SELECT' | 'INSERT' | 'UPDATE' | 'DELETE')[]>>;
+
+export interface OwnerMigrationOptions {
+  /** The owner's URL: it creates and alters the schema; the services never run as it. */
+  ownerUrl: string;
+  /** The runtime role: the user of the service's DATABASE_URL. */
+  runtimeUrl: string;
+  migrations: MigrationClass[];
+  restricted?: RuntimePrivileges;
+  logger: Logger;
+  applicationName?: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function roleOf(url: string): string {
+  const role = decodeURIComponent(new URL(url).username);
+  if (!IDENTIFIER.test(role)) throw new Error(`database role "${role}" is not a plain identifier`);
+  return role;
+}
+
+/**
+ * The owner/runtime split (issue 12, finding 2): migrations run as the owner, then the runtime
+ * role is granted data privileges only — never ownership, so it cannot ALTER a table, disable
+ * its triggers or replace a function. Tables in `restricted` get exactly the privileges listed
+ * (an append-only log: SELECT and INSERT); functions are executable (SECURITY DEFINER ones are
+ * the only way to do what the role itself may not, e.g. the audit purge). Run at every start:
+ * tables added by a new migration are covered at once.
+ */
+export async function migrateAsOwner(options: OwnerMigrationOptions): Promise<void> {
+  const owner = createDataSource({ url: options.ownerUrl, migrations: options.migrations, poolMax: 1, applicationName: `${options.applicationName ?? 'ecar'}-migrations` });
+  await connectWithRetry(owner, options.logger);
+  try {
+    const ownerRole = roleOf(options.ownerUrl);
+    const runtime = roleOf(options.runtimeUrl);
+    if (ownerRole === runtime) throw new Error('DATABASE_MIGRATION_URL must name another role than DATABASE_URL');
+    await runMigrationsLocked(owner, options.logger, 'migrations applied as the schema owner');
+    const statements = [
+      `GRANT USAGE ON SCHEMA public TO ${runtime}`,
+      `REVOKE CREATE ON SCHEMA public FROM ${runtime}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${runtime}`,
+      `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${runtime}`,
+      `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${runtime}`,
+      ...Object.entries(options.restricted ?? {}).flatMap(([table, privileges]) => {
+        if (!IDENTIFIER.test(table)) throw new Error(`table "${table}" is not a plain identifier`);
+        return [`REVOKE ALL ON ${table} FROM ${runtime}`, ...(privileges.length > 0 ? [`GRANT ${privileges.join(', ')} ON ${table} TO ${runtime}`] : [])];
+      }),
+    ];
+    await owner.transaction(async (db) => {
+      for (const statement of statements) await db.query(statement);
+    });
+  } finally {
+    await owner.destroy();
+  }
+}
