@@ -14,6 +14,8 @@ ECAR_APT_PACKAGES=(
   prometheus
   poppler-utils
   libxml2-utils
+  xmlsec1
+  fonts-hosny-amiri
   sqlmap
   chromium
 )

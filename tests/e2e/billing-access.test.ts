@@ -5,6 +5,7 @@ import type { Role } from '@ecar/contracts';
 import { accessMatrixTests, reach, type MatrixCase } from '../support/access-matrix.ts';
 import { call, startBillingStack, type BillingStack } from '../support/billing-stack.ts';
 import { createDraft, expectStatus, issuedInvoice } from '../support/billing-fixtures.ts';
+import { waitForTeif } from '../support/teif-waits.ts';
 
 let stack: BillingStack;
 let admin: string;
@@ -61,7 +62,21 @@ const MATRIX: Record<string, MatrixCase<World>> = {
   'POST /api/v1/invoices/:invoiceId/credit-notes': { path: (w) => `${invoice(w)}/credit-notes`, body: () => ({ reason: 'Annulation', full: true }), isolated: true, expect: adminOnly(201) },
   'GET /api/v1/credit-notes/:creditNoteId': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}`, expect: own(200) },
   'GET /api/v1/credit-notes/:creditNoteId/pdf': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/pdf`, expect: own(200) },
+  // TEIF is produced by the consumer right after issue: each case waits for its document first.
+  'GET /api/v1/invoices/:id/teif/status': { path: (w) => `${invoice(w)}/teif/status`, prepare: teifRecorded, expect: adminOnly(200) },
+  'GET /api/v1/invoices/:id/teif/signed': { path: (w) => `${invoice(w)}/teif/signed`, prepare: teifRecorded, expect: adminOnly(200) },
+  // No TTN in this stack: the document stays pending, and re-submitting a pending document is a 409.
+  'POST /api/v1/invoices/:id/teif/resubmit': { path: (w) => `${invoice(w)}/teif/resubmit`, prepare: teifRecorded, expect: adminOnly(409) },
+  'GET /api/v1/credit-notes/:id/teif/status': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/status`, prepare: teifRecorded, expect: adminOnly(200) },
+  'GET /api/v1/credit-notes/:id/teif/signed': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/signed`, prepare: teifRecorded, expect: adminOnly(200) },
+  'POST /api/v1/credit-notes/:id/teif/resubmit': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/resubmit`, prepare: teifRecorded, expect: adminOnly(409) },
 };
+
+/** Waits until the TEIF documents of a world's invoice and credit note are recorded. */
+async function teifRecorded(w: World): Promise<void> {
+  await waitForTeif(stack, admin, `${invoice(w)}/teif/status`, () => true);
+  await waitForTeif(stack, admin, `/api/v1/credit-notes/${w.creditNoteId}/teif/status`, () => true);
+}
 
 function tokenFor(role: Role, owner: World): string {
   if (role === 'customer') return stack.token('customer', owner.ownerId);

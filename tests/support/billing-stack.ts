@@ -5,6 +5,7 @@ import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, ty
 import { startAuthService, type AuthService } from '../../services/auth/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
+import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { currentSigningKey, signAccessToken, type TestRole } from './tokens.ts';
 
@@ -107,7 +108,11 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
       await billing.stop();
       await auth.stop();
       const retryDelays = billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number);
-      await bus.cleanup([captureQueue, ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, retryDelays))]);
+      await bus.cleanup([
+        captureQueue,
+        ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, retryDelays)),
+        ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${TEIF_QUEUE}`, [1000, 5000, 30000])),
+      ]);
       await Promise.all([authDb.drop(), billingDb.drop()]);
     },
   };

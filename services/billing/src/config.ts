@@ -1,5 +1,6 @@
 import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/config';
 import { normaliseMatriculeFiscal } from './domain/matricule-fiscal.ts';
+import { teifConfigFields } from './teif-config.ts';
 
 /**
  * The seller identity printed on every invoice. Production has no defaults: an invoice with a
@@ -40,6 +41,7 @@ export const billingConfigSpec = {
     item: /^[1-9]\d{1,6}$/,
   }),
   BILLING_PAGE_MAX: field.int({ doc: 'Hard maximum page size of billing lists', default: 100, min: 1, max: 500 }),
+  ...teifConfigFields,
 };
 
 export function loadBillingConfig(env: NodeJS.ProcessEnv = process.env) {

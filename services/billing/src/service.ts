@@ -2,8 +2,11 @@ import { defineService, type StartedService } from '@ecar/runtime';
 import { billingRoutes } from './api/route-table.ts';
 import { loadBillingConfig, type BillingConfig } from './config.ts';
 import { billingMigrations } from './data/migrations.ts';
+import { teifMigrations } from './data/teif-migrations.ts';
 import type { BillingContext } from './domain/context.ts';
 import { billingSubscriptions } from './messaging/subscriptions.ts';
+import { teifJobs, teifSubscriptions } from './messaging/teif-subscriptions.ts';
+import { teifServiceFrom } from './teif-wiring.ts';
 
 export interface BillingOptions {
   /** The clock that dates invoices; tests move it across a year end. */
@@ -14,8 +17,8 @@ export interface BillingOptions {
 export const billingService = defineService({
   name: 'billing',
   config: loadBillingConfig,
-  migrations: billingMigrations,
-  context: ({ dataSource, unitOfWork, config }, options: BillingOptions): BillingContext => ({
+  migrations: [...billingMigrations, ...teifMigrations],
+  context: async ({ dataSource, unitOfWork, config, logger }, options: BillingOptions): Promise<BillingContext> => ({
     dataSource,
     unitOfWork,
     seller: {
@@ -28,9 +31,11 @@ export const billingService = defineService({
     timeZone: config.BILLING_TIME_ZONE,
     now: options.now ?? (() => new Date()),
     pageMax: config.BILLING_PAGE_MAX,
+    teif: await teifServiceFrom(config, dataSource, unitOfWork, logger, options.now ?? (() => new Date())),
   }),
   routes: billingRoutes,
-  subscriptions: (_context, { config, logger }) => billingSubscriptions(config, logger),
+  subscriptions: (context, { config, logger }) => [...billingSubscriptions(config, logger), ...teifSubscriptions(context.teif)],
+  jobs: (context, { config }) => teifJobs(context.teif, config.TTN_POLL_INTERVAL_MS),
 });
 
 export type BillingService = StartedService<BillingConfig, BillingContext>;

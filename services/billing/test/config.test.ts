@@ -31,3 +31,33 @@ describe('billing configuration: the seller printed on every invoice', () => {
     assert.throws(() => loadBillingConfig({ NODE_ENV: 'test', WORKORDER_RETRY_DELAYS_MS: '0,abc' }), /WORKORDER_RETRY_DELAYS_MS/);
   });
 });
+
+describe('billing configuration: TEIF signing and El Fatoora', () => {
+  it('production refuses to start without the seller certificate, its password and the TTN web service', () => {
+    assert.throws(
+      () => loadBillingConfig({ NODE_ENV: 'production' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['TEIF_SIGNING_P12', 'TEIF_SIGNING_P12_PASSWORD', 'TTN_URL', 'TTN_LOGIN', 'TTN_PASSWORD']) {
+          assert.ok(error.problems.some((problem) => problem.startsWith(`${name} is required in production`)), name);
+        }
+        return true;
+      },
+    );
+  });
+
+  it('refuses a weak password, a TTN URL over http or with credentials in production, and a file that is not a PKCS#12', () => {
+    assert.throws(() => loadBillingConfig({ NODE_ENV: 'production', TEIF_SIGNING_P12_PASSWORD: 'changeme' }), /TEIF_SIGNING_P12_PASSWORD/);
+    assert.throws(() => loadBillingConfig({ NODE_ENV: 'production', TTN_URL: 'http://webservice.elfatoora.tn/ws' }), /TTN_URL must use https in production/);
+    assert.throws(() => loadBillingConfig({ NODE_ENV: 'test', TTN_URL: 'https://user:pw@webservice.elfatoora.tn/ws' }), /TTN_URL must not carry credentials/);
+    assert.throws(() => loadBillingConfig({ NODE_ENV: 'test', TEIF_SIGNING_P12: Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64') }), /TEIF_SIGNING_P12 is not a PKCS#12 file/);
+  });
+
+  it('development signs with a throw-away certificate and sends nothing, and says both', () => {
+    const loaded = loadBillingConfig({ NODE_ENV: 'development' });
+    assert.equal(loaded.values.TEIF_SIGNING_P12, undefined);
+    assert.equal(loaded.values.TTN_URL, undefined);
+    assert.ok(loaded.warnings.some((warning) => warning.includes('TEIF_SIGNING_P12 not set')));
+    assert.ok(loaded.warnings.some((warning) => warning.includes('TTN_URL not set')));
+  });
+});

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, waitFor, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { allConsumerQueues, BusConnection, DEAD_LETTER_REASON_HEADER, InboxConsumer } from '../src/index.ts';
-import { counterValue, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, logger, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('inbox consumer, batch mode', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let connection: BusConnection;
@@ -30,11 +30,9 @@ describe('inbox consumer, batch mode', () => {
   }
 
   before(async () => {
-    database = await createTestDatabase('busbatch');
-    namespace = createBusNamespace('busbatch');
-    dataSource = await openDataSource(database.url);
+    world = await openBusTestWorld('busbatch');
+    ({ namespace, dataSource, broker } = world);
     await dataSource.query('CREATE TABLE handled (id serial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, subject text NOT NULL)');
-    broker = await TestBroker.open();
     connection = new BusConnection({ url: AMQP_URL, name: 'batch-test', logger, registry, waitForFirstConnection: true });
     await connection.start();
     consumer = new InboxConsumer({
@@ -62,10 +60,7 @@ describe('inbox consumer, batch mode', () => {
   after(async () => {
     await consumer.stop();
     await connection.close();
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup(allConsumerQueues(consumer.queues));
+    await world.close(allConsumerQueues(consumer.queues));
   });
 
   it('handles a stream in batches, in delivery order, each event once even when delivered twice', async () => {

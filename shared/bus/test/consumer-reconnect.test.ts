@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventEnvelope } from '@ecar/contracts';
-import { createBusNamespace, createTestDatabase, TcpProxy, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { TcpProxy, waitFor, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { allConsumerQueues, BusConnection, InboxConsumer } from '../src/index.ts';
-import { counterValue, FAST_BACKOFF, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, FAST_BACKOFF, logger, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('inbox consumer across a broker outage', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let proxy: TcpProxy;
@@ -36,11 +36,9 @@ describe('inbox consumer across a broker outage', () => {
   }
 
   before(async () => {
-    database = await createTestDatabase('bus');
-    namespace = createBusNamespace('bus');
-    dataSource = await openDataSource(database.url);
+    world = await openBusTestWorld('bus');
+    ({ namespace, dataSource, broker } = world);
     await dataSource.query('CREATE TABLE handled (id serial PRIMARY KEY, event_id uuid NOT NULL)');
-    broker = await TestBroker.open();
     proxy = new TcpProxy('127.0.0.1', 5672);
     const port = await proxy.start();
     connection = new BusConnection({
@@ -73,10 +71,7 @@ describe('inbox consumer across a broker outage', () => {
     await consumer.stop();
     await connection.close();
     await proxy.stop();
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup(allConsumerQueues(consumer.queues));
+    await world.close(allConsumerQueues(consumer.queues));
   });
 
   it('processes what was published during the outage, and the event in flight at the cut only once', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, waitFor, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -12,10 +12,10 @@ import {
   InboxConsumer,
   LAST_ERROR_HEADER,
 } from '../src/index.ts';
-import { counterValue, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, logger, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('inbox consumer', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let connection: BusConnection;
@@ -42,11 +42,9 @@ describe('inbox consumer', () => {
   }
 
   before(async () => {
-    database = await createTestDatabase('bus');
-    namespace = createBusNamespace('bus');
-    dataSource = await openDataSource(database.url);
+    world = await openBusTestWorld('bus');
+    ({ namespace, dataSource, broker } = world);
     await dataSource.query('CREATE TABLE handled (id serial PRIMARY KEY, event_id uuid NOT NULL, subject text NOT NULL)');
-    broker = await TestBroker.open();
     connection = new BusConnection({ url: AMQP_URL, name: 'consumer-test', logger, registry, waitForFirstConnection: true });
     await connection.start();
     consumer = new InboxConsumer({
@@ -67,10 +65,7 @@ describe('inbox consumer', () => {
   after(async () => {
     await consumer.stop();
     await connection.close();
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup(allConsumerQueues(consumer.queues));
+    await world.close(allConsumerQueues(consumer.queues));
   });
 
   it('applies an event delivered twice only once', async () => {

@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, GetMessage, Options } from 'amqplib';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { createLogger } from '@ecar/logger';
-import { AMQP_URL } from '@ecar/testkit';
+import { AMQP_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { outboxMigrations } from '../src/index.ts';
@@ -18,6 +18,38 @@ export async function openDataSource(url: string): Promise<DataSource> {
   await dataSource.initialize();
   await dataSource.runMigrations();
   return dataSource;
+}
+
+/**
+ * A bus test's surroundings: a throw-away database with the outbox and inbox tables, a private
+ * exchange and queue prefix, and a broker client to publish and observe with.
+ */
+export interface BusTestWorld {
+  database: TestDatabase;
+  namespace: BusNamespace;
+  dataSource: DataSource;
+  broker: TestBroker;
+  /** Once the test's own consumers, relays and connections are stopped: closes the rest and deletes `queues`. */
+  close(queues: readonly string[]): Promise<void>;
+}
+
+export async function openBusTestWorld(label: string): Promise<BusTestWorld> {
+  const database = await createTestDatabase(label);
+  const namespace = createBusNamespace(label);
+  const dataSource = await openDataSource(database.url);
+  const broker = await TestBroker.open();
+  return {
+    database,
+    namespace,
+    dataSource,
+    broker,
+    async close(queues) {
+      await broker.close();
+      await dataSource.destroy();
+      await database.drop();
+      await namespace.cleanup([...queues]);
+    },
+  };
 }
 
 export function userCreated(subjectId: string = randomUUID()): EventEnvelope {

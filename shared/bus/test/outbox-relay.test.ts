@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConsumeMessage } from 'amqplib';
-import { createBusNamespace, createTestDatabase, waitFor, AMQP_URL, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { waitFor, AMQP_URL, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { BusConnection, enqueueEvent, enqueueEvents, OutboxRelay } from '../src/index.ts';
-import { counterValue, logger, loginFailed, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, logger, loginFailed, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('outbox and relay', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let connection: BusConnection;
@@ -19,10 +19,8 @@ describe('outbox and relay', () => {
   const observed = () => namespace.queuePrefix + 'observed';
 
   before(async () => {
-    database = await createTestDatabase('bus');
-    namespace = createBusNamespace('bus');
-    dataSource = await openDataSource(database.url);
-    broker = await TestBroker.open();
+    world = await openBusTestWorld('bus');
+    ({ namespace, dataSource, broker } = world);
     // Only user events are routed: login events have no queue, so they come back unroutable.
     received = await broker.observe(namespace.exchange, observed(), 'auth.user.*');
     connection = new BusConnection({ url: AMQP_URL, name: 'relay-test', logger, registry, waitForFirstConnection: true });
@@ -43,10 +41,7 @@ describe('outbox and relay', () => {
   after(async () => {
     await relay.stop();
     await connection.close();
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup([observed()]);
+    await world.close([observed()]);
   });
 
   it('publishes an event once its transaction commits, as a persistent message with its id', async () => {

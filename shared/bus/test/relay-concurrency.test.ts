@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConsumeMessage } from 'amqplib';
-import { AMQP_URL, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, waitFor, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { BusConnection, enqueueEvents, OutboxRelay } from '../src/index.ts';
-import { counterValue, FAST_BACKOFF, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { counterValue, FAST_BACKOFF, logger, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 /** One relay replica: its own connection and registry, so the test can tell their work apart. */
 interface Replica {
@@ -15,7 +15,7 @@ interface Replica {
 }
 
 describe('two relays on one outbox', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let broker: TestBroker;
@@ -24,10 +24,8 @@ describe('two relays on one outbox', () => {
   const observed = () => namespace.queuePrefix + 'observed';
 
   before(async () => {
-    database = await createTestDatabase('bus');
-    namespace = createBusNamespace('bus');
-    dataSource = await openDataSource(database.url);
-    broker = await TestBroker.open();
+    world = await openBusTestWorld('bus');
+    ({ namespace, dataSource, broker } = world);
     received = await broker.observe(namespace.exchange, observed());
     for (const name of ['relay-a', 'relay-b']) {
       const registry = new Registry();
@@ -53,10 +51,7 @@ describe('two relays on one outbox', () => {
       await relay.stop();
       await connection.close();
     }
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup([observed()]);
+    await world.close([observed()]);
   });
 
   it('publishes each of 500 events exactly once', async () => {

@@ -3,19 +3,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ConsumeMessage } from 'amqplib';
 import {
-  createBusNamespace,
-  createTestDatabase,
   TcpProxy,
   waitFor,
   type BusNamespace,
-  type TestDatabase,
 } from '@ecar/testkit';
 import type { DataSource } from 'typeorm';
 import { BusConnection, enqueueEvents, OutboxRelay } from '../src/index.ts';
-import { FAST_BACKOFF, logger, openDataSource, TestBroker, userCreated } from './helpers.ts';
+import { FAST_BACKOFF, logger, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('relay during a broker outage', () => {
-  let database: TestDatabase;
+  let world: BusTestWorld;
   let namespace: BusNamespace;
   let dataSource: DataSource;
   let proxy: TcpProxy;
@@ -26,10 +23,8 @@ describe('relay during a broker outage', () => {
   const observed = () => namespace.queuePrefix + 'observed';
 
   before(async () => {
-    database = await createTestDatabase('bus');
-    namespace = createBusNamespace('bus');
-    dataSource = await openDataSource(database.url);
-    broker = await TestBroker.open();
+    world = await openBusTestWorld('bus');
+    ({ namespace, dataSource, broker } = world);
     received = await broker.observe(namespace.exchange, observed());
     proxy = new TcpProxy('127.0.0.1', 5672);
     const port = await proxy.start();
@@ -49,10 +44,7 @@ describe('relay during a broker outage', () => {
     await relay.stop();
     await connection.close();
     await proxy.stop();
-    await broker.close();
-    await dataSource.destroy();
-    await database.drop();
-    await namespace.cleanup([observed()]);
+    await world.close([observed()]);
   });
 
   it('keeps events committed while the broker is away and publishes all of them, in order, once it is back', async () => {

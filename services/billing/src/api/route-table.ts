@@ -11,6 +11,7 @@ import { creditNoteView, invoiceCreditNotes, invoicePage, invoicePayments, invoi
 import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
 import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
 import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentPayment } from './present.ts';
+import { teifRoutes } from './teif-routes.ts';
 
 function sendPdf(res: Response, filename: string, pdf: Buffer): void {
   res.setHeader('Cache-Control', 'private, no-store');
@@ -88,10 +89,10 @@ export function billingRoutes(context: BillingContext): Route[] {
       path: '/api/v1/invoices/:invoiceId/pdf',
       roles: ADMIN_CUSTOMER,
       produces: ['application/pdf'],
-      summary: 'The issued invoice as PDF (French)',
+      summary: 'The issued invoice as PDF (French and Arabic; TTN reference and QR code once accepted)',
       async handle({ caller, params, res }) {
         const view = await invoiceView(context, params.invoiceId, caller, 'pdf');
-        sendPdf(res, view.invoice.number ?? 'brouillon', await invoicePdf(view));
+        sendPdf(res, view.invoice.number ?? 'brouillon', await invoicePdf(view, await context.teif.acceptedMention(view.invoice.id)));
       },
     }),
     route({
@@ -171,11 +172,12 @@ export function billingRoutes(context: BillingContext): Route[] {
       path: '/api/v1/credit-notes/:creditNoteId/pdf',
       roles: ADMIN_CUSTOMER,
       produces: ['application/pdf'],
-      summary: 'The credit note as PDF (French)',
+      summary: 'The credit note as PDF (French and Arabic; TTN reference and QR code once accepted)',
       async handle({ caller, params, res }) {
         const { note, invoice } = await creditNoteView(context, params.creditNoteId, caller, 'credit-note-pdf');
-        sendPdf(res, note.number, await creditNotePdf(note, invoice));
+        sendPdf(res, note.number, await creditNotePdf(note, invoice, await context.teif.acceptedMention(note.id)));
       },
     }),
+    ...teifRoutes(context),
   ];
 }

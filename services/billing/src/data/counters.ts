@@ -1,4 +1,4 @@
-import type { EntityManager } from '@ecar/db';
+import { queryRows, type EntityManager } from '@ecar/db';
 
 /**
  * The next number of a series and year, inside the caller's (issuing) transaction. The UPDATE
@@ -9,7 +9,8 @@ import type { EntityManager } from '@ecar/db';
  */
 export async function allocateSequence(db: EntityManager, series: 'FA' | 'AV', fiscalYear: number): Promise<number> {
   const advance = async () => {
-    const [rows]: [Array<{ last: number }>, number] = await db.query(
+    const rows = await queryRows<{ last: number }>(
+      db,
       `UPDATE document_counters SET last_seq = last_seq + 1 WHERE series = $1 AND fiscal_year = $2 RETURNING last_seq AS last`,
       [series, fiscalYear],
     );

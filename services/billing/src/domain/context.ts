@@ -4,6 +4,7 @@ import { forbidden, notFound } from '@ecar/errors';
 import { localDateString } from '@ecar/primitives';
 import type { UnitOfWork } from '@ecar/runtime';
 import type { InvoiceRow } from '../data/invoices.ts';
+import type { TeifService } from './teif-submissions.ts';
 import type { Seller } from './types.ts';
 
 /** What every billing use case needs: the database, the unit of work, the seller identity, and the clock. */
@@ -17,6 +18,8 @@ export interface BillingContext {
   now(): Date;
   /** Largest page of a list. */
   pageMax: number;
+  /** Signed TEIF and its submission to El Fatoora. */
+  teif: TeifService;
 }
 
 /** Today's date (YYYY-MM-DD) where the garage is: what dates invoices, credit notes and payments. */

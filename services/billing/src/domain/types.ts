@@ -7,6 +7,8 @@ export interface Buyer {
   address?: string;
   /** State bodies and exports do not pay the fiscal stamp. */
   stampExempt: boolean;
+  /** The language printed first on their documents (default: Arabic when the name is in Arabic script, else French). */
+  language?: 'fr' | 'ar';
 }
 
 /** The seller (the garage) from configuration, frozen on every issued document. */

@@ -4,8 +4,11 @@ import type { InvoiceRow } from '../data/invoices.ts';
 import type { InvoiceView } from '../domain/queries.ts';
 import { renderFiscalDocument } from './fiscal-document.ts';
 
-/** An issued invoice as PDF (a draft has no number yet and is not a fiscal document). */
-export function invoicePdf(view: InvoiceView): Promise<Buffer> {
+/** An issued invoice as PDF (French and Arabic) (a draft has no number yet and is not a fiscal document). */
+/** `ttn`: TTN's reference and QR content once El Fatoora accepted the document (printed with the QR code). */
+export type TtnMention = { reference: string; qr: string } | undefined;
+
+export function invoicePdf(view: InvoiceView, ttn?: TtnMention): Promise<Buffer> {
   const { invoice, lines, totals } = view;
   if (invoice.status !== 'issued' || !invoice.number || !invoice.issueDate || !invoice.seller) throw conflict('Only an issued invoice has a PDF');
   const references = [
@@ -27,10 +30,12 @@ export function invoicePdf(view: InvoiceView): Promise<Buffer> {
     ...(invoice.buyer.stampExempt ? { stampNote: 'client exonéré' } : {}),
     totalTtcMillimes: totals.totalTtcMillimes,
     wordsLead: 'Arrêtée la présente facture à la somme de :',
+    wordsLeadArabic: 'حُصرت هذه الفاتورة في مبلغ :',
+    ...(ttn ? { ttn } : {}),
   });
 }
 
-export function creditNotePdf(note: CreditNoteRow, invoice: InvoiceRow): Promise<Buffer> {
+export function creditNotePdf(note: CreditNoteRow, invoice: InvoiceRow, ttn?: TtnMention): Promise<Buffer> {
   return renderFiscalDocument({
     title: "FACTURE D'AVOIR",
     number: note.number,
@@ -46,5 +51,7 @@ export function creditNotePdf(note: CreditNoteRow, invoice: InvoiceRow): Promise
     ...(note.stamp === 0 ? { stampNote: note.buyer.stampExempt ? 'client exonéré' : 'reste dû sur la facture, avoir partiel' } : {}),
     totalTtcMillimes: note.totalTtc,
     wordsLead: 'Arrêté le présent avoir à la somme de :',
+    wordsLeadArabic: 'حُصرت هذه الفاتورة التعديلية في مبلغ :',
+    ...(ttn ? { ttn } : {}),
   });
 }

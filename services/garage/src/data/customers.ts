@@ -70,24 +70,27 @@ export class CustomerStore {
     ];
   }
 
+  /** The columns `$1`–`$13` of insert and update: identity, sealed fields with their blind indexes, consent. */
+  private rowValues(customer: Customer): unknown[] {
+    return [
+      customer.id,
+      customer.userId,
+      customer.kind,
+      customer.name,
+      ...this.sealedValues(customer),
+      customer.consentGivenAt,
+      customer.consentMethod,
+      customer.consentWithdrawnAt,
+      customer.anonymisedAt,
+    ];
+  }
+
   async insert(db: EntityManager, customer: Customer): Promise<void> {
     await db.query(
       `INSERT INTO customers (id, user_id, kind, name, contact_sealed, identity_sealed, phone_bidx, email_bidx, national_id_bidx,
           consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-      [
-        customer.id,
-        customer.userId,
-        customer.kind,
-        customer.name,
-        ...this.sealedValues(customer),
-        customer.consentGivenAt,
-        customer.consentMethod,
-        customer.consentWithdrawnAt,
-        customer.anonymisedAt,
-        customer.createdAt,
-        customer.updatedAt,
-      ],
+      [...this.rowValues(customer), customer.createdAt, customer.updatedAt],
     );
   }
 
@@ -97,18 +100,7 @@ export class CustomerStore {
       `UPDATE customers SET user_id = $2, kind = $3, name = $4, contact_sealed = $5, identity_sealed = $6, phone_bidx = $7, email_bidx = $8,
           national_id_bidx = $9, consent_given_at = $10, consent_method = $11, consent_withdrawn_at = $12, anonymised_at = $13, updated_at = $14
         WHERE id = $1`,
-      [
-        customer.id,
-        customer.userId,
-        customer.kind,
-        customer.name,
-        ...this.sealedValues(customer),
-        customer.consentGivenAt,
-        customer.consentMethod,
-        customer.consentWithdrawnAt,
-        customer.anonymisedAt,
-        customer.updatedAt,
-      ],
+      [...this.rowValues(customer), customer.updatedAt],
     );
   }
 

@@ -4,6 +4,8 @@ const uuid = z.uuid();
 const millimes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const invoiceNumber = z.string().regex(/^FA-\d{4}-\d{6,}$/);
 const creditNoteNumber = z.string().regex(/^AV-\d{4}-\d{6,}$/);
+const documentNumber = z.union([invoiceNumber, creditNoteNumber]);
+const teifKind = z.enum(['invoice', 'credit-note']);
 const paymentMethod = z.enum(['cash', 'card', 'cheque', 'transfer']);
 
 /** Events published by the billing service (amounts in integer millimes, TND). */
@@ -67,9 +69,24 @@ export const billingEvents = {
       .object({
         invoiceIds: z.array(uuid).max(500),
         customerIds: z.array(uuid).max(500),
-        purpose: z.enum(['detail', 'list', 'pdf', 'teif', 'payments', 'credit-notes', 'credit-note', 'credit-note-pdf']),
+        purpose: z.enum(['detail', 'list', 'pdf', 'teif', 'teif-status', 'teif-signed', 'payments', 'credit-notes', 'credit-note', 'credit-note-pdf']),
       })
       .strict(),
+  },
+  /** El Fatoora (TTN) accepted a signed TEIF document and gave it its reference. */
+  'billing.teif.accepted': {
+    version: 1,
+    data: z.object({ documentId: uuid, invoiceId: uuid, kind: teifKind, number: documentNumber, ttnReference: z.string().min(1).max(100), attempts: z.number().int().min(1) }).strict(),
+  },
+  /** An alert: TTN refused a document, or ECAR could not produce a valid one; a super-admin must act (re-submit after a fix). */
+  'billing.teif.refused': {
+    version: 1,
+    data: z.object({ documentId: uuid, invoiceId: uuid, kind: teifKind, number: documentNumber, reason: z.string().min(1).max(2000), by: z.enum(['ttn', 'ecar']) }).strict(),
+  },
+  /** A super-admin sent a refused document to TTN again (re-signed). */
+  'billing.teif.resubmitted': {
+    version: 1,
+    data: z.object({ documentId: uuid, invoiceId: uuid, kind: teifKind, number: documentNumber }).strict(),
   },
   'billing.payment.recorded': {
     version: 1,

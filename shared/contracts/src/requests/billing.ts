@@ -26,6 +26,8 @@ export const buyerSchema = z
     taxId: z.string().trim().max(32).optional(),
     address: z.string().trim().max(500).optional(),
     stampExempt: z.boolean().default(false),
+    /** Which language the buyer's documents print first (default: Arabic for a name in Arabic script, else French). */
+    language: z.enum(['fr', 'ar']).optional(),
   })
   .strict();
 
