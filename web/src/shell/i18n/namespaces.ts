@@ -2,6 +2,7 @@ import type admin from './locales/fr/admin.json';
 import type auth from './locales/fr/auth.json';
 import type common from './locales/fr/common.json';
 import type dashboard from './locales/fr/dashboard.json';
+import type teif from './locales/fr/teif.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -14,7 +15,8 @@ export interface Namespaces {
   auth: typeof auth;
   dashboard: typeof dashboard;
   admin: typeof admin;
+  teif: typeof teif;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'admin'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'admin', 'teif'] as const satisfies readonly Namespace[];

@@ -11,6 +11,7 @@ import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
+import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
 import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Section, ShortId, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
@@ -340,6 +341,7 @@ function CreditNotes({ invoice }: { invoice: Invoice }) {
                   <Button size="xs" variant="light" onClick={() => pdf.mutate(note)}>
                     {t('invoices.pdf')}
                   </Button>
+                  <TeifPanel kind="credit-note" id={note.id} number={note.number} />
                 </Group>
               ))}
             </Stack>
@@ -454,6 +456,7 @@ export default function InvoiceScreen() {
           <ActionResult mutation={issue} success={t('invoices.issued')} />
           <ActionResult mutation={pdf} />
           <ActionResult mutation={teif} />
+          {invoice.status === 'issued' && invoice.number ? <TeifPanel kind="invoice" id={invoice.id} number={invoice.number} /> : null}
           <Section title={t('invoices.buyerTitle')}>
             {invoice.status === 'draft' ? (
               <EditDraft key={invoice.lines.length + invoice.buyer.name} invoice={invoice} />
