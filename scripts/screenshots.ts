@@ -33,9 +33,38 @@ export const SCREENS: ScreenShot[] = [
     },
   },
   { name: 'admin-dashboard-phone', who: 'admin', path: '/admin/', viewport: 'phone', ready: (page) => page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor() },
+  ...adminScreens(),
   { name: 'customer-home', who: 'customer', path: '/app/', viewport: 'phone', ready: (page) => page.locator('main h1').waitFor() },
   { name: 'technician-home', who: 'technician', path: '/app/', viewport: 'tablet', ready: (page) => page.locator('main h1').waitFor() },
 ];
+
+/** The back office's screens (web-admin): each list, and a detail opened from its list. */
+function adminScreens(): ScreenShot[] {
+  const loaded = (page: Page) => page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
+  const list = (name: string, path: string): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'desktop', ready: async (page) => {
+    await page.locator('main h1').waitFor();
+    await loaded(page);
+  } });
+  const detail = (name: string, path: string, link: string): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'desktop', ready: async (page) => {
+    await page.locator(link).first().click();
+    await page.waitForURL(/\/[0-9a-f-]{36}$/);
+    await page.locator('main h1').waitFor();
+    await loaded(page);
+  } });
+  return [
+    list('customers', 'customers'),
+    detail('customer', 'customers', '[data-testid=customer-link]'),
+    detail('work-order', 'work-orders', 'main table a[href*="/work-orders/"]'),
+    list('appointments', 'appointments'),
+    list('work-orders', 'work-orders'),
+    list('invoices', 'invoices'),
+    detail('invoice', 'invoices', '[data-testid=invoice-link]'),
+    list('users', 'users'),
+    list('audit', 'audit'),
+    list('alerts', 'alerts'),
+    list('backups', 'backups'),
+  ];
+}
 
 const LANGUAGES = ['fr', 'ar'] as const;
 const OUT = new URL('../docs/screenshots/', import.meta.url);

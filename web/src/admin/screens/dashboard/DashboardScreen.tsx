@@ -103,7 +103,7 @@ function BoardColumn({ status }: { status: BoardStatus }) {
             {page.items.map((order) => (
               <li key={order.id}>
                 <Link className={classes.card} to={`/work-orders/${order.id}`} data-work-order={order.id}>
-                  <Text size="sm" className={classes.clamp}>
+                  <Text size="sm" className={classes.clamp} dir="auto">
                     {order.complaint}
                   </Text>
                   <Text size="xs" c="dark.6">
@@ -177,7 +177,7 @@ function UnpaidInvoices() {
                     </Text>
                   </span>
                   <span>
-                    <Text span size="sm" fw={700} data-testid="balance">
+                    <Text span size="sm" fw={700} data-testid="balance" dir="ltr">
                       {formatMoney(balance.balance.balanceMillimes)}
                     </Text>{' '}
                     <Text span size="xs">
@@ -213,7 +213,7 @@ function OpenAlerts() {
                   <Badge color={alert.severity === 'critical' ? 'red.9' : 'dark.6'} variant="filled" me="xs">
                     {t(`alerts.severity.${alert.severity}`)}
                   </Badge>
-                  <Text span size="sm">
+                  <Text span size="sm" dir="auto">
                     {alert.summary}
                   </Text>
                 </span>

@@ -10,6 +10,7 @@ import { formatDate } from '../../../shell/format.ts';
 import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
@@ -23,8 +24,8 @@ function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (ind
   const { t } = useTranslation('admin');
   if (lines.length === 0) return <EmptyState />;
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table>
+    <ScrollX label={t('invoices.lines')}>
+      <Table miw={560}>
         <Table.Caption c="gray.8">{t('invoices.lines')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -59,7 +60,7 @@ function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (ind
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </ScrollX>
   );
 }
 

@@ -8,6 +8,7 @@ import { apiJson } from '../../../shell/api/client.ts';
 import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { User } from '../../lib/types.ts';
@@ -121,8 +122,8 @@ export default function UsersScreen() {
         {(data) => (
           <Stack gap="xs">
             <Text size="sm">{t('users.count', { count: data.total })}</Text>
-            <Table.ScrollContainer minWidth={720}>
-              <Table striped>
+            <ScrollX label={t('users.title')}>
+              <Table striped miw={720}>
                 <Table.Caption c="gray.8">{t('users.title')}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
@@ -155,7 +156,7 @@ export default function UsersScreen() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollX>
             <Group>
               <Button variant="default" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
                 {t('users.previous')}

@@ -9,6 +9,7 @@ import { apiJson, downloadFile } from '../../../shell/api/client.ts';
 import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
@@ -56,8 +57,8 @@ function Documents({ vehicle }: { vehicle: Vehicle }) {
       </form>
       <QueryState query={query} isEmpty={(data) => data.items.length === 0}>
         {(data) => (
-          <Table.ScrollContainer minWidth={420}>
-            <Table>
+          <ScrollX label={t('vehicles.documents')}>
+            <Table miw={420}>
               <Table.Caption c="gray.8">{t('vehicles.documents')}</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
@@ -84,7 +85,7 @@ function Documents({ vehicle }: { vehicle: Vehicle }) {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollX>
         )}
       </QueryState>
       <ActionResult mutation={download} />

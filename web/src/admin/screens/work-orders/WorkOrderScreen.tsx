@@ -10,6 +10,7 @@ import { formatDateTime } from '../../../shell/format.ts';
 import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { ADMIN_MOVES, linesEditable, WORK_ORDER_COLOR } from '../../lib/status.ts';
@@ -102,8 +103,8 @@ function Lines({ order }: { order: WorkOrderDetail }) {
       {order.lines.length === 0 ? (
         <EmptyState />
       ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table>
+        <ScrollX label={t('workOrders.lines')}>
+          <Table miw={560}>
             <Table.Caption c="gray.8">{t('workOrders.lines')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -132,7 +133,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollX>
       )}
       <Stack gap={2} data-testid="totals">
         <Text>
@@ -160,8 +161,8 @@ function TimeEntries({ order, names }: { order: WorkOrderDetail; names: Map<stri
       {order.timeEntries.length === 0 ? (
         <EmptyState>{t('workOrders.noTime')}</EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table>
+        <ScrollX label={t('workOrders.time')}>
+          <Table miw={420}>
             <Table.Caption c="gray.8">{t('workOrders.time')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -182,7 +183,7 @@ function TimeEntries({ order, names }: { order: WorkOrderDetail; names: Map<stri
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollX>
       )}
     </Section>
   );
