@@ -4,6 +4,8 @@
 // Add a screen: one entry in SCREENS (who signs in, where to go, what shows when it is ready).
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { FakeTtnServer } from '../tests/support/fake-ttn.ts';
+import { createTestSigningCa } from '../tests/support/teif-test-ca.ts';
 import { VIEWPORTS, launchChromium, signInAsAdmin, signInOnApp, type ViewportName } from '../tests/support/browser.ts';
 import { assignSeededJobs } from '../tests/support/self-fixtures.ts';
 import { seedGarageDay, type GarageDay } from '../tests/support/web-fixtures.ts';
@@ -35,6 +37,16 @@ export const SCREENS: ScreenShot[] = [
   },
   { name: 'admin-dashboard-phone', who: 'admin', path: '/admin/', viewport: 'phone', ready: (page) => page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor() },
   ...adminScreens(),
+  {
+    name: 'admin-invoice-teif',
+    who: 'admin',
+    path: '/admin/invoices',
+    viewport: 'desktop',
+    ready: async (page) => {
+      await page.locator('[data-testid=invoice-link]').first().click();
+      await page.locator('[data-testid=teif-invoice][data-teif=accepted] [data-testid=teif-reference]').waitFor({ timeout: 30_000 });
+    },
+  },
   { name: 'customer-home', who: 'customer', path: '/app/', viewport: 'phone', ready: (page) => page.locator('main h1').waitFor() },
   { name: 'technician-home', who: 'technician', path: '/app/', viewport: 'tablet', ready: (page) => page.locator('main h1').waitFor() },
   { name: 'technician-jobs', who: 'technician', path: '/app/jobs', viewport: 'tablet', ready: (page) => page.locator('[data-testid=job]').first().waitFor() },
@@ -121,7 +133,25 @@ async function shoot(browser: Browser, stack: WebStack, screen: ScreenShot, lang
 const only = process.argv.slice(2);
 const chosen = SCREENS.filter((screen) => only.length === 0 || only.includes(screen.name));
 mkdirSync(OUT, { recursive: true });
-const stack = await startWebStack('shots');
+// Issued invoices go to a FAKE TTN (tests/support/fake-ttn.ts), signed with a test CA, so that their TEIF status shows TTN's answer.
+const TTN_CREDENTIALS = { login: 'garage-demo', password: 'ttn-demo-webservice-pass' };
+const signingCa = createTestSigningCa();
+const ttn = new FakeTtnServer(signingCa.caPem, TTN_CREDENTIALS);
+await ttn.start();
+const stack = await startWebStack('shots', {
+  billing: {
+    SELLER_NAME: 'Garage El Amen SARL',
+    SELLER_ADDRESS: '14 rue de Marseille, 1000 Tunis',
+    SELLER_TAX_ID: '1234567/A/B/M/000',
+    SELLER_TRADE_REGISTER: 'B01234562020',
+    ...signingCa.env,
+    TTN_URL: ttn.url,
+    OUTBOUND_ALLOWLIST: ttn.hostPort,
+    TTN_LOGIN: TTN_CREDENTIALS.login,
+    TTN_PASSWORD: TTN_CREDENTIALS.password,
+    TTN_POLL_INTERVAL_MS: '200',
+  },
+});
 let browser: Browser | undefined;
 try {
   const day: GarageDay = await seedGarageDay(stack);
@@ -134,4 +164,5 @@ try {
 } finally {
   await browser?.close();
   await stack.stop();
+  await ttn.stop();
 }

@@ -10,6 +10,7 @@ import { auditService, type AuditService } from '../../services/audit/src/servic
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
+import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
@@ -188,7 +189,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
  */
 function consumerQueuesOf(prefix: string): string[] {
   const delays = [1000, 5000, 30000, 60000, 300000];
-  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
+  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
 }
 
 function uniqueSuffix(): string {

@@ -11,7 +11,7 @@ export const adminScreens: readonly Screen[] = [
   { path: 'work-orders', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrdersScreen.tsx'), nav: { label: (t) => t('nav.workOrders') } },
   { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
   { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
-  { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
+  { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin', 'teif'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
   { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },
   { path: 'users', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/users/UsersScreen.tsx'), nav: { label: (t) => t('nav.users') } },
   { path: 'audit', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/audit/AuditScreen.tsx'), nav: { label: (t) => t('nav.audit') } },

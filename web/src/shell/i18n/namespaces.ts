@@ -6,6 +6,7 @@ import type dashboard from './locales/fr/dashboard.json';
 import type signup from './locales/fr/signup.json';
 import type technician from './locales/fr/technician.json';
 import type workshop from './locales/fr/workshop.json';
+import type teif from './locales/fr/teif.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -22,7 +23,8 @@ export interface Namespaces {
   customer: typeof customer;
   signup: typeof signup;
   admin: typeof admin;
+  teif: typeof teif;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif'] as const satisfies readonly Namespace[];

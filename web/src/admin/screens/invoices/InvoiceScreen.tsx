@@ -12,6 +12,7 @@ import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
+import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
 import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Section, ShortId, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
@@ -341,6 +342,7 @@ function CreditNotes({ invoice }: { invoice: Invoice }) {
                   <Button size="xs" variant="light" onClick={() => pdf.mutate(note)}>
                     {t('invoices.pdf')}
                   </Button>
+                  <TeifPanel kind="credit-note" id={note.id} number={note.number} />
                 </Group>
               ))}
             </Stack>
@@ -455,6 +457,7 @@ export default function InvoiceScreen() {
           <ActionResult mutation={issue} success={t('invoices.issued')} />
           <ActionResult mutation={pdf} />
           <ActionResult mutation={teif} />
+          {invoice.status === 'issued' && invoice.number ? <TeifPanel kind="invoice" id={invoice.id} number={invoice.number} /> : null}
           <Section title={t('invoices.buyerTitle')}>
             {invoice.status === 'draft' ? (
               <EditDraft key={invoice.lines.length + invoice.buyer.name} invoice={invoice} />
