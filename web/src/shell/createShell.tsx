@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 // First-load styles: only the Mantine files of the components the shell itself renders (sign-in,
 // layout, loading and error states), in the order of Mantine's styles.css. Every lazy module
 // also waits for the whole stylesheet (withFullStyles), so screens may use any component.

@@ -2,9 +2,7 @@ import type { FieldValues, Path, UseFormReturn } from 'react-hook-form';
 import { z } from 'zod';
 import { parseThousandths } from './ui.tsx';
 
-// zod compiles object parsers with `new Function` when eval is allowed, and merely probing for it
-// is a CSP `script-src` violation (no 'unsafe-eval' here): parse without the compiler.
-z.config({ jitless: true });
+import '../../shell/zod-jitless.ts';
 
 /**
  * The back office's form schemas: the same rules as the services' request schemas (the services
