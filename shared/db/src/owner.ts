@@ -35,7 +35,8 @@ function roleOf(url: string): string {
  * tables added by a new migration are covered at once.
  */
 export async function migrateAsOwner(options: OwnerMigrationOptions): Promise<void> {
-  const owner = createDataSource({ url: options.ownerUrl, migrations: options.migrations, poolMax: 1, applicationName: `${options.applicationName ?? 'ecar'}-migrations` });
+  // Two connections: the migration lock holds one while the migrations run on the other.
+  const owner = createDataSource({ url: options.ownerUrl, migrations: options.migrations, poolMax: 2, applicationName: `${options.applicationName ?? 'ecar'}-migrations` });
   await connectWithRetry(owner, options.logger);
   try {
     const ownerRole = roleOf(options.ownerUrl);
