@@ -42,6 +42,9 @@ export interface UpstreamOptions {
   tls?: InternalTls | undefined;
 }
 
+/** The request each upstream response answers, for `discardUnreadBody`. */
+const requestOf = new WeakMap<http.IncomingMessage, http.ClientRequest>();
+
 class ClientAbort extends Error {}
 class BodyTooLarge extends Error {}
 /**
@@ -92,7 +95,10 @@ export class Upstream {
           agent: this.agent,
           timeout: this.options.timeoutMs,
         },
-        resolve,
+        (response) => {
+          requestOf.set(response, upstreamRequest);
+          resolve(response);
+        },
       );
       upstreamRequest.on('timeout', () => upstreamRequest.destroy(new Error(`${this.options.name} did not answer within ${this.options.timeoutMs} ms`)));
       let bodySent = false;
@@ -140,7 +146,10 @@ export class Upstream {
     }
     await new Promise<void>((resolve) => {
       upstreamResponse.pipe(res);
-      upstreamResponse.on('end', resolve);
+      upstreamResponse.on('end', () => {
+        if (!req.complete) discardUnreadBody(req, upstreamResponse, this.options.bodyLimitBytes);
+        resolve();
+      });
       upstreamResponse.on('error', () => {
         res.destroy();
         resolve();
@@ -153,4 +162,22 @@ export class Upstream {
     this.breaker.shutdown();
     this.agent.destroy();
   }
+}
+
+/**
+ * The upstream answered before the client finished sending (an early 413 or 4xx): the rest of the
+ * body goes nowhere, so it is read and dropped. Left paused, the client would block on its
+ * writes until a server timeout reset the connection instead of reading the answer it was sent.
+ * Past the gateway's own body limit the connection is cut: nobody is owed an endless drain.
+ */
+function discardUnreadBody(req: Request, upstreamResponse: http.IncomingMessage, limitBytes: number): void {
+  req.unpipe();
+  // Half sent, the upstream request can never finish: its connection is not reused.
+  requestOf.get(upstreamResponse)?.destroy();
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > limitBytes) req.socket.destroy();
+  });
+  req.resume();
 }
