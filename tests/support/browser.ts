@@ -109,14 +109,31 @@ export async function signInAsAdmin(page: Page, stack: WebStack): Promise<void> 
   const mfa = page.locator('form[data-step=mfa]');
   await mfa.locator('input[name=code]').fill(await nextCode(authenticator));
   await mfa.locator('button[type=submit]').click();
-  await page.waitForSelector('[data-testid=who]');
+  await signedInLayout(page);
 }
 
 /** Signs a technician or customer in on /app/; resolves once the signed-in layout shows. */
 export async function signInOnApp(page: Page, stack: WebStack, account: { email: string; password: string }): Promise<void> {
   await page.goto(`${stack.url}/app/`);
   await submitCredentials(page, account.email, account.password);
-  await page.waitForSelector('[data-testid=who]');
+  await signedInLayout(page);
+}
+
+/**
+ * Waits for the signed-in layout; when it does not come, the error says what the page shows
+ * instead (an alert, the form still there) rather than only "timeout".
+ */
+async function signedInLayout(page: Page): Promise<void> {
+  try {
+    await page.waitForSelector('[data-testid=who]');
+  } catch (error) {
+    const shown = await page
+      .locator('[role=alert], form[data-step]')
+      .allTextContents()
+      .then((texts) => texts.map((text) => text.trim().slice(0, 200)).join(' | ') || 'no form and no alert')
+      .catch(() => 'the page could not be read');
+    throw new Error(`not signed in at ${page.url()}; the page shows: ${shown}`, { cause: error });
+  }
 }
 
 /** axe-core over the current page: no serious or critical violation (WCAG 2.1 A/AA rules). */
