@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitForConsumer, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { AlertRow } from '../../services/audit/src/data/alerts.ts';
 import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
 import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
@@ -110,21 +110,7 @@ export async function publishEvents(exchange: string, events: readonly EventEnve
 
 /** Resolves once the audit queue exists and is bound (the consumer declares it after connecting). */
 export async function waitForAuditQueue(queuePrefix: string): Promise<void> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    await waitFor(async () => {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      try {
-        const { consumerCount } = await channel.checkQueue(`${queuePrefix}audit.all`);
-        return consumerCount > 0 ? true : undefined;
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    }, { timeoutMs: 15_000, what: 'the audit queue and its consumer' });
-  } finally {
-    await connection.close();
-  }
+  await waitForConsumer(`${queuePrefix}audit.all`, { timeoutMs: 15_000 });
 }
 
 export async function startAuditHarness(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<AuditHarness> {
