@@ -37,9 +37,11 @@ export class TestTokenIssuer {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((_req, res) => {
+    this.server = http.createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [this.jwk] }));
+      // As auth does: services load their deny-list from this snapshot (none revoked here).
+      if (req.url === '/internal/v1/revoked-sessions') res.end(JSON.stringify({ accessTtlSeconds: 600, items: [] }));
+      else res.end(JSON.stringify({ keys: [this.jwk] }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
