@@ -15,6 +15,7 @@ export const gatewayConfigSpec = {
   BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
   BUS_QUEUE_PREFIX: field.string({ doc: "Prefix of this deployment's queue names (tests isolate with it)", default: '', pattern: /^[a-z0-9._-]*$/ }),
   ACCESS_TOKEN_TTL_SECONDS: field.int({ doc: 'Access token lifetime: how long a revoked session stays on the deny-list', default: 3600, min: 60, max: 3600 }),
+  REVOCATION_GRACE_MS: field.int({ doc: 'How long the revoked-session deny-list is trusted once unfed (broker lost and auth not answering); past it authenticated requests get 503', default: 10_000, min: 1_000, max: 60_000 }),
   AUTH_JWKS_URL: field.url({ doc: 'JWKS of the auth service', default: 'http://127.0.0.1:3001/.well-known/jwks.json', protocols: ['http:', 'https:'] }),
   JWT_ISSUER: field.string({ doc: 'iss of access tokens', default: 'ecar-auth' }),
   JWT_AUDIENCE: field.string({ doc: 'aud of access tokens', default: 'ecar-api' }),

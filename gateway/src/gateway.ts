@@ -1,8 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { AccessTokenVerifier, RemoteJwks, authenticate } from '@ecar/auth-client';
-import { BusConnection } from '@ecar/bus';
+import { randomUUID } from 'node:crypto';
+import { AccessTokenVerifier, RemoteJwks, authenticate, failClosedRevocation, revokedSessionsSnapshot } from '@ecar/auth-client';
+import { BusConnection, RevokedSessions, type SessionDenyList } from '@ecar/bus';
 import { developmentBanner } from '@ecar/config';
 import { badRequest, notFound, tooManyRequests } from '@ecar/errors';
 import { createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
@@ -13,7 +14,6 @@ import { Upstream, forwardableRequestHeaders } from './proxy.ts';
 import { internalTlsFrom } from '@ecar/tls';
 import { RateLimitStore, type SharedRateLimiter } from './rate-limit.ts';
 import { webRoutes } from './web.ts';
-import { RevocationFeed, SessionDenyList } from './revocations.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
 
 export interface Gateway {
@@ -23,7 +23,7 @@ export interface Gateway {
   upstreams: Record<UpstreamName, Upstream>;
   registry: Registry;
   denyList: SessionDenyList;
-  revocations: RevocationFeed;
+  revocations: RevokedSessions;
   stop(): Promise<void>;
 }
 
@@ -48,22 +48,24 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
   if (!tls) logger.warn('gateway → services over plain HTTP: development only; production requires ECAR_TLS_* and https upstreams (mutual TLS, ENC-6)');
   const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000, tls });
-  const denyList = new SessionDenyList(config.ACCESS_TOKEN_TTL_SECONDS * 1000);
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
+  // The deny-list fails closed (finding 4 of issue 12): until it is loaded, and once unfed beyond
+  // REVOCATION_GRACE_MS (broker lost and auth's snapshot not answering), tokens get 503.
+  const revocations = new RevokedSessions({
+    connection: bus,
+    exchange: config.BUS_EXCHANGE,
+    queue: `${config.BUS_QUEUE_PREFIX}gateway.revocations.${randomUUID()}`,
+    loadSnapshot: revokedSessionsSnapshot(new URL('/internal/v1/revoked-sessions', config.AUTH_URL).toString(), tls),
+    accessTtlMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000,
+    graceMs: config.REVOCATION_GRACE_MS,
+    logger,
+  });
+  const denyList = revocations.denyList;
   const verifier = new AccessTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     keyFor: (kid) => jwks.keyFor(kid),
-    isRevoked: (principal) => denyList.has(principal.sessionId),
-  });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
-  const revocations = new RevocationFeed({
-    bus,
-    exchange: config.BUS_EXCHANGE,
-    queuePrefix: config.BUS_QUEUE_PREFIX,
-    snapshotUrl: new URL('/internal/v1/revoked-sessions', config.AUTH_URL).toString(),
-    tls,
-    denyList,
-    logger,
+    isRevoked: failClosedRevocation(revocations),
   });
   const rateLimitStore = new RateLimitStore(config.REDIS_URL, config.REDIS_KEY_PREFIX, logger, registry);
   const perIp = rateLimitStore.limiter('ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_WINDOW_MS);
@@ -105,8 +107,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   // Whether the deny-list is fed (broker bound, revoked sessions loaded): before that a revoked
   // token could pass. Not named /health/ready: that path belongs to the services and is never routed.
   app.get('/health/revocations', (_req, res) => {
-    const ready = bus.isConnected() && revocations.ready;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks: { broker: bus.isConnected(), revokedSessions: revocations.ready } });
+    const ready = revocations.subscribed;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', checks: { broker: bus.isConnected(), revokedSessions: ready, current: revocations.current() } });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
@@ -167,7 +169,6 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
       await server.close(5_000);
       revocations.stop();
       await bus.close();
-      denyList.close();
       for (const upstream of Object.values(upstreams)) upstream.close();
       await rateLimitStore.close();
     },

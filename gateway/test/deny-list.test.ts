@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SessionDenyList } from '../src/revocations.ts';
+import { SessionDenyList } from '@ecar/bus';
 import { ROUTE_TABLE, matchRoute } from '../src/route-table.ts';
 
 describe('session deny-list', () => {

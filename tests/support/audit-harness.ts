@@ -5,7 +5,7 @@ import amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import type { EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitFor, type BusNamespace, type TestDatabase } from '@ecar/testkit';
+import { AMQP_URL, AMQP_USER, createBusNamespace, createTestDatabase, waitForConsumer, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import type { AlertRow } from '../../services/audit/src/data/alerts.ts';
 import type { AuditEventRow } from '../../services/audit/src/data/audit-events.ts';
 import type { VerificationResult } from '../../services/audit/src/domain/verify.ts';
@@ -37,9 +37,11 @@ export class TestTokenIssuer {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((_req, res) => {
+    this.server = http.createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [this.jwk] }));
+      // As auth does: services load their deny-list from this snapshot (none revoked here).
+      if (req.url === '/internal/v1/revoked-sessions') res.end(JSON.stringify({ accessTtlSeconds: 600, items: [] }));
+      else res.end(JSON.stringify({ keys: [this.jwk] }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -110,21 +112,7 @@ export async function publishEvents(exchange: string, events: readonly EventEnve
 
 /** Resolves once the audit queue exists and is bound (the consumer declares it after connecting). */
 export async function waitForAuditQueue(queuePrefix: string): Promise<void> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    await waitFor(async () => {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      try {
-        const { consumerCount } = await channel.checkQueue(`${queuePrefix}audit.all`);
-        return consumerCount > 0 ? true : undefined;
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    }, { timeoutMs: 15_000, what: 'the audit queue and its consumer' });
-  } finally {
-    await connection.close();
-  }
+  await waitForConsumer(`${queuePrefix}audit.all`, { timeoutMs: 15_000 });
 }
 
 export async function startAuditHarness(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<AuditHarness> {

@@ -67,7 +67,12 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
   });
   return {
     signer,
-    verifier: new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: async (kid) => signer.publicKeyFor(kid) }),
+    verifier: new AccessTokenVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      keyFor: async (kid) => signer.publicKeyFor(kid),
+      isRevoked: (principal) => sessions.isRevoked(principal.sessionId),
+    }),
     bootstrap: await ensureBootstrapAdmin(unitOfWork, hasher, config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD),
     sessions,
     login: new LoginService(unitOfWork, hasher, sessions, throttle, mfa),

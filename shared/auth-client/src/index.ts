@@ -2,3 +2,4 @@ export * from './claims.ts';
 export * from './verifier.ts';
 export * from './middleware.ts';
 export * from './csrf.ts';
+export * from './revocation.ts';

@@ -78,8 +78,11 @@ export interface VerifierOptions {
   issuer: string;
   audience: string;
   keyFor(kid: string): Promise<KeyObject | undefined>;
-  /** Revoked sessions or token ids (deny-list fed by `auth.session.revoked`). */
-  isRevoked?(principal: Principal): boolean;
+  /**
+   * Revoked sessions (deny-list fed by `auth.session.revoked`, or auth's own sessions table). It
+   * may throw an AppError (503 while revocations cannot be checked): the request is then refused.
+   */
+  isRevoked?(principal: Principal): boolean | Promise<boolean>;
   clockToleranceSeconds?: number;
 }
 
@@ -99,7 +102,7 @@ export class AccessTokenVerifier {
     const cached = this.verified.get(token);
     if (cached) {
       if (cached.expiresAt * 1000 > Date.now()) {
-        if (this.options.isRevoked?.(cached)) throw new TokenRejected('session revoked');
+        if (await this.options.isRevoked?.(cached)) throw new TokenRejected('session revoked');
         return cached;
       }
       this.verified.delete(token);
@@ -134,7 +137,7 @@ export class AccessTokenVerifier {
     if (typeof claims.nbf !== 'number' || typeof claims.iat !== 'number') throw new TokenRejected('missing nbf/iat');
     const principal = principalFromClaims(claims);
     if (!principal) throw new TokenRejected('missing claims');
-    if (this.options.isRevoked?.(principal)) throw new TokenRejected('session revoked');
+    if (await this.options.isRevoked?.(principal)) throw new TokenRejected('session revoked');
     return principal;
   }
 }

@@ -21,3 +21,4 @@ export {
   type ConsumerQueueNames,
 } from './topology.ts';
 export { busMetrics, type BusMetrics, type ConsumeOutcome } from './metrics.ts';
+export { RevokedSessions, SessionDenyList, type RevokedSession, type RevokedSessionsOptions } from './revoked-sessions.ts';

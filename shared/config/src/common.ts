@@ -70,6 +70,7 @@ export function commonFields(service: string, port: number) {
     AUTH_JWKS_URL: field.url({ doc: 'JWKS of the auth service', default: 'http://127.0.0.1:3001/.well-known/jwks.json', protocols: ['http:', 'https:'] }),
     JWT_ISSUER: field.string({ doc: 'iss of access tokens', default: 'ecar-auth' }),
     JWT_AUDIENCE: field.string({ doc: 'aud of access tokens', default: 'ecar-api' }),
+    REVOCATION_GRACE_MS: field.int({ doc: 'How long the revoked-session deny-list is trusted once unfed (broker lost and auth not answering); past it authenticated requests get 503', default: 10_000, min: 1_000, max: 60_000 }),
     ...internalTlsFields(),
     TRUST_PROXY: field.string({ doc: 'Express "trust proxy": addresses of the gateway allowed to set X-Forwarded-For', default: 'loopback' }),
     SENTRY_DSN: field.optionalUrl({ doc: 'Sentry DSN (self-hosted or allow-listed host, AUD-3); unset = error reporting off', protocols: ['https:', 'http:'] }),

@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler, type ErrorReporter } from './error-handl
 import { operationalRoutes, type ReadinessCheck } from './health.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { requestContext } from './request-context.ts';
+import { clientAddress } from './client-address.ts';
 import { jsonTextGuard, pathGuard, queryGuard, refuseEncodedRawBody, verifyUtf8 } from './input-guard.ts';
 
 export interface ServiceAppOptions {
@@ -17,8 +18,10 @@ export interface ServiceAppOptions {
   bodyLimit?: string;
   /** Requests that take non-JSON bodies (uploads); every other body must be JSON. */
   isRawBody?: (method: string, path: string) => boolean;
-  /** Express `trust proxy`: which hops may set X-Forwarded-For. Services trust the gateway on loopback. */
+  /** Express `trust proxy` without TLS (development): which hops may set X-Forwarded-For. */
   trustProxy?: string | number | boolean;
+  /** Over mutual TLS: the certificate names whose X-Forwarded-For is believed (default: the gateway). */
+  trustedProxyIdentities?: readonly string[];
   report?: ErrorReporter;
   registry?: Registry;
 }
@@ -45,6 +48,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
+  app.use(clientAddress(options.trustedProxyIdentities));
   app.use(requestContext);
   app.use(metrics.middleware);
   app.use(helmet());

@@ -18,6 +18,8 @@ export interface CommonConfig {
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  /** Optional so configurations typed before it still fit; the kit defaults to 10 s. */
+  REVOCATION_GRACE_MS?: number;
   LOG_LEVEL: string;
   TRUST_PROXY: string;
   SENTRY_DSN?: string | undefined;

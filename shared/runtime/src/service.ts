@@ -1,5 +1,6 @@
-import { AccessTokenVerifier, RemoteJwks } from '@ecar/auth-client';
-import { BusConnection, type InboxConsumer, OutboxRelay, outboxMigrations } from '@ecar/bus';
+import { randomUUID } from 'node:crypto';
+import { AccessTokenVerifier, RemoteJwks, failClosedRevocation, revokedSessionsSnapshot, revokedSessionsUrl, type RevocationSource } from '@ecar/auth-client';
+import { BusConnection, type InboxConsumer, OutboxRelay, RevokedSessions, outboxMigrations } from '@ecar/bus';
 import { developmentBanner, type Mode } from '@ecar/config';
 import { connectWithRetry, createDataSource, databaseIsReachable, initializeDatabase, migrateAsOwner, type MigrationClass, type RuntimePrivileges } from '@ecar/db';
 import { createServiceApp, installProcessHandlers, listen, type ErrorReporter, type RunningServer, type ServiceApp } from '@ecar/http';
@@ -81,11 +82,38 @@ export interface ServiceDefinition<C extends CommonConfig, X, O extends object> 
   start(env?: NodeJS.ProcessEnv, options?: StartOptions & O): Promise<StartedService<C, X>>;
 }
 
-/** A verifier for access tokens issued by the auth service, keys from its JWKS. */
-export function remoteVerifier(config: CommonConfig, options: { minRefetchMs?: number } = {}): AccessTokenVerifier {
+/**
+ * A verifier for access tokens issued by the auth service, keys from its JWKS; with
+ * `revocations`, a revoked session is refused and, while the deny-list is not current, every
+ * token (503: fails closed).
+ */
+export function remoteVerifier(config: CommonConfig, options: { minRefetchMs?: number; revocations?: RevocationSource } = {}): AccessTokenVerifier {
   const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
-  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { ...options, tls });
-  return new AccessTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyFor: (kid) => jwks.keyFor(kid) });
+  const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { ...(options.minRefetchMs === undefined ? {} : { minRefetchMs: options.minRefetchMs }), tls });
+  return new AccessTokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    keyFor: (kid) => jwks.keyFor(kid),
+    ...(options.revocations ? { isRevoked: failClosedRevocation(options.revocations) } : {}),
+  });
+}
+
+/**
+ * The service's own deny-list (finding 4 of issue 12: services check revocation too, not only the
+ * gateway): `auth.session.revoked` on an exclusive queue of this process plus auth's snapshot
+ * (next to AUTH_JWKS_URL), polled while the broker is away.
+ */
+function revokedSessionsOf<C extends CommonConfig>(base: ServiceContext<C>): RevokedSessions {
+  const { config } = base;
+  const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
+  return new RevokedSessions({
+    connection: base.bus,
+    exchange: config.BUS_EXCHANGE,
+    queue: base.queueName(`${base.service}.revocations.${randomUUID()}`),
+    loadSnapshot: revokedSessionsSnapshot(revokedSessionsUrl(config.AUTH_JWKS_URL), tls),
+    graceMs: config.REVOCATION_GRACE_MS ?? 10_000,
+    logger: base.logger,
+  });
 }
 
 interface Wiring<C extends CommonConfig> {
@@ -221,7 +249,16 @@ export function defineService<C extends CommonConfig, X, O extends object = Reco
       const domain = await spec.context(base, options);
       const routes = spec.routes?.(domain, base) ?? [];
       isUpload = rawBodyMatcher(routes);
-      if (routes.length > 0) wired.http.app.use(mountRoutes(routes, spec.verifier?.(domain, base) ?? remoteVerifier(config)));
+      if (routes.length > 0) {
+        let verifier = spec.verifier?.(domain, base);
+        if (!verifier) {
+          const revocations = revokedSessionsOf(base);
+          await revocations.start();
+          wired.onStop.push(() => revocations.stop());
+          verifier = remoteVerifier(config, { revocations });
+        }
+        wired.http.app.use(mountRoutes(routes, verifier));
+      }
       const consumers = (spec.subscriptions?.(domain, base) ?? []).map((subscription) => consumerOf(subscription, base));
       const jobs = (spec.jobs?.(domain, base) ?? []).map((job) => periodicJobOf(job, base));
       const served = await serve(wired, consumers, jobs, () => spec.onStop?.(domain));

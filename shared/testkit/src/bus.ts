@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
+import { waitFor } from './wait.ts';
 
 export const AMQP_URL = process.env['ECAR_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /**
@@ -48,6 +49,31 @@ export async function queueDepth(queue: string): Promise<number> {
     const { messageCount } = await channel.checkQueue(queue);
     await channel.close();
     return messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Resolves once `queue` exists and has a consumer. A service's `start()` returns before its
+ * consumers have declared and bound their queues (the broker may be slow or away), so a test
+ * that publishes straight to the broker waits for this first: the consumer subscribes only after
+ * its whole topology (queue, bindings, retry exchange, DLQ) is declared, so nothing published
+ * after it is dropped as unroutable.
+ */
+export async function waitForConsumer(queue: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+  const connection = await amqp.connect(AMQP_URL);
+  try {
+    await waitFor(async () => {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        const { consumerCount } = await channel.checkQueue(queue);
+        return consumerCount > 0 ? true : undefined;
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    }, { timeoutMs, what: `a consumer on ${queue}` });
   } finally {
     await connection.close();
   }

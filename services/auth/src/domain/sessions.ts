@@ -115,6 +115,15 @@ export class SessionService {
   }
 
   /**
+   * True when the session was revoked: auth checks its own table on every authenticated request
+   * (it is the source of revocations; a database it cannot reach fails the request, never opens it).
+   */
+  async isRevoked(sessionId: string): Promise<boolean> {
+    const session = await findSession(this.unitOfWork.dataSource.manager, sessionId);
+    return !!session?.revokedAt;
+  }
+
+  /**
    * Sessions revoked recently enough that one of their access tokens may still be alive: what a
    * gateway needs to rebuild its deny-list when it starts.
    */
