@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
 import { newAuthenticator, nextCode } from '../support/mfa.ts';
-import { composeCommand, edge, freePort, run, type Edge, type EdgeResponse } from './support.ts';
+import { composeCommand, edge, freePort, run, servedCertificate, spkiPin, type Edge, type EdgeResponse } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROJECT = `ecardeploy${randomBytes(3).toString('hex')}`;
@@ -28,6 +29,8 @@ const HEALTH_TIMEOUT_MS = 8 * 60_000;
 
 const compose = composeCommand();
 let envFile = '';
+let httpsPort = 0;
+let httpPort = 0;
 let api: Edge;
 let adminToken = '';
 const timings: Record<string, number> = {};
@@ -195,8 +198,20 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     writeFileSync(join(inputs, 'teif_password'), p12Password);
     writeFileSync(join(inputs, 'ttn_password'), 'ttn-web-service-Passw0rd');
 
-    const httpPort = await freePort();
-    const httpsPort = await freePort();
+    // The local ACME server (tests/deploy/compose.test.yml): its own TLS certificate for its
+    // directory, certificates valid 29 days — inside certbot's 30-day renewal window, so the
+    // first renew.sh finds them due, as Let's Encrypt's 90-day ones are after 60 days.
+    const pebbleDir = join(WORK, 'pebble');
+    mkdirSync(pebbleDir, { mode: 0o755 });
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=pebble', '-addext', 'subjectAltName=DNS:pebble,IP:127.0.0.1', '-keyout', join(pebbleDir, 'key.pem'), '-out', join(pebbleDir, 'tls-ca.pem')]);
+    await run('chmod', ['644', join(pebbleDir, 'key.pem')]);
+    writeFileSync(
+      join(pebbleDir, 'config.json'),
+      JSON.stringify({ pebble: { listenAddress: '0.0.0.0:14000', managementListenAddress: '0.0.0.0:15000', certificate: '/etc/pebble/tls-ca.pem', privateKey: '/etc/pebble/key.pem', httpPort: 80, tlsPort: 443, ocspResponderURL: '', externalAccountBindingRequired: false, certificateValidityPeriod: 29 * 86_400 } }),
+    );
+
+    httpPort = await freePort();
+    httpsPort = await freePort();
     envFile = join(WORK, '.env');
     const operatorEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -237,7 +252,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     await run('bash', [join(ROOT, 'scripts/deploy/prepare-host.sh')], { env: operatorEnv, cwd: ROOT });
     timings['prepare-host.sh'] = Date.now() - started;
     // The test's own addition to .env: the SFTP host's image and files (compose.test.yml).
-    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\n`);
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\nECAR_PEBBLE_TEST_IMAGE=${operatorEnv['ECAR_PEBBLE_TEST_IMAGE']}\nECAR_TEST_PEBBLE_DIR=${pebbleDir}\n`);
     writeFileSync(join(sftpDir, 'authorized_keys'), readFileSync(join(WORK, 'etc', 'backup_sftp_key.pub')), { mode: 0o644 });
 
     started = Date.now();
@@ -375,6 +390,84 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       assert.equal(draft['status'], 'draft', `${service} restart: the completed work order became a draft`);
       await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
     }
+  });
+
+  it('Let\'s Encrypt through nginx\'s http-01 path (a local ACME server): issued, renewed, nginx reloaded under a request in flight; the published pins hold, the backup pin after a key roll-over (ENC-5, ENC-7)', async () => {
+    const live = join(WORK, 'etc', 'letsencrypt', 'live');
+    // The operator's scripts, as the timer runs them: only the ACME directory differs.
+    const operator: NodeJS.ProcessEnv = {
+      ...process.env,
+      ECAR_HOME: ROOT,
+      ECAR_ENV_FILE: envFile,
+      COMPOSE_PROJECT_NAME: PROJECT,
+      COMPOSE_FILE: [join(ROOT, 'docker-compose.yml'), join(ROOT, 'tests/deploy/compose.test.yml')].join(':'),
+      ECAR_ACME_SERVER: 'https://pebble:14000/dir',
+      ECAR_DOMAINS: DOMAIN,
+      ECAR_ACME_EMAIL: 'security@ecar.test',
+    };
+    const script = (name: string) => join(ROOT, 'infra/certbot', name);
+    const kinds = { ecdsa: { lineage: DOMAIN, cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384' }, rsa: { lineage: `${DOMAIN}-rsa`, cipher: 'ECDHE-RSA-AES256-GCM-SHA384' } } as const;
+    type Kind = keyof typeof kinds;
+    const served = (kind: Kind) => servedCertificate({ port: httpsPort, servername: DOMAIN, cipher: kinds[kind].cipher });
+    const onDisk = (kind: Kind) => new X509Certificate(readFileSync(join(live, kinds[kind].lineage, 'cert.pem')));
+    /** Waits until nginx serves the lineage's current file (a reload's new workers answer). */
+    const servesOnDisk = (kind: Kind) =>
+      waitFor(
+        async () => {
+          const certificate = await served(kind).catch(() => undefined);
+          return certificate && certificate.fingerprint256 === onDisk(kind).fingerprint256 ? certificate : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: `nginx serving the ${kind} certificate on disk` },
+      );
+    const pins = async (...files: string[]) => (await run('bash', [script('spki-pins.sh'), ...files])).stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]!);
+
+    const placeholder = { ecdsa: await served('ecdsa'), rsa: await served('rsa') };
+    await run('bash', [script('issue.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    const issued = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
+    for (const kind of ['ecdsa', 'rsa'] as const) {
+      assert.notEqual(issued[kind].fingerprint256, placeholder[kind].fingerprint256, `${kind}: the placeholder is replaced`);
+      assert.match(issued[kind].issuer, /Pebble Intermediate CA/, `${kind}: issued by the ACME server`);
+      assert.ok(issued[kind].checkHost(DOMAIN), `${kind}: for the domain`);
+    }
+    assert.equal(issued.ecdsa.publicKey.asymmetricKeyType, 'ec');
+    assert.equal(issued.rsa.publicKey.asymmetricKeyType, 'rsa');
+    // A client that trusts only the ACME server's root now verifies the chain and the name.
+    const root = await dc(['exec', '-T', 'pebble', 'wget', '-q', '-O', '-', '--ca-certificate=/etc/pebble/tls-ca.pem', 'https://127.0.0.1:15000/roots/0']);
+    api = edge({ domain: DOMAIN, httpsPort, httpPort, ca: root });
+    expect(await api.call('/.well-known/jwks.json'), 200, 'jwks over the issued certificate');
+
+    // ENC-7: the pins published for the app — both live keys and the offline backup key.
+    const backupKey = join(WORK, 'inputs', 'ecar-backup-pin.key');
+    await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', backupKey]);
+    await run('openssl', ['pkey', '-in', backupKey, '-pubout', '-out', `${backupKey}.pub`]);
+    const [ecdsaPin, rsaPin, backupPin] = await pins(join(live, DOMAIN, 'cert.pem'), join(live, `${DOMAIN}-rsa`, 'cert.pem'), `${backupKey}.pub`);
+    assert.equal(spkiPin(issued.ecdsa), ecdsaPin);
+    assert.equal(spkiPin(issued.rsa), rsaPin);
+    assert.equal(new Set([ecdsaPin, rsaPin, backupPin]).size, 3);
+
+    // Renewal (due: 29-day certificates) while a request is in flight through nginx.
+    const n = Math.floor(Math.random() * 1e8).toString().padStart(8, '0');
+    const inFlight = await api.slow('/api/v1/customers', {
+      method: 'POST',
+      token: adminToken,
+      json: { kind: 'person', name: `Client ${n}`, phone: `+216${n}`, email: `r${n}@example.tn`, address: `${n} rue de Sfax, Tunis`, cin: n, consentMethod: 'written-form' },
+    });
+    const renewal = await run('bash', [script('renew.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    assert.match(renewal.stdout, /nginx reloaded/);
+    const renewed = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
+    for (const kind of ['ecdsa', 'rsa'] as const) {
+      assert.notEqual(renewed[kind].serialNumber, issued[kind].serialNumber, `${kind}: a new certificate is served`);
+      assert.equal(spkiPin(renewed[kind]), kind === 'ecdsa' ? ecdsaPin : rsaPin, `${kind}: same key (--reuse-key), same pin`);
+    }
+    const created = await inFlight.finish();
+    assert.equal(created.status, 201, `the request in flight across the reload: ${created.status} ${JSON.stringify(created.body)}`);
+
+    // Key roll-over onto the backup key: the app's published backup pin now matches.
+    await run('bash', [script('roll-key.sh'), DOMAIN, backupKey], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    const rolled = await servesOnDisk('ecdsa');
+    assert.equal(spkiPin(rolled), backupPin, 'the served ECDSA key is the backup key');
+    assert.equal(spkiPin(await served('rsa')), rsaPin);
+    expect(await api.call('/.well-known/jwks.json'), 200, 'jwks after the roll-over');
   });
 
   it('down and up keep every piece of data', async () => {
