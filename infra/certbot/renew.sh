@@ -9,7 +9,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 marker="$letsencrypt_dir/.ecar-reload-nginx"
 
-certbot renew --quiet --webroot --webroot-path /var/www/certbot \
+# --no-random-sleep-on-renew: certbot would otherwise wait up to 8 minutes when run without a
+# terminal; the timer spreads the runs itself (RandomizedDelaySec).
+certbot renew --quiet --no-random-sleep-on-renew --webroot --webroot-path /var/www/certbot \
   --deploy-hook /opt/ecar-certbot/deploy-hook.sh
 
 if [[ -e "$marker" ]]; then

@@ -17,7 +17,7 @@ openssl pkey -in "$backup_key" -noout || { echo "ecar-certbot: $backup_key is no
 current="$(readlink -f "$letsencrypt_dir/live/$lineage/privkey.pem")"
 cp -p "$current" "$current.retired"
 install -m 600 "$backup_key" "$current"
-if ! certbot renew --cert-name "$lineage" --force-renewal --reuse-key --webroot --webroot-path /var/www/certbot; then
+if ! certbot renew --cert-name "$lineage" --force-renewal --reuse-key --no-random-sleep-on-renew --webroot --webroot-path /var/www/certbot; then
   cp -p "$current.retired" "$current"
   echo "ecar-certbot: roll-over of $lineage failed; the old key is back" >&2
   exit 1
