@@ -23,7 +23,7 @@ const PROJECT = `ecardeploy${randomBytes(3).toString('hex')}`;
 const WORK = `/var/lib/ecar-deploy-test/${PROJECT}`;
 const DOMAIN = 'ecar.test';
 const ADMIN_EMAIL = 'admin@ecar.test';
-const REPLICATED = ['gateway', 'garage', 'billing'];
+const REPLICATED = ['gateway', 'garage', 'billing', 'audit'];
 const NODE_SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup'];
 const HEALTH_TIMEOUT_MS = 8 * 60_000;
 
@@ -33,6 +33,7 @@ let httpsPort = 0;
 let httpPort = 0;
 let api: Edge;
 let adminToken = '';
+const authenticator = newAuthenticator(30);
 const timings: Record<string, number> = {};
 
 function composeArgs(...args: string[]): string[] {
@@ -76,6 +77,21 @@ async function waitUntilHealthy(): Promise<void> {
   const logs = await run(compose[0]!, composeArgs('logs', '--tail', '60'), { cwd: ROOT, allowFailure: true });
   throw new Error(`containers not healthy after ${HEALTH_TIMEOUT_MS / 1000} s:\n${last}\n${logs.stdout.slice(-15000)}`);
 }
+
+/** docker stats per container, and the Node process's own resident set (docker top). */
+async function memory(label: string): Promise<string> {
+  const ids = await containers().catch(() => []);
+  const stats = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', ...ids], { allowFailure: true });
+  let rss = '';
+  for (const id of ids) {
+    const name = (await run('docker', ['inspect', '--format', '{{.Name}}', id], { allowFailure: true })).stdout.trim();
+    const top = await run('docker', ['top', id, '-o', 'rss,args'], { allowFailure: true });
+    const node = top.stdout.split('\n').find((line) => /start\.mjs/.test(line) && !line.includes('docker-init'));
+    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[0]) / 1024).toFixed(1)} MB\n`;
+  }
+  return `[deploy] memory ${label} (docker stats):\n${stats.stdout}[deploy] Node RSS ${label}:\n${rss}`;
+}
+let idleMemory = '';
 
 function expect(response: EdgeResponse, status: number, what: string): Record<string, unknown> {
   assert.equal(response.status, status, `${what}: ${response.status} ${JSON.stringify(response.body).slice(0, 800)}`);
@@ -261,6 +277,11 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     started = Date.now();
     await up();
     timings['up -d until healthy'] = Date.now() - started;
+    if (process.env['ECAR_DEPLOY_TEST_TIMINGS'] !== '0') {
+      // Idle: every container healthy, no request served yet (10 s more for start-up work to settle).
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      idleMemory = await memory('idle after start');
+    }
 
     const edgeCert = readFileSync(join(WORK, 'etc', 'letsencrypt', 'live', DOMAIN, 'fullchain.pem'), 'utf8');
     api = edge({ domain: DOMAIN, httpsPort, httpPort, ca: edgeCert });
@@ -269,8 +290,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
   after(async () => {
     if (envFile) {
       if (process.env['ECAR_DEPLOY_TEST_TIMINGS'] !== '0') {
-        const stats = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', ...(await containers().catch(() => []))], { allowFailure: true });
-        process.stderr.write(`[deploy] timings (ms): ${JSON.stringify(timings)}\n[deploy] memory:\n${stats.stdout}\n`);
+        process.stderr.write(`[deploy] timings (ms): ${JSON.stringify(timings)}\n${idleMemory}${await memory('after the flow and down/up')}`);
       }
       await run(compose[0]!, composeArgs('down', '-v', '--remove-orphans', '--timeout', '20'), { cwd: ROOT, allowFailure: true, timeoutMs: 300_000 });
       // The built images stay under a fixed name, so the next run's build is all cache hits;
@@ -301,7 +321,6 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const pending = String(login['accessToken']);
     assert.equal((await api.call('/api/v1/customers', { token: pending })).status, 403, 'no access before enrolment');
     const setup = expect(await api.call('/api/v1/auth/mfa/totp/setup', { method: 'POST', token: pending }), 200, 'totp setup');
-    const authenticator = newAuthenticator(30);
     authenticator.secret = String(setup['secret']);
     const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator) } }), 200, 'totp verify');
     adminToken = String(verified['accessToken']);
@@ -390,6 +409,72 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       assert.equal(draft['status'], 'draft', `${service} restart: the completed work order became a draft`);
       await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
     }
+  });
+
+  it('a revoked session is refused at once by both gateway replicas (each one\'s deny-list is fed)', async () => {
+    // A second session of the super-admin: password, then TOTP.
+    const password = readFileSync(join(WORK, 'etc', 'secrets', 'auth_bootstrap_admin_password'), 'utf8').trim();
+    const login = expect(await api.call('/api/v1/auth/login', { method: 'POST', json: { email: ADMIN_EMAIL, password, client: 'mobile' } }), 200, 'second login');
+    assert.equal(login['status'], 'mfa_required');
+    const verified = expect(await api.call('/api/v1/auth/login/mfa', { method: 'POST', json: { mfaToken: login['mfaToken'], code: await nextCode(authenticator) } }), 200, 'totp');
+    const second = String(verified['accessToken']);
+    const gateways = (await dc(['ps', '-q', 'gateway'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.equal(gateways.length, 2, 'two gateway replicas');
+    // Straight to each replica (nginx would spread the calls): garage verifies tokens without
+    // state, so a revoked one is refused only by the gateway's deny-list.
+    const statusVia = async (container: string, token: string) =>
+      Number(
+        (
+          await run('docker', ['exec', container, 'node', '-e', "fetch('http://127.0.0.1:8080/api/v1/customers?limit=1', { headers: { authorization: 'Bearer ' + process.argv[1] } }).then((r) => console.log(r.status), () => console.log(0))", token])
+        ).stdout.trim(),
+      );
+    for (const gateway of gateways) assert.equal(await statusVia(gateway, second), 200, `gateway ${gateway} before the logout`);
+    const logout = await api.call('/api/v1/auth/logout', { method: 'POST', token: second });
+    assert.ok(logout.status === 204 || logout.status === 200, `logout: ${logout.status}`);
+    for (const gateway of gateways) {
+      await waitFor(async () => ((await statusVia(gateway, second)) === 401 ? true : undefined), { timeoutMs: 10_000, intervalMs: 250, what: `gateway ${gateway} refusing the revoked session` });
+      assert.equal(await statusVia(gateway, adminToken), 200, `gateway ${gateway}: the other session still works`);
+    }
+  });
+
+  it('audit: of two replicas one consumes its queue (single active consumer); when it stops the other takes over, no event lost', async () => {
+    const consumers = async () => {
+      const rabbit = (command: string, ...args: string[]) => dc(['exec', '-T', 'rabbitmq', 'rabbitmqctl', '-q', command, '--no-table-headers', ...args]);
+      const rows = (out: string) => out.trim().split('\n').map((line) => line.split('\t'));
+      const channels = new Map(rows(await rabbit('list_channels', 'pid', 'name')).map(([pid, name]) => [pid, (name ?? '').split(':')[0]]));
+      return rows(await rabbit('list_consumers', '-p', 'ecar', 'queue_name', 'channel_pid', 'active'))
+        .filter(([queue]) => queue === 'audit.all')
+        .map(([, pid, active]) => ({ ip: channels.get(pid ?? '') ?? '', active: active === 'true' }));
+    };
+    const addresses = async (container: string) => (await run('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container])).stdout.trim().split(' ');
+    const replicas = (await dc(['ps', '-q', 'audit'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.equal(replicas.length, 2, 'two audit replicas');
+    const before = await consumers();
+    assert.equal(before.length, 2, `both replicas subscribed: ${JSON.stringify(before)}`);
+    const active = before.filter((consumer) => consumer.active);
+    assert.equal(active.length, 1, `exactly one active consumer: ${JSON.stringify(before)}`);
+    let activeReplica = '';
+    for (const replica of replicas) if ((await addresses(replica)).includes(active[0]!.ip)) activeReplica = replica;
+    assert.ok(activeReplica, `the active consumer ${active[0]!.ip} is an audit replica`);
+
+    await run('docker', ['stop', '--time', '20', activeReplica]);
+    try {
+      await waitFor(
+        async () => {
+          const now = await consumers().catch(() => []);
+          return now.length === 1 && now[0]!.active ? now : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000, what: 'the standby audit replica active' },
+      );
+      const workOrderId = await workOrderInProgress();
+      await complete(workOrderId);
+      await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
+    } finally {
+      await run('docker', ['start', activeReplica]);
+    }
+    await waitUntilHealthy();
+    await waitFor(async () => ((await consumers()).length === 2 ? true : undefined), { timeoutMs: 60_000, intervalMs: 1000, what: 'the restarted replica subscribed again' });
+    assert.equal((await consumers()).filter((consumer) => consumer.active).length, 1);
   });
 
   it('Let\'s Encrypt through nginx\'s http-01 path (a local ACME server): issued, renewed, nginx reloaded under a request in flight; the published pins hold, the backup pin after a key roll-over (ENC-5, ENC-7)', async () => {
