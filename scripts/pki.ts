@@ -6,7 +6,7 @@
 // Writes ca.crt/ca.key (keep ca.key offline after issuing) and <name>.crt/<name>.key, mode 0600.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
+import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 
 const PEERS = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'prometheus', 'postgres', 'rabbitmq'];
 

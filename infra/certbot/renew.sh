@@ -1,19 +1,22 @@
 #!/bin/bash
 # Certificate renewal (ENC-5), run on the VPS by ecar-certbot.timer twice a day.
-# certbot renews what is within 30 days of expiry through the webroot that nginx serves on
-# :80 (/.well-known/acme-challenge/); the deploy hook marks a renewal and nginx is reloaded
-# gracefully (no dropped connections) so it picks up the new files.
+# `certbot renew` renews what is within 30 days of expiry through the webroot that nginx serves on
+# :80 (/.well-known/acme-challenge/), keeping each key (--reuse-key, so the ENC-7 pins hold); the
+# deploy hook marks a renewal in the letsencrypt volume and nginx is reloaded gracefully (no
+# dropped connection) so that it serves the new files. Nothing due: nothing reloaded.
 set -euo pipefail
-cd "${ECAR_HOME:-/opt/ecar}"
-compose=(docker compose --file docker-compose.yml)
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+marker="$letsencrypt_dir/.ecar-reload-nginx"
 
-"${compose[@]}" run --rm --no-deps certbot renew --quiet \
-  --webroot --webroot-path /var/www/certbot \
+# --no-random-sleep-on-renew: certbot would otherwise wait up to 8 minutes when run without a
+# terminal; the timer spreads the runs itself (RandomizedDelaySec).
+certbot renew --quiet --no-random-sleep-on-renew --webroot --webroot-path /var/www/certbot \
   --deploy-hook /opt/ecar-certbot/deploy-hook.sh
 
-if "${compose[@]}" run --rm --no-deps --entrypoint test certbot -f /etc/letsencrypt/.ecar-reload-nginx; then
-  "${compose[@]}" exec -T nginx nginx -t -q
-  "${compose[@]}" exec -T nginx nginx -s reload
-  "${compose[@]}" run --rm --no-deps --entrypoint rm certbot -f /etc/letsencrypt/.ecar-reload-nginx
-  logger -t ecar-certbot "certificates renewed; nginx reloaded"
+if [[ -e "$marker" ]]; then
+  reload_nginx
+  rm -f "$marker"
+  logger -t ecar-certbot "certificates renewed; nginx reloaded" 2>/dev/null || true
+  echo "ecar-certbot: certificates renewed; nginx reloaded"
 fi

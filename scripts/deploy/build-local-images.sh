@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds local stand-ins for the official images docker-compose.yml names (no Docker Hub on
 # this machine): a bookworm base from debootstrap, then node, postgres, rabbitmq, nginx,
-# prometheus, redis and the test's SFTP host from Debian's packages (infra/docker/local/).
+# prometheus, redis, certbot and the test's SFTP host and ACME server (pebble) from Debian's packages (infra/docker/local/).
 # Every tag carries a hash of its inputs, so a warm run finds them all and builds nothing.
 # Prints the compose variables that select them (ECAR_*_IMAGE=...), one per line; with
 # --env-file FILE it also writes them there.
@@ -82,6 +82,8 @@ ECAR_RABBITMQ_IMAGE=$(build rabbitmq rabbitmq.Dockerfile)
 ECAR_NGINX_IMAGE=$(build nginx nginx.Dockerfile)
 ECAR_PROMETHEUS_IMAGE=$(build prometheus prometheus.Dockerfile)
 ECAR_REDIS_IMAGE=$(build redis redis.Dockerfile)
-ECAR_SFTP_TEST_IMAGE=$(build sftp sftp.Dockerfile "$recipes/sftp-sshd.conf")"
+ECAR_CERTBOT_IMAGE=$(build certbot certbot.Dockerfile)
+ECAR_SFTP_TEST_IMAGE=$(build sftp sftp.Dockerfile "$recipes/sftp-sshd.conf")
+ECAR_PEBBLE_TEST_IMAGE=$(build pebble pebble.Dockerfile)"
 printf '%s\n' "$variables"
 if [[ -n "$env_file" ]]; then printf '%s\n' "$variables" > "$env_file"; fi

@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
 import { newAuthenticator, nextCode } from '../support/mfa.ts';
-import { composeCommand, edge, freePort, run, type Edge, type EdgeResponse } from './support.ts';
+import { composeCommand, edge, freePort, run, servedCertificate, spkiPin, type Edge, type EdgeResponse } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROJECT = `ecardeploy${randomBytes(3).toString('hex')}`;
@@ -22,14 +23,17 @@ const PROJECT = `ecardeploy${randomBytes(3).toString('hex')}`;
 const WORK = `/var/lib/ecar-deploy-test/${PROJECT}`;
 const DOMAIN = 'ecar.test';
 const ADMIN_EMAIL = 'admin@ecar.test';
-const REPLICATED = ['gateway', 'garage', 'billing'];
+const REPLICATED = ['gateway', 'garage', 'billing', 'audit'];
 const NODE_SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup'];
 const HEALTH_TIMEOUT_MS = 8 * 60_000;
 
 const compose = composeCommand();
 let envFile = '';
+let httpsPort = 0;
+let httpPort = 0;
 let api: Edge;
 let adminToken = '';
+const authenticator = newAuthenticator(30);
 const timings: Record<string, number> = {};
 
 function composeArgs(...args: string[]): string[] {
@@ -73,6 +77,21 @@ async function waitUntilHealthy(): Promise<void> {
   const logs = await run(compose[0]!, composeArgs('logs', '--tail', '60'), { cwd: ROOT, allowFailure: true });
   throw new Error(`containers not healthy after ${HEALTH_TIMEOUT_MS / 1000} s:\n${last}\n${logs.stdout.slice(-15000)}`);
 }
+
+/** docker stats per container, and the Node process's own resident set (docker top). */
+async function memory(label: string): Promise<string> {
+  const ids = await containers().catch(() => []);
+  const stats = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', ...ids], { allowFailure: true });
+  let rss = '';
+  for (const id of ids) {
+    const name = (await run('docker', ['inspect', '--format', '{{.Name}}', id], { allowFailure: true })).stdout.trim();
+    const top = await run('docker', ['top', id, '-o', 'rss,args'], { allowFailure: true });
+    const node = top.stdout.split('\n').find((line) => /start\.mjs/.test(line) && !line.includes('docker-init'));
+    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[0]) / 1024).toFixed(1)} MB\n`;
+  }
+  return `[deploy] memory ${label} (docker stats):\n${stats.stdout}[deploy] Node RSS ${label}:\n${rss}`;
+}
+let idleMemory = '';
 
 function expect(response: EdgeResponse, status: number, what: string): Record<string, unknown> {
   assert.equal(response.status, status, `${what}: ${response.status} ${JSON.stringify(response.body).slice(0, 800)}`);
@@ -195,8 +214,20 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     writeFileSync(join(inputs, 'teif_password'), p12Password);
     writeFileSync(join(inputs, 'ttn_password'), 'ttn-web-service-Passw0rd');
 
-    const httpPort = await freePort();
-    const httpsPort = await freePort();
+    // The local ACME server (tests/deploy/compose.test.yml): its own TLS certificate for its
+    // directory, certificates valid 29 days — inside certbot's 30-day renewal window, so the
+    // first renew.sh finds them due, as Let's Encrypt's 90-day ones are after 60 days.
+    const pebbleDir = join(WORK, 'pebble');
+    mkdirSync(pebbleDir, { mode: 0o755 });
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=pebble', '-addext', 'subjectAltName=DNS:pebble,IP:127.0.0.1', '-keyout', join(pebbleDir, 'key.pem'), '-out', join(pebbleDir, 'tls-ca.pem')]);
+    await run('chmod', ['644', join(pebbleDir, 'key.pem')]);
+    writeFileSync(
+      join(pebbleDir, 'config.json'),
+      JSON.stringify({ pebble: { listenAddress: '0.0.0.0:14000', managementListenAddress: '0.0.0.0:15000', certificate: '/etc/pebble/tls-ca.pem', privateKey: '/etc/pebble/key.pem', httpPort: 80, tlsPort: 443, ocspResponderURL: '', externalAccountBindingRequired: false, certificateValidityPeriod: 29 * 86_400 } }),
+    );
+
+    httpPort = await freePort();
+    httpsPort = await freePort();
     envFile = join(WORK, '.env');
     const operatorEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -237,7 +268,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     await run('bash', [join(ROOT, 'scripts/deploy/prepare-host.sh')], { env: operatorEnv, cwd: ROOT });
     timings['prepare-host.sh'] = Date.now() - started;
     // The test's own addition to .env: the SFTP host's image and files (compose.test.yml).
-    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\n`);
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\nECAR_PEBBLE_TEST_IMAGE=${operatorEnv['ECAR_PEBBLE_TEST_IMAGE']}\nECAR_TEST_PEBBLE_DIR=${pebbleDir}\n`);
     writeFileSync(join(sftpDir, 'authorized_keys'), readFileSync(join(WORK, 'etc', 'backup_sftp_key.pub')), { mode: 0o644 });
 
     started = Date.now();
@@ -246,6 +277,11 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     started = Date.now();
     await up();
     timings['up -d until healthy'] = Date.now() - started;
+    if (process.env['ECAR_DEPLOY_TEST_TIMINGS'] !== '0') {
+      // Idle: every container healthy, no request served yet (10 s more for start-up work to settle).
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      idleMemory = await memory('idle after start');
+    }
 
     const edgeCert = readFileSync(join(WORK, 'etc', 'letsencrypt', 'live', DOMAIN, 'fullchain.pem'), 'utf8');
     api = edge({ domain: DOMAIN, httpsPort, httpPort, ca: edgeCert });
@@ -254,8 +290,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
   after(async () => {
     if (envFile) {
       if (process.env['ECAR_DEPLOY_TEST_TIMINGS'] !== '0') {
-        const stats = await run('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}', ...(await containers().catch(() => []))], { allowFailure: true });
-        process.stderr.write(`[deploy] timings (ms): ${JSON.stringify(timings)}\n[deploy] memory:\n${stats.stdout}\n`);
+        process.stderr.write(`[deploy] timings (ms): ${JSON.stringify(timings)}\n${idleMemory}${await memory('after the flow and down/up')}`);
       }
       await run(compose[0]!, composeArgs('down', '-v', '--remove-orphans', '--timeout', '20'), { cwd: ROOT, allowFailure: true, timeoutMs: 300_000 });
       // The built images stay under a fixed name, so the next run's build is all cache hits;
@@ -286,7 +321,6 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const pending = String(login['accessToken']);
     assert.equal((await api.call('/api/v1/customers', { token: pending })).status, 403, 'no access before enrolment');
     const setup = expect(await api.call('/api/v1/auth/mfa/totp/setup', { method: 'POST', token: pending }), 200, 'totp setup');
-    const authenticator = newAuthenticator(30);
     authenticator.secret = String(setup['secret']);
     const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator) } }), 200, 'totp verify');
     adminToken = String(verified['accessToken']);
@@ -375,6 +409,150 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       assert.equal(draft['status'], 'draft', `${service} restart: the completed work order became a draft`);
       await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
     }
+  });
+
+  it('a revoked session is refused at once by both gateway replicas (each one\'s deny-list is fed)', async () => {
+    // A second session of the super-admin: password, then TOTP.
+    const password = readFileSync(join(WORK, 'etc', 'secrets', 'auth_bootstrap_admin_password'), 'utf8').trim();
+    const login = expect(await api.call('/api/v1/auth/login', { method: 'POST', json: { email: ADMIN_EMAIL, password, client: 'mobile' } }), 200, 'second login');
+    assert.equal(login['status'], 'mfa_required');
+    const verified = expect(await api.call('/api/v1/auth/login/mfa', { method: 'POST', json: { mfaToken: login['mfaToken'], code: await nextCode(authenticator) } }), 200, 'totp');
+    const second = String(verified['accessToken']);
+    const gateways = (await dc(['ps', '-q', 'gateway'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.equal(gateways.length, 2, 'two gateway replicas');
+    // Straight to each replica (nginx would spread the calls): garage verifies tokens without
+    // state, so a revoked one is refused only by the gateway's deny-list.
+    const statusVia = async (container: string, token: string) =>
+      Number(
+        (
+          await run('docker', ['exec', container, 'node', '-e', "fetch('http://127.0.0.1:8080/api/v1/customers?limit=1', { headers: { authorization: 'Bearer ' + process.argv[1] } }).then((r) => console.log(r.status), () => console.log(0))", token])
+        ).stdout.trim(),
+      );
+    for (const gateway of gateways) assert.equal(await statusVia(gateway, second), 200, `gateway ${gateway} before the logout`);
+    const logout = await api.call('/api/v1/auth/logout', { method: 'POST', token: second });
+    assert.ok(logout.status === 204 || logout.status === 200, `logout: ${logout.status}`);
+    for (const gateway of gateways) {
+      await waitFor(async () => ((await statusVia(gateway, second)) === 401 ? true : undefined), { timeoutMs: 10_000, intervalMs: 250, what: `gateway ${gateway} refusing the revoked session` });
+      assert.equal(await statusVia(gateway, adminToken), 200, `gateway ${gateway}: the other session still works`);
+    }
+  });
+
+  it('audit: of two replicas one consumes its queue (single active consumer); when it stops the other takes over, no event lost', async () => {
+    const consumers = async () => {
+      const rabbit = (command: string, ...args: string[]) => dc(['exec', '-T', 'rabbitmq', 'rabbitmqctl', '-q', command, '--no-table-headers', ...args]);
+      const rows = (out: string) => out.trim().split('\n').map((line) => line.split('\t'));
+      const channels = new Map(rows(await rabbit('list_channels', 'pid', 'name')).map(([pid, name]) => [pid, (name ?? '').split(':')[0]]));
+      return rows(await rabbit('list_consumers', '-p', 'ecar', 'queue_name', 'channel_pid', 'active'))
+        .filter(([queue]) => queue === 'audit.all')
+        .map(([, pid, active]) => ({ ip: channels.get(pid ?? '') ?? '', active: active === 'true' }));
+    };
+    const addresses = async (container: string) => (await run('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container])).stdout.trim().split(' ');
+    const replicas = (await dc(['ps', '-q', 'audit'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.equal(replicas.length, 2, 'two audit replicas');
+    const before = await consumers();
+    assert.equal(before.length, 2, `both replicas subscribed: ${JSON.stringify(before)}`);
+    const active = before.filter((consumer) => consumer.active);
+    assert.equal(active.length, 1, `exactly one active consumer: ${JSON.stringify(before)}`);
+    let activeReplica = '';
+    for (const replica of replicas) if ((await addresses(replica)).includes(active[0]!.ip)) activeReplica = replica;
+    assert.ok(activeReplica, `the active consumer ${active[0]!.ip} is an audit replica`);
+
+    await run('docker', ['stop', '--time', '20', activeReplica]);
+    try {
+      await waitFor(
+        async () => {
+          const now = await consumers().catch(() => []);
+          return now.length === 1 && now[0]!.active ? now : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000, what: 'the standby audit replica active' },
+      );
+      const workOrderId = await workOrderInProgress();
+      await complete(workOrderId);
+      await auditEvent('garage.workorder.completed', `work-order:${workOrderId}`);
+    } finally {
+      await run('docker', ['start', activeReplica]);
+    }
+    await waitUntilHealthy();
+    await waitFor(async () => ((await consumers()).length === 2 ? true : undefined), { timeoutMs: 60_000, intervalMs: 1000, what: 'the restarted replica subscribed again' });
+    assert.equal((await consumers()).filter((consumer) => consumer.active).length, 1);
+  });
+
+  it('Let\'s Encrypt through nginx\'s http-01 path (a local ACME server): issued, renewed, nginx reloaded under a request in flight; the published pins hold, the backup pin after a key roll-over (ENC-5, ENC-7)', async () => {
+    const live = join(WORK, 'etc', 'letsencrypt', 'live');
+    // The operator's scripts, as the timer runs them: only the ACME directory differs.
+    const operator: NodeJS.ProcessEnv = {
+      ...process.env,
+      ECAR_HOME: ROOT,
+      ECAR_ENV_FILE: envFile,
+      COMPOSE_PROJECT_NAME: PROJECT,
+      COMPOSE_FILE: [join(ROOT, 'docker-compose.yml'), join(ROOT, 'tests/deploy/compose.test.yml')].join(':'),
+      ECAR_ACME_SERVER: 'https://pebble:14000/dir',
+      ECAR_DOMAINS: DOMAIN,
+      ECAR_ACME_EMAIL: 'security@ecar.test',
+    };
+    const script = (name: string) => join(ROOT, 'infra/certbot', name);
+    const kinds = { ecdsa: { lineage: DOMAIN, cipher: 'ECDHE-ECDSA-AES256-GCM-SHA384' }, rsa: { lineage: `${DOMAIN}-rsa`, cipher: 'ECDHE-RSA-AES256-GCM-SHA384' } } as const;
+    type Kind = keyof typeof kinds;
+    const served = (kind: Kind) => servedCertificate({ port: httpsPort, servername: DOMAIN, cipher: kinds[kind].cipher });
+    const onDisk = (kind: Kind) => new X509Certificate(readFileSync(join(live, kinds[kind].lineage, 'cert.pem')));
+    /** Waits until nginx serves the lineage's current file (a reload's new workers answer). */
+    const servesOnDisk = (kind: Kind) =>
+      waitFor(
+        async () => {
+          const certificate = await served(kind).catch(() => undefined);
+          return certificate && certificate.fingerprint256 === onDisk(kind).fingerprint256 ? certificate : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500, what: `nginx serving the ${kind} certificate on disk` },
+      );
+    const pins = async (...files: string[]) => (await run('bash', [script('spki-pins.sh'), ...files])).stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]!);
+
+    const placeholder = { ecdsa: await served('ecdsa'), rsa: await served('rsa') };
+    await run('bash', [script('issue.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    const issued = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
+    for (const kind of ['ecdsa', 'rsa'] as const) {
+      assert.notEqual(issued[kind].fingerprint256, placeholder[kind].fingerprint256, `${kind}: the placeholder is replaced`);
+      assert.match(issued[kind].issuer, /Pebble Intermediate CA/, `${kind}: issued by the ACME server`);
+      assert.ok(issued[kind].checkHost(DOMAIN), `${kind}: for the domain`);
+    }
+    assert.equal(issued.ecdsa.publicKey.asymmetricKeyType, 'ec');
+    assert.equal(issued.rsa.publicKey.asymmetricKeyType, 'rsa');
+    // A client that trusts only the ACME server's root now verifies the chain and the name.
+    const root = await dc(['exec', '-T', 'pebble', 'wget', '-q', '-O', '-', '--ca-certificate=/etc/pebble/tls-ca.pem', 'https://127.0.0.1:15000/roots/0']);
+    api = edge({ domain: DOMAIN, httpsPort, httpPort, ca: root });
+    expect(await api.call('/.well-known/jwks.json'), 200, 'jwks over the issued certificate');
+
+    // ENC-7: the pins published for the app — both live keys and the offline backup key.
+    const backupKey = join(WORK, 'inputs', 'ecar-backup-pin.key');
+    await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', backupKey]);
+    await run('openssl', ['pkey', '-in', backupKey, '-pubout', '-out', `${backupKey}.pub`]);
+    const [ecdsaPin, rsaPin, backupPin] = await pins(join(live, DOMAIN, 'cert.pem'), join(live, `${DOMAIN}-rsa`, 'cert.pem'), `${backupKey}.pub`);
+    assert.equal(spkiPin(issued.ecdsa), ecdsaPin);
+    assert.equal(spkiPin(issued.rsa), rsaPin);
+    assert.equal(new Set([ecdsaPin, rsaPin, backupPin]).size, 3);
+
+    // Renewal (due: 29-day certificates) while a request is in flight through nginx.
+    const n = Math.floor(Math.random() * 1e8).toString().padStart(8, '0');
+    const inFlight = await api.slow('/api/v1/customers', {
+      method: 'POST',
+      token: adminToken,
+      json: { kind: 'person', name: `Client ${n}`, phone: `+216${n}`, email: `r${n}@example.tn`, address: `${n} rue de Sfax, Tunis`, cin: n, consentMethod: 'written-form' },
+    });
+    const renewal = await run('bash', [script('renew.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    assert.match(renewal.stdout, /nginx reloaded/);
+    const renewed = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
+    for (const kind of ['ecdsa', 'rsa'] as const) {
+      assert.notEqual(renewed[kind].serialNumber, issued[kind].serialNumber, `${kind}: a new certificate is served`);
+      assert.equal(spkiPin(renewed[kind]), kind === 'ecdsa' ? ecdsaPin : rsaPin, `${kind}: same key (--reuse-key), same pin`);
+    }
+    const created = await inFlight.finish();
+    assert.equal(created.status, 201, `the request in flight across the reload: ${created.status} ${JSON.stringify(created.body)}`);
+
+    // Key roll-over onto the backup key: the app's published backup pin now matches.
+    await run('bash', [script('roll-key.sh'), DOMAIN, backupKey], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+    const rolled = await servesOnDisk('ecdsa');
+    assert.equal(spkiPin(rolled), backupPin, 'the served ECDSA key is the backup key');
+    assert.equal(spkiPin(await served('rsa')), rsaPin);
+    expect(await api.call('/.well-known/jwks.json'), 200, 'jwks after the roll-over');
   });
 
   it('down and up keep every piece of data', async () => {

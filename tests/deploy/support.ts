@@ -7,6 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import https from 'node:https';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { createHash, type X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
 
 export interface CommandResult {
   status: number | null;
@@ -71,6 +73,32 @@ export interface Edge {
   call(path: string, init?: { method?: string; json?: unknown; token?: string; headers?: Record<string, string>; body?: Buffer; contentType?: string }): Promise<EdgeResponse>;
   /** Plain HTTP on the published port 80 equivalent. */
   plain(path: string): Promise<EdgeResponse>;
+  /**
+   * A request whose body arrives slowly: the headers and the body's first bytes now, one more
+   * byte a second (JSON whitespace, inside nginx's client_body_timeout), the rest at `finish()`.
+   * The request stays in flight on its connection in the meantime.
+   */
+  slow(path: string, init: { method: string; json: Record<string, unknown>; token: string }): Promise<{ finish(): Promise<EdgeResponse> }>;
+}
+
+/** The certificate nginx presents for `servername` when a TLS 1.2 client offers only `cipher`. */
+export function servedCertificate(options: { port: number; servername: string; cipher: string }): Promise<X509Certificate> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: options.port, servername: options.servername, rejectUnauthorized: false, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: options.cipher });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('TLS handshake timeout')));
+    socket.once('secureConnect', () => {
+      const certificate = socket.getPeerX509Certificate();
+      socket.end();
+      if (certificate) resolve(certificate);
+      else reject(new Error('no certificate presented'));
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** RFC 7469 pin of a certificate's key, as infra/certbot/spki-pins.sh prints it. */
+export function spkiPin(certificate: X509Certificate): string {
+  return `sha256/${createHash('sha256').update(certificate.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')}`;
 }
 
 function collect(response: http.IncomingMessage): Promise<EdgeResponse> {
@@ -114,6 +142,42 @@ export function edge(options: { domain: string; httpsPort: number; httpPort: num
         request.on('error', reject);
         request.end(body);
       });
+    },
+    async slow(path, init) {
+      const padding = 900;
+      const text = JSON.stringify(init.json);
+      const head = Buffer.from(text.slice(0, 1));
+      const tail = Buffer.from(text.slice(1));
+      const length = head.length + padding + tail.length;
+      let sent = 0;
+      const request = https.request({
+        host: '127.0.0.1',
+        port: options.httpsPort,
+        path,
+        method: init.method,
+        agent,
+        servername: options.domain,
+        headers: { host: options.domain, authorization: `Bearer ${init.token}`, 'content-type': 'application/json', 'content-length': String(length) },
+      });
+      const response = new Promise<EdgeResponse>((resolve, reject) => {
+        request.on('response', (incoming) => collect(incoming).then(resolve, reject));
+        request.on('error', reject);
+      });
+      response.catch(() => undefined);
+      await new Promise<void>((resolve, reject) => request.write(head, (error) => (error ? reject(error) : resolve())));
+      const trickle = setInterval(() => {
+        if (sent < padding - 1) {
+          sent += 1;
+          request.write(' ');
+        }
+      }, 1000);
+      return {
+        finish() {
+          clearInterval(trickle);
+          request.end(Buffer.concat([Buffer.alloc(padding - sent, ' '), tail]));
+          return response;
+        },
+      };
     },
     plain(path) {
       return new Promise((resolve, reject) => {

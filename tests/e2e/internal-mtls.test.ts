@@ -3,7 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
-import { clientTlsOptions, createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
+import { clientTlsOptions } from '@ecar/tls';
+import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 import { backupService } from '../../services/backup/src/service.ts';
 import { call, loginAsAdmin, startStack, type Stack } from '../support/stack.ts';
 

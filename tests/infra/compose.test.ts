@@ -277,14 +277,15 @@ describe('certificate renewal wiring (ENC-5)', () => {
   const certbotDir = join(ROOT, 'infra', 'certbot');
 
   test('the scripts parse, renewal reloads nginx after a deploy hook, and a timer runs it twice a day', () => {
-    for (const script of ['renew.sh', 'issue.sh', 'deploy-hook.sh']) {
+    for (const script of ['lib.sh', 'renew.sh', 'issue.sh', 'roll-key.sh', 'deploy-hook.sh']) {
       const result = run('bash', ['-n', join(certbotDir, script)]);
       assert.equal(result.status, 0, `${script}: ${result.output}`);
     }
     const renew = readFileSync(join(certbotDir, 'renew.sh'), 'utf8');
     assert.match(renew, /certbot renew/);
     assert.match(renew, /--deploy-hook \/opt\/ecar-certbot\/deploy-hook\.sh/);
-    assert.match(renew, /nginx -s reload/);
+    assert.match(renew, /reload_nginx/);
+    assert.match(readFileSync(join(certbotDir, 'lib.sh'), 'utf8'), /nginx -s reload/);
     assert.match(readFileSync(join(certbotDir, 'ecar-certbot.timer'), 'utf8'), /^OnCalendar=\*-\*-\* 03,15:17:00$/m);
     assert.ok(compose.services['certbot']?.volumes?.includes('./infra/certbot/deploy-hook.sh:/opt/ecar-certbot/deploy-hook.sh:ro'));
     assert.ok(compose.services['nginx']?.volumes?.includes('acme-webroot:/var/www/certbot:ro'));

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '@ecar/logger';
 
 export interface MailMessage {
@@ -13,26 +13,39 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP through nodemailer; the relay must be on the allow-list (RES-3). */
+/**
+ * SMTP through nodemailer; the relay must be on the allow-list (RES-3), checked at start.
+ * nodemailer is loaded with the first e-mail: an idle auth does not carry it (docs/performance/memory.md).
+ */
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter;
+  private transport: Promise<Transporter> | undefined;
+  private closed = false;
 
   constructor(
-    url: string,
+    private readonly url: string,
     allowedHosts: readonly string[],
     private readonly from: string,
   ) {
     const host = new URL(url).hostname;
     if (!allowedHosts.includes(host)) throw new Error(`SMTP relay ${host} is not in SMTP_ALLOWED_HOSTS`);
-    this.transport = nodemailer.createTransport(url);
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+    if (this.closed) throw new Error('mailer closed');
+    this.transport ??= import('nodemailer').then(
+      ({ default: nodemailer }) => nodemailer.createTransport(this.url),
+      (error: unknown) => {
+        this.transport = undefined;
+        throw error;
+      },
+    );
+    const transport = await this.transport;
+    await transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
   }
 
   close(): void {
-    this.transport.close();
+    this.closed = true;
+    void this.transport?.then((transport) => transport.close(), () => undefined);
   }
 }
 

@@ -1,5 +1,4 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 export interface TotpOptions {
   issuer: string;
@@ -17,6 +16,8 @@ export class Totp {
 
   async provisioning(secret: string, account: string): Promise<{ otpauthUri: string; qrCodeDataUrl: string }> {
     const otpauthUri = generateURI({ issuer: this.options.issuer, label: account, secret, period: this.options.periodSeconds });
+    // Loaded on the first enrolment only: idle, auth does not carry the encoder (docs/performance/memory.md).
+    const { default: QRCode } = await import('qrcode');
     const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 256 });
     return { otpauthUri, qrCodeDataUrl };
   }
