@@ -101,7 +101,55 @@ const MATRIX: Record<string, MatrixCase<Household>> = {
     isolated: true,
     expect: reach(200, 'role-denied', 200),
   },
+  // Estimates (issue #14): the world's first line, found once its order is prepared.
+  'PATCH /api/v1/work-orders/:id/lines/:lineId': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/lines/${firstLine.get(h.workOrderId)}`,
+    prepare: (h) => withLine(h),
+    body: () => ({ description: 'Brake pads (front set)' }),
+    expect: reach(200, 200, 'role-denied'),
+  },
+  'DELETE /api/v1/work-orders/:id/lines/:lineId': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/lines/${firstLine.get(h.workOrderId)}`,
+    prepare: (h) => withLine(h),
+    isolated: true,
+    expect: reach(204, 204, 'role-denied'),
+  },
+  'POST /api/v1/work-orders/:id/estimate/decisions': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/estimate/decisions`,
+    prepare: (h) => withLine(h, 'estimate_sent'),
+    isolated: true,
+    body: (h) => ({ decisions: [{ lineId: firstLine.get(h.workOrderId) ?? randomUUID(), decision: 'approved' }] }),
+    expect: { 'super-admin': same(403), technician: same(403), customer: owned(200) },
+  },
+  'POST /api/v1/work-orders/:id/estimate/recorded-decisions': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/estimate/recorded-decisions`,
+    prepare: (h) => withLine(h, 'estimate_sent'),
+    isolated: true,
+    body: (h) => ({
+      decisions: [{ lineId: firstLine.get(h.workOrderId) ?? randomUUID(), decision: 'approved' }],
+      method: 'phone',
+      givenBy: 'The customer',
+      givenAt: new Date(Date.now() - 60_000).toISOString(),
+      customerWords: 'Yes, go ahead',
+    }),
+    expect: reach(200, 'role-denied', 'role-denied'),
+  },
+  'GET /api/v1/work-orders/:id/estimate/versions': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/estimate/versions`,
+    prepare: (h) => withLine(h, 'estimate_sent'),
+    expect: reach(200, 'role-denied', 'role-denied'),
+  },
 };
+
+/** The first line of each prepared world's work order (estimate routes address a line). */
+const firstLine = new Map<string, string>();
+
+async function withLine(h: Household, to?: 'estimate_sent'): Promise<void> {
+  if (to) await advanceWorkOrder(stack, admin, h, to);
+  else await stack.call(`/api/v1/work-orders/${h.workOrderId}/lines`, { method: 'POST', token: admin, json: { kind: 'labour', description: 'Brake pads', quantityMilli: 1000, unitPriceMillimes: 90_000 } });
+  const card = await stack.call(`/api/v1/work-orders/${h.workOrderId}`, { token: admin });
+  firstLine.set(h.workOrderId, String((card.body['lines'] as Array<{ id: string }>)[0]?.id));
+}
 
 function tokenFor(role: Role, caller: Household): string {
   if (role === 'customer') return stack.token('customer', caller.userId);

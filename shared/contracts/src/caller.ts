@@ -46,3 +46,4 @@ export const ADMIN = ['super-admin'] as const satisfies readonly Role[];
 export const ADMIN_CUSTOMER = ['super-admin', 'customer'] as const satisfies readonly Role[];
 export const ADMIN_TECHNICIAN = ['super-admin', 'technician'] as const satisfies readonly Role[];
 export const TECHNICIAN = ['technician'] as const satisfies readonly Role[];
+export const CUSTOMER = ['customer'] as const satisfies readonly Role[];

@@ -9,7 +9,7 @@ export const adminScreens: readonly Screen[] = [
   { path: 'customers/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomerScreen.tsx') },
   { path: 'appointments', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/appointments/AppointmentsScreen.tsx'), nav: { label: (t) => t('nav.appointments') } },
   { path: 'work-orders', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrdersScreen.tsx'), nav: { label: (t) => t('nav.workOrders') } },
-  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
+  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin', 'estimates'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
   { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
   { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin', 'teif'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
   { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },

@@ -11,7 +11,7 @@ export const appScreens: readonly Screen[] = [
   { path: 'jobs/:id', roles: ['technician'], namespaces: ['technician', 'workshop'], load: () => import('../technician/JobScreen.tsx') },
   // Customers (phone first).
   { path: 'repairs', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/RepairsScreen.tsx'), nav: { label: (t) => t('selfNav.repairs') } },
-  { path: 'repairs/:id', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/RepairScreen.tsx') },
+  { path: 'repairs/:id', roles: ['customer'], namespaces: ['customer', 'workshop', 'estimates'], load: () => import('../customer/RepairScreen.tsx') },
   { path: 'appointments', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/AppointmentsScreen.tsx'), nav: { label: (t) => t('selfNav.appointments') } },
   { path: 'vehicles', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/VehiclesScreen.tsx'), nav: { label: (t) => t('selfNav.vehicles') } },
   { path: 'vehicles/:id', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/VehicleScreen.tsx') },

@@ -11,6 +11,7 @@ import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { LinesTable, StatusBadge } from '../workshop/WorkshopUi.tsx';
 import { PROGRESS, type WorkOrderDetail } from '../workshop/workOrder.ts';
 import classes from './customer.module.css';
+import { LineDecisions, LineStatuses } from './LineDecisions.tsx';
 
 function Progress({ repair }: { repair: WorkOrderDetail }) {
   const { t } = useTranslation(['customer', 'workshop', 'common']);
@@ -145,7 +146,9 @@ function Repair({ repair }: { repair: WorkOrderDetail }) {
       <Card withBorder>
         <LinesTable order={repair} />
       </Card>
+      <LineDecisions repair={repair} />
       {repair.status === 'estimate_sent' ? <EstimateDecision repair={repair} /> : null}
+      <LineStatuses repair={repair} />
       <RecordedDecision repair={repair} />
     </Stack>
   );

@@ -1,4 +1,4 @@
-import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import type { LineApproval, WorkOrderStatus } from '@ecar/contracts/requests/garage';
 
 export type { WorkOrderStatus };
 
@@ -28,6 +28,8 @@ export interface WorkOrderLine {
   quantityMilli: number;
   unitPriceMillimes: number;
   vatRateBp: number;
+  /** Only approved lines are invoiced (issue #14). */
+  approval: LineApproval;
   addedBy: string;
   createdAt: string;
 }
@@ -46,6 +48,8 @@ export interface WorkOrderDetail extends WorkOrder {
   technicianIds: string[];
   lines: WorkOrderLine[];
   totals: { netMillimes: number; vatMillimes: number; grossMillimes: number; vatByRate: Array<{ vatRateBp: number; baseMillimes: number; vatMillimes: number }> };
+  /** What the customer approved: the invoicing ceiling. */
+  approvedTotals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
   timeEntries: TimeEntry[];
 }
 

@@ -6,6 +6,7 @@ export const SEALED_COLUMNS: ReadonlyArray<{ table: string; columns: readonly st
   { table: 'customers', columns: ['contact_sealed', 'identity_sealed'] },
   { table: 'vehicles', columns: ['plate_sealed', 'vin_sealed'] },
   { table: 'documents', columns: ['data_key_sealed'] },
+  { table: 'estimate_decisions', columns: ['given_by_sealed', 'words_sealed'] },
 ];
 
 /** Rows with at least one value sealed under a key other than `keyId` (the key id is the 2nd part of a sealed value). */

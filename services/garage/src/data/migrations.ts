@@ -123,4 +123,43 @@ export const garageMigrations = [
      )`,
     `CREATE UNIQUE INDEX time_entries_one_open ON time_entries (work_order_id, technician_id) WHERE ended_at IS NULL`,
   ]),
+  // Estimates (issue #14): each line's approval, the customer's answers, the versions sent and approved.
+  sqlMigration('GarageEstimates1796126036456', [
+    `ALTER TABLE work_order_lines
+       ADD COLUMN approval text NOT NULL DEFAULT 'draft' CHECK (approval IN ('draft', 'awaiting_approval', 'approved', 'declined')),
+       ADD COLUMN decision_id uuid,
+       ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()`,
+    // Lines written before per-line approval follow their order's whole-estimate answer.
+    `UPDATE work_order_lines l SET approval = CASE
+        WHEN w.estimate_decision = 'approved' THEN 'approved'
+        WHEN w.estimate_decision = 'declined' THEN 'declined'
+        WHEN w.status = 'estimate_sent' THEN 'awaiting_approval'
+        ELSE 'draft' END
+       FROM work_orders w WHERE w.id = l.work_order_id`,
+    `CREATE TABLE estimate_decisions (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       method text NOT NULL CHECK (method IN ('app', 'phone', 'in_person')),
+       recorded_by uuid NOT NULL,
+       given_by_sealed text,
+       given_at timestamptz NOT NULL,
+       words_sealed text,
+       ip text,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX estimate_decisions_order ON estimate_decisions (work_order_id)`,
+    `CREATE TABLE estimate_versions (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       version integer NOT NULL CHECK (version > 0),
+       kind text NOT NULL CHECK (kind IN ('sent', 'decision')),
+       decision_id uuid REFERENCES estimate_decisions (id),
+       lines jsonb NOT NULL,
+       totals jsonb NOT NULL,
+       approved_totals jsonb NOT NULL,
+       created_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       UNIQUE (work_order_id, version)
+     )`,
+  ]),
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@ecar/db';
 import type { Caller } from '@ecar/contracts';
-import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import type { LineApproval, WorkOrderStatus } from '@ecar/contracts/requests/garage';
 import { Params, workOrderReach } from './scope.ts';
 
 export interface WorkOrder {
@@ -30,8 +30,12 @@ export interface WorkOrderLine {
   quantityMilli: number;
   unitPriceMillimes: number;
   vatRateBp: number;
+  /** Drafted, awaiting the customer's answer, approved or declined (only approved lines are invoiced). */
+  approval: LineApproval;
+  decisionId: string | null;
   addedBy: string;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface TimeEntry {
@@ -123,13 +127,13 @@ export async function techniciansOf(db: EntityManager, workOrderId: string): Pro
 }
 
 const LINE_COLUMNS = `id, work_order_id AS "workOrderId", kind, description, quantity_milli AS "quantityMilli",
-  unit_price_millimes::float8 AS "unitPriceMillimes", vat_rate_bp AS "vatRateBp", added_by AS "addedBy", created_at AS "createdAt"`;
+  unit_price_millimes::float8 AS "unitPriceMillimes", vat_rate_bp AS "vatRateBp", approval, decision_id AS "decisionId", added_by AS "addedBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export async function insertLine(db: EntityManager, line: WorkOrderLine): Promise<void> {
   await db.query(
-    `INSERT INTO work_order_lines (id, work_order_id, kind, description, quantity_milli, unit_price_millimes, vat_rate_bp, added_by, created_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-    [line.id, line.workOrderId, line.kind, line.description, line.quantityMilli, line.unitPriceMillimes, line.vatRateBp, line.addedBy, line.createdAt],
+    `INSERT INTO work_order_lines (id, work_order_id, kind, description, quantity_milli, unit_price_millimes, vat_rate_bp, approval, added_by, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)`,
+    [line.id, line.workOrderId, line.kind, line.description, line.quantityMilli, line.unitPriceMillimes, line.vatRateBp, line.approval, line.addedBy, line.createdAt],
   );
 }
 

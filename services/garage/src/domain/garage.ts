@@ -6,6 +6,7 @@ import { VehicleStore } from '../data/vehicles.ts';
 import { AppointmentService } from './appointments.ts';
 import { CustomerService } from './customers.ts';
 import { DocumentService } from './documents.ts';
+import { EstimateService } from './estimates.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 
@@ -28,6 +29,7 @@ export class GarageContext {
     documents: DocumentService;
     appointments: AppointmentService;
     workOrders: WorkOrderService;
+    estimates: EstimateService;
   };
 
   constructor(
@@ -45,6 +47,7 @@ export class GarageContext {
       documents: new DocumentService(this),
       appointments: new AppointmentService(this),
       workOrders: new WorkOrderService(this),
+      estimates: new EstimateService(this, this.cipher),
     };
   }
 }

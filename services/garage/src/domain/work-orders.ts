@@ -22,6 +22,7 @@ import { isAdmin, isTechnician, type Caller } from '@ecar/contracts';
 import { CUSTOMER_SEALED_FIELDS } from './customer.ts';
 import { readableFields } from './customers.ts';
 import { estimateTotals } from './estimate.ts';
+import { isApproved } from './estimates.ts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
@@ -120,6 +121,8 @@ export class WorkOrderService {
         technicianIds: await techniciansOf(db, id),
         lines,
         totals: estimateTotals(lines),
+        /** What the customer approved: the ceiling of the invoice. */
+        approvedTotals: estimateTotals(lines.filter(isApproved)),
         timeEntries: await timeEntriesOf(db, id),
       };
       const event = newEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, {
@@ -171,14 +174,17 @@ export class WorkOrderService {
       if (to === 'estimate_sent' && (await linesOf(db, id)).length === 0) throw conflict('An estimate needs at least one line');
       if (to === 'completed') events.push(await this.completedEvent(db, caller, after));
       await saveWorkOrder(db, after);
+      if (to === 'estimate_sent') events.push(...(await this.garage.useCases.estimates.sent(db, caller, after)));
+      if (to === 'open') await this.garage.useCases.estimates.reopened(db, after);
       return { result: after, events };
     });
   }
 
   /** `garage.workorder.completed` exactly per the contract billing consumes: buyer, vehicle, lines. */
   private async completedEvent(db: EntityManager, caller: Caller, order: WorkOrder) {
-    const lines = await linesOf(db, order.id);
-    if (lines.length === 0) throw conflict('A work order without lines cannot be completed');
+    // Only what the customer approved is invoiced: lines awaiting an answer or declined never are.
+    const lines = (await linesOf(db, order.id)).filter(isApproved);
+    if (lines.length === 0) throw conflict('A work order without approved lines cannot be completed');
     for (const technician of await techniciansOf(db, order.id)) {
       const running = await openTimeEntry(db, order.id, technician);
       if (running) await endTimeEntry(db, running.id, order.completedAt ?? new Date());
@@ -227,8 +233,11 @@ export class WorkOrderService {
         quantityMilli: input.quantityMilli,
         unitPriceMillimes: input.unitPriceMillimes,
         vatRateBp: input.vatRateBp ?? this.garage.settings.defaultVatRateBp,
+        approval: this.garage.useCases.estimates.initialApproval(order),
+        decisionId: null,
         addedBy: caller.userId,
         createdAt: new Date(),
+        updatedAt: new Date(),
       };
       await insertLine(db, line);
       const { id: lineId, kind, description, quantityMilli, unitPriceMillimes, vatRateBp } = line;
@@ -237,28 +246,17 @@ export class WorkOrderService {
         lineId,
         line: { kind, description, quantityMilli, unitPriceMillimes, vatRateBp },
       });
-      return { result: line, events: [event] };
+      return { result: line, events: [event, ...(await this.garage.useCases.estimates.lineAdded(db, caller, order, line))] };
     });
   }
 
-  /** The customer's answer to the estimate; who, when and from which address are kept. */
+  /** The customer's answer to the whole estimate: every line awaiting approval approved or declined (who, when and from which address are kept). */
   async decideEstimate(caller: Caller, id: string, decision: 'approved' | 'declined'): Promise<WorkOrder> {
     return this.garage.unitOfWork.run(async (db) => {
       const before = await this.locked(db, caller, id);
       if (before.status !== 'estimate_sent' || !canTransition(before.status, decision)) throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
-      const now = new Date();
-      const after: WorkOrder = {
-        ...before,
-        status: decision,
-        estimateDecision: decision,
-        estimateDecidedBy: caller.userId,
-        estimateDecidedAt: now,
-        estimateDecidedIp: caller.ip,
-        updatedAt: now,
-      };
-      await saveWorkOrder(db, after);
-      const event = newEvent(caller, 'garage.workorder.estimate_decided', this.subject(after), { ...this.ref(after), decision }, { status: [before.status, decision] });
-      return { result: after, events: [event] };
+      const { order, events } = await this.garage.useCases.estimates.decideAll(db, caller, before, decision);
+      return { result: order, events };
     });
   }
 

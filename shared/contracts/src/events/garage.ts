@@ -58,6 +58,35 @@ export const garageEvents = {
   'garage.workorder.line_added': v1(workOrderRef.extend({ lineId: id, line: billableLineSchema }).strict()),
   'garage.workorder.estimate_decided': v1(workOrderRef.extend({ decision: z.enum(['approved', 'declined']) }).strict()),
   'garage.workorder.time_recorded': v1(workOrderRef.extend({ technicianId: id, action: z.enum(['clock_in', 'clock_out']) }).strict()),
+  'garage.workorder.line_updated': v1(workOrderRef.extend({ lineId: id, line: billableLineSchema, fields: fieldNames }).strict()),
+  'garage.workorder.line_removed': v1(workOrderRef.extend({ lineId: id }).strict()),
+  /**
+   * The customer is asked to approve lines: the estimate was sent, or work found during the job was
+   * added or corrected. A notification service sends it to the customer (app, SMS, e-mail).
+   */
+  'garage.estimate.approval_requested': v1(
+    workOrderRef
+      .extend({
+        customerUserId: id.optional(),
+        reason: z.enum(['estimate_sent', 'line_added', 'line_updated']),
+        lineIds: z.array(id).min(1).max(500),
+        awaitingGrossMillimes: millimes,
+        approvedGrossMillimes: millimes,
+      })
+      .strict(),
+  ),
+  /** The customer's answer line by line, in the app or recorded by staff (phone, at the counter). */
+  'garage.estimate.lines_decided': v1(
+    workOrderRef
+      .extend({
+        decisionId: id,
+        method: z.enum(['app', 'phone', 'in_person']),
+        decisions: z.array(z.object({ lineId: id, decision: z.enum(['approved', 'declined']) }).strict()).min(1).max(500),
+        approvedGrossMillimes: millimes,
+        version: z.number().int().min(1),
+      })
+      .strict(),
+  ),
   'garage.workorder.completed': {
     version: 1,
     data: z

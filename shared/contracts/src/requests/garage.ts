@@ -119,3 +119,34 @@ export const lineBody = z
   .strict();
 export const timeBody = z.object({ action: z.enum(['clock_in', 'clock_out']) }).strict();
 export const workOrderListQuery = z.object({ ...pageQuery, status: z.enum(WORK_ORDER_STATUSES).optional(), vehicleId: z.uuid().optional() }).strict();
+
+/** Estimates (issue #14): a line corrected while not yet approved; only the fields given change. */
+export const editLineBody = lineBody
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+
+export const LINE_APPROVALS = ['draft', 'awaiting_approval', 'approved', 'declined'] as const;
+export type LineApproval = (typeof LINE_APPROVALS)[number];
+
+const lineDecisions = z
+  .array(z.object({ lineId: z.uuid(), decision: z.enum(['approved', 'declined']) }).strict())
+  .min(1)
+  .max(500)
+  .refine((items) => new Set(items.map((item) => item.lineId)).size === items.length, { message: 'each line once' });
+
+/** The customer's answer, line by line, in the app. */
+export const lineDecisionsBody = z.object({ decisions: lineDecisions }).strict();
+
+/** An answer the customer gave the garage by phone or at the counter, recorded by staff: how, who, when, their words. */
+export const recordedDecisionsBody = z
+  .object({
+    decisions: lineDecisions,
+    method: z.enum(['phone', 'in_person']),
+    /** Who gave the answer (the customer, or the person speaking for them). */
+    givenBy: textSchema(200),
+    givenAt: z.iso.datetime({ offset: true }).refine((value) => Date.parse(value) <= Date.now() + 5 * 60_000, { message: 'not in the future' }),
+    /** The customer's words, as noted. */
+    customerWords: textSchema(2000),
+  })
+  .strict();

@@ -1,5 +1,7 @@
 /** The API's answers as the back office reads them (services' views, docs/garage.md, docs/billing.md). */
 
+import type { LineApproval } from '@ecar/contracts/requests/garage';
+
 export type CustomerKind = 'person' | 'company';
 export type ConsentMethod = 'written-form' | 'electronic' | 'in-person';
 
@@ -53,6 +55,7 @@ export interface WorkOrderLine {
   quantityMilli: number;
   unitPriceMillimes: number;
   vatRateBp: number;
+  approval: LineApproval;
 }
 
 export interface WorkOrder {
@@ -74,6 +77,7 @@ export interface WorkOrderDetail extends WorkOrder {
   technicianIds: string[];
   lines: WorkOrderLine[];
   totals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
+  approvedTotals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
   timeEntries: Array<{ id: string; technicianId: string; startedAt: string; endedAt: string | null }>;
 }
 

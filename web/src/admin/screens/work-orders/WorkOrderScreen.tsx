@@ -16,6 +16,7 @@ import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { ADMIN_MOVES, linesEditable, WORK_ORDER_COLOR } from '../../lib/status.ts';
 import { useTechnicians } from '../../lib/technicians.ts';
 import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
+import { ApprovedTotal, EstimateHeaderCells, EstimateLineCells, EstimateVersions, RecordAnswer } from './EstimatePanel.tsx';
 import { ActionResult, formatRate, formatThousandths, Money, parseThousandths, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
@@ -104,7 +105,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
         <EmptyState />
       ) : (
         <ScrollX label={t('workOrders.lines')}>
-          <Table miw={560}>
+          <Table miw={760}>
             <Table.Caption c="gray.8">{t('workOrders.lines')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -114,6 +115,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
                 <Table.Th scope="col">{t('workOrders.unitPrice')}</Table.Th>
                 <Table.Th scope="col">{t('workOrders.vatRate')}</Table.Th>
                 <Table.Th scope="col">{t('workOrders.amount')}</Table.Th>
+                <EstimateHeaderCells />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -129,6 +131,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
                   <Table.Td>
                     <Money millimes={Math.round((line.quantityMilli * line.unitPriceMillimes) / 1000)} />
                   </Table.Td>
+                  <EstimateLineCells order={order} line={line} />
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -148,6 +151,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
           {`${t('workOrders.totals.gross')} : `}
           <Money millimes={order.totals.grossMillimes} />
         </Text>
+        <ApprovedTotal order={order} />
       </Stack>
       {linesEditable(order.status) ? <AddLine order={order} /> : null}
     </Section>
@@ -272,6 +276,8 @@ export default function WorkOrderScreen() {
             ) : null}
           </Section>
           <Lines order={order} />
+          <RecordAnswer key={order.lines.map((line) => `${line.id}:${line.approval}`).join()} order={order} />
+          <EstimateVersions order={order} />
           <Technicians order={order} />
           <TimeEntries order={order} names={names} />
         </Stack>

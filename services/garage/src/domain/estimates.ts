@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '@ecar/errors';
+import type { EntityManager } from '@ecar/db';
+import { isCustomer, newEvent, type Caller, type NewEvent } from '@ecar/contracts';
+import type { LineApproval } from '@ecar/contracts/requests/garage';
+import {
+  appendVersion,
+  decideLines,
+  deleteLine,
+  EstimateStore,
+  lineForUpdate,
+  moveApprovals,
+  updateLine,
+  versionsOf,
+  type DecisionMethod,
+  type EstimateDecision,
+} from '../data/estimates.ts';
+import type { FieldCipher } from '../data/field-cipher.ts';
+import { findWorkOrder, linesOf, saveWorkOrder, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
+import { estimateTotals } from './estimate.ts';
+import type { GarageContext } from './garage.ts';
+import { linesEditable } from './work-order-states.ts';
+
+/**
+ * Estimates line by line (issue #14). A line is drafted while the order is open; sending the
+ * estimate asks the customer about every draft line; work found during the job is added as a line
+ * awaiting approval and the customer is asked again. The customer approves or declines each line
+ * (in the app, or staff record an answer given by phone or at the counter). Only approved lines are
+ * invoiced: the approved total is a ceiling that only a new approval raises. Every send and every
+ * answer keeps a version of the estimate.
+ */
+
+export interface LinePatch {
+  kind?: 'labour' | 'part';
+  description?: string;
+  quantityMilli?: number;
+  unitPriceMillimes?: number;
+  vatRateBp?: number;
+}
+
+export interface LineDecision {
+  lineId: string;
+  decision: 'approved' | 'declined';
+}
+
+export interface RecordedAnswer {
+  method: 'phone' | 'in_person';
+  givenBy: string;
+  givenAt: string;
+  customerWords: string;
+}
+
+export const isApproved = (line: Pick<WorkOrderLine, 'approval'>) => line.approval === 'approved';
+const CHANGEABLE: readonly LineApproval[] = ['draft', 'awaiting_approval'];
+
+function snapshotLine(line: WorkOrderLine) {
+  const { id, kind, description, quantityMilli, unitPriceMillimes, vatRateBp, approval } = line;
+  return { id, kind, description, quantityMilli, unitPriceMillimes, vatRateBp, approval };
+}
+
+export class EstimateService {
+  readonly store: EstimateStore;
+
+  constructor(
+    private readonly garage: GarageContext,
+    cipher: FieldCipher,
+  ) {
+    this.store = new EstimateStore(cipher);
+  }
+
+  private ref(order: WorkOrder) {
+    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+  }
+
+  private async locked(db: EntityManager, caller: Caller, id: string): Promise<WorkOrder> {
+    const order = await findWorkOrder(db, caller, id, true);
+    if (!order) throw notFound('Work order not found');
+    return order;
+  }
+
+  private async snapshot(db: EntityManager, caller: Caller, order: WorkOrder, kind: 'sent' | 'decision', decisionId: string | null): Promise<number> {
+    const lines = await linesOf(db, order.id);
+    return appendVersion(db, {
+      id: randomUUID(),
+      workOrderId: order.id,
+      kind,
+      decisionId,
+      lines: lines.map(snapshotLine),
+      totals: estimateTotals(lines.filter((line) => line.approval !== 'declined')),
+      approvedTotals: estimateTotals(lines.filter(isApproved)),
+      createdBy: caller.userId,
+      createdAt: new Date(),
+    });
+  }
+
+  /** `garage.estimate.approval_requested` for the lines now awaiting the customer (and a version of what they are shown). */
+  private async askCustomer(db: EntityManager, caller: Caller, order: WorkOrder, reason: 'estimate_sent' | 'line_added' | 'line_updated'): Promise<NewEvent[]> {
+    const lines = await linesOf(db, order.id);
+    const awaiting = lines.filter((line) => line.approval === 'awaiting_approval');
+    if (awaiting.length === 0) return [];
+    await this.snapshot(db, caller, order, 'sent', null);
+    const customer = await this.garage.customers.findById(db, order.customerId, []);
+    const userId = customer?.userId ?? undefined;
+    return [
+      newEvent(caller, 'garage.estimate.approval_requested', { type: 'work-order', id: order.id, ...(userId ? { ownerId: userId } : {}) }, {
+        ...this.ref(order),
+        ...(userId ? { customerUserId: userId } : {}),
+        reason,
+        lineIds: awaiting.map((line) => line.id),
+        awaitingGrossMillimes: estimateTotals(awaiting).grossMillimes,
+        approvedGrossMillimes: estimateTotals(lines.filter(isApproved)).grossMillimes,
+      }),
+    ];
+  }
+
+  /** The approval a new line starts with: drafted on an open order, awaiting the customer during the job. */
+  initialApproval(order: WorkOrder): LineApproval {
+    return order.status === 'in_progress' ? 'awaiting_approval' : 'draft';
+  }
+
+  /** After a line was added (in the same transaction): work found during the job is put to the customer. */
+  async lineAdded(db: EntityManager, caller: Caller, order: WorkOrder, line: WorkOrderLine): Promise<NewEvent[]> {
+    return line.approval === 'awaiting_approval' ? this.askCustomer(db, caller, order, 'line_added') : [];
+  }
+
+  /** The estimate is sent: every draft line awaits the customer's answer. */
+  async sent(db: EntityManager, caller: Caller, order: WorkOrder): Promise<NewEvent[]> {
+    await moveApprovals(db, order.id, ['draft'], 'awaiting_approval');
+    return this.askCustomer(db, caller, order, 'estimate_sent');
+  }
+
+  /** Back to an open estimate: the previous answers no longer apply, every line is a draft again. */
+  async reopened(db: EntityManager, order: WorkOrder): Promise<void> {
+    await moveApprovals(db, order.id, ['awaiting_approval', 'approved', 'declined'], 'draft');
+  }
+
+  private async changeableLine(db: EntityManager, order: WorkOrder, lineId: string): Promise<WorkOrderLine> {
+    const line = await lineForUpdate(db, order.id, lineId);
+    if (!line) throw notFound('Line not found on this work order');
+    if (!CHANGEABLE.includes(line.approval)) throw conflict(`An ${line.approval} line cannot be changed: add a new line for the customer to approve`);
+    if (order.status === 'estimate_sent') throw conflict('The estimate was sent: take it back to open to change its lines');
+    if (!linesEditable(order.status)) throw conflict(`Lines of a ${order.status} work order cannot be changed`);
+    return line;
+  }
+
+  async editLine(caller: Caller, id: string, lineId: string, patch: LinePatch): Promise<WorkOrderLine> {
+    return this.garage.unitOfWork.run(async (db) => {
+      const order = await this.locked(db, caller, id);
+      const before = await this.changeableLine(db, order, lineId);
+      const after: WorkOrderLine = { ...before, ...patch, updatedAt: new Date() };
+      const fields = (Object.keys(patch) as Array<keyof LinePatch>).filter((field) => patch[field] !== before[field]);
+      await updateLine(db, after);
+      const { kind, description, quantityMilli, unitPriceMillimes, vatRateBp } = after;
+      const changes: Record<string, [unknown, unknown]> = Object.fromEntries(fields.map((field) => [field, [before[field], after[field]] as [unknown, unknown]]));
+      const events: NewEvent[] = [
+        newEvent(caller, 'garage.workorder.line_updated', { type: 'work-order', id }, { ...this.ref(order), lineId, line: { kind, description, quantityMilli, unitPriceMillimes, vatRateBp }, fields }, changes),
+      ];
+      if (after.approval === 'awaiting_approval' && fields.length > 0) events.push(...(await this.askCustomer(db, caller, order, 'line_updated')));
+      return { result: after, events };
+    });
+  }
+
+  async removeLine(caller: Caller, id: string, lineId: string): Promise<void> {
+    return this.garage.unitOfWork.run(async (db) => {
+      const order = await this.locked(db, caller, id);
+      await this.changeableLine(db, order, lineId);
+      await deleteLine(db, lineId);
+      return { result: undefined, events: [newEvent(caller, 'garage.workorder.line_removed', { type: 'work-order', id }, { ...this.ref(order), lineId })] };
+    });
+  }
+
+  /**
+   * The customer's answer, line by line. On a sent estimate every line must be answered and the
+   * order becomes approved (at least one line approved) or declined; during the job any awaiting
+   * lines may be answered and the order carries on.
+   */
+  async decide(caller: Caller, id: string, decisions: readonly LineDecision[], recorded?: RecordedAnswer) {
+    return this.garage.unitOfWork.run(async (db) => {
+      const before = await this.locked(db, caller, id);
+      const result = await this.decideIn(db, caller, before, decisions, recorded);
+      return { result: result.answer, events: result.events };
+    });
+  }
+
+  /** The whole estimate approved or declined at once (the first, all-lines routes). */
+  async decideAll(db: EntityManager, caller: Caller, order: WorkOrder, decision: 'approved' | 'declined') {
+    const awaiting = (await linesOf(db, order.id)).filter((line) => line.approval === 'awaiting_approval');
+    return this.decideIn(db, caller, order, awaiting.map((line) => ({ lineId: line.id, decision })));
+  }
+
+  private async decideIn(db: EntityManager, caller: Caller, before: WorkOrder, decisions: readonly LineDecision[], recorded?: RecordedAnswer) {
+    if (before.status !== 'estimate_sent' && before.status !== 'in_progress') throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
+    const lines = await linesOf(db, before.id);
+    const byId = new Map(lines.map((line) => [line.id, line]));
+    for (const { lineId } of decisions) {
+      const line = byId.get(lineId);
+      if (!line) throw notFound(`Line ${lineId} not found on this work order`);
+      if (line.approval !== 'awaiting_approval') throw conflict(`Line ${lineId} is not awaiting approval (${line.approval})`);
+    }
+    const awaiting = lines.filter((line) => line.approval === 'awaiting_approval');
+    if (awaiting.length === 0) throw conflict('No line is awaiting approval');
+    if (before.status === 'estimate_sent' && decisions.length !== awaiting.length) throw conflict('Answer every line of the estimate');
+    const now = new Date();
+    const method: DecisionMethod = recorded ? recorded.method : isCustomer(caller) ? 'app' : 'in_person';
+    const decision: EstimateDecision = {
+      id: randomUUID(),
+      workOrderId: before.id,
+      method,
+      recordedBy: caller.userId,
+      givenBy: recorded?.givenBy ?? null,
+      givenAt: recorded ? new Date(recorded.givenAt) : now,
+      customerWords: recorded?.customerWords ?? null,
+      ip: caller.ip,
+      createdAt: now,
+    };
+    await this.store.insertDecision(db, decision);
+    const ids = (value: 'approved' | 'declined') => decisions.filter((item) => item.decision === value).map((item) => item.lineId);
+    await decideLines(db, ids('approved'), 'approved', decision.id);
+    await decideLines(db, ids('declined'), 'declined', decision.id);
+
+    let after = before;
+    const events: NewEvent[] = [];
+    if (before.status === 'estimate_sent') {
+      const outcome = ids('approved').length > 0 ? 'approved' : 'declined';
+      after = { ...before, status: outcome, estimateDecision: outcome, estimateDecidedBy: caller.userId, estimateDecidedAt: decision.givenAt, estimateDecidedIp: caller.ip, updatedAt: now };
+      await saveWorkOrder(db, after);
+      events.push(newEvent(caller, 'garage.workorder.estimate_decided', { type: 'work-order', id: after.id }, { ...this.ref(after), decision: outcome }, { status: [before.status, outcome] }));
+    }
+    const version = await this.snapshot(db, caller, after, 'decision', decision.id);
+    const linesAfter = await linesOf(db, before.id);
+    const approvedTotals = estimateTotals(linesAfter.filter(isApproved));
+    events.push(
+      newEvent(caller, 'garage.estimate.lines_decided', { type: 'work-order', id: after.id }, {
+        ...this.ref(after),
+        decisionId: decision.id,
+        method,
+        decisions: decisions.map(({ lineId, decision: answer }) => ({ lineId, decision: answer })),
+        approvedGrossMillimes: approvedTotals.grossMillimes,
+        version,
+      }),
+    );
+    return { order: after, events, answer: { status: after.status, decisionId: decision.id, version, lines: linesAfter, approvedTotals } };
+  }
+
+  /** What was sent and what was approved, version by version, with how each answer was given (staff only). */
+  async versions(caller: Caller, id: string) {
+    return this.garage.unitOfWork.run(async (db) => {
+      const order = await findWorkOrder(db, caller, id);
+      if (!order) throw notFound('Work order not found');
+      const decisions = new Map((await this.store.decisionsOf(db, id)).map((decision) => [decision.id, decision]));
+      const items = (await versionsOf(db, id)).map((version) => {
+        const decision = version.decisionId ? decisions.get(version.decisionId) : undefined;
+        return {
+          version: version.version,
+          kind: version.kind,
+          createdAt: version.createdAt,
+          createdBy: version.createdBy,
+          lines: version.lines,
+          totals: version.totals,
+          approvedTotals: version.approvedTotals,
+          decision: decision
+            ? { method: decision.method, givenBy: decision.givenBy, givenAt: decision.givenAt, customerWords: decision.customerWords, recordedBy: decision.recordedBy, ip: decision.ip }
+            : null,
+        };
+      });
+      const events = [...decisions.values()].some((decision) => decision.givenBy !== null)
+        ? [newEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, { customerIds: [order.customerId], fields: ['estimateGivenBy', 'estimateWords'], purpose: 'work-order' })]
+        : [];
+      return { result: { items }, events };
+    });
+  }
+}
