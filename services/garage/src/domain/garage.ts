@@ -4,8 +4,10 @@ import { CustomerStore } from '../data/customers.ts';
 import type { FieldCipher } from '../data/field-cipher.ts';
 import { VehicleStore } from '../data/vehicles.ts';
 import { AppointmentService } from './appointments.ts';
+import { CannedJobService } from './canned-jobs.ts';
 import { CustomerService } from './customers.ts';
 import { DocumentService } from './documents.ts';
+import { PartService } from './parts.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 
@@ -28,6 +30,8 @@ export class GarageContext {
     documents: DocumentService;
     appointments: AppointmentService;
     workOrders: WorkOrderService;
+    parts: PartService;
+    cannedJobs: CannedJobService;
   };
 
   constructor(
@@ -45,6 +49,13 @@ export class GarageContext {
       documents: new DocumentService(this),
       appointments: new AppointmentService(this),
       workOrders: new WorkOrderService(this),
+      ...GarageContext.stock(this),
     };
+  }
+
+  /** Parts, stock and canned jobs (issue 14). */
+  private static stock(garage: GarageContext) {
+    const parts = new PartService(garage);
+    return { parts, cannedJobs: new CannedJobService(garage, parts) };
   }
 }

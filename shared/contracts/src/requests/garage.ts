@@ -119,3 +119,4 @@ export const lineBody = z
   .strict();
 export const timeBody = z.object({ action: z.enum(['clock_in', 'clock_out']) }).strict();
 export const workOrderListQuery = z.object({ ...pageQuery, status: z.enum(WORK_ORDER_STATUSES).optional(), vehicleId: z.uuid().optional() }).strict();
+export * from './garage-stock.ts';
