@@ -160,7 +160,9 @@ export class PartService {
   ): Promise<StockMovement> {
     const onHand = await lockStockLevel(db, input.partId, input.location);
     const after = onHand + input.quantityMilli;
-    if (after < 0 && !input.allowNegative) {
+    // Only a movement that takes stock away can be refused; a receipt or return is always welcome.
+    const belowZero = after < 0 && input.quantityMilli < 0;
+    if (belowZero && !input.allowNegative) {
       throw conflict(`Not enough stock at ${input.location}: ${onHand / 1000} on hand, ${-input.quantityMilli / 1000} asked`);
     }
     const movement: StockMovement = {
@@ -171,7 +173,7 @@ export class PartService {
       quantityMilli: input.quantityMilli,
       onHandAfterMilli: after,
       reason: input.reason,
-      negativeAllowed: after < 0,
+      negativeAllowed: belowZero,
       workOrderId: input.workOrderId,
       lineId: input.lineId,
       movedBy: caller.userId,

@@ -16,6 +16,7 @@ import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { ADMIN_MOVES, linesEditable, WORK_ORDER_COLOR } from '../../lib/status.ts';
 import { useTechnicians } from '../../lib/technicians.ts';
 import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
+import { ApplyCannedJob } from '../parts/ApplyCannedJob.tsx';
 import { ActionResult, formatRate, formatThousandths, Money, parseThousandths, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
@@ -150,6 +151,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
         </Text>
       </Stack>
       {linesEditable(order.status) ? <AddLine order={order} /> : null}
+      {linesEditable(order.status) ? <ApplyCannedJob order={order} /> : null}
     </Section>
   );
 }
