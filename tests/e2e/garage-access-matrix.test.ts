@@ -148,6 +148,23 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     body: (h) => ({ cannedJobId: h.cannedJobId }),
     expect: reach(201, 'role-denied', 'role-denied'),
   },
+  'GET /api/v1/suppliers': { path: () => '/api/v1/suppliers', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/suppliers': { path: () => '/api/v1/suppliers', body: () => ({ name: 'Tunis Auto Distribution' }), expect: { 'super-admin': same(201), technician: same(403), customer: same(403) } },
+  'GET /api/v1/purchase-orders': { path: () => '/api/v1/purchase-orders', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders': {
+    path: () => '/api/v1/purchase-orders',
+    body: (h) => ({ supplierId: h.supplierId, lines: [{ partId: h.partId, quantityMilli: 2000 }] }),
+    expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
+  },
+  'GET /api/v1/purchase-orders/:id': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders/:id/order': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/order`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders/:id/receive': {
+    path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/receive`,
+    prepare: async (h) => void (await stack.call(`/api/v1/purchase-orders/${h.purchaseOrderId}/order`, { method: 'POST', token: admin })),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
 };
 
 function tokenFor(role: Role, caller: Household): string {

@@ -219,4 +219,36 @@ describe('garage parts and stock', () => {
     const missing = await post('/api/v1/canned-jobs', admin, { name: 'X', labourHoursMilli: 100, labourRateMillimes: 1, parts: [{ partId: h.customerId, quantityMilli: 1 }] });
     assert.equal(missing.status, 404);
   });
+
+  it('a purchase order goes draft → ordered → received; the receipt writes one movement per line, and a receipt sent twice (even at once) changes stock once', async () => {
+    const filter = await createPart(stack, admin);
+    const pads = await createPart(stack, admin);
+    const supplier = await expectStatus(post('/api/v1/suppliers', admin, { name: 'Auto Pièces Sfax', phone: '+216 74 000 000' }), 201);
+    const order = await expectStatus(
+      post('/api/v1/purchase-orders', admin, {
+        supplierId: supplier['id'],
+        location: 'main',
+        lines: [
+          { partId: filter['id'], quantityMilli: 6000, unitCostMillimes: 8000 },
+          { partId: pads['id'], quantityMilli: 2000 },
+        ],
+      }),
+      201,
+    );
+    const po = `/api/v1/purchase-orders/${String(order['id'])}`;
+    assert.equal(order['status'], 'draft');
+    assert.equal((await post(`${po}/receive`, admin, {})).status, 409, 'a draft is not received');
+    await expectStatus(post(`${po}/order`, admin, {}), 200);
+    const receipts = await Promise.all([post(`${po}/receive`, admin, {}), post(`${po}/receive`, admin, {})]);
+    assert.deepEqual(receipts.map((answer) => answer.status).sort(), [200, 409]);
+    assert.equal((await post(`${po}/receive`, admin, {})).status, 409);
+    assert.deepEqual(await ledgerSum(String(filter['id'])), { ledger: 6000, level: 6000 });
+    assert.deepEqual(await ledgerSum(String(pads['id'])), { ledger: 2000, level: 2000 });
+    const received = await expectStatus(stack.call(po, { token: admin }), 200);
+    assert.equal(received['status'], 'received');
+    assert.ok(received['receivedAt']);
+    const listed = await expectStatus(stack.call('/api/v1/purchase-orders?status=received&limit=100', { token: admin }), 200);
+    assert.ok((listed['items'] as Array<{ id: string }>).some((item) => item.id === order['id']));
+    assert.equal((await post(`${po}/cancel`, admin, {})).status, 409, 'a received order cannot be cancelled');
+  });
 });

@@ -7,6 +7,9 @@ export interface Stocked {
   partReference: string;
   cannedJobId: string;
   partLineId: string;
+  supplierId: string;
+  /** A draft purchase order of one line of the part. */
+  purchaseOrderId: string;
 }
 
 let serial = 0;
@@ -44,5 +47,10 @@ export async function withStock<H extends Household>(stack: GarageStack, admin: 
     stack.call(`/api/v1/work-orders/${household.workOrderId}/parts`, { method: 'POST', token: admin, json: { partId, quantityMilli: 1000, consume: false } }),
     201,
   );
-  return { ...household, partId, partReference: String(part['reference']), cannedJobId: String(job['id']), partLineId: String((used['line'] as Record<string, unknown>)['id']) };
+  const supplier = await expectStatus(stack.call('/api/v1/suppliers', { method: 'POST', token: admin, json: { name: 'Auto Pièces Sfax' } }), 201);
+  const order = await expectStatus(
+    stack.call('/api/v1/purchase-orders', { method: 'POST', token: admin, json: { supplierId: supplier['id'], lines: [{ partId, quantityMilli: 5000, unitCostMillimes: 8000 }] } }),
+    201,
+  );
+  return { ...household, supplierId: String(supplier['id']), purchaseOrderId: String(order['id']), partId, partReference: String(part['reference']), cannedJobId: String(job['id']), partLineId: String((used['line'] as Record<string, unknown>)['id']) };
 }

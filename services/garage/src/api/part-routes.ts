@@ -5,17 +5,22 @@ import {
   cannedJobListQuery,
   consumeLineBody,
   createPartBody,
+  createPurchaseOrderBody,
+  createSupplierBody,
   lowStockQuery,
   movementListQuery,
   partListQuery,
   patchPartBody,
+  purchaseOrderListQuery,
   stockMovementBody,
+  supplierListQuery,
   usePartBody,
 } from '@ecar/contracts/requests/garage';
 import { pageById, rowsForPage } from '@ecar/primitives';
 import { route, type Route } from '@ecar/runtime';
 import type { CannedJobService } from '../domain/canned-jobs.ts';
 import type { PartService } from '../domain/parts.ts';
+import type { PurchaseOrderService } from '../domain/purchase-orders.ts';
 
 const page = (query: { after?: string | undefined; limit: number }) => ({ ...(query.after ? { after: query.after } : {}), limit: rowsForPage(query.limit) });
 
@@ -157,6 +162,77 @@ export function cannedJobRoutes(cannedJobs: CannedJobService): Route[] {
       success: 201,
       summary: 'Apply a service package to a work order: its labour and part lines in one step',
       handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId),
+    }),
+  ];
+}
+
+export function purchaseOrderRoutes(orders: PurchaseOrderService): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/suppliers',
+      roles: ADMIN,
+      query: supplierListQuery,
+      summary: 'Suppliers of parts',
+      async handle({ query }) {
+        return pageById(await orders.suppliers(page(query)), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/suppliers',
+      roles: ADMIN,
+      body: createSupplierBody,
+      success: 201,
+      summary: 'Add a supplier',
+      handle: ({ caller, body }) => orders.createSupplier(caller, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/purchase-orders',
+      roles: ADMIN,
+      query: purchaseOrderListQuery,
+      summary: 'Purchase orders, optionally of one status',
+      async handle({ query }) {
+        return pageById(await orders.list({ ...(query.status ? { status: query.status } : {}), ...page(query) }), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders',
+      roles: ADMIN,
+      body: createPurchaseOrderBody,
+      success: 201,
+      summary: 'Draft a purchase order to a supplier (parts, quantities, unit costs)',
+      handle: ({ caller, body }) => orders.create(caller, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/purchase-orders/:id',
+      roles: ADMIN,
+      summary: 'One purchase order and its lines',
+      handle: ({ params }) => orders.get(params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/order',
+      roles: ADMIN,
+      summary: 'Send a draft purchase order (draft → ordered)',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'ordered'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/receive',
+      roles: ADMIN,
+      summary: 'Receive an ordered purchase order: one receipt movement per line (a second receipt is a 409; stock changes once)',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'received'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/cancel',
+      roles: ADMIN,
+      summary: 'Cancel a draft or ordered purchase order',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'cancelled'),
     }),
   ];
 }

@@ -3,7 +3,7 @@ import type { GarageContext } from '../domain/garage.ts';
 import { appointmentRoutes } from './appointment-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { documentRoutes } from './document-routes.ts';
-import { cannedJobRoutes, partRoutes } from './part-routes.ts';
+import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -17,5 +17,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...workOrderRoutes(useCases.workOrders),
     ...partRoutes(useCases.parts),
     ...cannedJobRoutes(useCases.cannedJobs),
+    ...purchaseOrderRoutes(useCases.purchaseOrders),
   ];
 }

@@ -192,4 +192,38 @@ export const garageMigrations = [
        PRIMARY KEY (canned_job_id, position)
      )`,
   ]),
+  // Issue 14: suppliers and purchase orders; a receipt's movements cite their order.
+  sqlMigration('GaragePurchaseOrders1764979300000', [
+    `CREATE TABLE suppliers (
+       id uuid PRIMARY KEY,
+       name text NOT NULL,
+       email text,
+       phone text,
+       note text,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE purchase_orders (
+       id uuid PRIMARY KEY,
+       supplier_id uuid NOT NULL REFERENCES suppliers (id),
+       location text NOT NULL,
+       status text NOT NULL CHECK (status IN ('draft', 'ordered', 'received', 'cancelled')),
+       created_by uuid NOT NULL,
+       ordered_at timestamptz,
+       received_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE purchase_order_lines (
+       purchase_order_id uuid NOT NULL REFERENCES purchase_orders (id),
+       position integer NOT NULL,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       quantity_milli integer NOT NULL CHECK (quantity_milli > 0),
+       unit_cost_millimes bigint CHECK (unit_cost_millimes >= 0),
+       PRIMARY KEY (purchase_order_id, position)
+     )`,
+    `ALTER TABLE stock_movements ADD COLUMN purchase_order_id uuid REFERENCES purchase_orders (id)`,
+    // A purchase order's line is received once, however often the receipt is sent.
+    `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
+    `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
+  ]),
 ];

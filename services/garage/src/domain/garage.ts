@@ -8,6 +8,7 @@ import { CannedJobService } from './canned-jobs.ts';
 import { CustomerService } from './customers.ts';
 import { DocumentService } from './documents.ts';
 import { PartService } from './parts.ts';
+import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 
@@ -32,6 +33,7 @@ export class GarageContext {
     workOrders: WorkOrderService;
     parts: PartService;
     cannedJobs: CannedJobService;
+    purchaseOrders: PurchaseOrderService;
   };
 
   constructor(
@@ -53,9 +55,9 @@ export class GarageContext {
     };
   }
 
-  /** Parts, stock and canned jobs (issue 14). */
+  /** Parts, stock, canned jobs, suppliers and purchase orders (issue 14). */
   private static stock(garage: GarageContext) {
     const parts = new PartService(garage);
-    return { parts, cannedJobs: new CannedJobService(garage, parts) };
+    return { parts, cannedJobs: new CannedJobService(garage, parts), purchaseOrders: new PurchaseOrderService(garage, parts) };
   }
 }

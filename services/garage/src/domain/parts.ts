@@ -152,8 +152,9 @@ export class PartService {
   /**
    * One ledger movement under the level's row lock: the new quantity on hand is computed from the
    * locked level, so of two technicians taking the last unit the second sees none left (409).
+   * Runs inside the caller's unit of work (work-order use, purchase-order receipt).
    */
-  private async writeMovement(
+  async writeMovement(
     db: EntityManager,
     caller: Caller,
     input: { partId: string; location: string; kind: StockMovementKind; quantityMilli: number; reason: string | null; allowNegative: boolean; workOrderId: string | null; lineId: string | null },
@@ -183,7 +184,7 @@ export class PartService {
     return movement;
   }
 
-  private movedEvent(caller: Caller, movement: StockMovement) {
+  movedEvent(caller: Caller, movement: StockMovement) {
     return newEvent(caller, 'garage.stock.moved', this.subject({ id: movement.partId }), {
       movementId: movement.id,
       partId: movement.partId,

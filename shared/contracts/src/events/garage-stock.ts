@@ -31,3 +31,10 @@ export const garageStockEvents = {
     z.object({ workOrderId: id, customerId: id, vehicleId: id, status: z.string().max(32), cannedJobId: id, lineIds: z.array(id).max(60) }).strict(),
   ),
 } as const;
+
+/** Suppliers and purchase orders (draft → ordered → received; the receipt writes the ledger). */
+export const garagePurchaseEvents = {
+  'garage.supplier.created': v1(z.object({ supplierId: id }).strict()),
+  'garage.purchaseorder.created': v1(z.object({ purchaseOrderId: id, supplierId: id, lineCount: z.number().int().min(1) }).strict()),
+  'garage.purchaseorder.status_changed': v1(z.object({ purchaseOrderId: id, supplierId: id, from: z.string().max(32), status: z.string().max(32) }).strict()),
+} as const;

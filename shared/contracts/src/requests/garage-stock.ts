@@ -116,3 +116,21 @@ export const cannedJobBody = z
 export const cannedJobListQuery = z.object({ ...pageQuery, make: textSchema(60).optional(), model: textSchema(60).optional() }).strict();
 
 export const applyCannedJobBody = z.object({ cannedJobId: z.uuid() }).strict();
+
+export const createSupplierBody = z
+  .object({ name: textSchema(200), email: z.email().max(320).optional(), phone: z.string().trim().regex(/^\+?[\d\s.-]{8,20}$/).optional(), note: textSchema(500).optional() })
+  .strict();
+export const supplierListQuery = z.object({ ...pageQuery }).strict();
+
+export const PURCHASE_ORDER_STATUSES = ['draft', 'ordered', 'received', 'cancelled'] as const;
+export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
+
+export const createPurchaseOrderBody = z
+  .object({
+    supplierId: z.uuid(),
+    /** Where the receipt puts the parts. */
+    location: locationSchema.default('main'),
+    lines: z.array(z.object({ partId: z.uuid(), quantityMilli, unitCostMillimes: millimes.optional() }).strict()).min(1).max(200),
+  })
+  .strict();
+export const purchaseOrderListQuery = z.object({ ...pageQuery, status: z.enum(PURCHASE_ORDER_STATUSES).optional() }).strict();
