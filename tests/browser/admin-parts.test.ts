@@ -8,7 +8,8 @@ import { createCustomer, startWebStack, type WebStack } from '../support/web-sta
 /**
  * Issue 14 in Chromium: the back office's parts catalogue (EAN-13 refused at the field), a part's
  * receipt and adjustment (reason required) moving its stock and ledger, the low-stock list, a
- * canned job built from the catalogue and applied to a work order in one step; every new screen in
+ * purchase order received into stock, a canned job built from the catalogue and applied to a
+ * work order in one step; every new screen in
  * Arabic at 360 px without overflow and accessible.
  */
 
@@ -96,6 +97,24 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await page.waitForSelector('[data-testid=part-link]:has-text("OC-90")');
     assert.equal(await page.locator('[data-testid=part-link]').count(), 1);
 
+
+    await openScreen(page, 'purchase-orders');
+    await page.locator('[data-testid=supplier-form]').getByLabel('Supplier name').fill('Auto Pièces Sfax');
+    await page.click('[data-testid=supplier-save]');
+    await page.waitForSelector('[data-testid=po-form]');
+    const draft = page.locator('[data-testid=po-form]');
+    await draft.getByLabel('Find a part to add').fill('OC-90');
+    await draft.locator('[data-testid=part-search]').click();
+    await draft.locator('[data-testid=part-pick]').click();
+    await draft.getByLabel('Quantity').fill('12');
+    await page.click('[data-testid=po-save]');
+    await page.click('[data-po-action=order]');
+    await page.click('[data-po-action=receive]');
+    await page.waitForSelector('[data-status=received]');
+    await shot(page, 'purchase-orders-en-desktop');
+    await openScreen(page, `parts/${partId}`);
+    await page.waitForSelector('[data-testid=on-hand]:has-text("15")');
+    await page.waitForSelector('[data-testid=ledger] [data-kind=receipt]:has-text("Receipt")');
     await openScreen(page, 'canned-jobs');
     await page.click('[data-testid=canned-new]');
     await page.waitForSelector('[data-testid=canned-form]');
@@ -143,6 +162,7 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
       ['low-stock', 'stock/low'],
       ['canned-jobs', 'canned-jobs'],
       ['canned-job', `canned-jobs/${jobId}`],
+      ['purchase-orders', 'purchase-orders'],
       ['work-order', `work-orders/${workOrderId}`],
     ] as const) {
       await openScreen(watched.page, path);

@@ -13,6 +13,7 @@ import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import { formatRate, formatThousandths, Money, parseThousandths, Section } from '../../lib/ui.tsx';
+import { PartPicker } from './PartPicker.tsx';
 import { VAT_RATES, type CannedJob, type Part } from './types.ts';
 
 interface JobForm {
@@ -37,46 +38,6 @@ function formOf(job: CannedJob | undefined): JobForm {
     labourVatRateBp: String(job?.labourVatRateBp ?? 1900),
     parts: (job?.parts ?? []).map((part) => ({ partId: part.partId, quantity: formatThousandths(part.quantityMilli) })),
   };
-}
-
-/** Search the catalogue and add a part to the job. */
-function PartPicker({ onPick }: { onPick: (part: Part) => void }) {
-  const { t } = useTranslation('parts');
-  const { t: ta } = useTranslation('admin');
-  const [text, setText] = useState('');
-  const [q, setQ] = useState('');
-  const found = useQuery({ queryKey: ['admin', 'parts-pick', q], enabled: q !== '', queryFn: () => apiJson<{ items: Part[] }>('/api/v1/parts', { query: { q, limit: 10 } }) });
-  return (
-    <Stack gap="xs">
-      <Group align="flex-end" wrap="wrap">
-        <TextInput
-          label={t('cannedJobs.findPart')}
-          value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              setQ(text.trim());
-            }
-          }}
-          name="part-search"
-        />
-        <Button variant="default" onClick={() => setQ(text.trim())} data-testid="part-search">
-          {ta('common.search')}
-        </Button>
-      </Group>
-      {found.data ? (
-        <Group gap="xs" wrap="wrap">
-          {found.data.items.map((part) => (
-            <Button key={part.id} size="xs" variant="light" onClick={() => onPick(part)} data-testid="part-pick">
-              <bdi>{`${part.brand} ${part.reference}`}</bdi>
-            </Button>
-          ))}
-          {found.data.items.length === 0 ? <EmptyState /> : null}
-        </Group>
-      ) : null}
-    </Stack>
-  );
 }
 
 function JobEditor({ job }: { job?: CannedJob }) {
