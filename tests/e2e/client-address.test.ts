@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls';
+import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 import { call, startStack, type Stack } from '../support/stack.ts';
 
 /*

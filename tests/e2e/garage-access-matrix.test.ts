@@ -5,6 +5,7 @@ import type { Role } from '@ecar/contracts';
 import { accessMatrixTests, owned, reach, same, type MatrixCase } from '../support/access-matrix.ts';
 import { advanceWorkOrder, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
+import { nextReference, withStock, type Stocked } from '../support/stock-fixtures.ts';
 
 /**
  * AUTH-4/AUTH-6 (OWASP API1/API3): every garage route × every role × own / someone else's object.
@@ -16,7 +17,7 @@ import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 let stack: GarageStack;
 let admin: string;
 
-const MATRIX: Record<string, MatrixCase<Household>> = {
+const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
   'GET /api/v1/customers': { path: (h) => `/api/v1/customers?phone=${encodeURIComponent(h.phone)}`, listedId: (h) => h.customerId, expect: reach('listed', 'listed', 'listed') },
   'POST /api/v1/customers': {
     path: () => '/api/v1/customers',
@@ -139,6 +140,69 @@ const MATRIX: Record<string, MatrixCase<Household>> = {
     prepare: (h) => withLine(h, 'estimate_sent'),
     expect: reach(200, 'role-denied', 'role-denied'),
   },
+  // Parts, stock and canned jobs (issue 14): the catalogue is the garage's, not a household's, so own and other answer alike.
+  'GET /api/v1/parts': { path: (h) => `/api/v1/parts?q=${encodeURIComponent(h.partReference)}`, listedId: (h) => h.partId, expect: { 'super-admin': same('listed'), technician: same('listed'), customer: same(403) } },
+  'POST /api/v1/parts': {
+    path: () => '/api/v1/parts',
+    body: () => ({ reference: nextReference(), brand: 'Valeo', description: 'Plaquettes avant', purchasePriceMillimes: 30_000, sellingPriceMillimes: 52_000, vatRateBp: 1900 }),
+    expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
+  },
+  'GET /api/v1/parts/:id': { path: (h) => `/api/v1/parts/${h.partId}`, expect: { 'super-admin': same(200), technician: same(200), customer: same(403) } },
+  'PATCH /api/v1/parts/:id': { path: (h) => `/api/v1/parts/${h.partId}`, body: () => ({ description: 'Filtre à huile (moteur essence)' }), expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'GET /api/v1/parts/:id/movements': { path: (h) => `/api/v1/parts/${h.partId}/movements`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/parts/:id/movements': {
+    path: (h) => `/api/v1/parts/${h.partId}/movements`,
+    body: () => ({ kind: 'receipt', quantityMilli: 1000 }),
+    expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
+  },
+  'GET /api/v1/stock/low': { path: () => '/api/v1/stock/low', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'GET /api/v1/work-orders/:id/parts': { path: (h) => `/api/v1/work-orders/${h.workOrderId}/parts`, expect: reach(200, 200, 'role-denied') },
+  'POST /api/v1/work-orders/:id/parts': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/parts`,
+    body: (h) => ({ partId: h.partId, quantityMilli: 1000 }),
+    expect: reach(201, 201, 'role-denied'),
+  },
+  'POST /api/v1/work-orders/:id/lines/:lineId/consume': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/lines/${h.partLineId}/consume`,
+    prepare: (h) => advanceWorkOrder(stack, admin, h, 'in_progress'),
+    isolated: true,
+    body: () => ({ location: 'main' }),
+    expect: reach(201, 201, 'role-denied'),
+  },
+  'GET /api/v1/canned-jobs': { path: () => '/api/v1/canned-jobs', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/canned-jobs': {
+    path: () => '/api/v1/canned-jobs',
+    body: (h) => ({ name: 'Plaquettes avant', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId: h.partId, quantityMilli: 2000 }] }),
+    expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
+  },
+  'GET /api/v1/canned-jobs/:id': { path: (h) => `/api/v1/canned-jobs/${h.cannedJobId}`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'PUT /api/v1/canned-jobs/:id': {
+    path: (h) => `/api/v1/canned-jobs/${h.cannedJobId}`,
+    body: (h) => ({ name: 'Vidange 5W30', labourHoursMilli: 500, labourRateMillimes: 42_000, parts: [{ partId: h.partId, quantityMilli: 1000 }] }),
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/work-orders/:id/canned-jobs': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/canned-jobs`,
+    body: (h) => ({ cannedJobId: h.cannedJobId }),
+    expect: reach(201, 'role-denied', 'role-denied'),
+  },
+  'GET /api/v1/suppliers': { path: () => '/api/v1/suppliers', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/suppliers': { path: () => '/api/v1/suppliers', body: () => ({ name: 'Tunis Auto Distribution' }), expect: { 'super-admin': same(201), technician: same(403), customer: same(403) } },
+  'GET /api/v1/purchase-orders': { path: () => '/api/v1/purchase-orders', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders': {
+    path: () => '/api/v1/purchase-orders',
+    body: (h) => ({ supplierId: h.supplierId, lines: [{ partId: h.partId, quantityMilli: 2000 }] }),
+    expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
+  },
+  'GET /api/v1/purchase-orders/:id': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders/:id/order': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/order`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders/:id/receive': {
+    path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/receive`,
+    prepare: async (h) => void (await stack.call(`/api/v1/purchase-orders/${h.purchaseOrderId}/order`, { method: 'POST', token: admin })),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
 };
 
 /** The first line of each prepared world's work order (estimate routes address a line). */
@@ -159,7 +223,7 @@ function tokenFor(role: Role, caller: Household): string {
 
 async function call(id: string, household: Household, token: string) {
   const row = MATRIX[id]!;
-  return stack.call(row.path(household), { method: id.split(' ')[0]!, token });
+  return stack.call(row.path(household as Household & Stocked), { method: id.split(' ')[0]!, token });
 }
 
 describe('garage access-control matrix: every route × role × own/other', () => {
@@ -175,7 +239,7 @@ describe('garage access-control matrix: every route × role × own/other', () =>
     {
       routes: () => stack.garage.routes,
       urls: () => [stack.garage.url],
-      world: () => createHousehold(stack, admin),
+      world: async () => withStock(stack, admin, await createHousehold(stack, admin)),
       token: tokenFor,
     },
     MATRIX,

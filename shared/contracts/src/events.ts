@@ -4,6 +4,7 @@ import { authEvents } from './events/auth.ts';
 import { backupEvents } from './events/backup.ts';
 import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
+import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
 
 export { billableLineSchema } from './events/garage.ts';
 
@@ -15,6 +16,8 @@ export { billableLineSchema } from './events/garage.ts';
 export const eventCatalogue = {
   ...authEvents,
   ...garageEvents,
+  ...garageStockEvents,
+  ...garagePurchaseEvents,
   ...billingEvents,
   ...auditEvents,
   ...backupEvents,

@@ -4,6 +4,7 @@ import { appointmentRoutes } from './appointment-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 import { estimateRoutes } from './estimate-routes.ts';
+import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -16,5 +17,8 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...appointmentRoutes(useCases.appointments),
     ...workOrderRoutes(useCases.workOrders),
     ...estimateRoutes(useCases.estimates),
+    ...partRoutes(useCases.parts),
+    ...cannedJobRoutes(useCases.cannedJobs),
+    ...purchaseOrderRoutes(useCases.purchaseOrders),
   ];
 }

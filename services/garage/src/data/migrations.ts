@@ -162,4 +162,107 @@ export const garageMigrations = [
        UNIQUE (work_order_id, version)
      )`,
   ]),
+  // Issue 14: parts catalogue, stock per location with its movement ledger, canned jobs; a work-order line may cite a part.
+  sqlMigration('GarageParts1764979200000', [
+    `CREATE TABLE parts (
+       id uuid PRIMARY KEY,
+       reference text NOT NULL,
+       brand text NOT NULL,
+       description text NOT NULL,
+       purchase_price_millimes bigint NOT NULL CHECK (purchase_price_millimes >= 0),
+       selling_price_millimes bigint NOT NULL CHECK (selling_price_millimes >= 0),
+       vat_rate_bp integer NOT NULL CHECK (vat_rate_bp BETWEEN 0 AND 10000),
+       barcode text UNIQUE CHECK (barcode ~ '^[0-9]{13}$'),
+       reorder_point_milli integer NOT NULL DEFAULT 0 CHECK (reorder_point_milli >= 0),
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE UNIQUE INDEX parts_brand_reference ON parts (lower(brand), lower(reference))`,
+    `CREATE INDEX parts_reference ON parts (lower(reference) text_pattern_ops)`,
+    // One row per part and location: the quantity on hand, kept equal to the sum of the ledger in the
+    // same transaction; its row lock serialises two movements of the same part at the same place.
+    `CREATE TABLE stock_levels (
+       part_id uuid NOT NULL REFERENCES parts (id),
+       location text NOT NULL,
+       on_hand_milli bigint NOT NULL DEFAULT 0,
+       PRIMARY KEY (part_id, location)
+     )`,
+    `CREATE TABLE stock_movements (
+       id uuid PRIMARY KEY,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       location text NOT NULL,
+       kind text NOT NULL CHECK (kind IN ('receipt', 'consumption', 'adjustment', 'return')),
+       quantity_milli bigint NOT NULL CHECK (quantity_milli <> 0),
+       on_hand_after_milli bigint NOT NULL,
+       reason text,
+       negative_allowed boolean NOT NULL DEFAULT false,
+       work_order_id uuid REFERENCES work_orders (id),
+       line_id uuid,
+       moved_by uuid NOT NULL,
+       seq bigserial NOT NULL UNIQUE,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       CHECK (kind <> 'adjustment' OR reason IS NOT NULL),
+       CHECK (kind = 'adjustment' OR quantity_milli > 0 OR kind = 'consumption'),
+       CHECK (kind <> 'consumption' OR (quantity_milli < 0 AND line_id IS NOT NULL))
+     )`,
+    `CREATE INDEX stock_movements_part ON stock_movements (part_id, seq)`,
+    // A work-order line consumes its part once, however often the request is sent.
+    `CREATE UNIQUE INDEX stock_movements_line_consumed ON stock_movements (line_id) WHERE kind = 'consumption'`,
+    `ALTER TABLE work_order_lines ADD COLUMN part_id uuid REFERENCES parts (id)`,
+    `CREATE TABLE canned_jobs (
+       id uuid PRIMARY KEY,
+       name text NOT NULL,
+       description text,
+       make text,
+       model text,
+       labour_hours_milli integer NOT NULL CHECK (labour_hours_milli >= 0),
+       labour_rate_millimes bigint NOT NULL CHECK (labour_rate_millimes >= 0),
+       labour_vat_rate_bp integer NOT NULL CHECK (labour_vat_rate_bp BETWEEN 0 AND 10000),
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now(),
+       CHECK (model IS NULL OR make IS NOT NULL)
+     )`,
+    `CREATE INDEX canned_jobs_make_model ON canned_jobs (lower(make), lower(model))`,
+    `CREATE TABLE canned_job_parts (
+       canned_job_id uuid NOT NULL REFERENCES canned_jobs (id) ON DELETE CASCADE,
+       position integer NOT NULL,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       quantity_milli integer NOT NULL CHECK (quantity_milli > 0),
+       PRIMARY KEY (canned_job_id, position)
+     )`,
+  ]),
+  // Issue 14: suppliers and purchase orders; a receipt's movements cite their order.
+  sqlMigration('GaragePurchaseOrders1764979300000', [
+    `CREATE TABLE suppliers (
+       id uuid PRIMARY KEY,
+       name text NOT NULL,
+       email text,
+       phone text,
+       note text,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE purchase_orders (
+       id uuid PRIMARY KEY,
+       supplier_id uuid NOT NULL REFERENCES suppliers (id),
+       location text NOT NULL,
+       status text NOT NULL CHECK (status IN ('draft', 'ordered', 'received', 'cancelled')),
+       created_by uuid NOT NULL,
+       ordered_at timestamptz,
+       received_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TABLE purchase_order_lines (
+       purchase_order_id uuid NOT NULL REFERENCES purchase_orders (id),
+       position integer NOT NULL,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       quantity_milli integer NOT NULL CHECK (quantity_milli > 0),
+       unit_cost_millimes bigint CHECK (unit_cost_millimes >= 0),
+       PRIMARY KEY (purchase_order_id, position)
+     )`,
+    `ALTER TABLE stock_movements ADD COLUMN purchase_order_id uuid REFERENCES purchase_orders (id)`,
+    // A purchase order's line is received once, however often the receipt is sent.
+    `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
+    `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
+  ]),
 ];

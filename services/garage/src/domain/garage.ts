@@ -4,9 +4,12 @@ import { CustomerStore } from '../data/customers.ts';
 import type { FieldCipher } from '../data/field-cipher.ts';
 import { VehicleStore } from '../data/vehicles.ts';
 import { AppointmentService } from './appointments.ts';
+import { CannedJobService } from './canned-jobs.ts';
 import { CustomerService } from './customers.ts';
 import { DocumentService } from './documents.ts';
 import { EstimateService } from './estimates.ts';
+import { PartService } from './parts.ts';
+import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 
@@ -30,6 +33,9 @@ export class GarageContext {
     appointments: AppointmentService;
     workOrders: WorkOrderService;
     estimates: EstimateService;
+    parts: PartService;
+    cannedJobs: CannedJobService;
+    purchaseOrders: PurchaseOrderService;
   };
 
   constructor(
@@ -48,6 +54,13 @@ export class GarageContext {
       appointments: new AppointmentService(this),
       workOrders: new WorkOrderService(this),
       estimates: new EstimateService(this, this.cipher),
+      ...GarageContext.stock(this),
     };
+  }
+
+  /** Parts, stock, canned jobs, suppliers and purchase orders (issue 14). */
+  private static stock(garage: GarageContext) {
+    const parts = new PartService(garage);
+    return { parts, cannedJobs: new CannedJobService(garage, parts), purchaseOrders: new PurchaseOrderService(garage, parts) };
   }
 }

@@ -150,3 +150,4 @@ export const recordedDecisionsBody = z
     customerWords: textSchema(2000),
   })
   .strict();
+export * from './garage-stock.ts';

@@ -8,6 +8,7 @@ import type technician from './locales/fr/technician.json';
 import type workshop from './locales/fr/workshop.json';
 import type teif from './locales/fr/teif.json';
 import type estimates from './locales/fr/estimates.json';
+import type parts from './locales/fr/parts.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -26,7 +27,8 @@ export interface Namespaces {
   admin: typeof admin;
   teif: typeof teif;
   estimates: typeof estimates;
+  parts: typeof parts;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts'] as const satisfies readonly Namespace[];

@@ -17,6 +17,7 @@ import { ADMIN_MOVES, linesEditable, WORK_ORDER_COLOR } from '../../lib/status.t
 import { useTechnicians } from '../../lib/technicians.ts';
 import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
 import { ApprovedTotal, EstimateHeaderCells, EstimateLineCells, EstimateVersions, RecordAnswer } from './EstimatePanel.tsx';
+import { ApplyCannedJob } from '../parts/ApplyCannedJob.tsx';
 import { ActionResult, formatRate, formatThousandths, Money, parseThousandths, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
@@ -154,6 +155,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
         <ApprovedTotal order={order} />
       </Stack>
       {linesEditable(order.status) ? <AddLine order={order} /> : null}
+      {linesEditable(order.status) ? <ApplyCannedJob order={order} /> : null}
     </Section>
   );
 }

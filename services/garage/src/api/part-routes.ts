@@ -1,0 +1,238 @@
+import { ADMIN, ADMIN_TECHNICIAN } from '@ecar/contracts';
+import {
+  applyCannedJobBody,
+  cannedJobBody,
+  cannedJobListQuery,
+  consumeLineBody,
+  createPartBody,
+  createPurchaseOrderBody,
+  createSupplierBody,
+  lowStockQuery,
+  movementListQuery,
+  partListQuery,
+  patchPartBody,
+  purchaseOrderListQuery,
+  stockMovementBody,
+  supplierListQuery,
+  usePartBody,
+} from '@ecar/contracts/requests/garage';
+import { pageById, rowsForPage } from '@ecar/primitives';
+import { route, type Route } from '@ecar/runtime';
+import type { CannedJobService } from '../domain/canned-jobs.ts';
+import type { PartService } from '../domain/parts.ts';
+import type { PurchaseOrderService } from '../domain/purchase-orders.ts';
+
+const page = (query: { after?: string | undefined; limit: number }) => ({ ...(query.after ? { after: query.after } : {}), limit: rowsForPage(query.limit) });
+
+/** Parts catalogue, stock ledger, low-stock list, parts on work orders (issue 14). Purchase prices are the super-admin's only. */
+export function partRoutes(parts: PartService): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/parts',
+      roles: ADMIN_TECHNICIAN,
+      query: partListQuery,
+      summary: 'Search the parts catalogue by reference, barcode, brand or description (technicians: without purchase prices)',
+      async handle({ caller, query }) {
+        return pageById(await parts.list(caller, { ...(query.q ? { q: query.q } : {}), ...page(query) }), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/parts',
+      roles: ADMIN,
+      body: createPartBody,
+      success: 201,
+      summary: 'Add a part to the catalogue (prices in millimes, VAT in basis points, optional EAN-13)',
+      handle: ({ caller, body }) => parts.create(caller, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/parts/:id',
+      roles: ADMIN_TECHNICIAN,
+      summary: 'One part and its quantity on hand per location (technicians: without purchase price)',
+      handle: ({ caller, params }) => parts.get(caller, params.id),
+    }),
+    route({
+      method: 'patch',
+      path: '/api/v1/parts/:id',
+      roles: ADMIN,
+      body: patchPartBody,
+      summary: 'Change a part of the catalogue',
+      handle: ({ caller, params, body }) => parts.update(caller, params.id, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/parts/:id/movements',
+      roles: ADMIN,
+      query: movementListQuery,
+      summary: 'The stock ledger of a part, newest first',
+      async handle({ params, query }) {
+        return pageById(await parts.movements(params.id, page(query)), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/parts/:id/movements',
+      roles: ADMIN,
+      body: stockMovementBody,
+      success: 201,
+      summary: 'Record a receipt, a return or an adjustment (with its reason); stock never goes below zero without allowNegative',
+      handle: ({ caller, params, body }) => parts.move(caller, params.id, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/stock/low',
+      roles: ADMIN,
+      query: lowStockQuery,
+      summary: 'Parts whose quantity on hand is below their reorder point',
+      async handle({ query }) {
+        return pageById(await parts.lowStock(page(query)), query.limit);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/work-orders/:id/parts',
+      roles: ADMIN_TECHNICIAN,
+      summary: 'The lines of a work order that cite a catalogue part, and whether each was taken from stock',
+      handle: ({ caller, params }) => parts.ofWorkOrder(caller, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/work-orders/:id/parts',
+      roles: ADMIN_TECHNICIAN,
+      body: usePartBody,
+      success: 201,
+      summary: 'Use a catalogue part on a work order: its line and, once the work is approved, its consumption from stock (409 when none is left)',
+      handle: ({ caller, params, body }) => parts.useOnWorkOrder(caller, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/work-orders/:id/lines/:lineId/consume',
+      roles: ADMIN_TECHNICIAN,
+      body: consumeLineBody,
+      success: 201,
+      summary: "Take a part line's part from stock (once per line; 409 when none is left)",
+      handle: ({ caller, params, body }) => parts.consumeLine(caller, params.id, params.lineId, body.location),
+    }),
+  ];
+}
+
+export function cannedJobRoutes(cannedJobs: CannedJobService): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/canned-jobs',
+      roles: ADMIN,
+      query: cannedJobListQuery,
+      summary: 'The price list of service packages; with make/model: those that fit that vehicle',
+      async handle({ query }) {
+        return pageById(await cannedJobs.list({ ...(query.make ? { make: query.make } : {}), ...(query.model ? { model: query.model } : {}), ...page(query) }), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/canned-jobs',
+      roles: ADMIN,
+      body: cannedJobBody,
+      success: 201,
+      summary: 'Create a service package: labour hours × rate and catalogue parts, optionally for one make/model',
+      handle: ({ caller, body }) => cannedJobs.save(caller, undefined, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/canned-jobs/:id',
+      roles: ADMIN,
+      summary: 'One service package',
+      handle: ({ params }) => cannedJobs.get(params.id),
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/canned-jobs/:id',
+      roles: ADMIN,
+      body: cannedJobBody,
+      summary: 'Replace a service package (its parts included)',
+      handle: ({ caller, params, body }) => cannedJobs.save(caller, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/work-orders/:id/canned-jobs',
+      roles: ADMIN,
+      body: applyCannedJobBody,
+      success: 201,
+      summary: 'Apply a service package to a work order: its labour and part lines in one step',
+      handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId),
+    }),
+  ];
+}
+
+export function purchaseOrderRoutes(orders: PurchaseOrderService): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/suppliers',
+      roles: ADMIN,
+      query: supplierListQuery,
+      summary: 'Suppliers of parts',
+      async handle({ query }) {
+        return pageById(await orders.suppliers(page(query)), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/suppliers',
+      roles: ADMIN,
+      body: createSupplierBody,
+      success: 201,
+      summary: 'Add a supplier',
+      handle: ({ caller, body }) => orders.createSupplier(caller, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/purchase-orders',
+      roles: ADMIN,
+      query: purchaseOrderListQuery,
+      summary: 'Purchase orders, optionally of one status',
+      async handle({ query }) {
+        return pageById(await orders.list({ ...(query.status ? { status: query.status } : {}), ...page(query) }), query.limit);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders',
+      roles: ADMIN,
+      body: createPurchaseOrderBody,
+      success: 201,
+      summary: 'Draft a purchase order to a supplier (parts, quantities, unit costs)',
+      handle: ({ caller, body }) => orders.create(caller, body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/purchase-orders/:id',
+      roles: ADMIN,
+      summary: 'One purchase order and its lines',
+      handle: ({ params }) => orders.get(params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/order',
+      roles: ADMIN,
+      summary: 'Send a draft purchase order (draft → ordered)',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'ordered'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/receive',
+      roles: ADMIN,
+      summary: 'Receive an ordered purchase order: one receipt movement per line (a second receipt is a 409; stock changes once)',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'received'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/cancel',
+      roles: ADMIN,
+      summary: 'Cancel a draft or ordered purchase order',
+      handle: ({ caller, params }) => orders.move(caller, params.id, 'cancelled'),
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const id = z.uuid();
+const fieldNames = z.array(z.string().min(1).max(64)).max(64);
+const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
+
+/** Parts catalogue, stock ledger and canned jobs of the garage service (issue 14). Prices never travel in these events. */
+export const garageStockEvents = {
+  'garage.part.created': v1(z.object({ partId: id, reference: z.string().max(64), brand: z.string().max(80) }).strict()),
+  'garage.part.updated': v1(z.object({ partId: id, fields: fieldNames }).strict()),
+  /** One ledger movement; `onHandMilli` is the location's quantity on hand after it. */
+  'garage.stock.moved': v1(
+    z
+      .object({
+        movementId: id,
+        partId: id,
+        location: z.string().max(32),
+        kind: z.enum(['receipt', 'consumption', 'adjustment', 'return']),
+        quantityMilli: z.number().int(),
+        onHandMilli: z.number().int(),
+        reason: z.string().max(300).optional(),
+        /** The override that let the quantity on hand go below zero. */
+        negativeAllowed: z.boolean().optional(),
+        workOrderId: id.optional(),
+        lineId: id.optional(),
+      })
+      .strict(),
+  ),
+  'garage.cannedjob.saved': v1(z.object({ cannedJobId: id, name: z.string().max(120), created: z.boolean() }).strict()),
+  'garage.workorder.cannedjob_applied': v1(
+    z.object({ workOrderId: id, customerId: id, vehicleId: id, status: z.string().max(32), cannedJobId: id, lineIds: z.array(id).max(60) }).strict(),
+  ),
+} as const;
+
+/** Suppliers and purchase orders (draft → ordered → received; the receipt writes the ledger). */
+export const garagePurchaseEvents = {
+  'garage.supplier.created': v1(z.object({ supplierId: id }).strict()),
+  'garage.purchaseorder.created': v1(z.object({ purchaseOrderId: id, supplierId: id, lineCount: z.number().int().min(1) }).strict()),
+  'garage.purchaseorder.status_changed': v1(z.object({ purchaseOrderId: id, supplierId: id, from: z.string().max(32), status: z.string().max(32) }).strict()),
+} as const;

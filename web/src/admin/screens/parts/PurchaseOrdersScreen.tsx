@@ -1,0 +1,209 @@
+import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { createPurchaseOrderBody, createSupplierBody } from '@ecar/contracts/requests/garage';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useFieldArray, useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { apiJson } from '../../../shell/api/client.ts';
+import { useCursorList } from '../../../shell/api/paging.ts';
+import { applyServerErrors } from '../../../shell/forms.ts';
+import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
+import { useFieldError } from '../../../shell/ui/fields.ts';
+import { FormError } from '../../../shell/ui/FormError.tsx';
+import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import { checkBody } from '../../lib/forms.ts';
+import { ActionResult, parseThousandths, Section, ShortId, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import { PartPicker } from './PartPicker.tsx';
+import type { Part } from './types.ts';
+
+type PurchaseOrderStatus = 'draft' | 'ordered' | 'received' | 'cancelled';
+
+interface Supplier {
+  id: string;
+  name: string;
+}
+
+interface PurchaseOrder {
+  id: string;
+  supplierId: string;
+  location: string;
+  status: PurchaseOrderStatus;
+  lines: Array<{ partId: string; quantityMilli: number; unitCostMillimes: number | null }>;
+  createdAt: string;
+}
+
+const STATUS_COLOR: Record<PurchaseOrderStatus, string> = { draft: 'gray', ordered: 'blue', received: 'teal', cancelled: 'red' };
+const ORDERS_KEY = ['admin', 'purchase-orders'] as const;
+
+function AddSupplier() {
+  const { t } = useTranslation('parts');
+  const fieldError = useFieldError();
+  const client = useQueryClient();
+  const form = useForm<{ name: string }>({ defaultValues: { name: '' } });
+  const submit = form.handleSubmit(async (values) => {
+    const body = checkBody(form, createSupplierBody, { name: values.name });
+    if (!body) return;
+    try {
+      await apiJson('/api/v1/suppliers', { method: 'POST', json: body });
+      form.reset({ name: '' });
+      await client.invalidateQueries({ queryKey: ['admin', 'suppliers'] });
+    } catch (error) {
+      applyServerErrors(form, error);
+    }
+  });
+  return (
+    <form onSubmit={submit} noValidate data-testid="supplier-form">
+      <Group align="flex-end" wrap="wrap">
+        <TextInput label={t('purchase.supplierName')} required {...form.register('name')} error={fieldError(form.formState.errors.name)} />
+        <Button type="submit" variant="default" loading={form.formState.isSubmitting} data-testid="supplier-save">
+          {t('purchase.addSupplier')}
+        </Button>
+      </Group>
+      <FormError form={form} />
+    </form>
+  );
+}
+
+interface DraftForm {
+  supplierId: string;
+  location: string;
+  lines: Array<{ partId: string; label: string; quantity: string; unitCost: string }>;
+}
+
+function DraftOrder({ suppliers }: { suppliers: Supplier[] }) {
+  const { t } = useTranslation('parts');
+  const fieldError = useFieldError();
+  const client = useQueryClient();
+  const form = useForm<DraftForm>({ defaultValues: { supplierId: '', location: 'main', lines: [] } });
+  const lines = useFieldArray({ control: form.control, name: 'lines' });
+  const submit = form.handleSubmit(async (values) => {
+    const fieldOf: Record<string, string> = {};
+    values.lines.forEach((_, index) => {
+      fieldOf[`lines.${index}.quantityMilli`] = `lines.${index}.quantity`;
+      fieldOf[`lines.${index}.unitCostMillimes`] = `lines.${index}.unitCost`;
+    });
+    const body = checkBody(
+      form,
+      createPurchaseOrderBody,
+      {
+        supplierId: values.supplierId || suppliers[0]?.id,
+        location: values.location.trim(),
+        lines: values.lines.map((line) => ({
+          partId: line.partId,
+          quantityMilli: parseThousandths(line.quantity) ?? -1,
+          ...(line.unitCost.trim() ? { unitCostMillimes: parseThousandths(line.unitCost) ?? -1 } : {}),
+        })),
+      },
+      fieldOf,
+    );
+    if (!body) return;
+    try {
+      await apiJson('/api/v1/purchase-orders', { method: 'POST', json: body });
+      form.reset({ supplierId: values.supplierId, location: values.location, lines: [] });
+      await client.invalidateQueries({ queryKey: ORDERS_KEY });
+    } catch (error) {
+      applyServerErrors(form, error);
+    }
+  });
+  const errors = form.formState.errors;
+  return (
+    <form onSubmit={submit} noValidate data-testid="po-form">
+      <Stack gap="xs">
+        <Group align="flex-start" wrap="wrap">
+          <NativeSelect label={t('purchase.supplier')} data={suppliers.map((supplier) => ({ value: supplier.id, label: supplier.name }))} {...form.register('supplierId')} />
+          <TextInput label={t('stock.location')} required {...form.register('location')} error={fieldError(errors.location)} />
+        </Group>
+        {lines.fields.length > 0 ? (
+          <ScrollX label={t('purchase.lines')}>
+            <Table miw={420}>
+              <Table.Caption c="gray.8">{t('purchase.lines')}</Table.Caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('fields.reference')}</Table.Th>
+                  <Table.Th scope="col">{t('stock.quantity')}</Table.Th>
+                  <Table.Th scope="col">{t('purchase.unitCost')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {lines.fields.map((field, index) => (
+                  <Table.Tr key={field.id} data-testid="po-line">
+                    <Table.Td>
+                      <bdi>{field.label}</bdi>
+                    </Table.Td>
+                    <Table.Td>
+                      <TextInput aria-label={t('stock.quantity')} inputMode="decimal" w={96} {...form.register(`lines.${index}.quantity`)} error={fieldError(errors.lines?.[index]?.quantity)} />
+                    </Table.Td>
+                    <Table.Td>
+                      <TextInput aria-label={t('purchase.unitCost')} inputMode="decimal" w={120} {...form.register(`lines.${index}.unitCost`)} error={fieldError(errors.lines?.[index]?.unitCost)} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollX>
+        ) : null}
+        <PartPicker onPick={(part: Part) => lines.append({ partId: part.id, label: `${part.brand} ${part.reference}`, quantity: '1', unitCost: '' })} />
+        <FormError form={form} />
+        <Group>
+          <Button type="submit" loading={form.formState.isSubmitting} disabled={lines.fields.length === 0} data-testid="po-save">
+            {t('purchase.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function OrderActions({ order }: { order: PurchaseOrder }) {
+  const { t } = useTranslation('parts');
+  const move = useAction((action: 'order' | 'receive' | 'cancel') => apiJson(`/api/v1/purchase-orders/${order.id}/${action}`, { method: 'POST', json: {} }), [ORDERS_KEY, ['admin', 'parts'], ['admin', 'stock-low']]);
+  const actions = order.status === 'draft' ? (['order', 'cancel'] as const) : order.status === 'ordered' ? (['receive', 'cancel'] as const) : [];
+  return (
+    <Stack gap={4}>
+      <Group gap="xs" wrap="wrap">
+        {actions.map((action) => (
+          <Button key={action} size="xs" variant={action === 'cancel' ? 'default' : 'filled'} onClick={() => move.mutate(action)} loading={move.isPending && move.variables === action} data-po-action={action}>
+            {t(`purchase.${action}`)}
+          </Button>
+        ))}
+      </Group>
+      <ActionResult mutation={move} />
+    </Stack>
+  );
+}
+
+/** Suppliers and purchase orders: draft → ordered → received (the receipt puts the parts in stock). */
+export default function PurchaseOrdersScreen() {
+  const { t } = useTranslation('parts');
+  const { t: ta } = useTranslation('admin');
+  const suppliers = useQuery({ queryKey: ['admin', 'suppliers'], queryFn: () => apiJson<{ items: Supplier[] }>('/api/v1/suppliers', { query: { limit: 100 } }) });
+  const list = useCursorList<PurchaseOrder>(ORDERS_KEY, '/api/v1/purchase-orders', {}, { cursorParam: 'after' });
+  const names = new Map((suppliers.data?.items ?? []).map((supplier) => [supplier.id, supplier.name]));
+  const partIds = [...new Set(list.items.flatMap((order) => order.lines.map((line) => line.partId)))];
+  const parts = useQueries({ queries: partIds.map((id) => ({ queryKey: ['admin', 'part', id], queryFn: () => apiJson<Part>(`/api/v1/parts/${id}`) })) });
+  const partNames = new Map(parts.flatMap((query) => (query.data ? [[query.data.id, `${query.data.brand} ${query.data.reference}`] as const] : [])));
+  const supplierItems = suppliers.data?.items ?? [];
+  return (
+    <Stack>
+      <Title order={1}>{t('purchase.title')}</Title>
+      <Section title={t('purchase.suppliers')} testId="suppliers">
+        <AddSupplier />
+      </Section>
+      <Section title={t('purchase.draftTitle')} testId="po-draft">
+        {supplierItems.length === 0 ? <Text size="sm">{t('purchase.noSupplier')}</Text> : <DraftOrder suppliers={supplierItems} />}
+      </Section>
+      <CursorTable
+        list={list}
+        caption={t('purchase.list')}
+        rowKey={(row) => row.id}
+        columns={[
+          { id: 'id', header: '#', cell: (row) => <ShortId id={row.id} /> },
+          { id: 'supplier', header: t('purchase.supplier'), cell: (row) => names.get(row.supplierId) ?? '—' },
+          { id: 'lines', header: t('purchase.lines'), cell: (row) => <bdi>{row.lines.map((line) => `${partNames.get(line.partId) ?? line.partId.slice(0, 8)} × ${line.quantityMilli / 1000}`).join(', ')}</bdi> },
+          { id: 'status', header: t('purchase.status'), cell: (row) => <StatusBadge value={row.status} color={STATUS_COLOR[row.status]} label={t(`purchase.statuses.${row.status}`)} /> },
+          { id: 'created', header: t('purchase.created'), cell: (row) => <When at={row.createdAt} /> },
+          { id: 'actions', header: ta('common.actions'), cell: (row) => <OrderActions order={row} /> },
+        ]}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,61 @@
+/** The garage's parts, stock and canned-job answers as the back office reads them (docs/garage.md). */
+
+export interface Part {
+  id: string;
+  reference: string;
+  brand: string;
+  description: string;
+  purchasePriceMillimes: number;
+  sellingPriceMillimes: number;
+  vatRateBp: number;
+  barcode: string | null;
+  reorderPointMilli: number;
+  onHandMilli: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PartDetail extends Part {
+  levels: Array<{ location: string; onHandMilli: number }>;
+}
+
+export type MovementKind = 'receipt' | 'consumption' | 'adjustment' | 'return';
+
+export interface StockMovement {
+  id: string;
+  partId: string;
+  location: string;
+  kind: MovementKind;
+  quantityMilli: number;
+  onHandAfterMilli: number;
+  reason: string | null;
+  negativeAllowed: boolean;
+  workOrderId: string | null;
+  lineId: string | null;
+  movedBy: string;
+  createdAt: string;
+}
+
+export interface CannedJob {
+  id: string;
+  name: string;
+  description: string | null;
+  make: string | null;
+  model: string | null;
+  labourHoursMilli: number;
+  labourRateMillimes: number;
+  labourVatRateBp: number;
+  parts: Array<{ partId: string; quantityMilli: number }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const VAT_RATES = ['1900', '1300', '700', '0'] as const;
+
+/** A signed quantity in thousandths: −1500 → `-1,5` (formatThousandths takes non-negative values). */
+export function formatSigned(value: number): string {
+  const magnitude = Math.abs(value);
+  const whole = Math.trunc(magnitude / 1000);
+  const fraction = String(magnitude % 1000).padStart(3, '0').replace(/0+$/, '');
+  return `${value < 0 ? '-' : ''}${fraction ? `${whole},${fraction}` : String(whole)}`;
+}
