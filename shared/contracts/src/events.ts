@@ -4,6 +4,7 @@ import { authEvents } from './events/auth.ts';
 import { backupEvents } from './events/backup.ts';
 import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
+import { notifyEvents } from './events/notify.ts';
 
 export { billableLineSchema } from './events/garage.ts';
 
@@ -18,6 +19,7 @@ export const eventCatalogue = {
   ...billingEvents,
   ...auditEvents,
   ...backupEvents,
+  ...notifyEvents,
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalogue;

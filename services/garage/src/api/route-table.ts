@@ -3,6 +3,7 @@ import type { GarageContext } from '../domain/garage.ts';
 import { appointmentRoutes } from './appointment-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { documentRoutes } from './document-routes.ts';
+import { internalRoutes } from './internal-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -14,5 +15,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...documentRoutes(useCases.documents),
     ...appointmentRoutes(useCases.appointments),
     ...workOrderRoutes(useCases.workOrders),
+    ...internalRoutes(useCases.notificationContacts),
   ];
 }

@@ -8,6 +8,7 @@ import { CustomerService } from './customers.ts';
 import { DocumentService } from './documents.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
+import { NotificationContacts } from './notification-contacts.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -28,6 +29,7 @@ export class GarageContext {
     documents: DocumentService;
     appointments: AppointmentService;
     workOrders: WorkOrderService;
+    notificationContacts: NotificationContacts;
   };
 
   constructor(
@@ -45,6 +47,7 @@ export class GarageContext {
       documents: new DocumentService(this),
       appointments: new AppointmentService(this),
       workOrders: new WorkOrderService(this),
+      notificationContacts: new NotificationContacts(this),
     };
   }
 }
