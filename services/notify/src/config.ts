@@ -1,4 +1,5 @@
 import { commonFields, field, FieldError, loadConfig, type Field } from '@ecar/config';
+import { assertAllowedDestination } from '@ecar/observability';
 
 function requiredInProduction(inner: Field<string | undefined>, why: string): Field<string | undefined> {
   return {
@@ -40,8 +41,12 @@ export const notifyConfigSpec = {
   NOTIFY_PAGE_MAX: field.int({ doc: 'Hard maximum page size of the message list', default: 100, min: 1, max: 500 }),
 };
 
+/** Also refuses, before anything opens, an SMS gateway whose host is not on OUTBOUND_ALLOWLIST (RES-3). */
 export function loadNotifyConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig('notify', notifyConfigSpec, env);
+  const loaded = loadConfig('notify', notifyConfigSpec, env);
+  const { SMS_GATEWAY_URL, OUTBOUND_ALLOWLIST } = loaded.values;
+  if (SMS_GATEWAY_URL) assertAllowedDestination('SMS_GATEWAY_URL', SMS_GATEWAY_URL, OUTBOUND_ALLOWLIST);
+  return loaded;
 }
 
 export type NotifyConfig = ReturnType<typeof loadNotifyConfig>['values'];

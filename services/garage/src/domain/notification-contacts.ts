@@ -10,6 +10,8 @@ export interface NotificationContact {
   email: string | null;
   /** An anonymised customer is not contacted any more (the contact is gone). */
   anonymised: boolean;
+  /** The customer withdrew their consent to the processing of their data (law 2004-63): no messages. */
+  consentWithdrawn: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export class NotificationContacts {
         phone: anonymised ? null : customer.phone,
         email: anonymised ? null : customer.email,
         anonymised,
+        consentWithdrawn: customer.consentWithdrawnAt !== null,
       };
       const subject = { type: 'customer', id: customerId, ...(customer.userId ? { ownerId: customer.userId } : {}) };
       const event = newEvent(author, 'garage.customer.accessed', subject, { customerIds: [customerId], fields: ['name', 'phone', 'email'], purpose: 'notification' });

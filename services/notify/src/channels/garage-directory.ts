@@ -8,6 +8,8 @@ export interface Contact {
   phone: string | null;
   email: string | null;
   anonymised: boolean;
+  /** Withdrawn consent to the processing of their data (garage records it): nothing is sent. */
+  consentWithdrawn: boolean;
 }
 
 /** Where notify learns how to reach a customer. */

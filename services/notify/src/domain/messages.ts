@@ -95,6 +95,7 @@ export class MessageService {
     try {
       const contact = await this.notify.directory.contactOf(message.customerId);
       if (contact.anonymised) return [await this.suppress(db, author, message, 'anonymised')];
+      if (contact.consentWithdrawn) return [await this.suppress(db, author, message, 'no_consent')];
       if (channel === 'sms' && !contact.phone && message.channelChoice === 'auto' && contact.email) channel = 'email';
       const text = render(message.template, message.language, message.params, contact.name);
       let providerRef: string | null;
