@@ -17,6 +17,19 @@ import { call, type JsonResponse } from './stack.ts';
 
 export const NOTIFY_TEST_RETRY_DELAYS_MS = [100, 200];
 
+/** Publishes an envelope on `exchange` as its producer's relay would (confirmed, with the broker user as user-id). */
+export async function publishAs(exchange: string, envelope: EventEnvelope): Promise<void> {
+  const link = await amqp.connect(AMQP_URL);
+  try {
+    const channel = await link.createConfirmChannel();
+    channel.publish(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: AMQP_USER });
+    await channel.waitForConfirms();
+    await channel.close();
+  } finally {
+    await link.close();
+  }
+}
+
 export interface NotifyStack {
   auth: AuthService;
   garage: GarageService;
@@ -108,17 +121,7 @@ export async function startNotifyStack(label: string, notifyOverrides: NodeJS.Pr
     token(role, userId = randomUUID()) {
       return auth.domain.signer.sign({ userId, role, sessionId: randomUUID(), mfa: role === 'super-admin' }).token;
     },
-    async publish(envelope) {
-      const link = await amqp.connect(AMQP_URL);
-      try {
-        const channel = await link.createConfirmChannel();
-        channel.publish(bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: AMQP_USER });
-        await channel.waitForConfirms();
-        await channel.close();
-      } finally {
-        await link.close();
-      }
-    },
+    publish: (envelope) => publishAs(bus.exchange, envelope),
     async published(type) {
       const rows: Array<{ payload: string }> = await stack.notify.context.dataSource.query(
         `SELECT payload FROM outbox_events WHERE type = $1 AND published_at IS NOT NULL ORDER BY seq`,

@@ -7,6 +7,7 @@ import type signup from './locales/fr/signup.json';
 import type technician from './locales/fr/technician.json';
 import type workshop from './locales/fr/workshop.json';
 import type teif from './locales/fr/teif.json';
+import type notify from './locales/fr/notify.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -24,7 +25,8 @@ export interface Namespaces {
   signup: typeof signup;
   admin: typeof admin;
   teif: typeof teif;
+  notify: typeof notify;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'notify'] as const satisfies readonly Namespace[];
