@@ -86,7 +86,7 @@ psql_admin() {
   fi
 }
 
-for service in auth garage billing audit backup; do
+for service in auth garage billing audit backup notify; do
   db="ecar_${service}"
   if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '${db}'")" ]]; then
     psql_admin -c "CREATE ROLE ${db} LOGIN"
@@ -116,7 +116,7 @@ if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_backup_r
 fi
 psql_admin -c "ALTER ROLE ecar_backup_reader PASSWORD 'ecar-dev-password-backup-reader'"
 psql_admin -c "GRANT pg_read_all_data TO ecar_backup_reader"
-for service in auth garage billing audit backup; do
+for service in auth garage billing audit backup notify; do
   psql_admin -c "GRANT CONNECT ON DATABASE ecar_${service} TO ecar_backup_reader"
 done
 if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_backup_drill'")" ]]; then
@@ -135,6 +135,6 @@ if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'ecar_test_run
   psql_admin -c "CREATE ROLE ecar_test_runtime LOGIN"
 fi
 psql_admin -c "ALTER ROLE ecar_test_runtime PASSWORD 'ecar-test-only'"
-say "PostgreSQL ready (databases ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup)"
+say "PostgreSQL ready (databases ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup, ecar_notify)"
 say "RabbitMQ ready (127.0.0.1:5672)"
 say "Docker ready ($(docker info --format '{{.ServerVersion}}' 2>/dev/null))"

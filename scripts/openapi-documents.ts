@@ -10,6 +10,8 @@ import { loadBillingConfig } from '../services/billing/src/config.ts';
 import type { BillingContext } from '../services/billing/src/domain/context.ts';
 import { garageRoutes } from '../services/garage/src/api/route-table.ts';
 import type { GarageContext } from '../services/garage/src/domain/garage.ts';
+import { notifyRoutes } from '../services/notify/src/api/route-table.ts';
+import type { NotifyContext } from '../services/notify/src/domain/context.ts';
 
 /**
  * A stand-in for a service's context when its route table is built only to be documented:
@@ -49,6 +51,7 @@ export const API_DOCUMENTS: readonly ApiDocument[] = [
     description: 'Invoices, credit notes and payments (amounts in integer millimes, VAT rates in basis points).',
     routes: () => billingRoutes(documentationOnly<BillingContext>({ pageMax: loadBillingConfig({}).values.BILLING_PAGE_MAX })),
   },
+  { service: 'notify', title: 'ECAR notify API', version: '1.0.0', description: "Customers' notification preferences and consents, and the messages sent with their delivery status (no message text).", routes: () => notifyRoutes(documentationOnly<NotifyContext>()) },
 ];
 
 export const documentPath = (service: string) => new URL(`../docs/openapi/${service}.json`, import.meta.url);

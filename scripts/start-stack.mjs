@@ -35,6 +35,7 @@ const processes = [
   { name: 'billing', entry: 'services/billing/src/main.ts', port: 3003, colour: 33 },
   { name: 'audit', entry: 'services/audit/src/main.ts', port: 3004, colour: 35 },
   { name: 'backup', entry: 'services/backup/src/main.ts', port: 3005, colour: 34 },
+  { name: 'notify', entry: 'services/notify/src/main.ts', port: 3006, colour: 96 },
   { name: 'gateway', entry: 'gateway/src/main.ts', port: 8080, colour: 31, health: '/health/live' },
 ];
 

@@ -11,6 +11,7 @@ export const gatewayConfigSpec = {
   BILLING_URL: upstream('billing', 3003),
   AUDIT_URL: upstream('audit', 3004),
   BACKUP_URL: upstream('backup', 3005),
+  NOTIFY_URL: upstream('notify', 3006),
   AMQP_URL: field.secretUrl({ doc: 'RabbitMQ URL (amqps:// in production): the gateway follows auth.session.revoked', dev: 'amqp://guest:guest@127.0.0.1:5672', protocols: ['amqp:', 'amqps:'] }),
   BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
   BUS_QUEUE_PREFIX: field.string({ doc: "Prefix of this deployment's queue names (tests isolate with it)", default: '', pattern: /^[a-z0-9._-]*$/ }),

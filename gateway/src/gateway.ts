@@ -79,6 +79,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     billing: new Upstream({ name: 'billing', baseUrl: config.BILLING_URL, ...upstreamOptions }),
     audit: new Upstream({ name: 'audit', baseUrl: config.AUDIT_URL, ...upstreamOptions }),
     backup: new Upstream({ name: 'backup', baseUrl: config.BACKUP_URL, ...upstreamOptions }),
+    notify: new Upstream({ name: 'notify', baseUrl: config.NOTIFY_URL, ...upstreamOptions }),
   };
   for (const [name, upstream] of Object.entries(upstreams)) {
     upstream.breaker.on('open', () => breakerState.set({ upstream: name }, 1));

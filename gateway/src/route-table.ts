@@ -1,6 +1,6 @@
 import type { Role } from '@ecar/contracts';
 
-export type UpstreamName = 'auth' | 'garage' | 'billing' | 'audit' | 'backup';
+export type UpstreamName = 'auth' | 'garage' | 'billing' | 'audit' | 'backup' | 'notify';
 
 export interface RouteRule {
   /** Path prefix: matches the path itself and everything below it. */
@@ -49,6 +49,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },
   { prefix: '/api/v1/backups', upstream: 'backup', access: ADMIN },
+  { prefix: '/api/v1/notifications/preferences', upstream: 'notify', access: ['customer'] },
+  { prefix: '/api/v1/notifications', upstream: 'notify', access: ADMIN },
 ];
 
 /**

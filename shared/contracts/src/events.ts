@@ -5,6 +5,7 @@ import { backupEvents } from './events/backup.ts';
 import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
 import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
+import { notifyEvents } from './events/notify.ts';
 
 export { billableLineSchema } from './events/garage.ts';
 
@@ -21,6 +22,7 @@ export const eventCatalogue = {
   ...billingEvents,
   ...auditEvents,
   ...backupEvents,
+  ...notifyEvents,
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalogue;

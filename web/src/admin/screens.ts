@@ -23,4 +23,5 @@ export const adminScreens: readonly Screen[] = [
   { path: 'audit', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/audit/AuditScreen.tsx'), nav: { label: (t) => t('nav.audit') } },
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
   { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
+  { path: 'messages', roles: ADMIN, namespaces: ['admin', 'notify'], load: () => import('./screens/messages/MessagesScreen.tsx'), nav: { label: (t) => t('nav.messages') } },
 ];

@@ -18,6 +18,7 @@ export const appScreens: readonly Screen[] = [
   { path: 'invoices', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/InvoicesScreen.tsx'), nav: { label: (t) => t('selfNav.invoices') } },
   { path: 'invoices/:id', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/InvoiceScreen.tsx') },
   { path: 'account', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/AccountScreen.tsx'), nav: { label: (t) => t('selfNav.account') } },
+  { path: 'notifications', roles: ['customer'], namespaces: ['notify'], load: () => import('../customer/NotificationsScreen.tsx'), nav: { label: (t) => t('selfNav.notifications') } },
   // Account links from e-mails and the sign-in page (no session).
   { path: 'sign-up', roles: 'public', namespaces: ['signup'], load: publicPage('SignUpScreen') },
   { path: 'verify-email', roles: 'public', namespaces: ['signup'], load: publicPage('VerifyEmailScreen') },

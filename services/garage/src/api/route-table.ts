@@ -5,6 +5,7 @@ import { customerRoutes } from './customer-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 import { estimateRoutes } from './estimate-routes.ts';
 import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
+import { internalRoutes } from './internal-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -20,5 +21,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...partRoutes(useCases.parts),
     ...cannedJobRoutes(useCases.cannedJobs),
     ...purchaseOrderRoutes(useCases.purchaseOrders),
+    ...internalRoutes(useCases.notificationContacts),
   ];
 }

@@ -12,6 +12,7 @@ import { PartService } from './parts.ts';
 import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
+import { NotificationContacts } from './notification-contacts.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -36,6 +37,7 @@ export class GarageContext {
     parts: PartService;
     cannedJobs: CannedJobService;
     purchaseOrders: PurchaseOrderService;
+    notificationContacts: NotificationContacts;
   };
 
   constructor(
@@ -55,6 +57,7 @@ export class GarageContext {
       workOrders: new WorkOrderService(this),
       estimates: new EstimateService(this, this.cipher),
       ...GarageContext.stock(this),
+      notificationContacts: new NotificationContacts(this),
     };
   }
 

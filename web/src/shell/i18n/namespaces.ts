@@ -8,6 +8,7 @@ import type technician from './locales/fr/technician.json';
 import type workshop from './locales/fr/workshop.json';
 import type teif from './locales/fr/teif.json';
 import type estimates from './locales/fr/estimates.json';
+import type notify from './locales/fr/notify.json';
 import type parts from './locales/fr/parts.json';
 
 /**
@@ -28,7 +29,8 @@ export interface Namespaces {
   teif: typeof teif;
   estimates: typeof estimates;
   parts: typeof parts;
+  notify: typeof notify;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify'] as const satisfies readonly Namespace[];

@@ -1,0 +1,71 @@
+import { parseEventData, type EventEnvelope } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
+import { readModelStore } from '../data/store.ts';
+import { formatMillimes, localDateTime, type TemplateId } from './templates.ts';
+import type { TemplateParams } from './types.ts';
+
+/** The customer-facing events notify listens to (and the two that only feed its read models). */
+export const SOURCE_EVENTS = [
+  'garage.workorder.opened',
+  'garage.workorder.status_changed',
+  'garage.workorder.completed',
+  'garage.appointment.confirmed',
+  'garage.appointment.rescheduled',
+  'billing.invoice.drafted',
+  'billing.invoice.issued',
+] as const;
+
+export interface MessageSource {
+  customerId: string;
+  template: TemplateId;
+  params: TemplateParams;
+}
+
+/** The invoice's draft event has not arrived yet: the bus retries the event later. */
+export class SourceNotReadyError extends Error {}
+
+/**
+ * What an event means for a customer: a message to send (template, parameters), or nothing. It
+ * also keeps the read models that tie an invoice to its customer (billing's events name the
+ * invoice and its work order; garage's name the work order's customer).
+ */
+export async function sourceOf(envelope: EventEnvelope, db: EntityManager, timeZone: string): Promise<MessageSource | undefined> {
+  switch (envelope.type) {
+    case 'garage.workorder.opened': {
+      const data = parseEventData('garage.workorder.opened', envelope.data);
+      await readModelStore.rememberWorkOrder(db, data.workOrderId, data.customerId);
+      return undefined;
+    }
+    case 'garage.workorder.status_changed': {
+      const data = parseEventData('garage.workorder.status_changed', envelope.data);
+      await readModelStore.rememberWorkOrder(db, data.workOrderId, data.customerId);
+      return data.status === 'estimate_sent' ? { customerId: data.customerId, template: 'estimate_ready', params: {} } : undefined;
+    }
+    case 'garage.workorder.completed': {
+      const data = parseEventData('garage.workorder.completed', envelope.data);
+      await readModelStore.rememberWorkOrder(db, data.workOrderId, data.customerId);
+      return { customerId: data.customerId, template: 'vehicle_ready', params: {} };
+    }
+    case 'garage.appointment.confirmed':
+    case 'garage.appointment.rescheduled': {
+      const data = parseEventData(envelope.type, envelope.data);
+      const template = envelope.type === 'garage.appointment.confirmed' ? 'appointment_confirmed' : 'appointment_rescheduled';
+      return { customerId: data.customerId, template, params: localDateTime(data.slotStart, timeZone) };
+    }
+    case 'billing.invoice.drafted': {
+      const data = parseEventData('billing.invoice.drafted', envelope.data);
+      await readModelStore.rememberInvoice(db, data.invoiceId, data.workOrderId, data.origin);
+      return undefined;
+    }
+    case 'billing.invoice.issued': {
+      const data = parseEventData('billing.invoice.issued', envelope.data);
+      const customerId = await readModelStore.customerOfInvoice(db, data.invoiceId);
+      if (customerId === undefined) throw new SourceNotReadyError(`invoice ${data.invoiceId} is not known yet (its draft or work order event has not arrived)`);
+      // A manual invoice has no garage customer to tell (its buyer is typed at the counter).
+      if (customerId === null) return undefined;
+      return { customerId, template: 'invoice_issued', params: { number: data.number, total: formatMillimes(data.totalTtcMillimes) } };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,4 @@
+import { runMain } from '@ecar/runtime';
+import { notifyService } from './service.ts';
+
+await runMain(notifyService);

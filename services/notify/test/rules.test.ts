@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HttpJsonSmsGateway } from '../src/channels/sms.ts';
+import { timeOrderedId } from '../src/domain/ids.ts';
+import { channelsOf, refusal } from '../src/domain/messages.ts';
+import { formatMillimes, localDateTime, render, TEMPLATES } from '../src/domain/templates.ts';
+import { defaultPreferences } from '../src/domain/types.ts';
+
+describe('notify rules', () => {
+  it('marketing needs explicit consent; service messages stop when the customer opts out (law 2004-63)', () => {
+    const fresh = defaultPreferences('00000000-0000-4000-8000-000000000001');
+    assert.equal(refusal(fresh, 'marketing'), 'no_consent', 'no marketing without consent (off by default)');
+    assert.equal(refusal(fresh, 'service'), undefined);
+    assert.equal(refusal({ ...fresh, marketingConsent: true }, 'marketing'), undefined);
+    assert.equal(refusal({ ...fresh, serviceMessages: false }, 'service'), 'opted_out');
+    assert.equal(refusal({ ...fresh, serviceMessages: false, marketingConsent: false }, 'marketing'), 'no_consent');
+  });
+
+  it('channel choices', () => {
+    assert.deepEqual(channelsOf('auto'), ['sms']);
+    assert.deepEqual(channelsOf('sms'), ['sms']);
+    assert.deepEqual(channelsOf('email'), ['email']);
+    assert.deepEqual(channelsOf('both'), ['sms', 'email']);
+  });
+
+  it('every template exists in French, Arabic and English, with the parameters filled in', () => {
+    for (const [id, template] of Object.entries(TEMPLATES)) {
+      for (const language of ['fr', 'ar', 'en'] as const) {
+        assert.ok(template.texts[language], `${id} ${language}`);
+        const text = render(id, language, { number: 'FA-2026-000001', total: '12,000 TND', date: '03/12/2026', time: '09:30' }, 'Amira');
+        assert.ok(text.sms.startsWith('ECAR: ') && text.sms.length <= 160, `${id} ${language}: one SMS (${text.sms.length})`);
+        assert.ok(!/undefined/.test(text.sms + text.subject + text.body), `${id} ${language}: a parameter is missing`);
+        assert.match(text.body, /Amira/);
+      }
+    }
+    assert.match(render('vehicle_ready', 'ar', {}, '').sms, /سيارتكم جاهزة/);
+  });
+
+  it('amounts and local times', () => {
+    assert.equal(formatMillimes(1_234_560), '1 234,560 TND');
+    assert.equal(formatMillimes(5), '0,005 TND');
+    assert.deepEqual(localDateTime('2026-07-01T23:30:00.000Z', 'Africa/Tunis'), { date: '02/07/2026', time: '00:30' });
+  });
+
+  it('ids sort by creation time (newest-first keyset paging)', () => {
+    const older = timeOrderedId(1_764_000_000_000);
+    const newer = timeOrderedId(1_764_000_000_001);
+    assert.ok(older < newer);
+    assert.match(newer, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('the SMS adapter refuses a host that is not allow-listed (RES-3)', () => {
+    assert.throws(() => new HttpJsonSmsGateway('https://sms.example.com/v1', ['api.sms.tn'], { sender: 'ECAR', timeoutMs: 1000 }), /sms\.example\.com is not on OUTBOUND_ALLOWLIST/);
+    assert.doesNotThrow(() => new HttpJsonSmsGateway('https://api.sms.tn/v1', ['api.sms.tn'], { sender: 'ECAR', timeoutMs: 1000 }));
+  });
+});
