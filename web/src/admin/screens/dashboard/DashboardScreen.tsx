@@ -8,15 +8,16 @@ import type { CursorPage } from '../../../shell/api/paging.ts';
 import { formatDate, formatDateTime, formatMoney, formatTime, tunisDayBounds } from '../../../shell/format.ts';
 import { isLanguage, type Language } from '../../../shell/i18n/languages.ts';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import type { EarlyQuery } from '../../../shell/screens.ts';
 import { EmptyState, LoadingState, QueryState } from '../../../shell/ui/states.tsx';
 import { BOARD_STATUSES, appointmentsBetween, type Alert, type BackupRun, type BoardStatus, type Drill, type InvoiceBalance, type InvoiceSummary, type WorkOrderSummary } from './api.ts';
 import classes from './dashboard.module.css';
+import { KEY, RECENT_INVOICES, dashboardQueries } from './queries.ts';
 
-/** Every query of the dashboard starts with this key: one "refresh" invalidates them all. */
-const KEY = 'dashboard';
-/** Unpaid invoices are looked for among this many most recent issued ones (billing has no unpaid filter). */
-const RECENT_INVOICES = 20;
-const BOARD_CARDS = 20;
+/** A query of queries.ts (the ones also started at boot) through the API client. */
+function specQuery<T>(spec: EarlyQuery) {
+  return { queryKey: spec.key, queryFn: ({ signal }: { signal: AbortSignal }) => apiJson<T>(spec.path, { query: spec.query, signal }) };
+}
 
 function useLanguage(): Language {
   const { i18n } = useTranslation();
@@ -81,10 +82,7 @@ function TodayAppointments() {
 function BoardColumn({ status }: { status: BoardStatus }) {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const orders = useQuery({
-    queryKey: [KEY, 'work-orders', status],
-    queryFn: ({ signal }) => apiJson<CursorPage<WorkOrderSummary>>('/api/v1/work-orders', { query: { status, limit: BOARD_CARDS }, signal }),
-  });
+  const orders = useQuery(specQuery<CursorPage<WorkOrderSummary>>(dashboardQueries.board(status)));
   const count = orders.data ? `${orders.data.items.length}${orders.data.nextCursor ? '+' : ''}` : '';
   const headingId = `board-${status}`;
   return (
@@ -140,10 +138,7 @@ function WorkOrderBoard() {
 function UnpaidInvoices() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const issued = useQuery({
-    queryKey: [KEY, 'invoices', 'issued'],
-    queryFn: ({ signal }) => apiJson<CursorPage<InvoiceSummary>>('/api/v1/invoices', { query: { status: 'issued', limit: RECENT_INVOICES }, signal }),
-  });
+  const issued = useQuery(specQuery<CursorPage<InvoiceSummary>>(dashboardQueries.issuedInvoices));
   const balances = useQueries({
     queries: (issued.data?.items ?? []).map((invoice) => ({
       queryKey: [KEY, 'invoice', invoice.id],
@@ -198,10 +193,7 @@ function UnpaidInvoices() {
 function OpenAlerts() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const alerts = useQuery({
-    queryKey: [KEY, 'alerts'],
-    queryFn: ({ signal }) => apiJson<CursorPage<Alert>>('/api/v1/audit/alerts', { query: { status: 'open', limit: 10 }, signal }),
-  });
+  const alerts = useQuery(specQuery<CursorPage<Alert>>(dashboardQueries.alerts));
   return (
     <Panel title={t('alerts.title')} testId="open-alerts">
       <QueryState query={alerts} isEmpty={(page) => page.items.length === 0} empty={t('alerts.empty')}>
@@ -242,8 +234,8 @@ function statusColor(status: 'running' | 'succeeded' | 'failed'): string {
 function Backups() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const runs = useQuery({ queryKey: [KEY, 'backups'], queryFn: ({ signal }) => apiJson<CursorPage<BackupRun>>('/api/v1/backups', { query: { limit: 1 }, signal }) });
-  const drills = useQuery({ queryKey: [KEY, 'drills'], queryFn: ({ signal }) => apiJson<{ items: Drill[] }>('/api/v1/backups/drills', { query: { limit: 1 }, signal }) });
+  const runs = useQuery(specQuery<CursorPage<BackupRun>>(dashboardQueries.backups));
+  const drills = useQuery(specQuery<{ items: Drill[] }>(dashboardQueries.drills));
   return (
     <Panel title={t('backups.title')} testId="backups">
       <Stack gap={4} data-testid="last-backup">

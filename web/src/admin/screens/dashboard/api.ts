@@ -11,8 +11,9 @@ export interface Appointment {
   note: string | null;
 }
 
-export const BOARD_STATUSES = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'] as const;
-export type BoardStatus = (typeof BOARD_STATUSES)[number];
+import type { BoardStatus } from './queries.ts';
+
+export { BOARD_STATUSES, type BoardStatus } from './queries.ts';
 
 export interface WorkOrderSummary {
   id: string;
