@@ -15,6 +15,7 @@ import { checkBody } from '../../lib/forms.ts';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
 import type { Vehicle, VehicleDocument, WorkOrder, WorkOrderLine } from '../../lib/types.ts';
 import { ActionResult, Money, Section, ShortId, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import { EditVehicle } from './EditVehicle.tsx';
 
 const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
@@ -156,6 +157,9 @@ export default function VehicleScreen() {
             {vehicle.vin ? <Text size="sm">{`${t('vehicles.vin')} : ${vehicle.vin}`}</Text> : null}
             {vehicle.serviceDue ? <StatusBadge value="due" color="orange" label={t('vehicles.serviceDue')} /> : null}
           </Group>
+          <Section title={t('vehicleEdit.title')} testId="vehicle-edit-section">
+            <EditVehicle vehicle={vehicle} />
+          </Section>
           <Section title={t('vehicles.newWorkOrder')}>
             <OpenWorkOrder vehicle={vehicle} />
           </Section>
