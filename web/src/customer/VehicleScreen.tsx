@@ -11,14 +11,9 @@ import type { WorkOrder } from '../workshop/workOrder.ts';
 import { DocumentUpload } from './DocumentUpload.tsx';
 import type { Vehicle } from './VehiclesScreen.tsx';
 import classes from './customer.module.css';
+import type { VehicleDocumentResponse } from '@ecar/contracts/responses/garage';
 
-interface DocumentMeta {
-  id: string;
-  kind: string;
-  contentType: string;
-  sizeBytes: number;
-  createdAt: string;
-}
+type DocumentMeta = VehicleDocumentResponse;
 
 const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
