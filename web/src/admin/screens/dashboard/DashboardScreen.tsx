@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { apiJson } from '../../../shell/api/client.ts';
@@ -12,6 +12,7 @@ import type { EarlyQuery } from '../../../shell/screens.ts';
 import { EmptyState, LoadingState, QueryState } from '../../../shell/ui/states.tsx';
 import { BOARD_STATUSES, appointmentsBetween, type Alert, type BackupRun, type BoardStatus, type Drill, type InvoiceBalance, type InvoiceSummary, type WorkOrderSummary } from './api.ts';
 import classes from './dashboard.module.css';
+import stacked from '../../../shell/ui/stackedTable.module.css';
 import { KEY, RECENT_INVOICES, dashboardQueries } from './queries.ts';
 
 /** A query of queries.ts (the ones also started at boot) through the API client. */
@@ -52,7 +53,7 @@ function TodayAppointments() {
       <QueryState query={appointments} isEmpty={(rows) => rows.length === 0} empty={t('appointments.empty')}>
         {(rows) => (
           <ScrollX label={t('appointments.title')}>
-            <Table miw={320}>
+            <Table className={stacked.table} style={{ '--stacked-min-width': '320px' } as CSSProperties}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('appointments.time')}</Table.Th>
@@ -64,10 +65,12 @@ function TodayAppointments() {
               <Table.Tbody>
                 {rows.map((appointment) => (
                   <Table.Tr key={appointment.id}>
-                    <Table.Td>{formatTime(appointment.slotStart, language)}</Table.Td>
-                    <Table.Td>{nameOf(appointment.customerId)}</Table.Td>
-                    <Table.Td>{t(`appointments.statuses.${appointment.status}`)}</Table.Td>
-                    <Table.Td>{appointment.note ?? ''}</Table.Td>
+                    <Table.Td data-label={t('appointments.time')}>{formatTime(appointment.slotStart, language)}</Table.Td>
+                    <Table.Td data-label={t('appointments.customer')}>{nameOf(appointment.customerId)}</Table.Td>
+                    <Table.Td data-label={t('appointments.status')}>{t(`appointments.statuses.${appointment.status}`)}</Table.Td>
+                    <Table.Td data-label={t('appointments.note')}>
+                      <span dir="auto">{appointment.note ?? ''}</span>
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
