@@ -122,7 +122,7 @@ function adminScreens(): ScreenShot[] {
         await settled(page);
       },
     },
-    list('appointments', 'appointments', 'main table, main [data-state=empty]'),
+    list('appointments', 'appointments', '[data-testid=appointments-range]'),
     list('work-orders', 'work-orders', rows),
     detail('work-order', 'work-orders', 'main table a[href*="/work-orders/"]', ['[data-testid=complaint]', '[data-testid=totals], [data-testid=line-row], main [data-state=empty]']),
     list('invoices', 'invoices', '[data-testid=invoice-link]'),
@@ -160,15 +160,18 @@ async function shoot(browser: Browser, stack: WebStack, screen: ScreenShot, view
   const storageState = await sessionOf(browser, stack, screen.who, accounts);
   const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'fr-TN', timezoneId: 'Africa/Tunis', storageState });
   await context.addInitScript((lang) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('ecar.language', lang), language);
-  const page = await context.newPage();
-  await page.goto(`${stack.url}${screen.path}`);
-  await screen.ready(page);
-  // Fonts (Noto Sans Arabic) and late images settle before the picture.
-  await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
-  const file = new URL(screen.viewport === 'all' ? `${screen.name}.${viewport}.${language}.png` : `${screen.name}.${language}.png`, OUT);
-  await page.screenshot({ path: file.pathname, fullPage: true });
-  await context.close();
-  return file.pathname;
+  try {
+    const page = await context.newPage();
+    await page.goto(`${stack.url}${screen.path}`);
+    await screen.ready(page);
+    // Fonts (Noto Sans Arabic) and late images settle before the picture.
+    await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+    const file = new URL(screen.viewport === 'all' ? `${screen.name}.${viewport}.${language}.png` : `${screen.name}.${language}.png`, OUT);
+    await page.screenshot({ path: file.pathname, fullPage: true });
+    return file.pathname;
+  } finally {
+    await context.close();
+  }
 }
 
 const only = process.argv.slice(2);
@@ -194,6 +197,7 @@ const stack = await startWebStack('shots', {
   },
 });
 let browser: Browser | undefined;
+const failed: string[] = [];
 try {
   const day: GarageDay = await seedGarageDay(stack);
   const technician = await createTechnician(stack, 'Sami Ben Ali');
@@ -202,11 +206,23 @@ try {
   for (const screen of chosen) {
     const viewports: ViewportName[] = screen.viewport === 'all' ? ['phone', 'tablet', 'desktop'] : [screen.viewport];
     for (const viewport of viewports) {
-      for (const language of LANGUAGES) console.log(await shoot(browser, stack, screen, viewport, language, { customer: day.customer, technician }));
+      for (const language of LANGUAGES) {
+        try {
+          console.log(await shoot(browser, stack, screen, viewport, language, { customer: day.customer, technician }));
+        } catch (error) {
+          // One screen that never gets ready does not stop the others; the run still fails at the end.
+          failed.push(`${screen.name} ${viewport} ${language}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          console.error(failed.at(-1));
+        }
+      }
     }
   }
 } finally {
   await browser?.close();
   await stack.stop();
   await ttn.stop();
+}
+if (failed.length > 0) {
+  console.error(`${failed.length} screenshot(s) not taken:\n${failed.join('\n')}`);
+  process.exitCode = 1;
 }

@@ -178,9 +178,11 @@ export default function VehicleScreen() {
                       <When at={order.createdAt} dateOnly />
                       <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />
                     </Group>
-                    <Text size="sm">{order.complaint}</Text>
+                    <Text size="sm" dir="auto">
+                      {order.complaint}
+                    </Text>
                     {order.lines.map((line) => (
-                      <Text size="sm" key={line.id}>
+                      <Text size="sm" key={line.id} dir="auto">
                         {`${t(`workOrders.lineKinds.${line.kind}`)} · ${line.description} · `}
                         <Money millimes={lineTotal(line)} />
                       </Text>
