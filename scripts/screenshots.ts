@@ -1,9 +1,10 @@
-// Regenerates docs/screenshots/<name>.<language>.png for each main screen, in French and Arabic,
-// against the real stack seeded like a garage day (tests/support/web-fixtures.ts).
+// Regenerates docs/screenshots/<name>.<language>.png for each main screen, in French, Arabic and
+// English, against the real stack seeded like a garage day (tests/support/web-fixtures.ts). Back-
+// office screens are taken at every width: docs/screenshots/admin-<name>.<viewport>.<language>.png.
 // Usage: npm run build -w web && node --import tsx scripts/screenshots.ts [name ...]
 // Add a screen: one entry in SCREENS (who signs in, where to go, what shows when it is ready).
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeTtnServer } from '../tests/support/fake-ttn.ts';
 import { createTestSigningCa } from '../tests/support/teif-test-ca.ts';
 import { VIEWPORTS, launchChromium, signInAsAdmin, signInOnApp, type ViewportName } from '../tests/support/browser.ts';
@@ -18,7 +19,8 @@ interface ScreenShot {
   who: Who;
   /** Path on the gateway, e.g. /admin/ or /app/invoices. */
   path: string;
-  viewport: ViewportName;
+  /** One width (name.<language>.png), or all of them (name.<viewport>.<language>.png). */
+  viewport: ViewportName | 'all';
   /** Resolves when the screen shows its content (not a loading state). */
   ready(page: Page): Promise<void>;
 }
@@ -29,13 +31,14 @@ export const SCREENS: ScreenShot[] = [
     name: 'admin-dashboard',
     who: 'admin',
     path: '/admin/',
-    viewport: 'desktop',
+    viewport: 'all',
     ready: async (page) => {
       await page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor();
       await page.locator('[data-testid=unpaid-invoices] [data-testid=balance]').waitFor();
+      await page.locator('[data-testid=today-appointments] table, [data-testid=today-appointments] [data-state=empty]').first().waitFor();
+      await settled(page);
     },
   },
-  { name: 'admin-dashboard-phone', who: 'admin', path: '/admin/', viewport: 'phone', ready: (page) => page.locator('[data-testid=last-drill] .mantine-Badge-root').waitFor() },
   ...adminScreens(),
   {
     name: 'admin-invoice-teif',
@@ -78,56 +81,97 @@ export const SCREENS: ScreenShot[] = [
   { name: 'customer-account', who: 'customer', path: '/app/account', viewport: 'phone', ready: (page) => page.locator('[data-testid=export]').waitFor() },
 ];
 
-/** The back office's screens (web-admin): each list, and a detail opened from its list. */
+/** No loader left in the page, twice 300 ms apart (a detail's sections load after its title). */
+async function settled(page: Page): Promise<void> {
+  const noLoader = () => page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
+  await noLoader();
+  await page.waitForTimeout(300);
+  await noLoader();
+}
+
+/**
+ * The back office's screens at every width: each list, and each detail opened from its list. A
+ * detail is ready when its own sections show (the "ready" markers: title, then what it loads).
+ */
 function adminScreens(): ScreenShot[] {
-  const loaded = (page: Page) => page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
-  const list = (name: string, path: string): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'desktop', ready: async (page) => {
+  const list = (name: string, path: string, marker: string): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'all', ready: async (page) => {
     await page.locator('main h1').waitFor();
-    await loaded(page);
+    await page.locator(marker).first().waitFor();
+    await settled(page);
   } });
-  const detail = (name: string, path: string, link: string): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'desktop', ready: async (page) => {
+  const detail = (name: string, path: string, link: string, markers: string[]): ScreenShot => ({ name: `admin-${name}`, who: 'admin', path: `/admin/${path}`, viewport: 'all', ready: async (page) => {
     await page.locator(link).first().click();
     await page.waitForURL(/\/[0-9a-f-]{36}$/);
-    await page.locator('main h1').waitFor();
-    await loaded(page);
+    for (const marker of markers) await page.locator(marker).first().waitFor();
+    await settled(page);
   } });
+  const rows = 'main table tbody tr, main [data-state=empty]';
   return [
-    list('customers', 'customers'),
-    detail('customer', 'customers', '[data-testid=customer-link]'),
-    detail('work-order', 'work-orders', 'main table a[href*="/work-orders/"]'),
-    list('appointments', 'appointments'),
-    list('work-orders', 'work-orders'),
-    list('invoices', 'invoices'),
-    detail('invoice', 'invoices', '[data-testid=invoice-link]'),
-    list('users', 'users'),
-    list('audit', 'audit'),
-    list('alerts', 'alerts'),
-    list('backups', 'backups'),
+    list('customers', 'customers', '[data-testid=customer-link]'),
+    detail('customer', 'customers', '[data-testid=customer-link]', ['[data-testid=customer-name]', '[data-testid=consent-state]', '[data-testid=vehicle-link], main [data-state=empty]']),
+    {
+      name: 'admin-vehicle',
+      who: 'admin',
+      path: '/admin/customers',
+      viewport: 'all',
+      ready: async (page) => {
+        await page.locator('[data-testid=customer-link]').first().click();
+        await page.locator('[data-testid=vehicle-link]').first().click();
+        await page.waitForURL(/\/vehicles\/[0-9a-f-]{36}$/);
+        for (const marker of ['[data-testid=vehicle-plate]', '[data-testid=document-file]', '[data-testid=history-entry], main [data-state=empty]']) await page.locator(marker).first().waitFor();
+        await settled(page);
+      },
+    },
+    list('appointments', 'appointments', '[data-testid=appointments-range]'),
+    list('work-orders', 'work-orders', rows),
+    detail('work-order', 'work-orders', 'main table a[href*="/work-orders/"]', ['[data-testid=complaint]', '[data-testid=totals], [data-testid=line-row], main [data-state=empty]']),
+    list('invoices', 'invoices', '[data-testid=invoice-link]'),
+    detail('invoice', 'invoices', '[data-testid=invoice-link]', ['[data-testid=invoice-title]', '[data-testid=invoice-totals]', '[data-testid=invoice-line]']),
+    list('users', 'users', rows),
+    list('audit', 'audit', rows),
+    list('alerts', 'alerts', rows),
+    list('backups', 'backups', rows),
   ];
 }
 
-const LANGUAGES = ['fr', 'ar'] as const;
+const LANGUAGES = ['fr', 'ar', 'en'] as const;
 const OUT = new URL('../docs/screenshots/', import.meta.url);
 
-async function signIn(page: Page, stack: WebStack, who: Who, accounts: { customer: Account; technician: Account }): Promise<void> {
-  if (who === 'admin') await signInAsAdmin(page, stack);
-  else if (who === 'customer') await signInOnApp(page, stack, accounts.customer);
-  else if (who === 'technician') await signInOnApp(page, stack, accounts.technician);
+type Accounts = { customer: Account; technician: Account };
+
+/** One sign-in per role for the whole run: each shot's context starts with its cookies. */
+const sessions = new Map<Who, Awaited<ReturnType<BrowserContext['storageState']>>>();
+async function sessionOf(browser: Browser, stack: WebStack, who: Who, accounts: Accounts) {
+  let state = sessions.get(who);
+  if (!state) {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'fr-TN', timezoneId: 'Africa/Tunis' });
+    const page = await context.newPage();
+    if (who === 'admin') await signInAsAdmin(page, stack);
+    else if (who === 'customer') await signInOnApp(page, stack, accounts.customer);
+    else if (who === 'technician') await signInOnApp(page, stack, accounts.technician);
+    state = await context.storageState();
+    await context.close();
+    sessions.set(who, state);
+  }
+  return state;
 }
 
-async function shoot(browser: Browser, stack: WebStack, screen: ScreenShot, language: (typeof LANGUAGES)[number], accounts: { customer: Account; technician: Account }): Promise<string> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[screen.viewport], locale: 'fr-TN', timezoneId: 'Africa/Tunis' });
+async function shoot(browser: Browser, stack: WebStack, screen: ScreenShot, viewport: ViewportName, language: (typeof LANGUAGES)[number], accounts: Accounts): Promise<string> {
+  const storageState = await sessionOf(browser, stack, screen.who, accounts);
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'fr-TN', timezoneId: 'Africa/Tunis', storageState });
   await context.addInitScript((lang) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('ecar.language', lang), language);
-  const page = await context.newPage();
-  await signIn(page, stack, screen.who, accounts);
-  await page.goto(`${stack.url}${screen.path}`);
-  await screen.ready(page);
-  // Fonts (Noto Sans Arabic) and late images settle before the picture.
-  await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
-  const file = new URL(`${screen.name}.${language}.png`, OUT);
-  await page.screenshot({ path: file.pathname, fullPage: true });
-  await context.close();
-  return file.pathname;
+  try {
+    const page = await context.newPage();
+    await page.goto(`${stack.url}${screen.path}`);
+    await screen.ready(page);
+    // Fonts (Noto Sans Arabic) and late images settle before the picture.
+    await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+    const file = new URL(screen.viewport === 'all' ? `${screen.name}.${viewport}.${language}.png` : `${screen.name}.${language}.png`, OUT);
+    await page.screenshot({ path: file.pathname, fullPage: true });
+    return file.pathname;
+  } finally {
+    await context.close();
+  }
 }
 
 const only = process.argv.slice(2);
@@ -153,16 +197,32 @@ const stack = await startWebStack('shots', {
   },
 });
 let browser: Browser | undefined;
+const failed: string[] = [];
 try {
   const day: GarageDay = await seedGarageDay(stack);
   const technician = await createTechnician(stack, 'Sami Ben Ali');
   await assignSeededJobs(stack, day.customer.customerId, technician.id);
   browser = await launchChromium();
   for (const screen of chosen) {
-    for (const language of LANGUAGES) console.log(await shoot(browser, stack, screen, language, { customer: day.customer, technician }));
+    const viewports: ViewportName[] = screen.viewport === 'all' ? ['phone', 'tablet', 'desktop'] : [screen.viewport];
+    for (const viewport of viewports) {
+      for (const language of LANGUAGES) {
+        try {
+          console.log(await shoot(browser, stack, screen, viewport, language, { customer: day.customer, technician }));
+        } catch (error) {
+          // One screen that never gets ready does not stop the others; the run still fails at the end.
+          failed.push(`${screen.name} ${viewport} ${language}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          console.error(failed.at(-1));
+        }
+      }
+    }
   }
 } finally {
   await browser?.close();
   await stack.stop();
   await ttn.stop();
+}
+if (failed.length > 0) {
+  console.error(`${failed.length} screenshot(s) not taken:\n${failed.join('\n')}`);
+  process.exitCode = 1;
 }

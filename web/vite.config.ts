@@ -23,6 +23,19 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     reportCompressedSize: false,
-    rollupOptions: { input: { admin: here('admin/index.html'), app: here('app/index.html') } },
+    rollupOptions: {
+      input: { admin: here('admin/index.html'), app: here('app/index.html') },
+      output: {
+        // The boot chunks (src/shell/boot.ts): imported first by each shell and free of React,
+        // Mantine and i18next, so they run as soon as the scripts are in, before those evaluate.
+        codeSplitting: {
+          groups: [
+            { name: 'boot', priority: 2, test: /\/src\/shell\/(boot|screens|api\/url|i18n\/files|i18n\/languages)\.ts$|vite\/preload-helper/ },
+            { name: 'admin-boot', priority: 1, test: /\/src\/admin\/(boot|screens)\.ts$/ },
+            { name: 'app-boot', priority: 1, test: /\/src\/app\/(boot|screens)\.ts$/ },
+          ],
+        },
+      },
+    },
   },
 });

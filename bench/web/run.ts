@@ -5,6 +5,8 @@
 //   Lighthouse's mobile throttling through CDP: 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up, CPU 4×.
 // - INP of opening a work order from the dashboard (the click on a board card).
 // Usage: npm run build -w web && node --import tsx bench/web/run.ts [runs]
+//   BENCH_WEB_TRACE=1 also prints, for each load, when each request started and ended, the paints
+//   and the LCP element (ms from navigation): where the time before the largest paint goes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +17,7 @@ import { seedGarageDay } from '../../tests/support/web-fixtures.ts';
 import { startWebStack, type WebStack } from '../../tests/support/web-stack.ts';
 
 const runs = Number(process.argv[2] ?? 3);
+const TRACE = process.env.BENCH_WEB_TRACE === '1';
 const THROTTLE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, offline: false };
 
 interface Load {
@@ -55,16 +58,59 @@ async function throttledLoad(context: BrowserContext, url: string, ready: (page:
     const scope = globalThis as unknown as { __lcp: number; PerformanceObserver: new (callback: (list: { getEntries(): Array<{ startTime: number }> }) => void) => { observe(options: object): void } };
     scope.__lcp = 0;
     new scope.PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) scope.__lcp = entry.startTime;
+      for (const entry of list.getEntries()) {
+        scope.__lcp = entry.startTime;
+        const element = (entry as { element?: { tagName: string; textContent: string | null } | null }).element;
+        (scope as unknown as { __lcpElement: string }).__lcpElement = element ? `${element.tagName} "${(element.textContent ?? '').slice(0, 40)}"` : '';
+      }
     }).observe({ type: 'largest-contentful-paint', buffered: true });
   });
+  if (TRACE) {
+    // When the DOM first holds a loader, the header and the h1 (a paint can come much later when the main thread is busy).
+    await page.addInitScript(() => {
+      const scope = globalThis as unknown as { __dom: string[]; document: { querySelector(selector: string): unknown; documentElement: unknown }; performance: { now(): number }; MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void } };
+      scope.__dom = [];
+      const seen = new Set<string>();
+      new scope.MutationObserver(() => {
+        for (const selector of ['.mantine-Loader-root', 'header', 'main h1', 'main [data-testid]']) {
+          if (!seen.has(selector) && scope.document.querySelector(selector)) {
+            seen.add(selector);
+            scope.__dom.push(`${String(Math.round(scope.performance.now())).padStart(5)}         DOM has ${selector}`);
+          }
+        }
+      }).observe(scope.document.documentElement, { childList: true, subtree: true });
+    });
+  }
   await page.goto(url);
   await ready(page);
   // LCP is final at the first input or when the page settles; give late paints a moment.
   await page.waitForTimeout(1500);
   const lcpMs = await page.evaluate(() => (globalThis as unknown as { __lcp: number }).__lcp);
+  if (TRACE) {
+    const element = await page.evaluate(() => (globalThis as unknown as { __lcpElement?: string }).__lcpElement ?? '');
+    console.log(`\n${url} (LCP ${Math.round(lcpMs)} ms: ${element})\n${await timeline(page)}`);
+  }
   await page.close();
   return { scripts, lcpMs };
+}
+
+/** The page's resource and paint entries, ms from navigation, one line each. */
+async function timeline(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as {
+      performance: { getEntriesByType(type: string): Array<{ name: string; startTime: number; responseEnd?: number; element?: { tagName: string; textContent: string | null } | null }> };
+      PerformanceObserver: unknown;
+    };
+    const lines: string[] = [];
+    for (const entry of scope.performance.getEntriesByType('resource')) {
+      lines.push(`${String(Math.round(entry.startTime)).padStart(5)}–${String(Math.round(entry.responseEnd ?? 0)).padStart(5)}  ${new URL(entry.name).pathname}${new URL(entry.name).search}`);
+    }
+    for (const entry of scope.performance.getEntriesByType('paint')) lines.push(`${String(Math.round(entry.startTime)).padStart(5)}         ${entry.name}`);
+    const nav = scope.performance.getEntriesByType('navigation')[0] as unknown as { responseEnd: number; domInteractive: number } | undefined;
+    if (nav) lines.push(`${String(Math.round(nav.responseEnd)).padStart(5)}         html in; dom interactive ${Math.round(nav.domInteractive)}`);
+    lines.push(...((scope as unknown as { __dom?: string[] }).__dom ?? []));
+    return lines.sort((a, b) => Number(a.slice(0, 5)) - Number(b.slice(0, 5))).join('\n');
+  });
 }
 
 /** The longest interaction (Event Timing) of a click on the first card of the "open" column. */

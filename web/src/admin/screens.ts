@@ -1,10 +1,11 @@
 import type { Screen } from '../shell/screens.ts';
+import { dashboardEarlyQueries } from './screens/dashboard/queries.ts';
 
 const ADMIN = ['super-admin'] as const;
 
 /** The back office's screens (/admin/…): add one entry per screen; order is the navigation's. */
 export const adminScreens: readonly Screen[] = [
-  { path: '', roles: ADMIN, namespaces: ['dashboard'], load: () => import('./screens/dashboard/DashboardScreen.tsx'), nav: { label: (t) => t('nav.dashboard') } },
+  { path: '', roles: ADMIN, namespaces: ['dashboard'], load: () => import('./screens/dashboard/DashboardScreen.tsx'), nav: { label: (t) => t('nav.dashboard') }, early: dashboardEarlyQueries },
   { path: 'customers', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomersScreen.tsx'), nav: { label: (t) => t('nav.customers') } },
   { path: 'customers/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomerScreen.tsx') },
   { path: 'appointments', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/appointments/AppointmentsScreen.tsx'), nav: { label: (t) => t('nav.appointments') } },

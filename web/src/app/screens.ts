@@ -5,7 +5,7 @@ const publicPage = (name: 'SignUpScreen' | 'VerifyEmailScreen' | 'ForgotPassword
 
 /** The technician and customer screens (/app/…): add one entry per screen; order is the navigation's. */
 export const appScreens: readonly Screen[] = [
-  { path: '', roles: ['technician', 'customer'], load: () => import('./screens/home/HomeScreen.tsx'), nav: { label: (t) => t('nav.home') } },
+  { path: '', roles: ['technician', 'customer'], styles: 'shell', load: () => import('./screens/home/HomeScreen.tsx'), nav: { label: (t) => t('nav.home') } },
   // Technicians (tablet first).
   { path: 'jobs', roles: ['technician'], namespaces: ['technician', 'workshop'], load: () => import('../technician/JobsScreen.tsx'), nav: { label: (t) => t('selfNav.jobs') } },
   { path: 'jobs/:id', roles: ['technician'], namespaces: ['technician', 'workshop'], load: () => import('../technician/JobScreen.tsx') },

@@ -15,14 +15,9 @@ import { EmptyState, ErrorState, LoadingState } from '../shell/ui/states.tsx';
 import { useMyProfile } from './profile.ts';
 import type { Vehicle } from './VehiclesScreen.tsx';
 import classes from './customer.module.css';
+import type { AppointmentResponse } from '@ecar/contracts/responses/garage';
 
-interface Appointment {
-  id: string;
-  vehicleId: string | null;
-  slotStart: string;
-  status: 'requested' | 'confirmed' | 'cancelled';
-  note: string | null;
-}
+type Appointment = AppointmentResponse;
 
 /** Opening hours offered for booking, every 30 minutes (the service's slot length). */
 const SLOT_TIMES = Array.from({ length: 20 }, (_, index) => `${String(8 + Math.floor(index / 2)).padStart(2, '0')}:${index % 2 ? '30' : '00'}`);

@@ -8,16 +8,12 @@ import { isLanguage } from '../shell/i18n/index.ts';
 import { EmptyState, ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { StatusBadge } from '../workshop/WorkshopUi.tsx';
 import type { WorkOrder } from '../workshop/workOrder.ts';
+import { DocumentUpload } from './DocumentUpload.tsx';
 import type { Vehicle } from './VehiclesScreen.tsx';
 import classes from './customer.module.css';
+import type { VehicleDocumentResponse } from '@ecar/contracts/responses/garage';
 
-interface DocumentMeta {
-  id: string;
-  kind: string;
-  contentType: string;
-  sizeBytes: number;
-  createdAt: string;
-}
+type DocumentMeta = VehicleDocumentResponse;
 
 const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
@@ -33,6 +29,7 @@ function Documents({ vehicleId }: { vehicleId: string }) {
           {t('vehicle.documents')}
         </Title>
         {download.error ? <ErrorState error={download.error} /> : null}
+        <DocumentUpload vehicleId={vehicleId} />
         <QueryState query={documents}>
           {(data) =>
             data.items.length === 0 ? (
@@ -40,7 +37,7 @@ function Documents({ vehicleId }: { vehicleId: string }) {
             ) : (
               <ul className={classes.list}>
                 {data.items.map((document) => (
-                  <li key={document.id}>
+                  <li key={document.id} data-testid="document-row">
                     <Group justify="space-between" wrap="wrap">
                       <Text>{t('vehicle.document', { date: formatDate(document.createdAt, language), size: Math.ceil(document.sizeBytes / 1024) })}</Text>
                       <Button size="xs" variant="light" onClick={() => download.mutate(document)}>

@@ -14,19 +14,10 @@ import { FormError } from '../shell/ui/FormError.tsx';
 import { EmptyState, ErrorState, LoadingState, QueryState } from '../shell/ui/states.tsx';
 import { useMyProfile } from './profile.ts';
 import classes from './customer.module.css';
+import type { VehicleResponse } from '@ecar/contracts/responses/garage';
 
-export interface Vehicle {
-  id: string;
-  plate: string;
-  vin: string | null;
-  make: string;
-  model: string;
-  year: number;
-  mileageKm: number;
-  nextServiceDate: string | null;
-  nextServiceMileageKm: number | null;
-  serviceDue: boolean;
-}
+/** GET /api/v1/vehicles/:id (@ecar/contracts: one definition for every screen). */
+export type Vehicle = VehicleResponse;
 
 /** Text inputs as typed; numbers are converted on submit and the service's own errors land here too. */
 const vehicleForm = z.object({

@@ -1,22 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiJson } from '../shell/api/client.ts';
 import type { CursorPage } from '../shell/api/paging.ts';
+import type { CustomerResponse } from '@ecar/contracts/responses/garage';
 
 /** GET /api/v1/customers/:id as the customer sees their own profile. */
-export interface CustomerProfile {
-  id: string;
-  userId: string | null;
-  kind: 'person' | 'company';
-  name: string;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  cin: string | null;
-  taxId: string | null;
-  consent: { givenAt: string | null; method: string | null; withdrawnAt: string | null };
-  createdAt: string;
-  updatedAt: string;
-}
+export type CustomerProfile = CustomerResponse;
 
 export const PROFILE_KEY = ['customers', 'me'] as const;
 

@@ -34,8 +34,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Component, Suspense, lazy, use, useEffect, type ComponentType, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Outlet, matchPath, useRoutes, type RouteObject } from 'react-router';
-import { ApiError } from './api/client.ts';
+import { BrowserRouter, Navigate, Outlet, useRoutes, type RouteObject } from 'react-router';
+import { ApiError, apiJson, withQuery } from './api/client.ts';
+import { landingScreen, loadScreen, takeEarlyQueries, withFullStyles } from './boot.ts';
 import { ME_KEY, SessionProvider, fetchMe, useSession } from './auth/session.tsx';
 import { SignInFlow } from './auth/SignInFlow.tsx';
 import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
@@ -90,17 +91,6 @@ function SignInPage({ extras }: { extras?: ComponentType | undefined }) {
   );
 }
 
-/** Mantine's whole stylesheet, fetched once; every lazy module renders only after it applies. */
-let fullStyles: Promise<unknown> | undefined;
-function loadFullStyles(): Promise<unknown> {
-  fullStyles ??= import('./mantineStyles.ts');
-  return fullStyles;
-}
-
-function withFullStyles<T>(load: () => Promise<T>): () => Promise<T> {
-  return () => Promise.all([loadFullStyles(), load()]).then(([, module]) => module);
-}
-
 /** Loaded only when a session expires (Mantine's Modal is not needed on the first load). */
 const ExpiredDialog = lazy(withFullStyles(() => import('./auth/ExpiredDialog.tsx')));
 
@@ -114,11 +104,11 @@ interface ScreenComponent {
   preload: () => Promise<void>;
 }
 
-function screenComponent(load: Screen['load']): ScreenComponent {
+function screenComponent(screen: Screen): ScreenComponent {
   let loaded: ComponentType | undefined;
   let pending: Promise<void> | undefined;
   const preload = () => {
-    pending ??= withFullStyles(load)().then(
+    pending ??= loadScreen(screen).then(
       (module) => {
         loaded = module.default;
       },
@@ -209,13 +199,6 @@ function ShellRoutes({ routes }: { routes: RouteObject[] }) {
   return useRoutes(routes);
 }
 
-/** The screen the address points at, if any (the one the user will see after the session check). */
-function landingScreen(options: ShellOptions): Screen | undefined {
-  const base = SHELL_BASE[options.area];
-  const path = window.location.pathname.startsWith(base) ? window.location.pathname.slice(base.length) || '/' : '/';
-  return options.screens.find((screen) => matchPath({ path: `/${screen.path}`, end: true }, path));
-}
-
 /**
  * Mounts one shell: i18n, Mantine (RTL-aware), TanStack Query, the session and the router.
  * The session check, the landing screen's module, its translations and Mantine's full stylesheet
@@ -232,11 +215,14 @@ export async function startShell(options: ShellOptions): Promise<void> {
     },
   });
   void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
-  const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen.load)]));
-  const landing = landingScreen(options);
-  // A failed preload is retried (and shown) when the screen renders.
+  // The landing screen's first GETs, started at boot: the screen's queries find them in flight.
+  for (const early of takeEarlyQueries()) {
+    void queryClient.prefetchQuery({ queryKey: early.key, queryFn: async () => (await early.data) ?? apiJson(withQuery(early.path, early.query)) });
+  }
+  const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen)]));
+  const landing = landingScreen(options.area, options.screens);
+  // Started at boot already; here only so that the component has it before the first render.
   if (landing) components.get(landing)?.preload().catch(() => undefined);
-  else void loadFullStyles();
   const i18n = await initI18n();
   if (landing?.namespaces) void i18n.loadNamespaces([...landing.namespaces]);
   const routes = routesOf(options, components);

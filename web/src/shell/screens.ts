@@ -1,6 +1,7 @@
 import type { Role } from '@ecar/contracts';
 import type { TFunction } from 'i18next';
 import type { ComponentType } from 'react';
+import type { QueryValue } from './api/url.ts';
 import type { Namespace } from './i18n/namespaces.ts';
 
 /**
@@ -18,6 +19,23 @@ export interface Screen {
   namespaces?: readonly Namespace[];
   /** Present to list it in the navigation, for the roles above. */
   nav?: { label: (t: TFunction) => string };
+  /**
+   * 'shell': the screen uses only components whose CSS is in the first-load stylesheet
+   * (createShell.tsx), so it renders without waiting for Mantine's whole stylesheet.
+   */
+  styles?: 'shell';
+  /**
+   * GET requests the screen makes first, started with the session check when the page opens on
+   * it (shell/boot.ts): each answer seeds the query cache under `key`, which must be the key the
+   * screen's own query uses. Plain GETs; one that fails is simply fetched again by the screen.
+   */
+  early?: () => readonly EarlyQuery[];
+}
+
+export interface EarlyQuery {
+  key: readonly unknown[];
+  path: string;
+  query?: Record<string, QueryValue>;
 }
 
 export type ShellArea = 'admin' | 'app';

@@ -4,6 +4,7 @@ import { formatMoney } from '../shell/format.ts';
 import { INTL_LOCALE, isLanguage } from '../shell/i18n/index.ts';
 import { formatThousandths, formatVatRate, lineNetMillimes, type WorkOrderDetail, type WorkOrderStatus } from './workOrder.ts';
 import { ScrollX } from '../shell/ui/ScrollX.tsx';
+import stacked from '../shell/ui/stackedTable.module.css';
 
 /** Filled badges in dark shades: white text keeps at least 4.5:1 contrast (WCAG AA). */
 const STATUS_COLOURS: Record<WorkOrderStatus, string> = {
@@ -38,7 +39,7 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
   if (order.lines.length === 0) return <Text c="gray.7" data-state="empty">{t('lines.none')}</Text>;
   return (
     <ScrollX label={t('lines.caption')}>
-      <Table miw={520} striped captionSide="top" data-testid="lines">
+      <Table striped captionSide="top" data-testid="lines" className={stacked.table}>
         <Table.Caption>{t('lines.caption')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -53,12 +54,18 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
         <Table.Tbody>
           {order.lines.map((line) => (
             <Table.Tr key={line.id}>
-              <Table.Td>{line.description}</Table.Td>
-              <Table.Td>{t(`kind.${line.kind}`)}</Table.Td>
-              <Table.Td>{formatThousandths(line.quantityMilli, locale)}</Table.Td>
-              <Table.Td>{formatMoney(line.unitPriceMillimes)}</Table.Td>
-              <Table.Td>{formatVatRate(line.vatRateBp)}</Table.Td>
-              <Table.Td>{formatMoney(lineNetMillimes(line))}</Table.Td>
+              <Table.Td data-label={t('lines.description')}>
+                <span dir="auto">{line.description}</span>
+              </Table.Td>
+              <Table.Td data-label={t('lines.kind')}>{t(`kind.${line.kind}`)}</Table.Td>
+              <Table.Td data-label={t('lines.quantity')}>{formatThousandths(line.quantityMilli, locale)}</Table.Td>
+              <Table.Td data-label={t('lines.unitPrice')}>
+                <span dir="ltr">{formatMoney(line.unitPriceMillimes)}</span>
+              </Table.Td>
+              <Table.Td data-label={t('lines.vat')}>{formatVatRate(line.vatRateBp)}</Table.Td>
+              <Table.Td data-label={t('lines.net')}>
+                <span dir="ltr">{formatMoney(lineNetMillimes(line))}</span>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,63 +1,16 @@
-import type { LineApproval, WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
+import type { WorkOrderLineResponse } from '@ecar/contracts/responses/garage';
 
 export type { WorkOrderStatus };
 
-/** A row of GET /api/v1/work-orders. */
-export interface WorkOrder {
-  id: string;
-  customerId: string;
-  vehicleId: string;
-  appointmentId: string | null;
-  status: WorkOrderStatus;
-  complaint: string;
-  mileageInKm: number | null;
-  estimateDecision: 'approved' | 'declined' | null;
-  estimateDecidedBy: string | null;
-  estimateDecidedAt: string | null;
-  estimateDecidedIp: string | null;
-  completedAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface WorkOrderLine {
-  id: string;
-  kind: 'labour' | 'part';
-  description: string;
-  quantityMilli: number;
-  unitPriceMillimes: number;
-  vatRateBp: number;
-  /** Only approved lines are invoiced (issue #14). */
-  approval: LineApproval;
-  addedBy: string;
-  createdAt: string;
-}
-
-export interface TimeEntry {
-  id: string;
-  technicianId: string;
-  startedAt: string;
-  endedAt: string | null;
-}
-
-/** GET /api/v1/work-orders/:id — the job card (technicians get the customer's name and phone only). */
-export interface WorkOrderDetail extends WorkOrder {
-  customer: { id: string; name: string; phone: string | null } | null;
-  vehicle: { id: string; plate: string; make: string; model: string; year: number } | null;
-  technicianIds: string[];
-  lines: WorkOrderLine[];
-  totals: { netMillimes: number; vatMillimes: number; grossMillimes: number; vatByRate: Array<{ vatRateBp: number; baseMillimes: number; vatMillimes: number }> };
-  /** What the customer approved: the invoicing ceiling. */
-  approvedTotals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
-  timeEntries: TimeEntry[];
-}
+// The garage's answers: defined once in @ecar/contracts (the service's type check holds them to it).
+export type { WorkOrderResponse as WorkOrder, WorkOrderLineResponse as WorkOrderLine, TimeEntryResponse as TimeEntry, WorkOrderDetailResponse as WorkOrderDetail } from '@ecar/contracts/responses/garage';
 
 /** The repair's path, as the customer follows it (declined and cancelled end it early). */
 export const PROGRESS: readonly WorkOrderStatus[] = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed', 'delivered'];
 
 /** A line's amount before VAT: quantity (thousandths) × unit price, rounded half up like the service. */
-export function lineNetMillimes(line: Pick<WorkOrderLine, 'quantityMilli' | 'unitPriceMillimes'>): bigint {
+export function lineNetMillimes(line: Pick<WorkOrderLineResponse, 'quantityMilli' | 'unitPriceMillimes'>): bigint {
   const product = BigInt(line.quantityMilli) * BigInt(line.unitPriceMillimes);
   return (product * 2n + 1000n) / 2000n;
 }

@@ -1,95 +1,31 @@
 /** The API's answers as the back office reads them (services' views, docs/garage.md, docs/billing.md). */
+import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
 
-import type { LineApproval } from '@ecar/contracts/requests/garage';
+import type {
+  AppointmentResponse,
+  CustomerResponse,
+  CustomerSummaryResponse,
+  VehicleDocumentResponse,
+  VehicleResponse,
+  WorkOrderDetailResponse,
+  WorkOrderLineResponse,
+  WorkOrderResponse,
+} from '@ecar/contracts/responses/garage';
+import type { CustomerKind } from '@ecar/contracts/responses/garage';
 
-export type CustomerKind = 'person' | 'company';
-export type ConsentMethod = 'written-form' | 'electronic' | 'in-person';
+// The garage's answers: defined once in @ecar/contracts (the service's type check holds them to it).
+export type { AppointmentStatus, ConsentMethod, CustomerKind } from '@ecar/contracts/responses/garage';
+export type CustomerSummary = CustomerSummaryResponse;
+export type Customer = CustomerResponse;
+export type Vehicle = VehicleResponse;
+export type VehicleDocument = VehicleDocumentResponse;
+export type WorkOrderLine = WorkOrderLineResponse;
+export type WorkOrder = WorkOrderResponse;
+export type WorkOrderDetail = WorkOrderDetailResponse;
+export type Appointment = AppointmentResponse;
 
-export interface CustomerSummary {
-  id: string;
-  userId: string | null;
-  kind: CustomerKind;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  anonymisedAt: string | null;
-}
-
-export interface Customer extends CustomerSummary {
-  address: string | null;
-  cin: string | null;
-  taxId: string | null;
-  consent: { givenAt: string | null; method: ConsentMethod | null; withdrawnAt: string | null };
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Vehicle {
-  id: string;
-  customerId: string;
-  plate: string;
-  vin: string | null;
-  make: string;
-  model: string;
-  year: number;
-  mileageKm: number;
-  nextServiceDate: string | null;
-  nextServiceMileageKm: number | null;
-  serviceDue: boolean;
-}
-
-export interface VehicleDocument {
-  id: string;
-  contentType: string;
-  sizeBytes: number;
-  createdAt: string;
-}
-
-export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const;
-export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
-
-export interface WorkOrderLine {
-  id: string;
-  kind: 'labour' | 'part';
-  description: string;
-  quantityMilli: number;
-  unitPriceMillimes: number;
-  vatRateBp: number;
-  approval: LineApproval;
-}
-
-export interface WorkOrder {
-  id: string;
-  customerId: string;
-  vehicleId: string;
-  appointmentId: string | null;
-  status: WorkOrderStatus;
-  complaint: string;
-  mileageInKm: number | null;
-  estimateDecision: 'approved' | 'declined' | null;
-  estimateDecidedAt: string | null;
-  createdAt: string;
-}
-
-export interface WorkOrderDetail extends WorkOrder {
-  customer: { id: string; name: string; phone: string | null } | null;
-  vehicle: { id: string; plate: string; make: string; model: string; year: number } | null;
-  technicianIds: string[];
-  lines: WorkOrderLine[];
-  totals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
-  approvedTotals: { netMillimes: number; vatMillimes: number; grossMillimes: number };
-  timeEntries: Array<{ id: string; technicianId: string; startedAt: string; endedAt: string | null }>;
-}
-
-export type AppointmentStatus = 'requested' | 'confirmed' | 'cancelled';
-export interface Appointment {
-  id: string;
-  customerId: string;
-  vehicleId: string | null;
-  slotStart: string;
-  status: AppointmentStatus;
-  note: string | null;
-}
+export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const satisfies readonly WorkOrderStatus[];
+export type { WorkOrderStatus };
 
 export interface InvoiceSummary {
   id: string;

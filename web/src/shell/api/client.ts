@@ -1,3 +1,5 @@
+import { withQuery, type QueryValue } from './url.ts';
+
 /**
  * The one way the browser talks to the API (cookie mode, AUTH-3/APP-4): tokens live in
  * HttpOnly `__Host-` cookies the page cannot read; every state-changing request carries the
@@ -80,7 +82,7 @@ export function setSessionExpiredHandler(handler: (() => Promise<void>) | undefi
   sessionExpired = handler;
 }
 
-export type QueryValue = string | number | boolean | undefined | null;
+export { withQuery, type QueryValue };
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -94,13 +96,6 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? 'GET';

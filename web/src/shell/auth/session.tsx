@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Role } from '@ecar/contracts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, apiJson, setCsrfToken, setSessionExpiredHandler } from '../api/client.ts';
+import { ApiError, apiJson, refreshSession, setCsrfToken, setSessionExpiredHandler } from '../api/client.ts';
+import { takeEarlySession } from '../boot.ts';
 
 /** GET /api/v1/auth/me */
 export interface Me {
@@ -33,6 +34,11 @@ const SessionContext = createContext<SessionValue | undefined>(undefined);
 
 export async function fetchMe(): Promise<Me | null> {
   try {
+    // The first check was started by shell/boot.ts; anything but a 200 goes through the client (refresh on 401).
+    const early = await takeEarlySession();
+    if (early?.ok) return (await early.json()) as Me;
+    // A 401 there: the access cookie expired (refresh, then ask again) or nobody is signed in.
+    if (early?.status === 401 && !(await refreshSession())) return null;
     return await apiJson<Me>('/api/v1/auth/me');
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 404)) return null;

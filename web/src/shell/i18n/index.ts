@@ -2,13 +2,9 @@ import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import frAuth from './locales/fr/auth.json';
 import frCommon from './locales/fr/common.json';
-import { DEFAULT_LANGUAGE, LANGUAGES, directionOf, isLanguage, type Language } from './languages.ts';
+import { LANGUAGE_STORAGE_KEY as STORAGE_KEY, lazyTranslationFiles as lazyFiles, storedLanguage } from './files.ts';
+import { LANGUAGES, directionOf, type Language } from './languages.ts';
 import { NAMESPACES } from './namespaces.ts';
-
-const STORAGE_KEY = 'ecar.language';
-
-/** Each namespace file of each language is its own small chunk, fetched when first needed. */
-const lazyFiles = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/fr/common.json', '!./locales/fr/auth.json']);
 
 const lazyBackend: BackendModule = {
   type: 'backend',
@@ -26,14 +22,7 @@ const lazyBackend: BackendModule = {
   },
 };
 
-export function storedLanguage(): Language {
-  try {
-    const stored = window.localStorage.getItem(STORAGE_KEY);
-    return isLanguage(stored) ? stored : DEFAULT_LANGUAGE;
-  } catch {
-    return DEFAULT_LANGUAGE;
-  }
-}
+export { storedLanguage };
 
 /** Sets <html lang dir> so the browser, screen readers and CSS logical properties follow. */
 export function applyDocumentLanguage(language: Language): void {

@@ -1,8 +1,9 @@
 import { Button, Group, Table } from '@mantine/core';
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CursorList } from '../api/paging.ts';
 import { ScrollX } from './ScrollX.tsx';
+import stacked from './stackedTable.module.css';
 import { EmptyState, ErrorState, LoadingState } from './states.tsx';
 
 export interface Column<T> {
@@ -13,10 +14,13 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
 }
 
+const MIN_WIDTH = { '--stacked-min-width': '480px' } as CSSProperties;
+
 /**
  * A table over a cursor-paged list with its loading, empty and error states and a "show more"
- * button while the API gives a next cursor. It scrolls inside its own box on narrow screens so
- * the page itself never scrolls sideways.
+ * button while the API gives a next cursor. On phones each row is a card, each cell under its
+ * column's header (a string header is the cell's data-label: stackedTable.module.css); from 36em
+ * it is a table that scrolls inside its own box if it must, so the page never scrolls sideways.
  */
 export function CursorTable<T>({ list, columns, rowKey, caption }: { list: CursorList<T>; columns: Column<T>[]; rowKey: (row: T) => string; caption: string }) {
   const { t } = useTranslation();
@@ -27,7 +31,7 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
   return (
     <>
       <ScrollX label={caption}>
-        <Table striped highlightOnHover captionSide="top" miw={480}>
+        <Table striped highlightOnHover captionSide="top" className={stacked.table} style={MIN_WIDTH}>
           <Table.Caption c="gray.8">{caption}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
@@ -42,7 +46,9 @@ export function CursorTable<T>({ list, columns, rowKey, caption }: { list: Curso
             {items.map((row) => (
               <Table.Tr key={rowKey(row)}>
                 {columns.map((column) => (
-                  <Table.Td key={column.id}>{column.cell(row)}</Table.Td>
+                  <Table.Td key={column.id} data-label={typeof column.header === 'string' ? column.header : undefined}>
+                    {column.cell(row)}
+                  </Table.Td>
                 ))}
               </Table.Tr>
             ))}

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { apiJson } from '../../../shell/api/client.ts';
@@ -8,15 +8,17 @@ import type { CursorPage } from '../../../shell/api/paging.ts';
 import { formatDate, formatDateTime, formatMoney, formatTime, tunisDayBounds } from '../../../shell/format.ts';
 import { isLanguage, type Language } from '../../../shell/i18n/languages.ts';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import type { EarlyQuery } from '../../../shell/screens.ts';
 import { EmptyState, LoadingState, QueryState } from '../../../shell/ui/states.tsx';
 import { BOARD_STATUSES, appointmentsBetween, type Alert, type BackupRun, type BoardStatus, type Drill, type InvoiceBalance, type InvoiceSummary, type WorkOrderSummary } from './api.ts';
 import classes from './dashboard.module.css';
+import stacked from '../../../shell/ui/stackedTable.module.css';
+import { KEY, RECENT_INVOICES, dashboardQueries } from './queries.ts';
 
-/** Every query of the dashboard starts with this key: one "refresh" invalidates them all. */
-const KEY = 'dashboard';
-/** Unpaid invoices are looked for among this many most recent issued ones (billing has no unpaid filter). */
-const RECENT_INVOICES = 20;
-const BOARD_CARDS = 20;
+/** A query of queries.ts (the ones also started at boot) through the API client. */
+function specQuery<T>(spec: EarlyQuery) {
+  return { queryKey: spec.key, queryFn: ({ signal }: { signal: AbortSignal }) => apiJson<T>(spec.path, { query: spec.query, signal }) };
+}
 
 function useLanguage(): Language {
   const { i18n } = useTranslation();
@@ -51,7 +53,7 @@ function TodayAppointments() {
       <QueryState query={appointments} isEmpty={(rows) => rows.length === 0} empty={t('appointments.empty')}>
         {(rows) => (
           <ScrollX label={t('appointments.title')}>
-            <Table miw={320}>
+            <Table className={stacked.table} style={{ '--stacked-min-width': '320px' } as CSSProperties}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('appointments.time')}</Table.Th>
@@ -63,10 +65,12 @@ function TodayAppointments() {
               <Table.Tbody>
                 {rows.map((appointment) => (
                   <Table.Tr key={appointment.id}>
-                    <Table.Td>{formatTime(appointment.slotStart, language)}</Table.Td>
-                    <Table.Td>{nameOf(appointment.customerId)}</Table.Td>
-                    <Table.Td>{t(`appointments.statuses.${appointment.status}`)}</Table.Td>
-                    <Table.Td>{appointment.note ?? ''}</Table.Td>
+                    <Table.Td data-label={t('appointments.time')}>{formatTime(appointment.slotStart, language)}</Table.Td>
+                    <Table.Td data-label={t('appointments.customer')}>{nameOf(appointment.customerId)}</Table.Td>
+                    <Table.Td data-label={t('appointments.status')}>{t(`appointments.statuses.${appointment.status}`)}</Table.Td>
+                    <Table.Td data-label={t('appointments.note')}>
+                      <span dir="auto">{appointment.note ?? ''}</span>
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -81,10 +85,7 @@ function TodayAppointments() {
 function BoardColumn({ status }: { status: BoardStatus }) {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const orders = useQuery({
-    queryKey: [KEY, 'work-orders', status],
-    queryFn: ({ signal }) => apiJson<CursorPage<WorkOrderSummary>>('/api/v1/work-orders', { query: { status, limit: BOARD_CARDS }, signal }),
-  });
+  const orders = useQuery(specQuery<CursorPage<WorkOrderSummary>>(dashboardQueries.board(status)));
   const count = orders.data ? `${orders.data.items.length}${orders.data.nextCursor ? '+' : ''}` : '';
   const headingId = `board-${status}`;
   return (
@@ -140,10 +141,7 @@ function WorkOrderBoard() {
 function UnpaidInvoices() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const issued = useQuery({
-    queryKey: [KEY, 'invoices', 'issued'],
-    queryFn: ({ signal }) => apiJson<CursorPage<InvoiceSummary>>('/api/v1/invoices', { query: { status: 'issued', limit: RECENT_INVOICES }, signal }),
-  });
+  const issued = useQuery(specQuery<CursorPage<InvoiceSummary>>(dashboardQueries.issuedInvoices));
   const balances = useQueries({
     queries: (issued.data?.items ?? []).map((invoice) => ({
       queryKey: [KEY, 'invoice', invoice.id],
@@ -198,10 +196,7 @@ function UnpaidInvoices() {
 function OpenAlerts() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const alerts = useQuery({
-    queryKey: [KEY, 'alerts'],
-    queryFn: ({ signal }) => apiJson<CursorPage<Alert>>('/api/v1/audit/alerts', { query: { status: 'open', limit: 10 }, signal }),
-  });
+  const alerts = useQuery(specQuery<CursorPage<Alert>>(dashboardQueries.alerts));
   return (
     <Panel title={t('alerts.title')} testId="open-alerts">
       <QueryState query={alerts} isEmpty={(page) => page.items.length === 0} empty={t('alerts.empty')}>
@@ -242,8 +237,8 @@ function statusColor(status: 'running' | 'succeeded' | 'failed'): string {
 function Backups() {
   const { t } = useTranslation('dashboard');
   const language = useLanguage();
-  const runs = useQuery({ queryKey: [KEY, 'backups'], queryFn: ({ signal }) => apiJson<CursorPage<BackupRun>>('/api/v1/backups', { query: { limit: 1 }, signal }) });
-  const drills = useQuery({ queryKey: [KEY, 'drills'], queryFn: ({ signal }) => apiJson<{ items: Drill[] }>('/api/v1/backups/drills', { query: { limit: 1 }, signal }) });
+  const runs = useQuery(specQuery<CursorPage<BackupRun>>(dashboardQueries.backups));
+  const drills = useQuery(specQuery<{ items: Drill[] }>(dashboardQueries.drills));
   return (
     <Panel title={t('backups.title')} testId="backups">
       <Stack gap={4} data-testid="last-backup">

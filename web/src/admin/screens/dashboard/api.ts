@@ -1,25 +1,14 @@
+import type { AppointmentResponse, WorkOrderResponse } from '@ecar/contracts/responses/garage';
 import { apiJson } from '../../../shell/api/client.ts';
 import type { CursorPage } from '../../../shell/api/paging.ts';
+import type { BoardStatus } from './queries.ts';
 
 /** What the dashboard reads of each service's answers (GET lists of garage, billing, audit, backup). */
-export interface Appointment {
-  id: string;
-  customerId: string;
-  vehicleId: string | null;
-  slotStart: string;
-  status: 'requested' | 'confirmed' | 'cancelled';
-  note: string | null;
-}
+export type Appointment = AppointmentResponse;
 
-export const BOARD_STATUSES = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'] as const;
-export type BoardStatus = (typeof BOARD_STATUSES)[number];
+export { BOARD_STATUSES, type BoardStatus } from './queries.ts';
 
-export interface WorkOrderSummary {
-  id: string;
-  status: BoardStatus;
-  complaint: string;
-  createdAt: string;
-}
+export type WorkOrderSummary = Pick<WorkOrderResponse, 'id' | 'complaint' | 'createdAt'> & { status: BoardStatus };
 
 export interface InvoiceSummary {
   id: string;

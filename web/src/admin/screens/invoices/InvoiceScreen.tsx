@@ -1,7 +1,7 @@
 import { Anchor, Button, Checkbox, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { creditNoteBody, paymentBody, reversalBody, updateDraftBody } from '@ecar/contracts/requests/billing';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -16,6 +16,10 @@ import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
 import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Section, ShortId, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
+import stacked from '../../../shell/ui/stackedTable.module.css';
+
+/** Invoice lines: cards on phones (stackedTable.module.css), a table of at least 560 px from 36em. */
+const LINES_MIN_WIDTH = { '--stacked-min-width': '560px' } as CSSProperties;
 
 const PAYMENT_COLOR: Record<PaymentStatus, string> = { draft: 'gray', unpaid: 'red', partially_paid: 'orange', paid: 'green', credited: 'violet' };
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
@@ -25,7 +29,7 @@ function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (ind
   if (lines.length === 0) return <EmptyState />;
   return (
     <ScrollX label={t('invoices.lines')}>
-      <Table miw={560}>
+      <Table className={stacked.table} style={LINES_MIN_WIDTH}>
         <Table.Caption c="gray.8">{t('invoices.lines')}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -40,17 +44,19 @@ function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (ind
         <Table.Tbody>
           {lines.map((line, index) => (
             <Table.Tr key={`${index}-${line.description}`} data-testid="invoice-line">
-              <Table.Td>{line.description}</Table.Td>
-              <Table.Td>{formatThousandths(line.quantityMilli)}</Table.Td>
-              <Table.Td>
+              <Table.Td data-label={t('workOrders.description')}>
+                <span dir="auto">{line.description}</span>
+              </Table.Td>
+              <Table.Td data-label={t('workOrders.quantity')}>{formatThousandths(line.quantityMilli)}</Table.Td>
+              <Table.Td data-label={t('workOrders.unitPrice')}>
                 <Money millimes={line.unitPriceMillimes} />
               </Table.Td>
-              <Table.Td>{formatRate(line.vatRateBp)}</Table.Td>
-              <Table.Td>
+              <Table.Td data-label={t('workOrders.vatRate')}>{formatRate(line.vatRateBp)}</Table.Td>
+              <Table.Td data-label={t('workOrders.amount')}>
                 <Money millimes={Math.round((line.quantityMilli * line.unitPriceMillimes) / 1000)} />
               </Table.Td>
               {onRemove ? (
-                <Table.Td>
+                <Table.Td data-label={t('common.actions')}>
                   <Button size="xs" variant="subtle" color="red" onClick={() => onRemove(index)}>
                     {t('invoices.removeLine')}
                   </Button>
@@ -427,7 +433,14 @@ export default function InvoiceScreen() {
         <Stack>
           <Group justify="space-between" wrap="wrap">
             <Title order={1} data-testid="invoice-title">
-              {invoice.number ? `${t('invoices.detail')} ${invoice.number}` : t('invoices.draftTitle')}
+              {invoice.number ? (
+                <>
+                  {`${t('invoices.detail')} `}
+                  <bdi dir="ltr">{invoice.number}</bdi>
+                </>
+              ) : (
+                t('invoices.draftTitle')
+              )}
             </Title>
             <StatusBadge value={invoice.paymentStatus} color={PAYMENT_COLOR[invoice.paymentStatus]} label={t(`invoices.paymentStatuses.${invoice.paymentStatus}`)} />
           </Group>
@@ -465,8 +478,18 @@ export default function InvoiceScreen() {
               <Stack gap={2}>
                 <Text fw={600}>{invoice.buyer.name}</Text>
                 {invoice.buyer.address ? <Text size="sm">{invoice.buyer.address}</Text> : null}
-                {invoice.buyer.cin ? <Text size="sm">{`${t('customers.cin')} : ${invoice.buyer.cin}`}</Text> : null}
-                {invoice.buyer.taxId ? <Text size="sm">{`${t('customers.taxId')} : ${invoice.buyer.taxId}`}</Text> : null}
+                {invoice.buyer.cin ? (
+                  <Text size="sm">
+                    {`${t('customers.cin')} : `}
+                    <bdi dir="ltr">{invoice.buyer.cin}</bdi>
+                  </Text>
+                ) : null}
+                {invoice.buyer.taxId ? (
+                  <Text size="sm">
+                    {`${t('customers.taxId')} : `}
+                    <bdi dir="ltr">{invoice.buyer.taxId}</bdi>
+                  </Text>
+                ) : null}
                 <LinesTable lines={invoice.lines} />
               </Stack>
             )}

@@ -1,7 +1,7 @@
 import { Button, Group, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { createUserBody } from '@ecar/contracts/requests/auth';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { apiJson } from '../../../shell/api/client.ts';
@@ -13,6 +13,10 @@ import { QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { User } from '../../lib/types.ts';
 import { ActionResult, ConfirmButton, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import stacked from '../../../shell/ui/stackedTable.module.css';
+
+/** Cards on phones (stackedTable.module.css), a table of at least 720 px from 36em. */
+const USERS_MIN_WIDTH = { '--stacked-min-width': '720px' } as CSSProperties;
 
 const PAGE = 25;
 type Role = User['role'];
@@ -123,7 +127,7 @@ export default function UsersScreen() {
           <Stack gap="xs">
             <Text size="sm">{t('users.count', { count: data.total })}</Text>
             <ScrollX label={t('users.title')}>
-              <Table striped miw={720}>
+              <Table striped className={stacked.table} style={USERS_MIN_WIDTH}>
                 <Table.Caption c="gray.8">{t('users.title')}</Table.Caption>
                 <Table.Thead>
                   <Table.Tr>
@@ -138,18 +142,18 @@ export default function UsersScreen() {
                 <Table.Tbody>
                   {data.items.map((user) => (
                     <Table.Tr key={user.id} data-testid="user-row">
-                      <Table.Td>{user.displayName}</Table.Td>
-                      <Table.Td>{user.email}</Table.Td>
-                      <Table.Td>{common(`roles.${user.role}`)}</Table.Td>
-                      <Table.Td>
+                      <Table.Td data-label={t('users.displayName')}>{user.displayName}</Table.Td>
+                      <Table.Td data-label={t('users.email')}>{user.email}</Table.Td>
+                      <Table.Td data-label={t('users.role')}>{common(`roles.${user.role}`)}</Table.Td>
+                      <Table.Td data-label={t('users.status')}>
                         <StatusBadge value={user.status} color={user.status === 'active' ? 'green' : 'red'} label={t(`users.statuses.${user.status}`)} />
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td data-label={t('users.mfa')}>
                         {user.mfaEnrolled ? t('users.mfaOn') : t('users.mfaOff')}
                         <br />
                         <When at={user.createdAt} dateOnly />
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td data-label={t('common.actions')}>
                         <UserActions user={user} />
                       </Table.Td>
                     </Table.Tr>

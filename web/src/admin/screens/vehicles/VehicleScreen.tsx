@@ -15,6 +15,7 @@ import { checkBody } from '../../lib/forms.ts';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
 import type { Vehicle, VehicleDocument, WorkOrder, WorkOrderLine } from '../../lib/types.ts';
 import { ActionResult, Money, Section, ShortId, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import { EditVehicle } from './EditVehicle.tsx';
 
 const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
@@ -156,6 +157,9 @@ export default function VehicleScreen() {
             {vehicle.vin ? <Text size="sm">{`${t('vehicles.vin')} : ${vehicle.vin}`}</Text> : null}
             {vehicle.serviceDue ? <StatusBadge value="due" color="orange" label={t('vehicles.serviceDue')} /> : null}
           </Group>
+          <Section title={t('vehicleEdit.title')} testId="vehicle-edit-section">
+            <EditVehicle vehicle={vehicle} />
+          </Section>
           <Section title={t('vehicles.newWorkOrder')}>
             <OpenWorkOrder vehicle={vehicle} />
           </Section>
@@ -174,9 +178,11 @@ export default function VehicleScreen() {
                       <When at={order.createdAt} dateOnly />
                       <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />
                     </Group>
-                    <Text size="sm">{order.complaint}</Text>
+                    <Text size="sm" dir="auto">
+                      {order.complaint}
+                    </Text>
                     {order.lines.map((line) => (
-                      <Text size="sm" key={line.id}>
+                      <Text size="sm" key={line.id} dir="auto">
                         {`${t(`workOrders.lineKinds.${line.kind}`)} · ${line.description} · `}
                         <Money millimes={lineTotal(line)} />
                       </Text>

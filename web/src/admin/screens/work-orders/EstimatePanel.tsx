@@ -110,10 +110,10 @@ export function EstimateLineCells({ order, line }: { order: WorkOrderDetail; lin
   const remove = useAction(() => apiJson(`/api/v1/work-orders/${order.id}/lines/${line.id}`, { method: 'DELETE' }), [orderKey(order)]);
   return (
     <>
-      <Table.Td>
+      <Table.Td data-label={t('columns.approval')}>
         <ApprovalBadge approval={line.approval} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label={t('columns.actions')}>
         {changeable(order, line) ? (
           <Stack gap={4}>
             <Group gap="xs" wrap="nowrap">

@@ -1,7 +1,7 @@
 import { Anchor, Button, Checkbox, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { lineBody } from '@ecar/contracts/requests/garage';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -19,6 +19,10 @@ import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
 import { ApprovedTotal, EstimateHeaderCells, EstimateLineCells, EstimateVersions, RecordAnswer } from './EstimatePanel.tsx';
 import { ApplyCannedJob } from '../parts/ApplyCannedJob.tsx';
 import { ActionResult, formatRate, formatThousandths, Money, parseThousandths, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
+import stacked from '../../../shell/ui/stackedTable.module.css';
+
+/** Estimate lines: cards on phones (stackedTable.module.css), a table of at least 760 px from 36em. */
+const LINES_MIN_WIDTH = { '--stacked-min-width': '760px' } as CSSProperties;
 
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
 
@@ -106,7 +110,7 @@ function Lines({ order }: { order: WorkOrderDetail }) {
         <EmptyState />
       ) : (
         <ScrollX label={t('workOrders.lines')}>
-          <Table miw={760}>
+          <Table className={stacked.table} style={LINES_MIN_WIDTH}>
             <Table.Caption c="gray.8">{t('workOrders.lines')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -122,14 +126,16 @@ function Lines({ order }: { order: WorkOrderDetail }) {
             <Table.Tbody>
               {order.lines.map((line) => (
                 <Table.Tr key={line.id} data-testid="line-row">
-                  <Table.Td>{t(`workOrders.lineKinds.${line.kind}`)}</Table.Td>
-                  <Table.Td>{line.description}</Table.Td>
-                  <Table.Td>{formatThousandths(line.quantityMilli)}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label={t('workOrders.lineKind')}>{t(`workOrders.lineKinds.${line.kind}`)}</Table.Td>
+                  <Table.Td data-label={t('workOrders.description')}>
+                    <span dir="auto">{line.description}</span>
+                  </Table.Td>
+                  <Table.Td data-label={t('workOrders.quantity')}>{formatThousandths(line.quantityMilli)}</Table.Td>
+                  <Table.Td data-label={t('workOrders.unitPrice')}>
                     <Money millimes={line.unitPriceMillimes} />
                   </Table.Td>
-                  <Table.Td>{formatRate(line.vatRateBp)}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-label={t('workOrders.vatRate')}>{formatRate(line.vatRateBp)}</Table.Td>
+                  <Table.Td data-label={t('workOrders.amount')}>
                     <Money millimes={Math.round((line.quantityMilli * line.unitPriceMillimes) / 1000)} />
                   </Table.Td>
                   <EstimateLineCells order={order} line={line} />
@@ -248,7 +254,9 @@ export default function WorkOrderScreen() {
             <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />
           </Group>
           <Section title={t('workOrders.complaint')}>
-            <Text data-testid="complaint">{order.complaint}</Text>
+            <Text data-testid="complaint" dir="auto">
+              {order.complaint}
+            </Text>
             <Group wrap="wrap">
               {order.customer ? (
                 <Anchor component={Link} to={`/customers/${order.customer.id}`}>

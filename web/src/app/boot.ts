@@ -1,0 +1,5 @@
+// The public shell's first module (its own chunk): starts the session check and the landing screen (shell/boot.ts).
+import { bootShell } from '../shell/boot.ts';
+import { appScreens } from './screens.ts';
+
+bootShell('app', appScreens, { signInNamespaces: ['signup'] });

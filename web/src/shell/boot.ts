@@ -1,0 +1,101 @@
+import { withQuery } from './api/url.ts';
+import { lazyTranslationFiles, storedLanguage } from './i18n/files.ts';
+import type { Namespace } from './i18n/namespaces.ts';
+import { SHELL_BASE, type EarlyQuery, type Screen, type ShellArea } from './screens.ts';
+
+/**
+ * The first code a shell runs. It lives in its own small chunk (vite.config.ts, `boot` group),
+ * imported first by each shell's main.tsx through its boot.ts, so it runs as soon as the scripts
+ * are in, before the browser evaluates React, Mantine and the rest (~0.2–0.5 s on a slow phone):
+ * the session check, the landing screen's module (with the whole stylesheet if it needs it), its
+ * translations and its first GETs all start here, at once, instead of after that evaluation.
+ * createShell.tsx then picks up what was started.
+ */
+
+/** Mantine's whole stylesheet, fetched once; screens render only after it applied (unless styles: 'shell'). */
+let fullStyles: Promise<unknown> | undefined;
+export function loadFullStyles(): Promise<unknown> {
+  fullStyles ??= import('./mantineStyles.ts');
+  return fullStyles;
+}
+
+export function withFullStyles<T>(load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([loadFullStyles(), load()]).then(([, module]) => module);
+}
+
+type ScreenModule = Awaited<ReturnType<Screen['load']>>;
+const screenLoads = new WeakMap<Screen, Promise<ScreenModule>>();
+
+/** A screen's module (and the stylesheet it needs), requested once; a failed load may be retried. */
+export function loadScreen(screen: Screen): Promise<ScreenModule> {
+  let pending = screenLoads.get(screen);
+  if (!pending) {
+    pending = (screen.styles === 'shell' ? screen.load : withFullStyles(screen.load))();
+    screenLoads.set(screen, pending);
+    pending.catch(() => screenLoads.delete(screen));
+  }
+  return pending;
+}
+
+/** The screen the address points at, if any: `customers/:id` matches `/customers/<anything>`. */
+export function landingScreen(area: ShellArea, screens: readonly Screen[]): Screen | undefined {
+  const base = SHELL_BASE[area];
+  const path = window.location.pathname.startsWith(base) ? window.location.pathname.slice(base.length) : '';
+  const segments = path.split('/').filter(Boolean);
+  return screens.find((screen) => {
+    const pattern = screen.path.split('/').filter(Boolean);
+    return pattern.length === segments.length && pattern.every((part, index) => part.startsWith(':') || part === segments[index]);
+  });
+}
+
+const ACCEPT = { accept: 'application/json, application/problem+json' };
+function earlyGet(path: string): Promise<Response | undefined> {
+  return fetch(path, { headers: ACCEPT, credentials: 'same-origin' }).catch(() => undefined);
+}
+
+let session: Promise<Response | undefined> | undefined;
+let earlyQueries: Array<{ query: EarlyQuery; answer: Promise<Response | undefined> }> = [];
+
+/** The answer of the `GET /api/v1/auth/me` started at boot, once (later checks go through the API client). */
+export function takeEarlySession(): Promise<Response | undefined> | undefined {
+  const taken = session;
+  session = undefined;
+  return taken;
+}
+
+/** The landing screen's first GETs started at boot, once: successful JSON answers by query key. */
+export function takeEarlyQueries(): Array<EarlyQuery & { data: Promise<unknown> }> {
+  const taken = earlyQueries;
+  earlyQueries = [];
+  return taken.map(({ query, answer }) => ({ ...query, data: answer.then((response) => (response?.ok ? response.json() : undefined)).catch(() => undefined) }));
+}
+
+function loadTranslations(namespaces: readonly Namespace[]): void {
+  const language = storedLanguage();
+  for (const namespace of namespaces) lazyTranslationFiles[`./locales/${language}/${namespace}.json`]?.().catch(() => undefined);
+}
+
+export interface BootOptions {
+  /** Namespaces of what shows under the sign-in form (signInExtras), loaded when nobody is signed in. */
+  signInNamespaces?: readonly Namespace[];
+}
+
+export function bootShell(area: ShellArea, screens: readonly Screen[], options: BootOptions = {}): void {
+  session = earlyGet('/api/v1/auth/me');
+  const { signInNamespaces } = options;
+  if (signInNamespaces) void session.then((response) => response?.status === 401 && loadTranslations(signInNamespaces));
+  const landing = landingScreen(area, screens);
+  if (!landing) {
+    void loadFullStyles();
+    return;
+  }
+  // A failed preload is retried (and shown) when the screen renders.
+  loadScreen(landing).catch(() => undefined);
+  loadTranslations(landing.namespaces ?? []);
+  if (landing.roles !== 'public' && landing.early) {
+    const queries: readonly EarlyQuery[] = landing.early();
+    // Only once the session check says someone is signed in (no burst of 401s for a signed-out visitor).
+    const signedIn = session.then((response) => response?.ok === true);
+    earlyQueries = queries.map((query) => ({ query, answer: signedIn.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
+  }
+}
