@@ -119,7 +119,7 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     path: (h) => `/api/v1/work-orders/${h.workOrderId}/estimate/decisions`,
     prepare: (h) => withLine(h, 'estimate_sent'),
     isolated: true,
-    body: (h) => ({ decisions: [{ lineId: firstLine.get(h.workOrderId) ?? randomUUID(), decision: 'approved' }] }),
+    body: (h) => ({ decisions: answerEveryLine(h) }),
     expect: { 'super-admin': same(403), technician: same(403), customer: owned(200) },
   },
   'POST /api/v1/work-orders/:id/estimate/recorded-decisions': {
@@ -127,7 +127,7 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     prepare: (h) => withLine(h, 'estimate_sent'),
     isolated: true,
     body: (h) => ({
-      decisions: [{ lineId: firstLine.get(h.workOrderId) ?? randomUUID(), decision: 'approved' }],
+      decisions: answerEveryLine(h),
       method: 'phone',
       givenBy: 'The customer',
       givenAt: new Date(Date.now() - 60_000).toISOString(),
@@ -207,12 +207,17 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
 
 /** The first line of each prepared world's work order (estimate routes address a line). */
 const firstLine = new Map<string, string>();
+/** Every line of it: an answer to the estimate covers each one (the world holds a part line too). */
+const allLines = new Map<string, string[]>();
+const answerEveryLine = (h: Household) => (allLines.get(h.workOrderId) ?? [randomUUID()]).map((lineId) => ({ lineId, decision: 'approved' }));
 
 async function withLine(h: Household, to?: 'estimate_sent'): Promise<void> {
   if (to) await advanceWorkOrder(stack, admin, h, to);
   else await stack.call(`/api/v1/work-orders/${h.workOrderId}/lines`, { method: 'POST', token: admin, json: { kind: 'labour', description: 'Brake pads', quantityMilli: 1000, unitPriceMillimes: 90_000 } });
   const card = await stack.call(`/api/v1/work-orders/${h.workOrderId}`, { token: admin });
-  firstLine.set(h.workOrderId, String((card.body['lines'] as Array<{ id: string }>)[0]?.id));
+  const lines = card.body['lines'] as Array<{ id: string }>;
+  firstLine.set(h.workOrderId, String(lines[0]?.id));
+  allLines.set(h.workOrderId, lines.map((line) => line.id));
 }
 
 function tokenFor(role: Role, caller: Household): string {

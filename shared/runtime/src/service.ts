@@ -184,6 +184,8 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
   return { context, http, onStop: tracker ? [() => tracker.flush().then(() => undefined)] : [] };
 }
 
+const BROKER_WAIT_AT_START_MS = 5_000;
+
 /** Outbox relay and consumers, then the (mutually authenticated) listener; returns the ordered shutdown. */
 async function serve<C extends CommonConfig>(
   { context, http, onStop }: Wired<C>,
@@ -196,6 +198,12 @@ async function serve<C extends CommonConfig>(
   // Batches of 500: bench/audit measured ~1.9k events/s end to end at 100 and ~3.3k at 500 (docs/performance/audit.md).
   const relay = new OutboxRelay({ dataSource, connection: bus, exchange: config.BUS_EXCHANGE, logger, registry: context.registry, batchSize: 500 });
   await bus.start();
+  // With the broker reachable, every queue is declared and bound before start() resolves and the
+  // listener opens: an event published right after start is never dropped as unroutable. A
+  // broker that is down does not hold the service back: consumers bind once it is up.
+  if (consumers.length > 0 && !(await bus.waitUntilConnected(BROKER_WAIT_AT_START_MS))) {
+    logger.warn('broker not reachable at start; consumers will bind when it is', { waitedMs: BROKER_WAIT_AT_START_MS });
+  }
   await relay.start();
   for (const consumer of consumers) await consumer.start();
   const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
