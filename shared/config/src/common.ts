@@ -50,9 +50,11 @@ export function commonFields(service: string, port: number) {
       dev: `postgres://${database}:ecar-dev-password-${service}@127.0.0.1:5432/${database}`,
       protocols: ['postgres:', 'postgresql:'],
       productionTls: (url) =>
-        ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '')
+        // verify-full only (finding 9 of issue 12): require and verify-ca accept any server
+        // certificate, or one issued to another host, so a man in the middle would pass.
+        url.searchParams.get('sslmode') === 'verify-full'
           ? undefined
-          : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full (ENC-6)',
+          : 'production connects to PostgreSQL over TLS and checks the server certificate and host: add ?sslmode=verify-full (ENC-6)',
     }),
     DATABASE_MIGRATION_URL: field.optionalUrl({
       doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; unset = the runtime role owns its tables (development)`,

@@ -63,6 +63,8 @@ describe('config', () => {
       [{ DATABASE_URL: 'postgres://ecar_auth:short@db/ecar_auth' }, /too short/],
       [{ DATABASE_URL: 'postgres://ecar_auth:ecar-dev-password-auth@127.0.0.1:5432/ecar_auth' }, /development default/],
       [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth' }, /DATABASE_URL: production connects to PostgreSQL over TLS/],
+      [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=require' }, /DATABASE_URL: production connects to PostgreSQL over TLS and checks the server certificate/],
+      [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=verify-ca' }, /add \?sslmode=verify-full/],
       [{ AMQP_URL: 'amqp://ecar_auth:Hs6%21yU3kQw8eR1tZp0M@mq:5672/ecar' }, /AMQP_URL: production connects to RabbitMQ over TLS/],
       [{ ECAR_TLS_CERT: '' }, /ECAR_TLS_CERT is required in production/],
       [{ ECAR_TLS_KEY: 'not a pem' }, /ECAR_TLS_KEY is not a PEM document/],
