@@ -99,9 +99,14 @@ async function start(service) {
 }
 
 try {
-  // auth first: the others fetch its JWKS; the rest start together.
-  await start(processes[0]);
-  await Promise.all(processes.slice(1).map(start));
+  // The consumers first, so their queues are bound before anyone publishes (auth's first events
+  // were otherwise "unroutable" until audit and garage had declared theirs; the relay retries
+  // them, but the warnings scared new users). Nobody needs auth to start: JWKS and the
+  // revoked-session snapshot are fetched when needed and retried. Then auth, then the rest.
+  const consumersFirst = new Set(['audit', 'garage', 'billing']);
+  await Promise.all(processes.filter((service) => consumersFirst.has(service.name)).map(start));
+  await start(processes.find((service) => service.name === 'auth'));
+  await Promise.all(processes.filter((service) => !consumersFirst.has(service.name) && service.name !== 'auth').map(start));
 } catch (error) {
   console.error(`[ecar] ${error.message}`);
   stopAll(1);
