@@ -65,6 +65,7 @@ describe('config', () => {
       [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth' }, /DATABASE_URL: production connects to PostgreSQL over TLS/],
       [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=require' }, /DATABASE_URL: production connects to PostgreSQL over TLS and checks the server certificate/],
       [{ DATABASE_URL: 'postgres://ecar_auth:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=verify-ca' }, /add \?sslmode=verify-full/],
+      [{ DATABASE_MIGRATION_URL: 'postgres://ecar_auth_owner:Zq8%23vT2pLm9xW4rB7nK1@db:5432/ecar_auth?sslmode=require' }, /DATABASE_MIGRATION_URL: production connects to PostgreSQL over TLS/],
       [{ AMQP_URL: 'amqp://ecar_auth:Hs6%21yU3kQw8eR1tZp0M@mq:5672/ecar' }, /AMQP_URL: production connects to RabbitMQ over TLS/],
       [{ ECAR_TLS_CERT: '' }, /ECAR_TLS_CERT is required in production/],
       [{ ECAR_TLS_KEY: 'not a pem' }, /ECAR_TLS_KEY is not a PEM document/],
