@@ -20,8 +20,15 @@ function devAdminPassword() {
   return readFileSync(file, 'utf8').trim();
 }
 
+// The document store exists before garage's first upload: backup archives it at boot.
+mkdirSync(`${root}data/documents`, { recursive: true, mode: 0o700 });
+
 const adminEmail = process.env.ECAR_BOOTSTRAP_ADMIN_EMAIL ?? 'admin@ecar.local';
+const passwordFromEnv = process.env.ECAR_BOOTSTRAP_ADMIN_PASSWORD !== undefined;
 const adminPassword = process.env.ECAR_BOOTSTRAP_ADMIN_PASSWORD ?? devAdminPassword();
+// The banner says where the password is, never the password (terminals get recorded and shared).
+const passwordWhere = passwordFromEnv ? 'the ECAR_BOOTSTRAP_ADMIN_PASSWORD you set' : 'data/dev/admin-password (mode 0600)';
+const passwordShell = passwordFromEnv ? '$ECAR_BOOTSTRAP_ADMIN_PASSWORD' : '$(cat data/dev/admin-password)';
 const env = {
   ...process.env,
   NODE_ENV: process.env.NODE_ENV ?? 'development',
@@ -93,9 +100,14 @@ async function start(service) {
 }
 
 try {
-  // auth first: the others fetch its JWKS; the rest start together.
-  await start(processes[0]);
-  await Promise.all(processes.slice(1).map(start));
+  // The consumers first, so their queues are bound before anyone publishes (auth's first events
+  // were otherwise "unroutable" until audit and garage had declared theirs; the relay retries
+  // them, but the warnings scared new users). Nobody needs auth to start: JWKS and the
+  // revoked-session snapshot are fetched when needed and retried. Then auth, then the rest.
+  const consumersFirst = new Set(['audit', 'garage', 'billing']);
+  await Promise.all(processes.filter((service) => consumersFirst.has(service.name)).map(start));
+  await start(processes.find((service) => service.name === 'auth'));
+  await Promise.all(processes.filter((service) => !consumersFirst.has(service.name) && service.name !== 'auth').map(start));
 } catch (error) {
   console.error(`[ecar] ${error.message}`);
   stopAll(1);
@@ -111,10 +123,10 @@ if (!stopping) {
    Log in:       POST http://127.0.0.1:8080/api/v1/auth/login
                  {"email":"${adminEmail}","password":"<below>","client":"mobile"}
    Super-admin:  ${adminEmail}
-   Password:     ${adminPassword}   (kept in data/dev/admin-password)
+   Password:     in ${passwordWhere}
    Try it:       curl -s -X POST http://127.0.0.1:8080/api/v1/auth/login \\
                    -H 'content-type: application/json' \\
-                   -d '{"email":"${adminEmail}","password":"${adminPassword}"}'
+                   -d "{\\"email\\":\\"${adminEmail}\\",\\"password\\":\\"${passwordShell}\\"}"
    MFA (AUTH-7): a super-admin must enrol TOTP at the first login. The login then answers
                  "status":"mfa_enrolment_required" with a token good only for enrolment:
                  1. POST /api/v1/auth/mfa/totp/setup   (Bearer that token) -> otpauthUri + QR

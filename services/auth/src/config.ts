@@ -61,6 +61,11 @@ export const authConfigSpec = {
     minLength: 12,
     optional: true,
   }),
+  BOOTSTRAP_ADMIN_PASSWORD_OUT: field.string({
+    doc: 'Where a generated first password is written (mode 0600, never logged); only its path is printed',
+    default: 'data/bootstrap-admin-password',
+    maxLength: 4096,
+  }),
   ARGON2_MEMORY_KIB: field.int({ doc: 'argon2id memory cost (OWASP: ≥ 19 MiB)', default: 19456, min: 19456 }),
   ARGON2_ITERATIONS: field.int({ doc: 'argon2id time cost (OWASP: ≥ 2)', default: 2, min: 2 }),
   ARGON2_MAX_CONCURRENT: field.int({

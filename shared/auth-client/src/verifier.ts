@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { serviceUnavailable } from '@ecar/errors';
 import { getJson, type InternalTls } from '@ecar/tls';
 import { ACCESS_TOKEN_ALGORITHM, principalFromClaims, type Principal } from './claims.ts';
 
@@ -35,11 +36,14 @@ export function keysFromJwks(document: unknown): Map<string, KeyObject> {
 /**
  * Fetches the auth service's JWKS, keeps the parsed KeyObjects (parsing a PEM per call costs
  * 3.5x, see BASELINES.md), and refetches when a token names an unknown `kid` — at most once per
- * `minRefetchMs`, so forged kids cannot turn the gateway into a JWKS flooder.
+ * `minRefetchMs`, so forged kids cannot turn the gateway into a JWKS flooder. When a refetch
+ * fails (auth down) the last good keys keep serving (finding 9 of issue 12), retried at most once
+ * per `minRefetchMs`; with no keys ever loaded the request gets 503, never a 500.
  */
 export class RemoteJwks implements KeySource {
   private cache = new Map<string, KeyObject>();
   private fetchedAt = 0;
+  private attemptedAt = 0;
   private inflight: Promise<Map<string, KeyObject>> | undefined;
 
   constructor(
@@ -50,18 +54,33 @@ export class RemoteJwks implements KeySource {
   async keys(): Promise<Map<string, KeyObject>> {
     const maxAge = this.options.maxAgeMs ?? 10 * 60_000;
     if (this.fetchedAt > 0 && Date.now() - this.fetchedAt < maxAge) return this.cache;
-    return this.refresh();
+    if (this.fetchedAt > 0 && this.triedRecently()) return this.cache;
+    return this.refreshOrLastGood();
   }
 
   async keyFor(kid: string): Promise<KeyObject | undefined> {
     const known = (await this.keys()).get(kid);
     if (known) return known;
-    if (Date.now() - this.fetchedAt < (this.options.minRefetchMs ?? 5_000)) return undefined;
-    return (await this.refresh()).get(kid);
+    if (this.triedRecently()) return undefined;
+    return (await this.refreshOrLastGood()).get(kid);
+  }
+
+  private triedRecently(): boolean {
+    return Date.now() - this.attemptedAt < (this.options.minRefetchMs ?? 5_000);
+  }
+
+  private async refreshOrLastGood(): Promise<Map<string, KeyObject>> {
+    try {
+      return await this.refresh();
+    } catch {
+      if (this.fetchedAt > 0) return this.cache;
+      throw serviceUnavailable('The token signing keys cannot be loaded right now; try again shortly', 5);
+    }
   }
 
   private refresh(): Promise<Map<string, KeyObject>> {
     this.inflight ??= (async () => {
+      this.attemptedAt = Date.now();
       try {
         this.cache = keysFromJwks(await getJson(this.url, { tls: this.options.tls, timeoutMs: this.options.timeoutMs ?? 3_000 }));
         this.fetchedAt = Date.now();

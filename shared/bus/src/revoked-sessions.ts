@@ -125,11 +125,16 @@ export class RevokedSessions {
     return this.denyList.has(sessionId);
   }
 
+  /**
+   * Subscribes (now, or once the broker is reached) and makes one attempt at the snapshot before
+   * returning, so a process that can reach auth serves from its first request; one that cannot
+   * starts anyway and refuses authenticated requests until it is fed.
+   */
   async start(): Promise<void> {
     await this.subscription.start();
     this.poller = setInterval(() => void this.tick(), this.pollMs);
     this.poller.unref();
-    void this.tick();
+    await this.tick();
   }
 
   stop(): void {

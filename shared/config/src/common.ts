@@ -39,6 +39,16 @@ function producerUsersField(): Field<string> {
   };
 }
 
+/**
+ * verify-full only (finding 9 of issue 12): `require` and `verify-ca` accept any server
+ * certificate, or one issued to another host, so a man in the middle would pass.
+ */
+function postgresVerifyFull(url: URL): string | undefined {
+  return url.searchParams.get('sslmode') === 'verify-full'
+    ? undefined
+    : 'production connects to PostgreSQL over TLS and checks the server certificate and host: add ?sslmode=verify-full (ENC-6)';
+}
+
 /** Keys every service deployable shares. */
 export function commonFields(service: string, port: number) {
   const database = `ecar_${service}`;
@@ -49,14 +59,12 @@ export function commonFields(service: string, port: number) {
       doc: `PostgreSQL URL of the ${database} database (own role, least privilege)`,
       dev: `postgres://${database}:ecar-dev-password-${service}@127.0.0.1:5432/${database}`,
       protocols: ['postgres:', 'postgresql:'],
-      productionTls: (url) =>
-        ['require', 'verify-ca', 'verify-full'].includes(url.searchParams.get('sslmode') ?? '')
-          ? undefined
-          : 'production connects to PostgreSQL over TLS: add ?sslmode=verify-full (ENC-6)',
+      productionTls: postgresVerifyFull,
     }),
     DATABASE_MIGRATION_URL: field.optionalUrl({
       doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; unset = the runtime role owns its tables (development)`,
       protocols: ['postgres:', 'postgresql:'],
+      productionTls: postgresVerifyFull,
     }),
     AMQP_URL: field.secretUrl({
       doc: 'RabbitMQ URL (amqps:// in production)',

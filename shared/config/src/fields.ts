@@ -153,13 +153,17 @@ export const field = {
   },
 
   /** An optional URL (unset = the feature is off), e.g. a Sentry DSN; secret since it may hold a key. */
-  optionalUrl(options: { doc: string; protocols: string[] }): Field<string | undefined> {
+  optionalUrl(options: { doc: string; protocols: string[]; productionTls?: (url: URL) => string | undefined }): Field<string | undefined> {
     const plain = field.url({ doc: options.doc, protocols: options.protocols });
     return {
       doc: options.doc,
       secret: true,
       parse(raw, context) {
-        return raw === undefined || raw === '' ? undefined : plain.parse(raw, context);
+        if (raw === undefined || raw === '') return undefined;
+        const value = plain.parse(raw, context);
+        const tlsProblem = context.mode === 'production' ? options.productionTls?.(new URL(value)) : undefined;
+        if (tlsProblem) throw new FieldError(`${context.name}: ${tlsProblem}`);
+        return value;
       },
     };
   },
