@@ -78,7 +78,7 @@ export interface Edge {
    * byte a second (JSON whitespace, inside nginx's client_body_timeout), the rest at `finish()`.
    * The request stays in flight on its connection in the meantime.
    */
-  slow(path: string, init: { method: string; json: Record<string, unknown>; token: string }): Promise<{ finish(): Promise<EdgeResponse> }>;
+  slow(path: string, init: { method: string; json: Record<string, unknown>; token: string }): Promise<{ finish(): Promise<EdgeResponse>; abort(): void }>;
 }
 
 /** The certificate nginx presents for `servername` when a TLS 1.2 client offers only `cipher`. */
@@ -171,11 +171,17 @@ export function edge(options: { domain: string; httpsPort: number; httpPort: num
           request.write(' ');
         }
       }, 1000);
+      trickle.unref();
       return {
         finish() {
           clearInterval(trickle);
           request.end(Buffer.concat([Buffer.alloc(padding - sent, ' '), tail]));
           return response;
+        },
+        /** A test that failed before `finish()` must not leave the connection open (the process would not exit). */
+        abort() {
+          clearInterval(trickle);
+          request.destroy();
         },
       };
     },
