@@ -85,9 +85,9 @@ async function memory(label: string): Promise<string> {
   let rss = '';
   for (const id of ids) {
     const name = (await run('docker', ['inspect', '--format', '{{.Name}}', id], { allowFailure: true })).stdout.trim();
-    const top = await run('docker', ['top', id, '-o', 'rss,args'], { allowFailure: true });
+    const top = await run('docker', ['top', id, '-o', 'pid,rss,args'], { allowFailure: true });
     const node = top.stdout.split('\n').find((line) => /start\.mjs/.test(line) && !line.includes('docker-init'));
-    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[0]) / 1024).toFixed(1)} MB\n`;
+    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[1]) / 1024).toFixed(1)} MB\n`;
   }
   return `[deploy] memory ${label} (docker stats):\n${stats.stdout}[deploy] Node RSS ${label}:\n${rss}`;
 }
