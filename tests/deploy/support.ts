@@ -38,6 +38,8 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
         resolve(result);
       }
     });
+    // A command that exits before reading its (empty) input must not raise EPIPE later.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
