@@ -49,6 +49,20 @@ for (const deployable of deployables) {
   console.log(`${deployable.padEnd(16)} rss ${mb(usage.rss)} MB, heap ${mb(usage.heap)} MB  ${packages.join(' ')}`);
   for (const name of packages) seen.add(name);
 }
+// What a sign-in leaves behind: argon2id (19 MiB, 2 at once as under load) with glibc's dynamic
+// mmap threshold, and with the fixed one of infra/docker/Dockerfile.node.
+for (const threshold of [undefined, '131072']) {
+  const script = `import argon2 from 'argon2';
+for (let i = 0; i < 6; i++) await Promise.all([0, 1].map((j) => argon2.hash('password' + i + j, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2 })));
+globalThis.gc(); await new Promise((resolve) => setTimeout(resolve, 500));
+console.log((process.memoryUsage().rss / 1048576).toFixed(1));`;
+  const result = spawnSync(process.execPath, ['--max-semi-space-size=1', '--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', MALLOC_ARENA_MAX: '2', ...(threshold ? { MALLOC_MMAP_THRESHOLD_: threshold } : {}) },
+  });
+  console.log(`argon2 after 12 hashes, mmap threshold ${threshold ?? 'dynamic'}: rss ${result.stdout.trim()} MB`);
+}
+
 if (perPackage) {
   console.log('\npackage alone, added to a bare process:');
   for (const name of [...seen, '@sentry/node', 'node-forge', 'nodemailer', 'qrcode', 'pdfkit'].filter((name, index, all) => all.indexOf(name) === index)) {

@@ -85,9 +85,9 @@ async function memory(label: string): Promise<string> {
   let rss = '';
   for (const id of ids) {
     const name = (await run('docker', ['inspect', '--format', '{{.Name}}', id], { allowFailure: true })).stdout.trim();
-    const top = await run('docker', ['top', id, '-o', 'rss,args'], { allowFailure: true });
+    const top = await run('docker', ['top', id, '-o', 'pid,rss,args'], { allowFailure: true });
     const node = top.stdout.split('\n').find((line) => /start\.mjs/.test(line) && !line.includes('docker-init'));
-    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[0]) / 1024).toFixed(1)} MB\n`;
+    if (node) rss += `${name} ${(Number(node.trim().split(/\s+/)[1]) / 1024).toFixed(1)} MB\n`;
   }
   return `[deploy] memory ${label} (docker stats):\n${stats.stdout}[deploy] Node RSS ${label}:\n${rss}`;
 }
@@ -537,15 +537,19 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       token: adminToken,
       json: { kind: 'person', name: `Client ${n}`, phone: `+216${n}`, email: `r${n}@example.tn`, address: `${n} rue de Sfax, Tunis`, cin: n, consentMethod: 'written-form' },
     });
-    const renewal = await run('bash', [script('renew.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
-    assert.match(renewal.stdout, /nginx reloaded/);
-    const renewed = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
-    for (const kind of ['ecdsa', 'rsa'] as const) {
-      assert.notEqual(renewed[kind].serialNumber, issued[kind].serialNumber, `${kind}: a new certificate is served`);
-      assert.equal(spkiPin(renewed[kind]), kind === 'ecdsa' ? ecdsaPin : rsaPin, `${kind}: same key (--reuse-key), same pin`);
+    try {
+      const renewal = await run('bash', [script('renew.sh')], { env: operator, cwd: ROOT, timeoutMs: 300_000 });
+      assert.match(renewal.stdout, /nginx reloaded/);
+      const renewed = { ecdsa: await servesOnDisk('ecdsa'), rsa: await servesOnDisk('rsa') };
+      for (const kind of ['ecdsa', 'rsa'] as const) {
+        assert.notEqual(renewed[kind].serialNumber, issued[kind].serialNumber, `${kind}: a new certificate is served`);
+        assert.equal(spkiPin(renewed[kind]), kind === 'ecdsa' ? ecdsaPin : rsaPin, `${kind}: same key (--reuse-key), same pin`);
+      }
+      const created = await inFlight.finish();
+      assert.equal(created.status, 201, `the request in flight across the reload: ${created.status} ${JSON.stringify(created.body)}`);
+    } finally {
+      inFlight.abort();
     }
-    const created = await inFlight.finish();
-    assert.equal(created.status, 201, `the request in flight across the reload: ${created.status} ${JSON.stringify(created.body)}`);
 
     // Key roll-over onto the backup key: the app's published backup pin now matches.
     await run('bash', [script('roll-key.sh'), DOMAIN, backupKey], { env: operator, cwd: ROOT, timeoutMs: 300_000 });

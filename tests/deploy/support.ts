@@ -38,6 +38,8 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
         resolve(result);
       }
     });
+    // A command that exits before reading its (empty) input must not raise EPIPE later.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -78,7 +80,7 @@ export interface Edge {
    * byte a second (JSON whitespace, inside nginx's client_body_timeout), the rest at `finish()`.
    * The request stays in flight on its connection in the meantime.
    */
-  slow(path: string, init: { method: string; json: Record<string, unknown>; token: string }): Promise<{ finish(): Promise<EdgeResponse> }>;
+  slow(path: string, init: { method: string; json: Record<string, unknown>; token: string }): Promise<{ finish(): Promise<EdgeResponse>; abort(): void }>;
 }
 
 /** The certificate nginx presents for `servername` when a TLS 1.2 client offers only `cipher`. */
@@ -171,11 +173,17 @@ export function edge(options: { domain: string; httpsPort: number; httpPort: num
           request.write(' ');
         }
       }, 1000);
+      trickle.unref();
       return {
         finish() {
           clearInterval(trickle);
           request.end(Buffer.concat([Buffer.alloc(padding - sent, ' '), tail]));
           return response;
+        },
+        /** A test that failed before `finish()` must not leave the connection open (the process would not exit). */
+        abort() {
+          clearInterval(trickle);
+          request.destroy();
         },
       };
     },
