@@ -135,7 +135,7 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await shot(page, 'canned-job-en-desktop');
 
     await openScreen(page, `work-orders/${workOrderId}`);
-    await page.waitForSelector('[data-testid=canned-choose] option:has-text("Vidange Clio")');
+    await page.waitForSelector('[data-testid=canned-choose] option:has-text("Vidange Clio")', { state: 'attached' });
     await page.click('[data-testid=canned-apply]');
     await page.waitForSelector('[data-testid=apply-canned] [data-state=action-done]');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('[data-testid=line-row]').length === 2);
