@@ -119,7 +119,7 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await page.click('[data-testid=canned-new]');
     await page.waitForSelector('[data-testid=canned-form]');
     const job = page.locator('[data-testid=canned-form]');
-    await job.getByLabel('Name', { exact: true }).fill('Vidange Clio');
+    await job.locator('input[name=name]').fill('Vidange Clio');
     await job.getByLabel('Vehicle make (optional)').fill('Renault');
     await job.getByLabel('Labour (hours)').fill('0,5');
     await job.getByLabel('Hourly rate excl. VAT (TND)').fill('40');
@@ -135,7 +135,7 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await shot(page, 'canned-job-en-desktop');
 
     await openScreen(page, `work-orders/${workOrderId}`);
-    await page.waitForSelector('[data-testid=canned-choose] option:has-text("Vidange Clio")');
+    await page.waitForSelector('[data-testid=canned-choose] option:has-text("Vidange Clio")', { state: 'attached' });
     await page.click('[data-testid=canned-apply]');
     await page.waitForSelector('[data-testid=apply-canned] [data-state=action-done]');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('[data-testid=line-row]').length === 2);
@@ -149,10 +149,14 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
   });
 
   it('the new screens in Arabic at 360 px: right to left, no horizontal overflow, accessible', async () => {
-    const parts = await stack.api('/api/v1/parts?limit=1');
-    const jobs = await stack.api('/api/v1/canned-jobs?limit=1');
-    const partId = String((parts.body['items'] as Array<{ id: string }>)[0]!.id);
-    const jobId = String((jobs.body['items'] as Array<{ id: string }>)[0]!.id);
+    // Its own data, so this test does not depend on the journey above.
+    const part = await stack.api('/api/v1/parts', { method: 'POST', json: { reference: 'GDB1330', brand: 'TRW', description: 'Plaquettes de frein avant', purchasePriceMillimes: 31_000, sellingPriceMillimes: 52_000, vatRateBp: 1900, reorderPointMilli: 4000 } });
+    assert.equal(part.status, 201, JSON.stringify(part.body));
+    const partId = String(part.body['id']);
+    assert.equal((await stack.api(`/api/v1/parts/${partId}/movements`, { method: 'POST', json: { kind: 'receipt', quantityMilli: 2000 } })).status, 201);
+    const job = await stack.api('/api/v1/canned-jobs', { method: 'POST', json: { name: 'Plaquettes avant', make: 'Renault', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId, quantityMilli: 1000 }] } });
+    assert.equal(job.status, 201, JSON.stringify(job.body));
+    const jobId = String(job.body['id']);
     const watched = await openPage(browser, stack, { viewport: 'phone', language: 'ar' });
     await signInAsAdmin(watched.page, stack);
     assert.equal(await watched.page.getAttribute('html', 'dir'), 'rtl');

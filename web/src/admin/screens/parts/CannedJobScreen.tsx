@@ -1,4 +1,4 @@
-import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { cannedJobBody } from '@ecar/contracts/requests/garage';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -112,9 +112,7 @@ function JobEditor({ job }: { job?: CannedJob }) {
                     <Table.Th scope="col">{t('fields.reference')}</Table.Th>
                     <Table.Th scope="col">{t('stock.quantity')}</Table.Th>
                     <Table.Th scope="col">{t('fields.sellingPrice')}</Table.Th>
-                    <Table.Th scope="col">
-                      <VisuallyHidden>{t('cannedJobs.removePart')}</VisuallyHidden>
-                    </Table.Th>
+                    <Table.Th scope="col">{t('cannedJobs.removePart')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

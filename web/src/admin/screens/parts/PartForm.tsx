@@ -27,6 +27,7 @@ const FIELD_OF = { purchasePriceMillimes: 'purchasePrice', sellingPriceMillimes:
 export function PartForm({ part, onSaved }: { part?: Part; onSaved: (saved: Part) => void | Promise<void> }) {
   const { t } = useTranslation('parts');
   const { t: ta } = useTranslation('admin');
+  const { t: tc } = useTranslation();
   const fieldError = useFieldError();
   const form = useForm<PartFormValues>({
     defaultValues: {
@@ -83,7 +84,7 @@ export function PartForm({ part, onSaved }: { part?: Part; onSaved: (saved: Part
         <FormError form={form} />
         <Group>
           <Button type="submit" loading={form.formState.isSubmitting} data-testid="part-save">
-            {part ? ta('common.edit') : ta('common.create')}
+            {part ? tc('actions.save') : ta('common.create')}
           </Button>
         </Group>
       </Stack>

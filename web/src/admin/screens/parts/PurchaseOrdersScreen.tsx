@@ -73,7 +73,7 @@ function DraftOrder({ suppliers }: { suppliers: Supplier[] }) {
   const { t } = useTranslation('parts');
   const fieldError = useFieldError();
   const client = useQueryClient();
-  const form = useForm<DraftForm>({ defaultValues: { supplierId: '', location: 'main', lines: [] } });
+  const form = useForm<DraftForm>({ defaultValues: { supplierId: suppliers[0]?.id ?? '', location: 'main', lines: [] } });
   const lines = useFieldArray({ control: form.control, name: 'lines' });
   const submit = form.handleSubmit(async (values) => {
     const fieldOf: Record<string, string> = {};
