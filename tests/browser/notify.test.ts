@@ -123,7 +123,7 @@ describe('notification screens in Chromium: customer preferences (phone) and the
     await page.goto(`${stack.url}/admin/messages`);
     const row = page.locator('tr', { has: page.locator(`[data-id="${customer.customerId}"]`) }).first();
     await row.waitFor();
-    assert.match(await row.innerText(), /Devis prêt[\s\S]*E-mail[\s\S]*Envoyé/);
+    assert.match(await row.innerText(), /Devis prêt[\s\S]*E-mail[\s\S]*Envoyé/i);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/notify-messages-desktop.png`, fullPage: true });
     await page.mouse.move(0, 0);
     await assertAccessible(page, 'messages (desktop)');

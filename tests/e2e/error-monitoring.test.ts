@@ -4,6 +4,7 @@ import { authService } from '../../services/auth/src/service.ts';
 import { backupService } from '../../services/backup/src/service.ts';
 import { billingService } from '../../services/billing/src/service.ts';
 import { garageService } from '../../services/garage/src/service.ts';
+import { notifyService } from '../../services/notify/src/service.ts';
 
 const FOREIGN_DSN = 'https://public@o123.ingest.sentry.io/42';
 
@@ -18,6 +19,7 @@ describe('error monitoring is wired into every service and allow-listed (AUD-3, 
     ['billing', (env) => billingService.start(env)],
     ['garage', (env) => garageService.start(env)],
     ['backup', (env) => backupService.start(env)],
+    ['notify', (env) => notifyService.start(env)],
   ];
   for (const [name, start] of starters) {
     it(`${name} refuses a Sentry DSN whose host is not allow-listed`, async () => {
