@@ -94,8 +94,14 @@ export function bootShell(area: ShellArea, screens: readonly Screen[], options: 
   loadTranslations(landing.namespaces ?? []);
   if (landing.roles !== 'public' && landing.early) {
     const queries: readonly EarlyQuery[] = landing.early();
-    // Only once the session check says someone is signed in (no burst of 401s for a signed-out visitor).
-    const signedIn = session.then((response) => response?.ok === true);
-    earlyQueries = queries.map((query) => ({ query, answer: signedIn.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
+    // Only once the session check says someone who may open the screen is signed in (no burst of
+    // 401s for a signed-out visitor, nor of 403s for a technician sent on to /app/).
+    const roles = landing.roles;
+    const signedIn = session.then(async (response) => {
+      if (!response?.ok) return false;
+      const me = (await response.clone().json()) as { role?: unknown };
+      return roles.some((role) => role === me.role);
+    });
+    earlyQueries = queries.map((query) => ({ query, answer: signedIn.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined), () => undefined) }));
   }
 }
