@@ -215,10 +215,14 @@ export async function startShell(options: ShellOptions): Promise<void> {
     },
   });
   void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
-  // The landing screen's first GETs, started at boot: the screen's queries find them in flight.
-  for (const early of takeEarlyQueries()) {
-    void queryClient.prefetchQuery({ queryKey: early.key, queryFn: async () => (await early.data) ?? apiJson(withQuery(early.path, early.query)) });
-  }
+  // The landing screen's first GETs, started at boot: once they are sent (right after the session
+  // check, before the screen renders), the screen's queries find them in flight; one that failed
+  // is asked again through the API client.
+  const early = takeEarlyQueries();
+  void early.sent.then((sent) => {
+    if (!sent) return;
+    for (const query of early.queries) void queryClient.prefetchQuery({ queryKey: query.key, queryFn: async () => (await query.data) ?? apiJson(withQuery(query.path, query.query)) });
+  });
   const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen)]));
   const landing = landingScreen(options.area, options.screens);
   // Started at boot already; here only so that the component has it before the first render.
