@@ -68,7 +68,7 @@ async function throttledLoad(context: BrowserContext, url: string, ready: (page:
   if (TRACE) {
     // When the DOM first holds a loader, the header and the h1 (a paint can come much later when the main thread is busy).
     await page.addInitScript(() => {
-      const scope = globalThis as unknown as { __dom: string[]; document: { querySelector(selector: string): unknown; documentElement: unknown }; performance: { now(): number }; MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void } };
+      const scope = globalThis as unknown as { __dom: string[]; document: { querySelector(selector: string): unknown }; performance: { now(): number }; MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void } };
       scope.__dom = [];
       const seen = new Set<string>();
       new scope.MutationObserver(() => {
@@ -78,7 +78,7 @@ async function throttledLoad(context: BrowserContext, url: string, ready: (page:
             scope.__dom.push(`${String(Math.round(scope.performance.now())).padStart(5)}         DOM has ${selector}`);
           }
         }
-      }).observe(scope.document.documentElement, { childList: true, subtree: true });
+      }).observe(scope.document, { childList: true, subtree: true });
     });
   }
   await page.goto(url);

@@ -1,5 +1,5 @@
 // The public shell's first module (its own chunk): starts the session check and the landing screen (shell/boot.ts).
 import { bootShell } from '../shell/boot.ts';
-import { appScreens } from './screens.ts';
+import { SIGN_IN_NAMESPACES, appScreens } from './screens.ts';
 
-bootShell('app', appScreens, { signInNamespaces: ['signup'] });
+bootShell('app', appScreens, { signInNamespaces: SIGN_IN_NAMESPACES });

@@ -2,6 +2,6 @@
 import './boot.ts';
 import { startShell } from '../shell/createShell.tsx';
 import { SignInLinks } from '../customer/SignInLinks.tsx';
-import { appScreens } from './screens.ts';
+import { SIGN_IN_NAMESPACES, appScreens } from './screens.ts';
 
-void startShell({ area: 'app', screens: appScreens, signInExtras: SignInLinks });
+void startShell({ area: 'app', screens: appScreens, signInExtras: SignInLinks, signInNamespaces: SIGN_IN_NAMESPACES });

@@ -1,7 +1,11 @@
+import type { Namespace } from '../shell/i18n/namespaces.ts';
 import type { Screen } from '../shell/screens.ts';
 
 const publicPage = (name: 'SignUpScreen' | 'VerifyEmailScreen' | 'ForgotPasswordScreen' | 'ResetPasswordScreen' | 'SignedOutScreen') => () =>
   import('../customer/PublicPages.tsx').then((module) => ({ default: module[name] }));
+
+/** What shows under the sign-in form (customer/SignInLinks.tsx) translates with these. */
+export const SIGN_IN_NAMESPACES = ['signup'] as const satisfies readonly Namespace[];
 
 /** The technician and customer screens (/app/…): add one entry per screen; order is the navigation's. */
 export const appScreens: readonly Screen[] = [

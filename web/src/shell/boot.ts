@@ -55,6 +55,8 @@ function earlyGet(path: string): Promise<Response | undefined> {
 
 let session: Promise<Response | undefined> | undefined;
 let earlyQueries: Array<{ query: EarlyQuery; answer: Promise<Response | undefined> }> = [];
+/** True once the early GETs were sent (someone who may open the landing screen is signed in). */
+let earlySent: Promise<boolean> = Promise.resolve(false);
 
 /** The answer of the `GET /api/v1/auth/me` started at boot, once (later checks go through the API client). */
 export function takeEarlySession(): Promise<Response | undefined> | undefined {
@@ -63,11 +65,16 @@ export function takeEarlySession(): Promise<Response | undefined> | undefined {
   return taken;
 }
 
-/** The landing screen's first GETs started at boot, once: successful JSON answers by query key. */
-export function takeEarlyQueries(): Array<EarlyQuery & { data: Promise<unknown> }> {
+/**
+ * The landing screen's first GETs started at boot, once: `sent` resolves false when none was sent
+ * (nobody signed in, or a role that may not open the screen); each `data` is the JSON of a
+ * successful answer, else undefined.
+ */
+export function takeEarlyQueries(): { sent: Promise<boolean>; queries: Array<EarlyQuery & { data: Promise<unknown> }> } {
   const taken = earlyQueries;
   earlyQueries = [];
-  return taken.map(({ query, answer }) => ({ ...query, data: answer.then((response) => (response?.ok ? response.json() : undefined)).catch(() => undefined) }));
+  const queries = taken.map(({ query, answer }) => ({ ...query, data: answer.then((response) => (response?.ok ? response.json() : undefined)).catch(() => undefined) }));
+  return { sent: earlySent, queries };
 }
 
 function loadTranslations(namespaces: readonly Namespace[]): void {
@@ -94,8 +101,15 @@ export function bootShell(area: ShellArea, screens: readonly Screen[], options: 
   loadTranslations(landing.namespaces ?? []);
   if (landing.roles !== 'public' && landing.early) {
     const queries: readonly EarlyQuery[] = landing.early();
-    // Only once the session check says someone is signed in (no burst of 401s for a signed-out visitor).
-    const signedIn = session.then((response) => response?.ok === true);
-    earlyQueries = queries.map((query) => ({ query, answer: signedIn.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
+    // Only once the session check says someone who may open the screen is signed in (no burst of
+    // 401s for a signed-out visitor, nor of 403s for a technician sent on to /app/).
+    const roles = landing.roles;
+    const signedIn = session.then(async (response) => {
+      if (!response?.ok) return false;
+      const me = (await response.clone().json()) as { role?: unknown };
+      return roles.some((role) => role === me.role);
+    });
+    earlySent = signedIn.catch(() => false);
+    earlyQueries = queries.map((query) => ({ query, answer: earlySent.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
   }
 }

@@ -40,6 +40,7 @@ import { landingScreen, loadScreen, takeEarlyQueries, withFullStyles } from './b
 import { ME_KEY, SessionProvider, fetchMe, useSession } from './auth/session.tsx';
 import { SignInFlow } from './auth/SignInFlow.tsx';
 import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
+import type { Namespace } from './i18n/namespaces.ts';
 import { SHELL_BASE, shellOf, type Screen, type ShellArea } from './screens.ts';
 import { theme } from './theme.ts';
 import { Layout, LanguageSelect } from './ui/Layout.tsx';
@@ -172,7 +173,12 @@ export interface ShellOptions {
   screens: readonly Screen[];
   /** Shown under the sign-in form (links to sign-up, password reset). */
   signInExtras?: ComponentType;
+  /** The translation namespaces of signInExtras (loaded before the sign-in page renders). */
+  signInNamespaces?: readonly Namespace[];
 }
+
+/** Longest wait for the landing page's needs before the first render (then the loaders show). */
+const FIRST_RENDER_WAIT_MS = 3000;
 
 type ScreenComponents = ReadonlyMap<Screen, ScreenComponent>;
 
@@ -214,17 +220,33 @@ export async function startShell(options: ShellOptions): Promise<void> {
       },
     },
   });
-  void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
-  // The landing screen's first GETs, started at boot: the screen's queries find them in flight.
-  for (const early of takeEarlyQueries()) {
-    void queryClient.prefetchQuery({ queryKey: early.key, queryFn: async () => (await early.data) ?? apiJson(withQuery(early.path, early.query)) });
-  }
+  const session = queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000 });
+  // The landing screen's first GETs, started at boot: once they are sent (right after the session
+  // check, before the screen renders), the screen's queries find them in flight; one that failed
+  // is asked again through the API client.
+  const early = takeEarlyQueries();
+  void early.sent.then((sent) => {
+    if (!sent) return;
+    for (const query of early.queries) void queryClient.prefetchQuery({ queryKey: query.key, queryFn: async () => (await query.data) ?? apiJson(withQuery(query.path, query.query)) });
+  });
   const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen)]));
   const landing = landingScreen(options.area, options.screens);
   // Started at boot already; here only so that the component has it before the first render.
-  if (landing) components.get(landing)?.preload().catch(() => undefined);
+  const screenReady = landing ? components.get(landing)?.preload().catch(() => undefined) : undefined;
   const i18n = await initI18n();
-  if (landing?.namespaces) void i18n.loadNamespaces([...landing.namespaces]);
+  const { signInNamespaces } = options;
+  // The first render waits (at most FIRST_RENDER_WAIT_MS) for what the landing page needs: the
+  // session, the screen's module and its translations, or the sign-in page's. Rendering earlier
+  // only showed a loader, and whatever then suspended was revealed with React's ~300 ms
+  // throttle: the largest paint came 0.3–0.5 s after everything had arrived (bench/web trace).
+  await Promise.race([
+    Promise.all([
+      session.then(() => (queryClient.getQueryData(ME_KEY) === null && signInNamespaces ? i18n.loadNamespaces([...signInNamespaces]) : undefined)),
+      screenReady,
+      landing?.namespaces ? i18n.loadNamespaces([...landing.namespaces]) : undefined,
+    ]).catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS)),
+  ]);
   const routes = routesOf(options, components);
   const root = document.getElementById('root');
   if (!root) throw new Error('no #root element');

@@ -72,17 +72,23 @@ export function LinesTable({ order }: { order: Pick<WorkOrderDetail, 'lines' | '
         <Table.Tfoot>
           <Table.Tr>
             <Table.Th scope="row" colSpan={5}>{t('lines.totalNet')}</Table.Th>
-            <Table.Td>{formatMoney(order.totals.netMillimes)}</Table.Td>
+            <Table.Td>
+              <span dir="ltr">{formatMoney(order.totals.netMillimes)}</span>
+            </Table.Td>
           </Table.Tr>
           {order.totals.vatByRate.map((rate) => (
             <Table.Tr key={rate.vatRateBp}>
               <Table.Th scope="row" colSpan={5}>{t('lines.vatAt', { rate: formatVatRate(rate.vatRateBp) })}</Table.Th>
-              <Table.Td>{formatMoney(rate.vatMillimes)}</Table.Td>
+              <Table.Td>
+                <span dir="ltr">{formatMoney(rate.vatMillimes)}</span>
+              </Table.Td>
             </Table.Tr>
           ))}
           <Table.Tr>
             <Table.Th scope="row" colSpan={5}>{t('lines.totalGross')}</Table.Th>
-            <Table.Td data-testid="total-gross">{formatMoney(order.totals.grossMillimes)}</Table.Td>
+            <Table.Td data-testid="total-gross">
+              <span dir="ltr">{formatMoney(order.totals.grossMillimes)}</span>
+            </Table.Td>
           </Table.Tr>
         </Table.Tfoot>
       </Table>

@@ -40,7 +40,7 @@ export default function WorkOrdersScreen() {
             ),
           },
           { id: 'status', header: t('workOrders.filter'), cell: (row) => <StatusBadge value={row.status} color={WORK_ORDER_COLOR[row.status]} label={t(`workOrders.statuses.${row.status}`)} /> },
-          { id: 'complaint', header: t('workOrders.complaint'), cell: (row) => row.complaint },
+          { id: 'complaint', header: t('workOrders.complaint'), cell: (row) => <span dir="auto">{row.complaint}</span> },
           { id: 'opened', header: t('workOrders.opened'), cell: (row) => <When at={row.createdAt} /> },
         ]}
       />
