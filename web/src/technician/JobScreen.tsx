@@ -109,7 +109,14 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
       </Anchor>
       <Group justify="space-between" wrap="wrap">
         <Title order={1} className={classes.plate}>
-          {job.vehicle ? `${job.vehicle.plate} · ${job.vehicle.make} ${job.vehicle.model} (${job.vehicle.year})` : t('job.title')}
+          {job.vehicle ? (
+            <>
+              <bdi dir="ltr">{job.vehicle.plate}</bdi>
+              {` · ${job.vehicle.make} ${job.vehicle.model} (${job.vehicle.year})`}
+            </>
+          ) : (
+            t('job.title')
+          )}
         </Title>
         <StatusBadge status={job.status} />
       </Group>
@@ -120,7 +127,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
             <Title order={2} size="h4">
               {t('job.complaint')}
             </Title>
-            <Text className={classes.text} data-testid="complaint">
+            <Text className={classes.text} data-testid="complaint" dir="auto">
               {job.complaint}
             </Text>
             {job.mileageInKm !== null ? <Text size="sm">{t('job.mileage', { km: job.mileageInKm })}</Text> : null}
