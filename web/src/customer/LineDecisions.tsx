@@ -11,7 +11,7 @@ import classes from './customer.module.css';
 
 /** Estimates line by line for the customer (issue #14): approve or decline each line, see what is approved. */
 
-const APPROVAL_COLOR: Record<LineApproval, string> = { draft: 'gray.8', awaiting_approval: 'orange.9', approved: 'teal.9', declined: 'red.9' };
+const APPROVAL_COLOR: Record<LineApproval, string> = { draft: 'gray.8', awaiting_approval: 'indigo.9', approved: 'teal.9', declined: 'red.9' };
 
 /** A line's amount with its VAT, rounded half up to the millime. */
 function grossOf(line: WorkOrderLine): bigint {

@@ -19,7 +19,7 @@ import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, pars
 /** Estimates line by line in the back office (issue #14): each line's approval, corrections, an answer given by phone, the versions. */
 
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
-const APPROVAL_COLOR: Record<LineApproval, string> = { draft: 'gray.8', awaiting_approval: 'orange.9', approved: 'teal.9', declined: 'red.9' };
+const APPROVAL_COLOR: Record<LineApproval, string> = { draft: 'gray.8', awaiting_approval: 'indigo.9', approved: 'teal.9', declined: 'red.9' };
 
 const orderKey = (order: { id: string }) => ['admin', 'work-order', order.id] as const;
 const versionsKey = (order: { id: string }) => ['admin', 'work-order', order.id, 'versions'] as const;
