@@ -48,8 +48,8 @@ describe('technician screens in Chromium (tablet first)', () => {
     const { page } = watched;
     await signInOnApp(page, stack, technician);
     await page.click('nav a[data-screen=jobs]');
-    await page.locator(`[data-job="${jobId}"]`).waitFor();
-    assert.match((await page.locator(`[data-job="${jobId}"]`).textContent()) ?? '', new RegExp(vehicle.plate));
+    // The card comes with the job list; its plate with the vehicles' answer, a moment later.
+    await page.locator(`[data-job="${jobId}"]`, { hasText: vehicle.plate }).waitFor();
     await assertAccessible(page, 'technician jobs');
     await assertNoHorizontalOverflow(page, 'technician jobs at 768 px');
     await page.locator(`[data-job="${jobId}"] a`).click();
