@@ -343,7 +343,19 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.equal(pdf.raw.subarray(0, 5).toString(), '%PDF-');
     await auditEvent('billing.invoice.issued', `invoice:${invoiceId}`);
     const login = await auditEvent('auth.login.succeeded');
-    assert.equal((login['actor'] as Record<string, unknown>)['role'], 'super-admin');
+    const actor = login['actor'] as Record<string, unknown>;
+    assert.equal(actor['role'], 'super-admin');
+    // Audited with the caller's address, not a container's: nginx → gateway (one trusted hop) →
+    // auth (X-Forwarded-For believed only from the gateway's mutual-TLS identity).
+    const containers = (await dc(['ps', '-q'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    const containerAddresses = new Set<string>();
+    for (const container of containers) {
+      const inspected = await run('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container]);
+      for (const address of inspected.stdout.trim().split(' ').filter(Boolean)) containerAddresses.add(address);
+    }
+    const ip = String(actor['ip'] ?? '').replace(/^::ffff:/, '');
+    assert.ok(ip, `the sign-in is audited with an address: ${JSON.stringify(actor)}`);
+    assert.ok(!containerAddresses.has(ip), `audited at ${ip}, a container's address (${[...containerAddresses].join(', ')}), not the caller's`);
   });
 
   it('garage stores a registration document on its volume', async () => {
