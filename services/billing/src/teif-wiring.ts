@@ -5,7 +5,7 @@ import type { DataSource } from '@ecar/db';
 import type { BillingConfig } from './config.ts';
 import { TeifService } from './domain/teif-submissions.ts';
 import { ElFatooraClient } from './messaging/ttn-client.ts';
-import { assertPdfFontsPresent } from './pdf/fiscal-document.ts';
+import { assertPdfFontsPresent } from './pdf/fonts.ts';
 import { developmentSigningIdentity, signingIdentityFromPkcs12 } from './signature/seller-certificate.ts';
 
 /**

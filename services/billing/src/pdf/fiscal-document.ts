@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { amountInArabicWords } from '../domain/arabic-words.ts';
 import { amountInFrenchWords } from '../domain/french-words.ts';
 import { formatQuantity, formatRate, formatTnd } from '../domain/money.ts';
 import type { Buyer, Seller, VatBreakdownRow } from '../domain/types.ts';
 import { drawBidiText, hasArabic, type FontPair } from './bidi-text.ts';
+import { loadArabicFonts } from './fonts.ts';
 
 /** What an invoice or a credit note prints: every mandatory mention of DOMAIN.md, in French and Arabic. */
 export interface FiscalDocument {
@@ -35,22 +33,6 @@ export interface FiscalDocument {
  * naskh with the OpenType tables fontkit needs for shaping. The billing image installs the
  * package (infra/docker/Dockerfile.node); the service refuses to render without it.
  */
-export const ARABIC_FONT_FILES = {
-  regular: '/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf',
-  bold: '/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Bold.ttf',
-};
-
-let arabicFonts: { regular: Buffer; bold: Buffer } | undefined;
-function loadArabicFonts(): { regular: Buffer; bold: Buffer } {
-  arabicFonts ??= { regular: readFileSync(ARABIC_FONT_FILES.regular), bold: readFileSync(ARABIC_FONT_FILES.bold) };
-  return arabicFonts;
-}
-
-/** Fails at start, not at the first invoice, when the Arabic font is missing. */
-export function assertPdfFontsPresent(): void {
-  loadArabicFonts();
-}
-
 const REGULAR: FontPair = { arabic: 'Amiri', latin: 'Helvetica' };
 const BOLD: FontPair = { arabic: 'Amiri-Bold', latin: 'Helvetica-Bold' };
 
@@ -87,6 +69,8 @@ function buyerIdentity(buyer: Buyer): string[] {
  */
 export async function renderFiscalDocument(document: FiscalDocument): Promise<Buffer> {
   const fonts = loadArabicFonts();
+  // Loaded with the first PDF, not at start: together about 20 MB resident (docs/performance/memory.md).
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const qr = document.ttn ? await QRCode.toBuffer(document.ttn.qr, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 }) : undefined;
   const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${document.title} ${document.number}`, Producer: 'ECAR', Creator: 'ECAR billing' }, lang: 'fr-TN' });
   pdf.registerFont('Amiri', fonts.regular);
