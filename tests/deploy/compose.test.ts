@@ -46,7 +46,15 @@ async function dc(args: string[], timeoutMs = 900_000): Promise<string> {
 }
 
 async function up(): Promise<void> {
-  await dc(['up', '-d', '--no-build', ...REPLICATED.flatMap((name) => ['--scale', `${name}=2`])]);
+  try {
+    await dc(['up', '-d', '--no-build', ...REPLICATED.flatMap((name) => ['--scale', `${name}=2`])]);
+  } catch (error) {
+    // Compose names a container that never got healthy by its id only: say which, and why.
+    const ids = await containers().catch(() => []);
+    const states = ids.length > 0 ? (await run('docker', ['inspect', '--format', '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}} {{range .State.Health.Log}}{{.Output}}{{end}}{{end}}', ...ids], { allowFailure: true })).stdout : '';
+    const logs = await run(compose[0]!, composeArgs('logs', '--tail', '40'), { cwd: ROOT, allowFailure: true });
+    throw new Error(`${(error as Error).message}\n${states}\n${logs.stdout.slice(-15000)}`, { cause: error });
+  }
   await waitUntilHealthy();
 }
 

@@ -81,7 +81,7 @@ describe('the client address a service sees is the one the gateway established (
     stack = await startStack(
       'clientaddr',
       // nginx is the one hop in front of the gateway: its X-Forwarded-For names the client.
-      { ...identity(gatewayCert), TRUST_PROXY_HOPS: '1', GARAGE_URL: 'https://127.0.0.1:9', BILLING_URL: 'https://127.0.0.1:9', BACKUP_URL: 'https://127.0.0.1:9' },
+      { ...identity(gatewayCert), TRUST_PROXY_HOPS: '1', GARAGE_URL: 'https://127.0.0.1:9', BILLING_URL: 'https://127.0.0.1:9', BACKUP_URL: 'https://127.0.0.1:9', NOTIFY_URL: 'https://127.0.0.1:9' },
       { ...identity(issueServiceCertificate(ca, { name: 'auth', ...names })), TRUST_PROXY: '192.0.2.250' },
       identity(auditCert),
     );

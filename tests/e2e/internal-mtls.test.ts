@@ -39,7 +39,7 @@ describe('internal mutual TLS between deployables (ENC-6)', () => {
     stack = await startStack(
       'mtls',
       // Services this test does not start still need https URLs: the gateway refuses plain ones.
-      { ...identity(gatewayCert), GARAGE_URL: 'https://127.0.0.1:9', BILLING_URL: 'https://127.0.0.1:9', BACKUP_URL: 'https://127.0.0.1:9' },
+      { ...identity(gatewayCert), GARAGE_URL: 'https://127.0.0.1:9', BILLING_URL: 'https://127.0.0.1:9', BACKUP_URL: 'https://127.0.0.1:9', NOTIFY_URL: 'https://127.0.0.1:9' },
       identity(issueServiceCertificate(ca, { name: 'auth', ...names })),
       identity(issueServiceCertificate(ca, { name: 'audit', ...names })),
     );
