@@ -241,7 +241,9 @@ async function writeGarage(db: EntityManager, targets: SeedTargets, data: ChunkD
   for (const { order, lines, technician } of data.orders) {
     await saveWorkOrder(db, order);
     await assignTechnicians(db, order.id, [technician]);
-    for (const line of lines) await insertLine(db, { ...line, workOrderId: order.id, addedBy: order.openedBy });
+    // Each line's approval follows its order's answer, as the estimates migration set it for old rows.
+    const approval = order.estimateDecision ?? (order.status === 'estimate_sent' ? 'awaiting_approval' : 'draft');
+    for (const line of lines) await insertLine(db, { ...line, workOrderId: order.id, addedBy: order.openedBy, approval, decisionId: null, updatedAt: line.createdAt });
   }
 }
 
