@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Modal, NativeSelect, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { editLineBody, recordedDecisionsBody, type LineApproval } from '@ecar/contracts/requests/garage';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { apiJson } from '../../../shell/api/client.ts';
@@ -10,6 +10,7 @@ import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import stacked from '../../../shell/ui/stackedTable.module.css';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { linesEditable } from '../../lib/status.ts';
@@ -244,8 +245,11 @@ interface EstimateVersion {
 }
 
 /** What was sent and what was approved, version by version (newest first). */
+/** A version's lines: cards on phones (stackedTable.module.css), a table of at least 420 px from 36em. */
+const VERSION_MIN_WIDTH = { '--stacked-min-width': '420px' } as CSSProperties;
+
 export function EstimateVersions({ order }: { order: WorkOrderDetail }) {
-  const { t } = useTranslation('estimates');
+  const { t } = useTranslation(['estimates', 'admin']);
   const language = useLanguage();
   const query = useQuery({
     queryKey: versionsKey(order),
@@ -282,15 +286,17 @@ export function EstimateVersions({ order }: { order: WorkOrderDetail }) {
                       </Stack>
                     ) : null}
                     <ScrollX label={t('versions.version', { version: version.version })}>
-                      <Table miw={420}>
+                      <Table className={stacked.table} style={VERSION_MIN_WIDTH}>
                         <Table.Tbody>
                           {version.lines.map((line) => (
                             <Table.Tr key={line.id}>
-                              <Table.Td dir="auto">{line.description}</Table.Td>
-                              <Table.Td>
+                              <Table.Td dir="auto" data-label={t('admin:workOrders.description')}>
+                                {line.description}
+                              </Table.Td>
+                              <Table.Td data-label={t('admin:workOrders.amount')}>
                                 <Money millimes={Math.round((line.quantityMilli * line.unitPriceMillimes) / 1000)} />
                               </Table.Td>
-                              <Table.Td>
+                              <Table.Td data-label={t('columns.approval')}>
                                 <ApprovalBadge approval={line.approval} />
                               </Table.Td>
                             </Table.Tr>
