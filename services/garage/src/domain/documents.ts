@@ -67,8 +67,9 @@ export class DocumentService {
     const { key, wrapped } = newDataKey(this.garage.cipher.keyring, aadOf(id));
     const guard = new UploadGuard(contentType, maxDocumentBytes);
     await mkdir(documentsDir, { recursive: true, mode: 0o700 });
+    const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(guardedBody(body, guard), new FileEncryptor(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(guardedBody(body, guard), new FileEncryptor(key), file);
       if (guard.bytes === 0) throw conflict('The document is empty');
       const record: DocumentRecord = {
         id,
@@ -94,6 +95,9 @@ export class DocumentService {
         return { result: documentView(record), events: [event] };
       });
     } catch (error) {
+      // A refusal can come before the file is even open: the stream then opens, creates it and
+      // closes. Removing it before that close would leave it behind.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await unlink(path).catch(() => undefined);
       throw error;
     }
