@@ -82,20 +82,13 @@ export class CannedJobService {
       const lines: WorkOrderLine[] = [];
       const events = [];
       if (job.labourHoursMilli > 0) {
-        const labour: WorkOrderLine = {
-          id: randomUUID(),
-          workOrderId,
+        const labour = this.garage.useCases.estimates.newLine(order, caller, {
           kind: 'labour',
           description: job.name,
           quantityMilli: job.labourHoursMilli,
           unitPriceMillimes: job.labourRateMillimes,
           vatRateBp: job.labourVatRateBp,
-          approval: this.garage.useCases.estimates.initialApproval(order),
-          decisionId: null,
-          addedBy: caller.userId,
-          createdAt: new Date(),
-          updatedAt: new Date(),
-        };
+        });
         await insertLine(db, labour);
         lines.push(labour);
         events.push(this.parts.lineAddedEvent(caller, order, labour));

@@ -113,9 +113,22 @@ export class EstimateService {
     ];
   }
 
-  /** The approval a new line starts with: drafted on an open order, awaiting the customer during the job. */
-  initialApproval(order: WorkOrder): LineApproval {
-    return order.status === 'in_progress' ? 'awaiting_approval' : 'draft';
+  /**
+   * A new line of `order`, however it is added (by hand, from the catalogue, from a canned job): it
+   * starts drafted on an open order and awaiting the customer during the job.
+   */
+  newLine(order: WorkOrder, caller: Caller, fields: Pick<WorkOrderLine, 'kind' | 'description' | 'quantityMilli' | 'unitPriceMillimes' | 'vatRateBp'>): WorkOrderLine {
+    const now = new Date();
+    return {
+      id: randomUUID(),
+      workOrderId: order.id,
+      ...fields,
+      approval: order.status === 'in_progress' ? 'awaiting_approval' : 'draft',
+      decisionId: null,
+      addedBy: caller.userId,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /** After a line was added (in the same transaction): work found during the job is put to the customer. */

@@ -230,20 +230,13 @@ export class PartService {
     for (const item of parts) {
       const part = await findPart(db, item.partId);
       if (!part) throw notFound(`Part ${item.partId} not found`);
-      const line: WorkOrderLine = {
-        id: randomUUID(),
-        workOrderId: order.id,
+      const line = this.garage.useCases.estimates.newLine(order, caller, {
         kind: 'part',
         description: partLineDescription(part),
         quantityMilli: item.quantityMilli,
         unitPriceMillimes: part.sellingPriceMillimes,
         vatRateBp: part.vatRateBp,
-        approval: this.garage.useCases.estimates.initialApproval(order),
-        decisionId: null,
-        addedBy: caller.userId,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      };
+      });
       await insertLine(db, line);
       await linkLineToPart(db, line.id, part.id);
       lines.push(line);

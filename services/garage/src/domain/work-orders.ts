@@ -225,20 +225,13 @@ export class WorkOrderService {
     return this.garage.unitOfWork.run(async (db) => {
       const order = await this.locked(db, caller, id);
       if (!linesEditable(order.status)) throw conflict(`Lines cannot be added to a ${order.status} work order`);
-      const line: WorkOrderLine = {
-        id: randomUUID(),
-        workOrderId: id,
+      const line = this.garage.useCases.estimates.newLine(order, caller, {
         kind: input.kind,
         description: input.description,
         quantityMilli: input.quantityMilli,
         unitPriceMillimes: input.unitPriceMillimes,
         vatRateBp: input.vatRateBp ?? this.garage.settings.defaultVatRateBp,
-        approval: this.garage.useCases.estimates.initialApproval(order),
-        decisionId: null,
-        addedBy: caller.userId,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      };
+      });
       await insertLine(db, line);
       const { id: lineId, kind, description, quantityMilli, unitPriceMillimes, vatRateBp } = line;
       const event = newEvent(caller, 'garage.workorder.line_added', this.subject(order), {
