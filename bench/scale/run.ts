@@ -1,0 +1,167 @@
+// bench/scale (issue 16): the screens people use all day, through the gateway, on a seeded
+// garage chain (scripts/seed: encrypted fields, blind indexes and the audit chain as production
+// writes them). Every service runs in this process on the seeded databases (auth on a throw-away
+// one), behind the real gateway (JWT check, deny-list, rate limits set out of the way); the load
+// comes from a second process (bench/scale/load.ts): `connections` keep-alive clients for
+// `seconds` per screen, URLs varied round robin. Prints p50/p95/p99 and req/s per screen, then
+// the audit chain's full verification and the sizes of the biggest tables.
+// Usage: node --import tsx bench/scale/run.ts [small|medium|large] [seconds] [connections]
+//   (seeds the profile first if needed: resumable, see docs/performance/scale.md)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
+import { AMQP_URL, adminQuery, createBusNamespace, createTestDatabase, repoRoot } from '@ecar/testkit';
+import { startGateway } from '../../gateway/src/gateway.ts';
+import { auditService } from '../../services/audit/src/service.ts';
+import { authService } from '../../services/auth/src/service.ts';
+import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
+import { billingService } from '../../services/billing/src/service.ts';
+import { garageService } from '../../services/garage/src/service.ts';
+import { phoneOf, plateOf, seedId } from '../../scripts/seed/garage-chain.ts';
+import { SEED_PROFILES } from '../../scripts/seed/profiles.ts';
+import { databaseUrl, seedDatabaseNames, seedEnvironment } from '../../scripts/seed/targets.ts';
+
+const profile = SEED_PROFILES[process.argv[2] ?? 'medium'];
+if (!profile) throw new Error(`unknown profile ${process.argv[2]}: ${Object.keys(SEED_PROFILES).join(', ')}`);
+const seconds = Number(process.argv[3] ?? 10);
+const connections = Number(process.argv[4] ?? 20);
+const SEED = 'ecar-16';
+
+console.log(`[scale] seeding profile ${profile.name} (resumes or skips what is there)`);
+const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed/run.ts', profile.name, '--seed', SEED], { cwd: repoRoot, stdio: 'inherit' });
+if (seeded.status !== 0) throw new Error('seeding failed');
+
+const names = seedDatabaseNames(profile.name);
+const env = seedEnvironment();
+const bus = createBusNamespace('benchscale');
+const authDb = await createTestDatabase('bench_scale_auth');
+const work = mkdtempSync(join(tmpdir(), 'ecar-bench-scale-'));
+mkdirSync(join(work, 'documents'), { mode: 0o700 });
+const common = { ...env, PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
+const auth = await authService.start({ ...common, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'scale@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Scale-Passw0rd!-bench16' });
+const jwks = `${auth.url}/.well-known/jwks.json`;
+const [garage, billing, audit] = await Promise.all([
+  garageService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.garage), DOCUMENTS_DIR: join(work, 'documents') }),
+  billingService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.billing) }),
+  auditService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.audit) }),
+]);
+const gateway = await startGateway({
+  NODE_ENV: env['NODE_ENV'] ?? 'development',
+  PORT: '0',
+  LOG_LEVEL: 'error',
+  AUTH_URL: auth.url,
+  GARAGE_URL: garage.url,
+  BILLING_URL: billing.url,
+  AUDIT_URL: audit.url,
+  AUTH_JWKS_URL: jwks,
+  AMQP_URL,
+  BUS_EXCHANGE: bus.exchange,
+  BUS_QUEUE_PREFIX: bus.queuePrefix,
+  REDIS_KEY_PREFIX: bus.queuePrefix,
+  TRUST_PROXY_HOPS: '0',
+  RATE_LIMIT_PER_IP: '100000000',
+  RATE_LIMIT_PER_USER: '100000000',
+});
+
+interface Figures {
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  firstFailures: Record<string, string>;
+}
+
+function load(urls: string[], token: string): Promise<Figures> {
+  const config = JSON.stringify({ urls, headers: { authorization: `Bearer ${token}` }, seconds, connections });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scale/load.ts', config], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as Figures) : reject(new Error(`load exited with ${code}`)))));
+}
+
+/** Deterministic spread of indexes over [0, n): the look-ups hit the whole table, not its start. */
+const spread = (n: number, count: number) => Array.from({ length: count }, (_, i) => Math.floor(((i * 7919) % 1000) * (n / 1000)) % n);
+
+try {
+  const token = auth.domain.signer.sign({ userId: randomUUID(), role: 'super-admin', sessionId: randomUUID(), mfa: true }).token;
+  const base = gateway.url;
+  const billingRows = await billingInvoiceIds(200);
+  const statuses = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'];
+  const screens: Array<[string, string[], string]> = [
+    ['customer look-up by phone', spread(profile.customers, 500).map((c) => `${base}/api/v1/customers?phone=${encodeURIComponent(phoneOf(c))}`), '≤ 50'],
+    ['vehicle look-up by plate', spread(profile.vehicles, 500).map((v) => `${base}/api/v1/vehicles?plate=${encodeURIComponent(plateOf(v))}`), '≤ 50'],
+    ['work-order board, first page per status', statuses.map((s) => `${base}/api/v1/work-orders?status=${s}&limit=20`), '≤ 50'],
+    ["a vehicle's history", spread(profile.vehicles, 500).map((v) => `${base}/api/v1/vehicles/${seedId(SEED, 'vehicle', v)}/history`), '≤ 50'],
+    ["a customer's vehicles", spread(profile.customers, 500).map((c) => `${base}/api/v1/vehicles?customerId=${seedId(SEED, 'customer', c)}`), '≤ 50'],
+    ['issued invoices, first page', [`${base}/api/v1/invoices?status=issued&limit=25`], '≤ 50'],
+    ['an invoice', billingRows.map((id) => `${base}/api/v1/invoices/${id}`), '≤ 50'],
+    ['the invoice PDF', billingRows.map((id) => `${base}/api/v1/invoices/${id}/pdf`), '≤ 50'],
+    ['audit log filtered by subject (a customer)', spread(profile.customers, 500).map((c) => `${base}/api/v1/audit/events?subject=customer:${seedId(SEED, 'customer', c)}&limit=25`), '≤ 50'],
+    ['who accessed a customer', spread(profile.customers, 500).map((c) => `${base}/api/v1/audit/access?subject=customer:${seedId(SEED, 'customer', c)}&limit=25`), '≤ 50'],
+    ['audit log, first page', [`${base}/api/v1/audit/events?limit=25`], '≤ 50'],
+  ];
+  // Warm the pools and caches once per screen (one request each), then measure.
+  for (const [, urls] of screens) await fetch(urls[0]!, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());
+  console.log(`\nprofile ${profile.name}: ${profile.customers} customers, ${profile.vehicles} vehicles, ${profile.workOrders} work orders, ${profile.invoices} invoices, ${profile.auditEvents} audit events`);
+  console.log(`${connections} concurrent clients, ${seconds} s per screen, through the gateway; load average before: ${(await loadAverage()).join(' / ')}\n`);
+  console.log('| screen | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | target p95 ms |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [label, urls, target] of screens) {
+    const f = await load(urls, token);
+    console.log(`| ${label} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.non2xx + f.errors} | ${target} |`);
+    if (f.non2xx + f.errors > 0) console.log(`  failures: ${JSON.stringify(f.firstFailures)}`);
+  }
+  // The dashboard as the back office loads it: its eight GETs at once, timed as one screen.
+  const dashboard = [...statuses.map((s) => `/api/v1/work-orders?status=${s}&limit=20`), '/api/v1/invoices?status=issued&limit=20', '/api/v1/audit/alerts?status=open&limit=10'];
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    await Promise.all(dashboard.map((path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer())));
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`| dashboard (its ${dashboard.length} GETs in parallel, 1 user, 30 loads) | — | ${times[15]!.toFixed(1)} | ${times[28]!.toFixed(1)} | — | ${times[29]!.toFixed(1)} | 0 | ≤ 500 |`);
+
+  // Full verification of the audit chain, through the API as the back office calls it.
+  const started = performance.now();
+  const verify = await fetch(`${base}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${token}` } });
+  const verifyMs = performance.now() - started;
+  const verifyBody = await verify.text();
+  const checked = Number((JSON.parse(verifyBody) as { checkedRows?: number | string }).checkedRows ?? NaN);
+  console.log(`\naudit chain, full verification through the API: HTTP ${verify.status}, ${checked} rows in ${(verifyMs / 1000).toFixed(2)} s = ${(checked / (verifyMs / 1000)).toFixed(0)} rows/s (target ≥ 100,000 rows/s)`);
+  console.log(`  ${verifyBody.slice(0, 300)}`);
+  for (const database of Object.values(names)) {
+    const size = await adminQuery(`SELECT pg_database_size($1)::bigint AS bytes`, [database]);
+    console.log(`${database}: ${(Number(size.rows[0].bytes) / 1024 / 1024).toFixed(1)} MB`);
+  }
+} finally {
+  await gateway.stop();
+  await Promise.all([garage.stop(), billing.stop(), audit.stop()]);
+  await auth.stop();
+  await bus.cleanup(['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${name}`, [1000, 5000, 30000, 60000, 300000]))));
+  await authDb.drop();
+}
+
+async function billingInvoiceIds(count: number): Promise<string[]> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: databaseUrl(names.billing) });
+  await client.connect();
+  try {
+    const result = await client.query<{ id: string }>(`SELECT id FROM invoices WHERE status = 'issued' ORDER BY id LIMIT $1`, [count]);
+    return result.rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+async function loadAverage(): Promise<string[]> {
+  const { loadavg } = await import('node:os');
+  return loadavg().map((value) => value.toFixed(2));
+}
