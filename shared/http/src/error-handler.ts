@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, PROBLEM_CONTENT_TYPE, internalProblem, notFound, payloadTooLarge, problemOf, badRequest, unsupportedMediaType, type Problem } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
+import { databaseProblem } from './database-problem.ts';
 import { transportProblem } from './input-guard.ts';
 
 /** Errors from express' body parser carry a `type`; map them to the problem they really are. */
@@ -49,7 +50,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     }
     const requestId = res.locals['requestId'] as string | undefined;
     const instance = req.originalUrl.split('?')[0];
-    const known = error instanceof AppError ? error : (fromBodyParser(error) ?? transportProblem(error));
+    const known = error instanceof AppError ? error : (fromBodyParser(error) ?? transportProblem(error) ?? databaseProblem(error));
     if (known) {
       const level = known.status >= 500 ? 'error' : 'info';
       options.logger.log(level, 'request failed', { status: known.status, problem: known.problemName, path: instance, method: req.method });
