@@ -20,7 +20,7 @@ export interface ChildService {
 }
 
 /** Runs a deployable's real entry point (`src/main.ts`) as its own process and waits for health. */
-export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string, timeoutMs = 30_000): Promise<ChildService> {
+export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string, timeoutMs = 60_000): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, LOG_SILENT: '0', LOG_LEVEL: 'warn', ...env },
