@@ -16,7 +16,7 @@ import { requireBinary } from './support/binaries.ts';
 import { freePort } from '../edge/support/edge-harness.ts';
 
 const INFRA = fileURLToPath(new URL('../../infra/postgres/', import.meta.url));
-const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup'] as const;
+const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup', 'notify'] as const;
 
 let dir = '';
 let bin = '';
