@@ -19,6 +19,19 @@ export interface CertificatePair {
   key: string;
 }
 
+/**
+ * nginx → gateway over TLS (finding 9 of issue 12): the internal CA that signs the gateway's
+ * certificate, the name it must carry, and nginx's own client certificate (the gateway, in
+ * production, accepts only mutual TLS and believes X-Forwarded-For from `nginx` alone).
+ */
+export interface GatewayTls {
+  trustedCertificate: string;
+  certificate: string;
+  key: string;
+  /** Checked against the gateway's certificate (proxy_ssl_name) and sent as SNI. */
+  name: string;
+}
+
 export interface NginxRenderOptions {
   /** Space-separated host names served by the HTTPS server block. */
   serverName: string;
@@ -30,6 +43,8 @@ export interface NginxRenderOptions {
   statusPort: number;
   /** host:port of the gateway. */
   gatewayUpstream: string;
+  /** TLS to the gateway; `null` = plain HTTP (only a development gateway listens so). */
+  gatewayTls: GatewayTls | null;
   /** One pair per key type (ECDSA and RSA), so both halves of the seed's cipher list work. */
   certificates: CertificatePair[];
   /** Chain used to verify stapled OCSP answers (Let's Encrypt: chain.pem). */
@@ -60,6 +75,13 @@ export const PRODUCTION_NGINX_OPTIONS: NginxRenderOptions = {
   httpsPort: 443,
   statusPort: 8081,
   gatewayUpstream: 'gateway:8080',
+  // Docker secrets of the nginx service (scripts/deploy/prepare-host.sh, scripts/pki.ts).
+  gatewayTls: {
+    trustedCertificate: '/run/secrets/internal_ca_cert',
+    certificate: '/run/secrets/nginx_tls_cert',
+    key: '/run/secrets/nginx_tls_key',
+    name: 'gateway',
+  },
   certificates: [
     { certificate: '/etc/letsencrypt/live/ecar.tn/fullchain.pem', key: '/etc/letsencrypt/live/ecar.tn/privkey.pem' },
     { certificate: '/etc/letsencrypt/live/ecar.tn-rsa/fullchain.pem', key: '/etc/letsencrypt/live/ecar.tn-rsa/privkey.pem' },
@@ -135,6 +157,23 @@ function listen(address: string | null, portNumber: string): string {
   return isIP(address) === 6 ? `[${address}]:${portNumber}` : `${address}:${portNumber}`;
 }
 
+function gatewayTlsDirectives(tls: GatewayTls | null): string {
+  if (tls === null) return '# Plain HTTP to the gateway: a development gateway only (production renders TLS).';
+  if (!HOST_NAME.test(tls.name)) fail('gatewayTls.name', tls.name);
+  return [
+    '# To the gateway over TLS with the internal CA, its certificate name checked (ENC-6).',
+    'proxy_ssl_verify on;',
+    `proxy_ssl_trusted_certificate ${path('gatewayTls.trustedCertificate', tls.trustedCertificate)};`,
+    'proxy_ssl_verify_depth 2;',
+    `proxy_ssl_name ${tls.name};`,
+    'proxy_ssl_server_name on;',
+    'proxy_ssl_protocols TLSv1.2 TLSv1.3;',
+    `proxy_ssl_certificate ${path('gatewayTls.certificate', tls.certificate)};`,
+    `proxy_ssl_certificate_key ${path('gatewayTls.key', tls.key)};`,
+    'proxy_ssl_session_reuse on;',
+  ].join('\n');
+}
+
 function placeholders(options: NginxRenderOptions): Record<string, string> {
   if (options.certificates.length === 0) fail('certificates', options.certificates);
   const httpsPort = port('httpsPort', options.httpsPort);
@@ -148,6 +187,8 @@ function placeholders(options: NginxRenderOptions): Record<string, string> {
     __ACCESS_LOG__: path('accessLog', options.accessLog),
     __TEMP_DIR__: path('tempDir', options.tempDir),
     __GATEWAY_UPSTREAM__: hostPort('gatewayUpstream', options.gatewayUpstream),
+    __GATEWAY_SCHEME__: options.gatewayTls ? 'https' : 'http',
+    __GATEWAY_TLS__: gatewayTlsDirectives(options.gatewayTls),
     __HTTP_LISTEN__: listen(options.listenAddress, port('httpPort', options.httpPort)),
     __HTTPS_LISTEN__: listen(options.listenAddress, httpsPort) + httpsListenFlags,
     __HTTP2_DIRECTIVE__: http2,

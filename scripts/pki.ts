@@ -1,6 +1,6 @@
-// Creates the internal CA and one certificate per internal TLS peer (ENC-6): the six
-// deployables, Prometheus (client), and the PostgreSQL and RabbitMQ servers, whose clients
-// verify them with sslmode=verify-full / amqps. Each certificate names its compose service
+// Creates the internal CA and one certificate per internal TLS peer (ENC-6): the seven
+// deployables, Prometheus and nginx (clients: nginx of the gateway), and the PostgreSQL and
+// RabbitMQ servers, whose clients verify them with sslmode=verify-full / amqps. Each certificate names its compose service
 // (the host name its peers dial) and <name>.internal.
 // Usage: node --import tsx scripts/pki.ts <output-dir> [--ca-from <dir>]
 // Writes ca.crt/ca.key (keep ca.key offline after issuing) and <name>.crt/<name>.key, mode 0600.
@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 
-const PEERS = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'prometheus', 'postgres', 'rabbitmq'];
+const PEERS = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'notify', 'prometheus', 'postgres', 'rabbitmq', 'nginx'];
 
 const [outDir, flag, caDir] = process.argv.slice(2);
 if (!outDir || (flag !== undefined && flag !== '--ca-from')) {

@@ -6,12 +6,12 @@ import { AccessTokenVerifier, RemoteJwks, authenticate, failClosedRevocation, re
 import { BusConnection, RevokedSessions, type SessionDenyList } from '@ecar/bus';
 import { developmentBanner } from '@ecar/config';
 import { badRequest, notFound, tooManyRequests } from '@ecar/errors';
-import { createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
+import { clientAddress, createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
 import { Upstream, forwardableRequestHeaders } from './proxy.ts';
-import { internalTlsFrom } from '@ecar/tls';
+import { internalTlsFrom, serverTlsOptions } from '@ecar/tls';
 import { RateLimitStore, type SharedRateLimiter } from './rate-limit.ts';
 import { webRoutes } from './web.ts';
 import { isCanonicalPath, matchRoute, type RouteRule, type UpstreamName } from './route-table.ts';
@@ -47,6 +47,12 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
 
   const tls = internalTlsFrom({ cert: config.ECAR_TLS_CERT, key: config.ECAR_TLS_KEY, ca: config.ECAR_TLS_CA });
   if (!tls) logger.warn('gateway → services over plain HTTP: development only; production requires ECAR_TLS_* and https upstreams (mutual TLS, ENC-6)');
+  // nginx → gateway (finding 9 of issue 12): in production the gateway listens only with mutual
+  // TLS from the internal CA (nginx verifies the name `gateway`, presents its own `nginx`
+  // certificate) and believes X-Forwarded-For from nginx's certificate alone. Development and
+  // tests (`npm start`) keep plain HTTP on loopback.
+  const listenTls = loaded.mode === 'production' ? tls : undefined;
+  if (!listenTls) logger.warn('gateway listening on plain HTTP: development only (npm start); in production nginx reaches it over mutual TLS');
   const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000, tls });
   const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
   // The deny-list fails closed (finding 4 of issue 12): until it is loaded, and once unfed beyond
@@ -98,6 +104,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  if (listenTls) app.use(clientAddress(['nginx']));
   app.use(requestContext);
   app.use(metrics.middleware);
   // HSTS for a year with subdomains and preload (IMP-1); nginx sends the same at the edge.
@@ -156,7 +163,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   await rateLimitStore.connected(2_000);
   await revocations.start();
   await bus.start();
-  const server = await listen(app, config.PORT, config.HOST);
+  const server = await listen(app, config.PORT, config.HOST, listenTls ? serverTlsOptions(listenTls) : undefined);
   logger.info('gateway listening', { url: server.url });
   return {
     url: server.url,

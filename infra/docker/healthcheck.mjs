@@ -1,15 +1,16 @@
 // Docker HEALTHCHECK for the Node deployables, on the deployable's own port. The services answer
 // GET /health/ready and listen with mutual TLS in production (ECAR_TLS_* set, ENC-6), so the
 // check presents the deployable's own certificate like every internal client. The gateway
-// listens on plain HTTP behind nginx (its ECAR_TLS_* identity is for its calls to the services)
-// and is ready when its revocation deny-list is fed: GET /health/revocations over HTTP.
+// listens with mutual TLS too in production (nginx is its client, issue 12 finding 9; plain
+// HTTP in development only) and is ready when its revocation deny-list is fed:
+// GET /health/revocations.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 
 const port = Number(process.env.PORT ?? 8080);
 const gateway = process.env.ECAR_DEPLOYABLE === 'gateway';
-const listensWithTls = !gateway && process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
+const listensWithTls = (!gateway || process.env.NODE_ENV === 'production') && process.env.ECAR_TLS_CERT_FILE && process.env.ECAR_TLS_KEY_FILE && process.env.ECAR_TLS_CA_FILE;
 const path = gateway ? '/health/revocations' : '/health/ready';
 const options = {
   host: '127.0.0.1',

@@ -8,10 +8,10 @@ pg_isready --quiet --host /var/run/postgresql --username "${POSTGRES_USER:-postg
 as_postgres=()
 if [[ "$(id -u)" == 0 ]]; then as_postgres=(setpriv --reuid=postgres --regid=postgres --init-groups); fi
 found="$("${as_postgres[@]}" psql --host /var/run/postgresql --username "${POSTGRES_USER:-postgres}" --dbname postgres -XqAt -c \
-  "SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('ecar_auth','ecar_garage','ecar_billing','ecar_audit','ecar_backup','ecar_backup_reader','ecar_backup_drill'))
-        + (SELECT count(*) FROM pg_database WHERE datname IN ('ecar_auth','ecar_garage','ecar_billing','ecar_audit','ecar_backup'))")"
-if [[ "$found" != 12 ]]; then
-  echo "postgres: ECAR initialisation incomplete ($found of 12 roles and databases): the first start failed;" \
+  "SELECT (SELECT count(*) FROM pg_roles WHERE rolname IN ('ecar_auth','ecar_garage','ecar_billing','ecar_audit','ecar_backup','ecar_notify','ecar_backup_reader','ecar_backup_drill'))
+        + (SELECT count(*) FROM pg_database WHERE datname IN ('ecar_auth','ecar_garage','ecar_billing','ecar_audit','ecar_backup','ecar_notify'))")"
+if [[ "$found" != 14 ]]; then
+  echo "postgres: ECAR initialisation incomplete ($found of 14 roles and databases): the first start failed;" \
     "read 'docker compose logs postgres', fix the secrets, then remove the pgdata volume and start again" >&2
   exit 1
 fi

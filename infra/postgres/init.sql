@@ -2,7 +2,7 @@
 -- Run once, as the superuser, by initdb.d/10-ecar-roles.sh (first start of the container),
 -- which passes every password as a psql variable read from a Docker secret:
 --   psql -v ON_ERROR_STOP=1 -v auth_password=... -v garage_password=... -v billing_password=...
---        -v audit_password=... -v backup_password=... -v backup_reader_password=... -f init.sql
+--        -v audit_password=... -v backup_password=... -v notify_password=... -v backup_reader_password=... -f init.sql
 -- Least privilege (ARCHITECTURE §2): a service role owns its database and nothing else; it is
 -- not superuser, cannot create databases or roles, and cannot connect to another service's
 -- database. ecar_backup_reader can only read (pg_read_all_data) for pg_dump (AUD-5).
@@ -22,6 +22,7 @@ CREATE ROLE ecar_garage  LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
 CREATE ROLE ecar_billing LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 40 PASSWORD :'billing_password';
 CREATE ROLE ecar_audit   LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 40 PASSWORD :'audit_password';
 CREATE ROLE ecar_backup  LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 20 PASSWORD :'backup_password';
+CREATE ROLE ecar_notify  LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 40 PASSWORD :'notify_password';
 -- Read-only role for the backup service's pg_dump of every database.
 CREATE ROLE ecar_backup_reader LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 10 PASSWORD :'backup_reader_password';
 GRANT pg_read_all_data TO ecar_backup_reader;
@@ -36,14 +37,16 @@ CREATE DATABASE ecar_garage  OWNER ecar_garage  ENCODING 'UTF8' TEMPLATE templat
 CREATE DATABASE ecar_billing OWNER ecar_billing ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE ecar_audit   OWNER ecar_audit   ENCODING 'UTF8' TEMPLATE template0;
 CREATE DATABASE ecar_backup  OWNER ecar_backup  ENCODING 'UTF8' TEMPLATE template0;
+CREATE DATABASE ecar_notify  OWNER ecar_notify  ENCODING 'UTF8' TEMPLATE template0;
 
 REVOKE ALL ON DATABASE ecar_auth    FROM PUBLIC;
 REVOKE ALL ON DATABASE ecar_garage  FROM PUBLIC;
 REVOKE ALL ON DATABASE ecar_billing FROM PUBLIC;
 REVOKE ALL ON DATABASE ecar_audit   FROM PUBLIC;
 REVOKE ALL ON DATABASE ecar_backup  FROM PUBLIC;
+REVOKE ALL ON DATABASE ecar_notify  FROM PUBLIC;
 
-GRANT CONNECT ON DATABASE ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup TO ecar_backup_reader;
+GRANT CONNECT ON DATABASE ecar_auth, ecar_garage, ecar_billing, ecar_audit, ecar_backup, ecar_notify TO ecar_backup_reader;
 
 -- Inside each database the public schema belongs to the service role and to nobody else.
 \connect ecar_auth
@@ -65,3 +68,7 @@ ALTER SCHEMA public OWNER TO ecar_audit;
 \connect ecar_backup
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 ALTER SCHEMA public OWNER TO ecar_backup;
+
+\connect ecar_notify
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+ALTER SCHEMA public OWNER TO ecar_notify;

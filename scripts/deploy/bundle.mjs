@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export const DEPLOYABLES = ['gateway', 'services/auth', 'services/garage', 'services/billing', 'services/audit', 'services/backup'];
+export const DEPLOYABLES = ['gateway', 'services/auth', 'services/garage', 'services/billing', 'services/audit', 'services/backup', 'services/notify'];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**

@@ -62,6 +62,13 @@ setting ECAR_TTN_LOGIN
 # RES-3: billing may reach TTN's host only (its OUTBOUND_ALLOWLIST).
 ttn_host="${ECAR_TTN_URL#https://}"; ttn_host="${ttn_host%%/*}"; ttn_host="${ttn_host##*@}"
 setting ECAR_TTN_ALLOWED_HOSTS "$ttn_host"
+# Customer SMS (notify): the gateway's https URL; its host becomes notify's only outbound
+# destination besides the SMTP relay (RES-3). The bearer key is a file (ECAR_SMS_API_KEY_FILE).
+setting ECAR_SMS_GATEWAY_URL
+[[ "$ECAR_SMS_GATEWAY_URL" == https://* ]] || die "ECAR_SMS_GATEWAY_URL must be an https URL (the SMS gateway)"
+sms_host="${ECAR_SMS_GATEWAY_URL#https://}"; sms_host="${sms_host%%/*}"; sms_host="${sms_host##*@}"; sms_host="${sms_host%%:*}"
+setting ECAR_SMS_ALLOWED_HOSTS "$sms_host"
+setting ECAR_SMS_SENDER ECAR
 setting ECAR_ADMIN_ALLOW ""
 setting ECAR_CONFIG_DIR /etc/ecar
 setting ECAR_SECRETS_DIR "$ECAR_CONFIG_DIR/secrets"
@@ -93,7 +100,7 @@ node --import tsx -e '
   echo "# Written by scripts/deploy/prepare-host.sh; non-secret settings only (secrets: $ECAR_SECRETS_DIR)."
   for name in COMPOSE_PROJECT_NAME ECAR_DOMAIN ECAR_SERVER_NAME ECAR_BOOTSTRAP_ADMIN_EMAIL ECAR_SMTP_ALLOWED_HOSTS \
     ECAR_SFTP_HOST ECAR_SFTP_USERNAME ECAR_SFTP_ALLOWED_HOSTS ECAR_SELLER_NAME ECAR_SELLER_ADDRESS ECAR_SELLER_TAX_ID \
-    ECAR_SELLER_TRADE_REGISTER ECAR_TTN_URL ECAR_TTN_LOGIN ECAR_TTN_ALLOWED_HOSTS ECAR_ADMIN_ALLOW ECAR_CONFIG_DIR ECAR_SECRETS_DIR ECAR_NGINX_CONF ECAR_LETSENCRYPT_DIR \
+    ECAR_SELLER_TRADE_REGISTER ECAR_TTN_URL ECAR_TTN_LOGIN ECAR_TTN_ALLOWED_HOSTS ECAR_SMS_GATEWAY_URL ECAR_SMS_ALLOWED_HOSTS ECAR_SMS_SENDER ECAR_ADMIN_ALLOW ECAR_CONFIG_DIR ECAR_SECRETS_DIR ECAR_NGINX_CONF ECAR_LETSENCRYPT_DIR \
     ECAR_BACKUP_DIR ECAR_PUBLISH_ADDRESS ECAR_HTTP_PORT ECAR_HTTPS_PORT ECAR_NGINX_HTTP2 NODE_IMAGE ECAR_POSTGRES_IMAGE ECAR_RABBITMQ_IMAGE \
     ECAR_NGINX_IMAGE ECAR_PROMETHEUS_IMAGE ECAR_REDIS_IMAGE ECAR_CERTBOT_IMAGE; do
     if [[ -n "${!name}" ]]; then printf '%s=%s\n' "$name" "${!name}"; fi
@@ -132,13 +139,13 @@ secret_from() {
 own() { chown "$2:$3" "$secrets/$1" && chmod "$4" "$secrets/$1"; }
 
 database_url() { printf 'postgres://%s:%s@postgres:5432/%s?sslmode=verify-full&sslrootcert=/run/secrets/internal_ca_cert\n' "$1" "$(rand_hex)" "$2"; }
-for service in auth garage billing audit backup; do
+for service in auth garage billing audit backup notify; do
   new_secret "${service}_database_url" database_url "ecar_$service" "ecar_$service"
 done
 new_secret backup_dump_database_url database_url ecar_backup_reader postgres
 new_secret backup_drill_admin_url database_url ecar_backup_drill postgres
 amqp_url() { printf 'amqps://ecar_%s:%s@rabbitmq:5671/ecar\n' "$1" "$(rand_hex)"; }
-for deployable in gateway auth garage billing audit backup; do
+for deployable in gateway auth garage billing audit backup notify; do
   new_secret "${deployable}_amqp_url" amqp_url "$deployable"
 done
 new_secret postgres_superuser_password rand_hex
@@ -160,6 +167,10 @@ new_secret garage_blind_index_key base64_32
 new_secret audit_chain_key base64_32
 if [[ -n "${ECAR_SMTP_URL_FILE:-}" ]]; then secret_from auth_smtp_url ECAR_SMTP_URL_FILE; fi
 [[ -s "$secrets/auth_smtp_url" ]] || die "$secrets/auth_smtp_url is missing: set ECAR_SMTP_URL_FILE to a file holding smtps://user:password@relay:465"
+# notify's relay: its own file if the operator brings one (ECAR_NOTIFY_SMTP_URL_FILE), else auth's.
+if [[ -n "${ECAR_NOTIFY_SMTP_URL_FILE:-}" ]]; then secret_from notify_smtp_url ECAR_NOTIFY_SMTP_URL_FILE; fi
+if [[ ! -s "$secrets/notify_smtp_url" ]]; then install -m 600 "$secrets/auth_smtp_url" "$secrets/notify_smtp_url"; fi
+secret_from notify_sms_api_key ECAR_SMS_API_KEY_FILE
 secret_from backup_public_key ECAR_BACKUP_PUBLIC_KEY_FILE
 # The seller's TEIF signing certificate (PKCS#12 from TunTrust), kept base64 as billing reads it.
 if [[ -n "${ECAR_TEIF_P12_FILE:-}" ]]; then
@@ -182,12 +193,17 @@ chmod 644 "$ECAR_CONFIG_DIR/backup_sftp_key.pub"
 
 # ---- internal PKI (ENC-6) -------------------------------------------------------------------
 pki="$ECAR_CONFIG_DIR/pki"
+# nginx is the gateway's TLS client (issue 12 finding 9); notify is garage's only contact reader.
+PKI_PEERS="gateway auth garage billing audit backup notify prometheus postgres rabbitmq nginx"
 if [[ ! -s "$pki/ca.crt" ]]; then
   node --import tsx scripts/pki.ts "$pki" >&2
-elif [[ -s "$pki/ca.key" && ! -s "$pki/postgres.crt" ]]; then
-  node --import tsx scripts/pki.ts "$pki" --ca-from "$pki" >&2
+elif [[ -s "$pki/ca.key" ]]; then
+  # A peer added since the CA was made (postgres, rabbitmq, notify, nginx): issue them all again.
+  for peer in $PKI_PEERS; do
+    if [[ ! -s "$pki/$peer.crt" ]]; then node --import tsx scripts/pki.ts "$pki" --ca-from "$pki" >&2; break; fi
+  done
 fi
-for peer in gateway auth garage billing audit backup prometheus postgres rabbitmq; do
+for peer in $PKI_PEERS; do
   [[ -s "$pki/$peer.crt" && -s "$pki/$peer.key" ]] || die "$pki/$peer.crt or .key missing (re-issue: node --import tsx scripts/pki.ts $pki --ca-from <dir with ca.key>)"
   install -m 444 "$pki/$peer.crt" "$secrets/${peer}_tls_cert"
   install -m 400 "$pki/$peer.key" "$secrets/${peer}_tls_key"
@@ -199,11 +215,12 @@ node --import tsx infra/rabbitmq/render-definitions.ts --secrets "$secrets" --ou
 
 # ---- owners and modes: each secret readable by exactly the uids that mount it ---------------
 # Read by a service (uid 1000) and by the postgres init (uid 999): owner 1000, group 999, 0440.
-for name in auth_database_url garage_database_url billing_database_url audit_database_url backup_database_url \
+for name in auth_database_url garage_database_url billing_database_url audit_database_url backup_database_url notify_database_url \
   backup_dump_database_url backup_drill_admin_url; do
   own "$name" "$NODE_UID" "$DB_UID" 440
 done
-for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url \
+for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url notify_amqp_url \
+  notify_smtp_url notify_sms_api_key notify_tls_key \
   auth_signing_key_encryption_key auth_mfa_encryption_key auth_csrf_key auth_bootstrap_admin_password auth_smtp_url \
   garage_field_keys garage_blind_index_key audit_chain_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
   gateway_tls_key auth_tls_key garage_tls_key billing_tls_key audit_tls_key backup_tls_key; do
@@ -219,7 +236,9 @@ own postgres_tls_key "$DB_UID" "$DB_UID" 600
 own rabbitmq_tls_key "$BROKER_UID" "$BROKER_UID" 400
 own rabbitmq_definitions.json "$BROKER_UID" "$BROKER_UID" 400
 own prometheus_tls_key "$PROMETHEUS_UID" "$PROMETHEUS_UID" 400
-for peer in gateway auth garage billing audit backup prometheus postgres rabbitmq; do own "${peer}_tls_cert" 0 0 444; done
+# nginx's master process (root, without CAP_DAC_OVERRIDE) loads it before the workers start.
+own nginx_tls_key 0 0 400
+for peer in $PKI_PEERS; do own "${peer}_tls_cert" 0 0 444; done
 own internal_ca_cert 0 0 444
 
 # ---- edge: nginx configuration and a first certificate --------------------------------------

@@ -24,7 +24,10 @@ const WORK = `/var/lib/ecar-deploy-test/${PROJECT}`;
 const DOMAIN = 'ecar.test';
 const ADMIN_EMAIL = 'admin@ecar.test';
 const REPLICATED = ['gateway', 'garage', 'billing', 'audit'];
-const NODE_SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup'];
+const NODE_SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'notify'];
+// 16 of production (gateway, garage, billing, audit twice) and the test's SFTP host, ACME server,
+// fake SMS gateway and fake SMTP relay.
+const CONTAINERS = 20;
 const HEALTH_TIMEOUT_MS = 8 * 60_000;
 
 const compose = composeCommand();
@@ -74,7 +77,7 @@ async function waitUntilHealthy(): Promise<void> {
       const [, status, health] = line.split(' ');
       return status !== 'running' || (health !== 'healthy' && health !== 'none');
     });
-    if (ids.length >= 14 && waiting.length === 0) return;
+    if (ids.length >= CONTAINERS && waiting.length === 0) return;
     if (states.some((line) => line.includes(' exited ') || line.includes(' restarting '))) {
       const logs = await run(compose[0]!, composeArgs('logs', '--tail', '40'), { cwd: ROOT, allowFailure: true });
       // A restart loop is a failure at once, not after the timeout.
@@ -191,6 +194,31 @@ async function auditEvent(type: string, subject?: string): Promise<Record<string
   );
 }
 
+/**
+ * `node -e` inside a gateway container: GET argv[1] from this replica (mutual TLS with the
+ * gateway's own certificate, as in production it listens only so), bearer argv[2]; prints the
+ * status, 0 when the request fails.
+ */
+const GATEWAY_OVER_TLS = `
+  const { readFileSync } = require('node:fs');
+  const https = require('node:https');
+  const secret = (name) => readFileSync('/run/secrets/' + name);
+  const headers = process.argv[2] ? { authorization: 'Bearer ' + process.argv[2] } : {};
+  https.get({ host: '127.0.0.1', port: 8080, path: process.argv[1], servername: 'gateway', headers, cert: secret('gateway_tls_cert'), key: secret('gateway_tls_key'), ca: secret('internal_ca_cert') }, (res) => {
+    res.resume();
+    console.log(res.statusCode);
+  }).on('error', () => console.log(0));`;
+
+/** The JSON lines a fake of compose.test.yml printed (sms-gateway, smtp-relay). */
+async function fakeLog(service: string): Promise<Array<Record<string, unknown>>> {
+  const out = await dc(['logs', '--no-color', service]);
+  return out
+    .split('\n')
+    .map((line) => line.slice(line.indexOf('{')))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('the Docker Compose deployment, set up as an operator would', { timeout: 40 * 60_000 }, () => {
   before(async () => {
     assert.equal(process.getuid?.(), 0, 'the deployment test runs as root (Docker, secrets owned by the containers\' uids)');
@@ -214,6 +242,14 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const hostKey = readFileSync(join(sftpDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
     writeFileSync(join(inputs, 'known_hosts'), `sftp ${hostKey}\n`);
     writeFileSync(join(inputs, 'smtp_url'), 'smtps://ecar:relay-password@smtp.example.tn:465\n');
+    // notify's relay (the fake SMTP relay of compose.test.yml) and the SMS gateway's bearer key.
+    writeFileSync(join(inputs, 'notify_smtp_url'), 'smtp://ecar:relay-password@smtp.example.tn:2525\n');
+    const smsApiKey = randomBytes(16).toString('hex');
+    writeFileSync(join(inputs, 'sms_api_key'), `${smsApiKey}\n`);
+    const fakesDir = join(WORK, 'fakes');
+    mkdirSync(fakesDir, { mode: 0o755 });
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=sms.example.tn', '-addext', 'subjectAltName=DNS:sms.example.tn', '-keyout', join(fakesDir, 'sms.key'), '-out', join(fakesDir, 'sms.crt')]);
+    await run('chmod', ['644', join(fakesDir, 'sms.key'), join(fakesDir, 'sms.crt')]);
     // The seller's TEIF signing certificate (a throw-away one here; TunTrust's in production) and
     // the El Fatoora credentials. TTN is not reachable from the test: submissions wait as pending.
     const p12Password = 'teif-p12-Passw0rd-test';
@@ -267,6 +303,9 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
       ECAR_TTN_URL: 'https://elfatoora.ttn.example.tn/ws',
       ECAR_TTN_LOGIN: 'garage-exemple',
       ECAR_TTN_PASSWORD_FILE: join(inputs, 'ttn_password'),
+      ECAR_SMS_GATEWAY_URL: 'https://sms.example.tn/v1/messages',
+      ECAR_SMS_API_KEY_FILE: join(inputs, 'sms_api_key'),
+      ECAR_NOTIFY_SMTP_URL_FILE: join(inputs, 'notify_smtp_url'),
     };
     for (const line of images.stdout.trim().split('\n')) {
       const [name, value] = line.split('=');
@@ -276,7 +315,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     await run('bash', [join(ROOT, 'scripts/deploy/prepare-host.sh')], { env: operatorEnv, cwd: ROOT });
     timings['prepare-host.sh'] = Date.now() - started;
     // The test's own addition to .env: the SFTP host's image and files (compose.test.yml).
-    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\nECAR_PEBBLE_TEST_IMAGE=${operatorEnv['ECAR_PEBBLE_TEST_IMAGE']}\nECAR_TEST_PEBBLE_DIR=${pebbleDir}\n`);
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}ECAR_SFTP_TEST_IMAGE=${operatorEnv['ECAR_SFTP_TEST_IMAGE']}\nECAR_TEST_SFTP_DIR=${sftpDir}\nECAR_PEBBLE_TEST_IMAGE=${operatorEnv['ECAR_PEBBLE_TEST_IMAGE']}\nECAR_TEST_PEBBLE_DIR=${pebbleDir}\nECAR_TEST_FAKES_DIR=${fakesDir}\nECAR_TEST_SMS_API_KEY=${smsApiKey}\n`);
     writeFileSync(join(sftpDir, 'authorized_keys'), readFileSync(join(WORK, 'etc', 'backup_sftp_key.pub')), { mode: 0o644 });
 
     started = Date.now();
@@ -366,6 +405,56 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.ok(!containerAddresses.has(ip), `audited at ${ip}, a container's address (${[...containerAddresses].join(', ')}), not the caller's`);
   });
 
+  it('the gateway answers only mutual TLS in production: plain HTTP from nginx\'s network is refused', async () => {
+    const gateways = (await dc(['ps', '-q', 'gateway'])).split('\n').map((line) => line.trim()).filter(Boolean);
+    for (const gateway of gateways) {
+      assert.equal((await run('docker', ['exec', gateway, 'node', '-e', GATEWAY_OVER_TLS, '/health/live'])).stdout.trim(), '200', `${gateway} over TLS`);
+      const plain = await run('docker', ['exec', gateway, 'node', '-e', "fetch('http://127.0.0.1:8080/health/live').then((r) => console.log(r.status), () => console.log(0))"]);
+      assert.equal(plain.stdout.trim(), '0', `${gateway} answered plain HTTP`);
+    }
+    // From the nginx container itself (the edge network), as a proxy without TLS would try.
+    // One try (GNU wget retries 20 times by default; busybox's has no --tries and no retries).
+    const plainWget = 'if wget --help 2>&1 | grep -q -- "--tries"; then set -- -t 1; fi; exec wget "$@" -q -T 5 -O - http://gateway:8080/health/live';
+    const fromNginx = await run(compose[0]!, composeArgs('exec', '-T', 'nginx', 'sh', '-c', plainWget), { cwd: ROOT, allowFailure: true });
+    assert.notEqual(fromNginx.status, 0, `plain HTTP from nginx's network was answered: ${fromNginx.stdout}`);
+    assert.doesNotMatch(fromNginx.stdout, /"status"/);
+  });
+
+  it('notify: its routes answer through nginx → gateway, and work-order events reach the customer by SMS and by e-mail (fakes)', async () => {
+    assert.ok(adminToken, 'signed in');
+    const workOrderId = await workOrderInProgress();
+    const order = expect(await api.call(`/api/v1/work-orders/${workOrderId}`, { token: adminToken }), 200, 'work order');
+    const customerId = String(order['customerId']);
+    const customer = expect(await api.call(`/api/v1/customers/${customerId}`, { token: adminToken }), 200, 'customer');
+    const messages = async () => {
+      const response = await api.call(`/api/v1/notifications/messages?customerId=${customerId}`, { token: adminToken });
+      return (response.status === 200 ? response.body['items'] : undefined) as Array<Record<string, unknown>> | undefined;
+    };
+    // estimate_sent → an SMS (channel auto, the customer has a phone), through the fake gateway.
+    const sms = await waitFor(async () => (await messages())?.find((message) => message['channel'] === 'sms' && message['status'] === 'sent'), {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      what: `an SMS sent to customer ${customerId}`,
+    });
+    const received = await waitFor(async () => (await fakeLog('sms-gateway')).find((entry) => entry['reference'] === sms['id']), { timeoutMs: 30_000, what: 'the SMS at the fake gateway' });
+    assert.equal(received['to'], customer['phone']);
+    assert.equal(received['from'], 'ECAR');
+    assert.ok(String(received['text']).length > 0);
+
+    // The staff switch the customer to e-mail; the completion goes out through the relay.
+    expect(await api.call(`/api/v1/notifications/customers/${customerId}/preferences`, { method: 'PUT', token: adminToken, json: { channel: 'email' } }), 200, 'preferences');
+    await complete(workOrderId);
+    const mail = await waitFor(async () => (await messages())?.find((message) => message['channel'] === 'email' && message['status'] === 'sent'), {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      what: `an e-mail sent to customer ${customerId}`,
+    });
+    assert.equal(mail['template'], 'vehicle_ready');
+    const relayed = await waitFor(async () => (await fakeLog('smtp-relay')).find((entry) => entry['reference'] === mail['id']), { timeoutMs: 30_000, what: 'the e-mail at the fake relay' });
+    assert.deepEqual(relayed['to'], [customer['email']]);
+    assert.equal(relayed['from'], `no-reply@${DOMAIN}`);
+  });
+
   it('garage stores a registration document on its volume', async () => {
     const customer = expect(
       await api.call('/api/v1/customers', {
@@ -445,7 +534,7 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const statusVia = async (container: string, token: string) =>
       Number(
         (
-          await run('docker', ['exec', container, 'node', '-e', "fetch('http://127.0.0.1:8080/api/v1/customers?limit=1', { headers: { authorization: 'Bearer ' + process.argv[1] } }).then((r) => console.log(r.status), () => console.log(0))", token])
+          await run('docker', ['exec', container, 'node', '-e', GATEWAY_OVER_TLS, '/api/v1/customers?limit=1', token])
         ).stdout.trim(),
       );
     for (const gateway of gateways) assert.equal(await statusVia(gateway, second), 200, `gateway ${gateway} before the logout`);

@@ -30,6 +30,29 @@ describe('production rendering', () => {
     assert.match(config, /resolver 127\.0\.0\.11 /);
   });
 
+  test('proxies to the gateway over TLS, verifying the name `gateway` against the internal CA, with nginx\'s client certificate (issue 12, finding 9)', () => {
+    assert.deepEqual(new Set([...config.matchAll(/^\s*proxy_pass\s+([^;]+);/gm)].map((match) => match[1])), new Set(['https://ecar_gateway']));
+    const lines = config.split('\n').map((line) => line.trim());
+    for (const directive of [
+      'proxy_ssl_verify on;',
+      'proxy_ssl_trusted_certificate /run/secrets/internal_ca_cert;',
+      'proxy_ssl_name gateway;',
+      'proxy_ssl_server_name on;',
+      'proxy_ssl_certificate /run/secrets/nginx_tls_cert;',
+      'proxy_ssl_certificate_key /run/secrets/nginx_tls_key;',
+    ]) {
+      assert.ok(lines.includes(directive), directive);
+    }
+    assert.doesNotMatch(config, /proxy_ssl_verify off/);
+  });
+
+  test('a development rendering without gateway TLS says so and proxies plain HTTP', () => {
+    const plain = renderNginxConfig({ ...PRODUCTION_NGINX_OPTIONS, gatewayTls: null });
+    assert.match(plain, /proxy_pass http:\/\/ecar_gateway;/);
+    assert.match(plain, /# Plain HTTP to the gateway: a development gateway only/);
+    assert.doesNotMatch(plain, /^\s*proxy_ssl_/m);
+  });
+
   test('without an allow-list the admin areas are closed to everyone', () => {
     assert.doesNotMatch(config, /^\s*allow /m);
     assert.equal(config.match(/^\s+deny all;$/gm)?.length, 1);
@@ -67,6 +90,8 @@ describe('input validation', () => {
     ['resolver host name', { resolver: 'dns.example' }],
     ['port out of range', { httpsPort: 70000 }],
     ['no certificate', { certificates: [] }],
+    ['gateway TLS name with a directive', { gatewayTls: { trustedCertificate: '/run/secrets/internal_ca_cert', certificate: '/run/secrets/nginx_tls_cert', key: '/run/secrets/nginx_tls_key', name: 'gateway; proxy_ssl_verify off' } }],
+    ['gateway TLS key path with a space', { gatewayTls: { trustedCertificate: '/run/secrets/internal_ca_cert', certificate: '/run/secrets/nginx_tls_cert', key: '/run/secrets/nginx key', name: 'gateway' } }],
   ];
   for (const [name, override] of attempts) {
     test(`refuses ${name}`, () => {

@@ -56,6 +56,7 @@ const NODE_DEPLOYABLES: Record<string, string> = {
   billing: 'services/billing',
   audit: 'services/audit',
   backup: 'services/backup',
+  notify: 'services/notify',
 };
 /** Environment variables whose value would be a credential. */
 const SECRET_NAME = /(PASSWORD|PASSPHRASE|SECRET|TOKEN|PRIVATE|_KEY|_KEYS|DATABASE_URL|AMQP_URL|DSN|KNOWN_HOSTS)(_FILE)?$/;
@@ -97,7 +98,7 @@ describe('linters', () => {
 
 describe('topology', () => {
   test('the production services are all there', () => {
-    for (const name of ['nginx', 'gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'postgres', 'rabbitmq', 'redis', 'prometheus', 'certbot']) {
+    for (const name of ['nginx', 'gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'notify', 'postgres', 'rabbitmq', 'redis', 'prometheus', 'certbot']) {
       assert.ok(compose.services[name], `service ${name} missing`);
     }
     assert.match(withDefaults(compose.services['postgres']?.image ?? ''), /^postgres:15/);

@@ -16,7 +16,7 @@ import { requireBinary } from './support/binaries.ts';
 import { freePort } from '../edge/support/edge-harness.ts';
 
 const INFRA = fileURLToPath(new URL('../../infra/postgres/', import.meta.url));
-const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup'] as const;
+const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup', 'notify'] as const;
 
 let dir = '';
 let bin = '';
@@ -189,6 +189,24 @@ describe('databases and roles (least privilege)', () => {
     });
     assert.equal(dump.status, 0, dump.stderr);
     assert.match(dump.stdout, /42\.5/);
+  });
+});
+
+describe('upgrade of a cluster made before notify (infra/postgres/add-notify.sh)', () => {
+  test('creates the notify role and database as init.sql does, and running it again changes nothing', () => {
+    // The cluster as a version without notify left it.
+    superuser('DROP DATABASE ecar_notify');
+    superuser('DROP ROLE ecar_notify');
+    assert.throws(() => psql('ecar_notify', 'ecar_notify', 'SELECT 1'), /password authentication failed|does not exist/);
+    for (let run = 0; run < 2; run += 1) {
+      const result = asPostgres(['bash', join(INFRA, 'add-notify.sh')], { ECAR_SECRETS_DIR: join(dir, 'secrets'), PGHOST: dir, PGPORT: String(port) });
+      assert.equal(result.status, 0, `run ${run + 1}: ${result.stderr}`);
+    }
+    assert.equal(psql('ecar_notify', 'ecar_notify', 'SELECT current_user'), 'ecar_notify');
+    assert.equal(superuser("SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = 'ecar_notify'"), 'f');
+    assert.equal(superuser("SELECT has_database_privilege('ecar_garage', 'ecar_notify', 'CONNECT')"), 'f');
+    assert.equal(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'", 'ecar_notify'), 'ecar_notify');
+    psql('ecar_backup_reader', 'ecar_notify', 'SELECT 1');
   });
 });
 

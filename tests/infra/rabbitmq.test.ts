@@ -15,9 +15,11 @@ import { after, before, describe, test } from 'node:test';
 import amqp from 'amqplib';
 import { DEFINITIONS_TEMPLATE, passwordFromAmqpUrl, rabbitPasswordHash, renderDefinitions } from '../../infra/rabbitmq/render-definitions.ts';
 import type { RabbitDefinitions } from '../../infra/rabbitmq/render-definitions.ts';
+import { consumerQueueNames } from '@ecar/bus';
+import { assertConsumerTopology } from '../../shared/bus/src/topology.ts';
 import { requireBinary } from './support/binaries.ts';
 
-const SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup'];
+const SERVICES = ['gateway', 'auth', 'garage', 'billing', 'audit', 'backup', 'notify'];
 const CONF = readFileSync(fileURLToPath(new URL('../../infra/rabbitmq/rabbitmq.conf', import.meta.url)), 'utf8');
 const BROKER = new URL(process.env['ECAR_TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672');
 
@@ -193,7 +195,7 @@ describe('the rendered definitions on a real broker', () => {
   test("a consumer's retry exchange is its own: it publishes retries there, no other service can", async () => {
     const declared = await attempt('garage', async (channel) => {
       await channel.assertExchange('garage.users.retry', 'direct', { durable: true });
-      await channel.assertQueue('garage.users.retry.1000', { durable: true, arguments: { 'x-message-ttl': 1000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'garage.users' } });
+      await channel.assertQueue('garage.users.retry.1000', { durable: true, arguments: { 'x-message-ttl': 1000, 'x-dead-letter-exchange': 'garage.users.retry', 'x-dead-letter-routing-key': 'garage.users' } });
       await channel.bindQueue('garage.users.retry.1000', 'garage.users.retry', 'garage.users.retry.1000');
       channel.publish('garage.users.retry', 'garage.users.retry.1000', Buffer.from('{}'), { persistent: true, userId: userFor('garage') });
       await channel.waitForConfirms();
@@ -216,6 +218,48 @@ describe('the rendered definitions on a real broker', () => {
       await channel.waitForConfirms();
     });
     assert.match(forged, /PRECONDITION_FAILED|user_id/i);
+  });
+
+  test('no service may publish to the default exchange, nor dead-letter through it (finding 3 of issue 12)', async () => {
+    for (const permission of imported.permissions) {
+      assert.ok(!new RegExp(permission.write).test('amq.default'), `${permission.user} may write to amq.default`);
+    }
+    // The consumer's own queue exists: the refusal is the permission, not a missing queue.
+    assert.equal(await attempt('notify', (channel) => channel.assertQueue('notify.events', { durable: true, arguments: { 'x-queue-type': 'quorum' } })), 'ok');
+    for (const service of SERVICES) {
+      const pushed = await attempt(service, async (channel) => {
+        channel.sendToQueue('notify.events', Buffer.from('{}'), { persistent: true, userId: userFor(service) });
+        await channel.waitForConfirms();
+      });
+      assert.match(pushed, /ACCESS_REFUSED.*amq\.default/, `${service} pushed into a queue through the default exchange`);
+    }
+    const dlxDefault = await attempt('garage', (channel) =>
+      channel.assertQueue('garage.legacy.retry.1000', { durable: true, arguments: { 'x-message-ttl': 1000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'garage.legacy' } }),
+    );
+    assert.match(dlxDefault, /ACCESS_REFUSED.*amq\.default/);
+  });
+
+  test("the bus's own topology declares and retries without the default exchange", async () => {
+    const names = consumerQueueNames('notify.deliveries', [300]);
+    const result = await attempt('notify', async (channel) => {
+      await assertConsumerTopology(channel, { exchange: 'ecar.events', names, bindings: ['notify.message.queued'], singleActiveConsumer: false });
+      // A retry copy goes through the consumer's own exchange, waits out its TTL, and the broker
+      // dead-letters it back into the main queue through that exchange.
+      channel.publish(names.retryExchange, names.retryQueues[0]?.name ?? '', Buffer.from('{"retry":1}'), { persistent: true, userId: userFor('notify') });
+      await channel.waitForConfirms();
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const message = await channel.get(names.queue, { noAck: true });
+        if (message) {
+          assert.equal(message.content.toString(), '{"retry":1}');
+          assert.equal(message.fields.exchange, names.retryExchange);
+          break;
+        }
+        if (Date.now() > deadline) throw new Error('the retried message never came back to the main queue');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    assert.equal(result, 'ok');
   });
 
   test('a service cannot create other exchanges', async () => {

@@ -24,6 +24,7 @@ garage_password="$(password_from_url "$secrets/garage_database_url")"
 billing_password="$(password_from_url "$secrets/billing_database_url")"
 audit_password="$(password_from_url "$secrets/audit_database_url")"
 backup_password="$(password_from_url "$secrets/backup_database_url")"
+notify_password="$(password_from_url "$secrets/notify_database_url")"
 backup_reader_password="$(password_from_url "$secrets/backup_dump_database_url")"
 backup_drill_password="$(password_from_url "$secrets/backup_drill_admin_url")"
 
@@ -33,6 +34,7 @@ psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname postgre
   -v billing_password="$billing_password" \
   -v audit_password="$audit_password" \
   -v backup_password="$backup_password" \
+  -v notify_password="$notify_password" \
   -v backup_reader_password="$backup_reader_password" \
   -v backup_drill_password="$backup_drill_password" \
   -f "${ECAR_POSTGRES_INIT_SQL:-/etc/ecar/postgres/init.sql}"

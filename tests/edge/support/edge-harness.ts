@@ -1,6 +1,8 @@
 /**
  * A real nginx, rendered from nginx/render.ts into a temporary directory, in front of a tiny
- * node:http upstream that stands in for the gateway and records what it receives.
+ * upstream that stands in for the gateway and records what it receives. As in production the
+ * upstream listens with mutual TLS under a certificate named `gateway` from an internal CA, and
+ * nginx verifies it and presents its own `nginx` certificate (finding 9 of issue 12).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -12,6 +14,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 import { PRODUCTION_NGINX_OPTIONS, renderNginxConfig } from '../../../nginx/render.ts';
 import type { NginxRenderOptions } from '../../../nginx/render.ts';
 import { requireBinary } from '../../infra/support/binaries.ts';
@@ -63,6 +67,33 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** The internal CA of the edge tests and the certificates issued from it (made once per process). */
+export interface EdgePki {
+  ca: Credential;
+  gateway: Credential;
+  nginx: Credential;
+  /** Same CA, another service's name: nginx must refuse it as the gateway. */
+  garage: Credential;
+  /** Named `gateway`, but from a CA nginx does not trust. */
+  rogueGateway: Credential;
+}
+
+let pki: EdgePki | undefined;
+export function edgePki(): EdgePki {
+  if (!pki) {
+    const ca = createInternalCa('ECAR edge-test CA', 2);
+    const names = { ipAddresses: ['127.0.0.1'] };
+    pki = {
+      ca,
+      gateway: issueServiceCertificate(ca, { name: 'gateway', ...names }),
+      nginx: issueServiceCertificate(ca, { name: 'nginx', ...names }),
+      garage: issueServiceCertificate(ca, { name: 'garage', ...names }),
+      rogueGateway: issueServiceCertificate(createInternalCa('rogue CA', 2), { name: 'gateway', ...names }),
+    };
+  }
+  return pki;
+}
+
 export interface RecordedRequest {
   method: string;
   url: string;
@@ -70,6 +101,8 @@ export interface RecordedRequest {
   /** Raw header list, to see duplicates that `headers` would merge. */
   rawHeaders: string[];
   remoteAddress: string;
+  /** Common name of the client certificate the upstream verified (nginx's), if any. */
+  clientCertificate: string | undefined;
 }
 
 export interface Upstream {
@@ -83,15 +116,18 @@ export interface Upstream {
  * and otherwise 200 with the request echoed; every answer carries the headers helmet would
  * set, so the test can prove nginx alone decides the browser-facing values.
  */
-export async function startUpstream(): Promise<Upstream> {
+export async function startUpstream(identity: Credential | 'plain' = edgePki().gateway): Promise<Upstream> {
   const requests: RecordedRequest[] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
+    const socket = req.socket as Partial<TLSSocket>;
+    const peer = socket.encrypted && socket.authorized && socket.getPeerCertificate ? socket.getPeerCertificate().subject?.CN : undefined;
     const recorded: RecordedRequest = {
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
       rawHeaders: req.rawHeaders,
       remoteAddress: req.socket.remoteAddress ?? '',
+      clientCertificate: typeof peer === 'string' ? peer : undefined,
     };
     requests.push(recorded);
     req.resume();
@@ -107,7 +143,12 @@ export async function startUpstream(): Promise<Upstream> {
       });
       res.end(JSON.stringify({ url: recorded.url }));
     });
-  });
+  };
+  // Like the production gateway: mutual TLS from the internal CA only (shared/tls serverTlsOptions).
+  const server =
+    identity === 'plain'
+      ? http.createServer(handler)
+      : https.createServer({ cert: identity.certPem, key: identity.keyPem, ca: edgePki().ca.certPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, handler);
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -164,6 +205,10 @@ export async function startNginx(upstreamPort: number, overrides: Partial<NginxR
   const binary = requireBinary('nginx', 'nginx');
   const dir = mkdtempSync(join(tmpdir(), 'ecar-edge-'));
   const certificates = makeCertificates(dir);
+  const internal = edgePki();
+  writeFileSync(join(dir, 'internal-ca.crt'), internal.ca.certPem);
+  writeFileSync(join(dir, 'nginx-client.crt'), internal.nginx.certPem);
+  writeFileSync(join(dir, 'nginx-client.key'), internal.nginx.keyPem, { mode: 0o600 });
   mkdirSync(join(dir, 'temp'));
   mkdirSync(join(dir, 'acme', '.well-known', 'acme-challenge'), { recursive: true });
   const [major, minor, patch] = nginxVersion(binary);
@@ -176,6 +221,7 @@ export async function startNginx(upstreamPort: number, overrides: Partial<NginxR
     httpsPort: await freePort(),
     statusPort: await freePort(),
     gatewayUpstream: `127.0.0.1:${upstreamPort}`,
+    gatewayTls: { trustedCertificate: join(dir, 'internal-ca.crt'), certificate: join(dir, 'nginx-client.crt'), key: join(dir, 'nginx-client.key'), name: 'gateway' },
     certificates: [
       { certificate: certificates.ecdsaCert, key: certificates.ecdsaKey },
       { certificate: certificates.rsaCert, key: certificates.rsaKey },
