@@ -132,7 +132,12 @@ function Repair({ repair }: { repair: WorkOrderDetail }) {
         <Title order={1} className={classes.text}>
           {repair.vehicle ? `${repair.vehicle.make} ${repair.vehicle.model} · ${repair.vehicle.plate}` : t('repair.title')}
         </Title>
-        <StatusBadge status={repair.status} />
+        <Group gap="xs" wrap="wrap">
+          <Text fw={700} data-testid="work-order-number">
+            <bdi dir="ltr">{repair.number}</bdi>
+          </Text>
+          <StatusBadge status={repair.status} />
+        </Group>
       </Group>
       <Progress repair={repair} />
       <Card withBorder>

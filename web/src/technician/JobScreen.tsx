@@ -118,7 +118,12 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
             t('job.title')
           )}
         </Title>
-        <StatusBadge status={job.status} />
+        <Group gap="xs" wrap="wrap">
+          <Text fw={700} data-testid="work-order-number">
+            <bdi dir="ltr">{job.number}</bdi>
+          </Text>
+          <StatusBadge status={job.status} />
+        </Group>
       </Group>
       {actionError ? <ErrorState error={actionError} /> : null}
       <div className={classes.columns}>

@@ -69,7 +69,7 @@ export class EstimateService {
   }
 
   private ref(order: WorkOrder) {
-    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+    return { workOrderId: order.id, workOrderNumber: order.number, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
   }
 
   private async locked(db: EntityManager, caller: Caller, id: string): Promise<WorkOrder> {
@@ -78,7 +78,7 @@ export class EstimateService {
     return order;
   }
 
-  private async snapshot(db: EntityManager, caller: Caller, order: WorkOrder, kind: 'sent' | 'decision', decisionId: string | null): Promise<number> {
+  private async snapshot(db: EntityManager, caller: Caller, order: WorkOrder, kind: 'sent' | 'decision', decisionId: string | null): Promise<{ version: number; number: string | null }> {
     const lines = await linesOf(db, order.id);
     return appendVersion(db, {
       id: randomUUID(),
@@ -98,7 +98,7 @@ export class EstimateService {
     const lines = await linesOf(db, order.id);
     const awaiting = lines.filter((line) => line.approval === 'awaiting_approval');
     if (awaiting.length === 0) return [];
-    await this.snapshot(db, caller, order, 'sent', null);
+    const sent = await this.snapshot(db, caller, order, 'sent', null);
     const customer = await this.garage.customers.findById(db, order.customerId, []);
     const userId = customer?.userId ?? undefined;
     return [
@@ -109,6 +109,7 @@ export class EstimateService {
         lineIds: awaiting.map((line) => line.id),
         awaitingGrossMillimes: estimateTotals(awaiting).grossMillimes,
         approvedGrossMillimes: estimateTotals(lines.filter(isApproved)).grossMillimes,
+        ...(sent.number ? { estimateNumber: sent.number } : {}),
       }),
     ];
   }
@@ -239,7 +240,7 @@ export class EstimateService {
       await saveWorkOrder(db, after);
       events.push(newEvent(caller, 'garage.workorder.estimate_decided', { type: 'work-order', id: after.id }, { ...this.ref(after), decision: outcome }, { status: [before.status, outcome] }));
     }
-    const version = await this.snapshot(db, caller, after, 'decision', decision.id);
+    const { version } = await this.snapshot(db, caller, after, 'decision', decision.id);
     const linesAfter = await linesOf(db, before.id);
     const approvedTotals = estimateTotals(linesAfter.filter(isApproved));
     events.push(
@@ -266,6 +267,7 @@ export class EstimateService {
         return {
           version: version.version,
           kind: version.kind,
+          number: version.number,
           createdAt: version.createdAt,
           createdBy: version.createdBy,
           lines: version.lines,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, notFound } from '@ecar/errors';
 import type { EntityManager } from '@ecar/db';
 import { findAppointment } from '../data/appointments.ts';
+import { assignedNumber } from '../data/references.ts';
 import {
   assignTechnicians,
   endTimeEntry,
@@ -55,7 +56,7 @@ export class WorkOrderService {
   constructor(private readonly garage: GarageContext) {}
 
   private ref(order: WorkOrder) {
-    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+    return { workOrderId: order.id, workOrderNumber: order.number, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
   }
 
   private subject(order: WorkOrder) {
@@ -78,7 +79,7 @@ export class WorkOrderService {
       const vehicle = await this.garage.vehicles.find(db, caller, vehicleId);
       if (!vehicle || vehicle.customerId !== customerId) throw notFound('Vehicle not found');
       const now = new Date();
-      const order: WorkOrder = {
+      const draft: Omit<WorkOrder, 'number'> = {
         id: randomUUID(),
         customerId,
         vehicleId,
@@ -96,7 +97,8 @@ export class WorkOrderService {
         createdAt: now,
         updatedAt: now,
       };
-      await saveWorkOrder(db, order);
+      await saveWorkOrder(db, draft);
+      const order: WorkOrder = { ...draft, number: await assignedNumber(db, 'work_orders', draft.id) };
       const events = [newEvent(caller, 'garage.workorder.opened', this.subject(order), this.ref(order))];
       if (input.technicianIds?.length) {
         await assignTechnicians(db, order.id, input.technicianIds);
@@ -195,6 +197,7 @@ export class WorkOrderService {
     const nationalId = customer.nationalId ?? undefined;
     return newEvent(caller, 'garage.workorder.completed', { type: 'work-order', id: order.id, ...(customer.userId ? { ownerId: customer.userId } : {}) }, {
       workOrderId: order.id,
+      workOrderNumber: order.number,
       customerId: customer.id,
       ...(customer.userId ? { customerUserId: customer.userId } : {}),
       buyer: {

@@ -237,6 +237,8 @@ interface VersionLine {
 interface EstimateVersion {
   version: number;
   kind: 'sent' | 'decision';
+  /** `DV-2026-000045` for a version sent to the customer. */
+  number: string | null;
   createdAt: string;
   lines: VersionLine[];
   totals: { grossMillimes: number };
@@ -267,7 +269,7 @@ export function EstimateVersions({ order }: { order: WorkOrderDetail }) {
                 <Paper key={version.version} withBorder p="sm" data-testid="estimate-version" data-kind={version.kind}>
                   <Stack gap={4}>
                     <Title order={3} size="h5">
-                      {`${t('versions.version', { version: version.version })} · ${t(`versions.kinds.${version.kind}`)} · ${t('versions.at', { date: formatDateTime(version.createdAt, language) })}`}
+                      {`${version.number ? `${version.number} · ` : ''}${t('versions.version', { version: version.version })} · ${t(`versions.kinds.${version.kind}`)} · ${t('versions.at', { date: formatDateTime(version.createdAt, language) })}`}
                     </Title>
                     {version.decision ? (
                       <Stack gap={2} data-testid="version-decision">

@@ -250,7 +250,9 @@ export default function WorkOrderScreen() {
       {(order) => (
         <Stack>
           <Group justify="space-between" wrap="wrap">
-            <Title order={1}>{t('workOrders.detail')}</Title>
+            <Title order={1}>
+              {t('workOrders.detail')} <bdi data-testid="work-order-number">{order.number}</bdi>
+            </Title>
             <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />
           </Group>
           <Section title={t('workOrders.complaint')}>
