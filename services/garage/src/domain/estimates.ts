@@ -19,7 +19,7 @@ import type { FieldCipher } from '../data/field-cipher.ts';
 import { findWorkOrder, linesOf, saveWorkOrder, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { estimateTotals } from './estimate.ts';
 import type { GarageContext } from './garage.ts';
-import { linesEditable } from './work-order-states.ts';
+import { duringJob, linesEditable } from './work-order-states.ts';
 
 /**
  * Estimates line by line (issue #14). A line is drafted while the order is open; sending the
@@ -124,7 +124,7 @@ export class EstimateService {
       id: randomUUID(),
       workOrderId: order.id,
       ...fields,
-      approval: order.status === 'in_progress' ? 'awaiting_approval' : 'draft',
+      approval: duringJob(order.status) ? 'awaiting_approval' : 'draft',
       decisionId: null,
       addedBy: caller.userId,
       createdAt: now,
@@ -203,7 +203,7 @@ export class EstimateService {
   }
 
   private async decideIn(db: EntityManager, caller: Caller, before: WorkOrder, decisions: readonly LineDecision[], recorded?: RecordedAnswer) {
-    if (before.status !== 'estimate_sent' && before.status !== 'in_progress') throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
+    if (before.status !== 'estimate_sent' && !duringJob(before.status)) throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
     const lines = await linesOf(db, before.id);
     const byId = new Map(lines.map((line) => [line.id, line]));
     for (const { lineId } of decisions) {

@@ -24,7 +24,7 @@ export type WorkOrder = WorkOrderResponse;
 export type WorkOrderDetail = WorkOrderDetailResponse;
 export type Appointment = AppointmentResponse;
 
-export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const satisfies readonly WorkOrderStatus[];
+export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled', 'waiting_for_parts', 'quality_check'] as const satisfies readonly WorkOrderStatus[];
 export type { WorkOrderStatus };
 
 export interface InvoiceSummary {
