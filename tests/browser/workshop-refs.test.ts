@@ -128,4 +128,32 @@ describe('workshop references and waiting for parts in Chromium (issue #14)', ()
     await phone.assertClean();
     await phone.close();
   });
+
+  it('the customer downloads the estimate PDF from the approval card on a phone, the admin from the job card', async () => {
+    const id = await openWorkOrder(stack, { customerId: customer.customerId, vehicleId: vehicle.id, complaint: 'Vidange', technicianIds: [technician.id] });
+    await addLine(stack, id, { kind: 'labour', description: 'Vidange moteur', quantityMilli: 1000, unitPriceMillimes: 60_000 });
+    await moveWorkOrder(stack, id, 'estimate_sent');
+    const number = String((await workOrder(stack, id))['number']);
+    const phone = await openPage(browser, stack, { viewport: 'phone' });
+    await signInOnApp(phone.page, stack, customer);
+    await phone.page.goto(`${stack.url}/app/repairs/${id}`);
+    await phone.page.getByTestId('line-decisions').waitFor();
+    await clean(phone.page, 'estimate approval with the PDF link (360 px)');
+    const [download] = await Promise.all([phone.page.waitForEvent('download'), phone.page.getByTestId('estimate-pdf').click()]);
+    assert.equal(download.suggestedFilename(), `devis-${number}.pdf`);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    assert.equal((await readFile(path)).subarray(0, 5).toString('latin1'), '%PDF-');
+    await phone.assertClean();
+    await phone.close();
+
+    const desk = await openPage(browser, stack, { viewport: 'desktop' });
+    await signInAsAdmin(desk.page, stack);
+    await desk.page.goto(`${stack.url}/admin/work-orders/${id}`);
+    await desk.page.getByTestId('estimate-pdf').waitFor();
+    const [adminDownload] = await Promise.all([desk.page.waitForEvent('download'), desk.page.getByTestId('estimate-pdf').click()]);
+    assert.equal(adminDownload.suggestedFilename(), `devis-${number}.pdf`);
+    await desk.assertClean();
+    await desk.close();
+  });
 });

@@ -6,6 +6,7 @@ import type { LineApproval } from '@ecar/contracts/requests/garage';
 import { apiJson } from '../shell/api/client.ts';
 import { formatMoney } from '../shell/format.ts';
 import { ErrorState } from '../shell/ui/states.tsx';
+import { EstimatePdfButton } from '../workshop/EstimatePdf.tsx';
 import { duringJob, lineNetMillimes, type WorkOrderDetail, type WorkOrderLine } from '../workshop/workOrder.ts';
 import classes from './customer.module.css';
 
@@ -88,6 +89,9 @@ export function LineDecisions({ repair }: { repair: WorkOrderDetail }) {
           {t('customer.title')}
         </Title>
         <Text>{duringJob(repair.status) ? t('customer.introDuringJob') : t('customer.intro')}</Text>
+        <Group>
+          <EstimatePdfButton workOrderId={repair.id} workOrderNumber={repair.number} />
+        </Group>
         {decide.error ? <ErrorState error={decide.error} /> : null}
         <ul className={classes.lineList}>
           {awaiting.map((line) => (

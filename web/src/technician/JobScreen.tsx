@@ -27,7 +27,7 @@ const NEXT_STATUS: Partial<Record<WorkOrderStatus, readonly TechnicianMove[]>> =
   waiting_for_parts: ['in_progress'],
   quality_check: ['completed', 'in_progress'],
 };
-const MOVE_COLOUR: Record<TechnicianMove, string> = { in_progress: 'blue.9', completed: 'teal.9', waiting_for_parts: 'orange.9', quality_check: 'indigo.9' };
+const MOVE_COLOUR: Record<TechnicianMove, string> = { in_progress: 'blue.9', completed: 'teal.9', waiting_for_parts: 'pink.9', quality_check: 'indigo.9' };
 
 const amount = (text: string) => parseThousandths(text) !== undefined;
 /** The form keeps the API's field names so the service's field errors land on the right input. */
@@ -177,7 +177,7 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
               </Button>
             )}
             {next.map((to) => (
-              <Button key={to} color={MOVE_COLOUR[to]} variant={to === 'completed' || job.status === 'approved' ? 'filled' : 'light'} onClick={() => act.mutate({ path: 'status', json: { status: to } })} loading={act.isPending} data-move={to}>
+              <Button key={to} color={MOVE_COLOUR[to]} onClick={() => act.mutate({ path: 'status', json: { status: to } })} loading={act.isPending} data-move={to}>
                 {t(to === 'in_progress' && job.status !== 'approved' ? 'job.moveTo.resume' : `job.moveTo.${to}`)}
               </Button>
             ))}

@@ -16,7 +16,7 @@ const STATUS_COLOURS: Record<WorkOrderStatus, string> = {
   completed: 'cyan.9',
   delivered: 'dark.7',
   cancelled: 'gray.7',
-  waiting_for_parts: 'orange.9',
+  waiting_for_parts: 'pink.9',
   quality_check: 'indigo.9',
 };
 

@@ -18,6 +18,8 @@ import {
 import type { FieldCipher } from '../data/field-cipher.ts';
 import { findWorkOrder, linesOf, saveWorkOrder, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { estimateTotals } from './estimate.ts';
+import { renderEstimatePdf, type EstimateDocument, type EstimateLanguage } from './estimate-pdf.ts';
+import { readableFields } from './customers.ts';
 import type { GarageContext } from './garage.ts';
 import { duringJob, linesEditable } from './work-order-states.ts';
 
@@ -254,6 +256,34 @@ export class EstimateService {
       }),
     );
     return { order: after, events, answer: { status: after.status, decisionId: decision.id, version, lines: linesAfter, approvedTotals } };
+  }
+
+  /**
+   * The estimate as PDF (issue #14): what the customer reads before deciding, in French, Arabic or
+   * English, numbered with its last version sent (DV-…). Staff may print a draft; the customer
+   * only an estimate that was sent to them. Selling prices only (purchase prices never leave staff screens).
+   */
+  async pdf(caller: Caller, id: string, language: EstimateLanguage): Promise<{ filename: string; pdf: Buffer }> {
+    const document = await this.garage.unitOfWork.run(async (db) => {
+      const order = await findWorkOrder(db, caller, id);
+      if (!order) throw notFound('Work order not found');
+      const sent = (await versionsOf(db, id)).filter((version) => version.kind === 'sent').at(-1);
+      if (!sent && isCustomer(caller)) throw conflict('No estimate was sent for this work order yet');
+      const customer = await this.garage.customers.findById(db, order.customerId, readableFields(caller));
+      const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
+      const lines = await linesOf(db, id);
+      const estimate: EstimateDocument = {
+        number: sent?.number ?? null,
+        workOrderNumber: order.number,
+        date: sent?.createdAt ?? new Date(),
+        customerName: customer?.name ?? '—',
+        vehicle: vehicle ? `${vehicle.plate} — ${vehicle.make} ${vehicle.model} (${vehicle.year})` : null,
+        lines: lines.map(({ description, quantityMilli, unitPriceMillimes, vatRateBp, approval }) => ({ description, quantityMilli, unitPriceMillimes, vatRateBp, approval })),
+      };
+      const read = newEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, { customerIds: [order.customerId], fields: ['name', 'plate'], purpose: 'document' });
+      return { result: estimate, events: [read] };
+    });
+    return { filename: document.number ?? `${document.workOrderNumber}-projet`, pdf: await renderEstimatePdf(document, language) };
   }
 
   /** What was sent and what was approved, version by version, with how each answer was given (staff only). */

@@ -151,3 +151,6 @@ export const recordedDecisionsBody = z
   })
   .strict();
 export * from './garage-stock.ts';
+
+/** GET /api/v1/work-orders/:id/estimate/pdf — the estimate as the customer reads it, in French, Arabic or English (issue #14). */
+export const estimatePdfQuery = z.object({ lang: z.enum(['fr', 'ar', 'en']).default('fr') }).strict();
