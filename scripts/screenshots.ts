@@ -63,6 +63,24 @@ export const SCREENS: ScreenShot[] = [
       await page.getByTestId('lines').waitFor();
     },
   },
+  {
+    // Issue 14: a job waiting for its parts (the first run moves an in-progress job there with the job card's button).
+    name: 'technician-job-waiting',
+    who: 'technician',
+    path: '/app/jobs',
+    viewport: 'tablet',
+    ready: async (page) => {
+      await page.locator('[data-testid=job]').first().waitFor();
+      const waiting = page.locator('[data-testid=job]:has([data-status=waiting_for_parts]) a');
+      if ((await waiting.count()) > 0) await waiting.first().click();
+      else {
+        await page.locator('[data-testid=job]:has([data-status=in_progress]) a').first().click();
+        await page.locator('[data-move=waiting_for_parts]').click();
+      }
+      await page.locator('main [data-status=waiting_for_parts]').waitFor();
+      await page.getByTestId('lines').waitFor();
+    },
+  },
   { name: 'customer-sign-up', who: 'signed-out', path: '/app/sign-up', viewport: 'phone', ready: (page) => page.locator('form[data-step=sign-up]').waitFor() },
   { name: 'customer-repairs', who: 'customer', path: '/app/repairs', viewport: 'phone', ready: (page) => page.locator('[data-testid=repair]').first().waitFor() },
   {

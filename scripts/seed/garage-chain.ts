@@ -113,7 +113,7 @@ interface SeedLine extends NewLine {
 interface ChunkData {
   customers: Customer[];
   vehicles: Vehicle[];
-  orders: Array<{ order: WorkOrder; lines: SeedLine[]; technician: string; customer: Customer; vehicle: Vehicle }>;
+  orders: Array<{ order: Omit<WorkOrder, 'number'>; lines: SeedLine[]; technician: string; customer: Customer; vehicle: Vehicle }>;
 }
 
 /** The rows of customers [from, to): a pure function of (seed, profile, chunk). */
@@ -174,7 +174,7 @@ export function chunkData(seed: string, profile: SeedProfile, from: number, to: 
           : new Date(END - wr() * 45 * 24 * 3600 * 1000);
         const doneAt = delivered || status === 'completed' ? new Date(openedAt.getTime() + 3 * 3600 * 1000) : null;
         const decided = ['approved', 'in_progress', 'completed', 'delivered', 'declined'].includes(status);
-        const order: WorkOrder = {
+        const order: Omit<WorkOrder, 'number'> = {
           id: seedId(seed, 'workorder', w),
           customerId: customer.id,
           vehicleId: vehicle.id,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { startBillingStack, type BillingStack } from '../support/billing-stack.ts';
-import { createDraft, expectStatus, issue } from '../support/billing-fixtures.ts';
+import { createDraft, expectStatus, issue, workOrderCompleted } from '../support/billing-fixtures.ts';
+import { waitFor } from '@ecar/testkit';
 import { call } from '../support/billing-stack.ts';
 
 const run = promisify(execFile);
@@ -145,5 +146,21 @@ describe('billing: invoice and credit note PDFs (French, every mandatory mention
   it('a draft has no PDF (it is not a fiscal document yet)', async () => {
     const draft = await createDraft(stack, admin);
     assert.equal((await call(stack.gateway.url, `/api/v1/invoices/${draft}/pdf`, { token: admin })).status, 409);
+  });
+
+  it("an invoice from a work order cites the work order's number (OR-…) from garage's event, never its UUID (issue #14)", async () => {
+    const event = workOrderCompleted({ workOrderNumber: 'OR-2026-000123' });
+    const workOrderId = String(event.data['workOrderId']);
+    await stack.publish(event);
+    const draftId = await waitFor(async () => {
+      const rows: Array<{ id: string }> = await stack.billing.context.dataSource.query(`SELECT id FROM invoices WHERE work_order_id = $1`, [workOrderId]);
+      return rows[0]?.id;
+    }, { what: 'the draft from the completed work order' });
+    const draft = expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${draftId}`, { token: admin }), 200, 'read draft');
+    assert.equal(draft['workOrderNumber'], 'OR-2026-000123');
+    const invoice = await issue(stack, admin, draftId);
+    const text = await pdfText(`/api/v1/invoices/${String(invoice['id'])}/pdf`, admin);
+    assert.match(text, /Ordre de réparation : OR-2026-000123/);
+    assert.ok(!text.includes(workOrderId), 'the UUID is not printed');
   });
 });

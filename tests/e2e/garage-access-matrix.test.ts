@@ -140,6 +140,12 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     prepare: (h) => withLine(h, 'estimate_sent'),
     expect: reach(200, 'role-denied', 'role-denied'),
   },
+  // The estimate PDF (issue #14): staff and the customer of the order, once the estimate was sent.
+  'GET /api/v1/work-orders/:id/estimate/pdf': {
+    path: (h) => `/api/v1/work-orders/${h.workOrderId}/estimate/pdf?lang=ar`,
+    prepare: (h) => withLine(h, 'estimate_sent'),
+    expect: reach(200, 'role-denied', 200),
+  },
   // Parts, stock and canned jobs (issue 14): the catalogue is the garage's, not a household's, so own and other answer alike.
   'GET /api/v1/parts': { path: (h) => `/api/v1/parts?q=${encodeURIComponent(h.partReference)}`, listedId: (h) => h.partId, expect: { 'super-admin': same('listed'), technician: same('listed'), customer: same(403) } },
   'POST /api/v1/parts': {

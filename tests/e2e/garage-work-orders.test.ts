@@ -32,6 +32,8 @@ async function orderIn(status: WorkOrderStatus): Promise<Household> {
     in_progress: [],
     completed: [],
     delivered: [],
+    waiting_for_parts: [],
+    quality_check: [],
   };
   const toEstimate = [
     () => expectStatus(post(`${wo}/lines`, admin, { kind: 'labour', description: 'Diagnosis', quantityMilli: 1000, unitPriceMillimes: 30_000 }), 201),
@@ -49,6 +51,8 @@ async function orderIn(status: WorkOrderStatus): Promise<Household> {
     in_progress: inProgress,
     completed: done,
     delivered: [...done, () => expectStatus(post(`${wo}/status`, admin, { status: 'delivered' }), 200)],
+    waiting_for_parts: [...inProgress, () => expectStatus(post(`${wo}/status`, admin, { status: 'waiting_for_parts' }), 200)],
+    quality_check: [...inProgress, () => expectStatus(post(`${wo}/status`, admin, { status: 'quality_check' }), 200)],
   };
   for (const step of path[status]) await step();
   return h;
@@ -148,6 +152,45 @@ describe('garage work orders: life cycle, estimate approval, time, completion ev
     const history = await expectStatus(stack.call(`/api/v1/vehicles/${String(vehicle['id'])}/history`, { token: customerToken }), 200);
     assert.equal((history['workOrders'] as Array<Record<string, unknown>>)[0]?.['status'], 'delivered');
     assert.equal(completed.filter((item) => (item.data as Record<string, unknown>)['workOrderId'] === order['id']).length, 1);
+  });
+
+  it('waiting for parts and quality check (issue #14): the technician of the job moves it, the clock stops while it waits, time is refused then; others cannot', async () => {
+    const h = await orderIn('in_progress');
+    const wo = `/api/v1/work-orders/${h.workOrderId}`;
+    const technician = stack.token('technician', h.technicianId);
+    const stranger = stack.token('technician', randomUUID());
+    const customer = stack.token('customer', h.userId);
+    await expectStatus(post(`${wo}/time`, technician, { action: 'clock_in' }), 200);
+    assert.equal((await post(`${wo}/status`, stranger, { status: 'waiting_for_parts' })).status, 404, 'not their job');
+    assert.equal((await post(`${wo}/status`, customer, { status: 'waiting_for_parts' })).status, 403);
+    const waiting = await expectStatus(post(`${wo}/status`, technician, { status: 'waiting_for_parts' }), 200);
+    assert.equal(waiting['status'], 'waiting_for_parts');
+    const card = await expectStatus(stack.call(wo, { token: technician }), 200);
+    assert.ok((card['timeEntries'] as Array<{ endedAt: string | null }>).every((entry) => entry.endedAt !== null), 'the running clock stopped');
+    assert.equal((await post(`${wo}/time`, technician, { action: 'clock_in' })).status, 409, 'no time while waiting for parts');
+    assert.equal((await post(`${wo}/status`, technician, { status: 'completed' })).status, 409, 'a waiting job is not completed');
+    // Work found while waiting is still put to the customer.
+    const found = await expectStatus(post(`${wo}/lines`, technician, { kind: 'part', description: 'Durite', quantityMilli: 1000, unitPriceMillimes: 12_000 }), 201);
+    assert.equal(found['approval'], 'awaiting_approval');
+    await expectStatus(post(`${wo}/status`, technician, { status: 'in_progress' }), 200);
+    await expectStatus(post(`${wo}/status`, technician, { status: 'quality_check' }), 200);
+    await expectStatus(post(`${wo}/time`, technician, { action: 'clock_in' }), 200);
+    await expectStatus(post(`${wo}/status`, admin, { status: 'in_progress' }), 200);
+    await expectStatus(post(`${wo}/status`, admin, { status: 'quality_check' }), 200);
+    const done = await expectStatus(post(`${wo}/status`, technician, { status: 'completed' }), 200);
+    assert.equal(done['status'], 'completed');
+    const invoiced = await waitFor(() => completed.find((item) => (item.data as Record<string, unknown>)['workOrderId'] === h.workOrderId));
+    assert.deepEqual(
+      parseEventData('garage.workorder.completed', invoiced.data).lines.map((line) => line.description),
+      ['Diagnosis'],
+      'the line found while waiting was not approved: not invoiced',
+    );
+    const rows: Array<{ payload: string }> = await stack.garage.domain.dataSource.query(`SELECT payload FROM outbox_events WHERE type = 'garage.workorder.status_changed' ORDER BY seq`);
+    const moves = rows.map((row) => parseEventData('garage.workorder.status_changed', JSON.parse(row.payload).data)).filter((data) => data.workOrderId === h.workOrderId);
+    assert.deepEqual(
+      moves.map((data) => `${data.from}→${data.status}`).slice(-6),
+      ['in_progress→waiting_for_parts', 'waiting_for_parts→in_progress', 'in_progress→quality_check', 'quality_check→in_progress', 'in_progress→quality_check', 'quality_check→completed'],
+    );
   });
 
   it('refuses every transition the life cycle does not allow, and leaves the order unchanged', async () => {

@@ -30,7 +30,7 @@ describe('notify: customer messages from domain events (SMS and e-mail through f
 
   it('a completed work order sends one French SMS; the same event delivered twice sends once; the audit events carry no content', async () => {
     const customer = await createCustomer(stack);
-    const completed = workOrderCompleted(customer.id);
+    const completed = workOrderCompleted(customer.id, undefined, 'OR-2026-000123');
     await stack.publish(completed);
     await stack.publish(completed);
     const [message] = await settled(customer.id, 1);
@@ -40,7 +40,7 @@ describe('notify: customer messages from domain events (SMS and e-mail through f
     await new Promise((resolve) => setTimeout(resolve, 500));
     const sms = stack.sms.to(customer.phone);
     assert.equal(sms.length, 1, 'one SMS for one event');
-    assert.match(sms[0]!.text, /votre véhicule est prêt/);
+    assert.match(sms[0]!.text, /votre véhicule est prêt \(réf\. OR-2026-000123\)/, 'the message cites the work order number (issue #14)');
     assert.equal(sms[0]!.reference, message!.id);
     assert.equal(sms[0]!.authorization, 'Bearer fake-sms-api-key');
     assert.equal((await messagesOf(stack, customer.id)).length, 1);

@@ -38,7 +38,7 @@ export async function issuedInvoice(stack: BillingStack, admin: string, body: Re
   return issue(stack, admin, await createDraft(stack, admin, body));
 }
 
-export function workOrderCompleted(overrides: { workOrderId?: string; customerUserId?: string } = {}): EventEnvelope {
+export function workOrderCompleted(overrides: { workOrderId?: string; customerUserId?: string; workOrderNumber?: string } = {}): EventEnvelope {
   const workOrderId = overrides.workOrderId ?? randomUUID();
   return buildEvent({
     type: 'garage.workorder.completed',
@@ -48,6 +48,7 @@ export function workOrderCompleted(overrides: { workOrderId?: string; customerUs
     subject: { type: 'work-order', id: workOrderId },
     data: {
       workOrderId,
+      ...(overrides.workOrderNumber ? { workOrderNumber: overrides.workOrderNumber } : {}),
       customerId: randomUUID(),
       ...(overrides.customerUserId ? { customerUserId: overrides.customerUserId } : {}),
       buyer: { name: 'Amira Ben Salem', kind: 'person', cin: '01234567', stampExempt: false },

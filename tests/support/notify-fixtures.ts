@@ -30,9 +30,10 @@ export function event<T extends EventType>(type: T, data: EventData<T>, subject:
   return buildEvent({ type, producer: type.split('.')[0]!, correlationId: `notify-${randomUUID()}`, actor: { system: 'notify-test' }, subject, data });
 }
 
-export function workOrderCompleted(customerId: string, workOrderId = randomUUID()): EventEnvelope {
+export function workOrderCompleted(customerId: string, workOrderId = randomUUID(), workOrderNumber?: string): EventEnvelope {
   return event('garage.workorder.completed', {
     workOrderId,
+    ...(workOrderNumber ? { workOrderNumber } : {}),
     customerId,
     buyer: { name: 'Amira Ben Salem', kind: 'person', stampExempt: false },
     vehicle: { plate: '123 TU 4567', description: 'Peugeot 208' },

@@ -66,6 +66,13 @@ describe('work-order state machine', () => {
     'in_progress>completed',
     'in_progress>cancelled',
     'completed>delivered',
+    'in_progress>waiting_for_parts',
+    'in_progress>quality_check',
+    'waiting_for_parts>in_progress',
+    'waiting_for_parts>cancelled',
+    'quality_check>in_progress',
+    'quality_check>completed',
+    'quality_check>cancelled',
   ]);
 
   it('allows exactly the transitions of the life cycle and refuses every other pair', () => {

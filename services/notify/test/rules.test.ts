@@ -27,13 +27,30 @@ describe('notify rules', () => {
     for (const [id, template] of Object.entries(TEMPLATES)) {
       for (const language of ['fr', 'ar', 'en'] as const) {
         assert.ok(template.texts[language], `${id} ${language}`);
-        const text = render(id, language, { number: 'FA-2026-000001', total: '12,000 TND', date: '03/12/2026', time: '09:30' }, 'Amira');
+        const text = render(id, language, { number: 'FA-2026-000001', total: '12,000 TND', date: '03/12/2026', time: '09:30', ref: 'RDV-2026-000045' }, 'Amira');
         assert.ok(text.sms.startsWith('ECAR: ') && text.sms.length <= 160, `${id} ${language}: one SMS (${text.sms.length})`);
         assert.ok(!/undefined/.test(text.sms + text.subject + text.body), `${id} ${language}: a parameter is missing`);
         assert.match(text.body, /Amira/);
       }
     }
     assert.match(render('vehicle_ready', 'ar', {}, '').sms, /سيارتكم جاهزة/);
+  });
+
+  it('messages about a work order or an appointment cite its number (issue #14), and read as before without one', () => {
+    for (const language of ['fr', 'ar', 'en'] as const) {
+      for (const id of ['estimate_ready', 'vehicle_ready'] as const) {
+        const text = render(id, language, { ref: 'OR-2026-000123' }, 'Amira');
+        assert.match(text.sms, /OR-2026-000123/, `${id} ${language} sms`);
+        assert.match(text.body, /OR-2026-000123/, `${id} ${language} body`);
+        assert.doesNotMatch(render(id, language, {}, 'Amira').body, /OR-|\(\)|réf\.|ref\./);
+      }
+      for (const id of ['appointment_confirmed', 'appointment_rescheduled'] as const) {
+        const text = render(id, language, { date: '03/12/2026', time: '09:30', ref: 'RDV-2026-000045' }, 'Amira');
+        assert.match(text.sms, /RDV-2026-000045/, `${id} ${language} sms`);
+        assert.match(text.body, /RDV-2026-000045/, `${id} ${language} body`);
+      }
+    }
+    assert.equal(render('estimate_ready', 'fr', { ref: 'OR-2026-000123' }, '').sms, 'ECAR: votre devis est prêt (réf. OR-2026-000123). Consultez-le et validez-le dans votre espace client.');
   });
 
   it('amounts and local times', () => {

@@ -130,6 +130,9 @@ export default function AppointmentsScreen() {
                 <Group justify="space-between" wrap="wrap">
                   <Stack gap={2}>
                     <Text fw={700}>{formatDateTime(appointment.slotStart, language)}</Text>
+                    <Text size="sm" data-testid="appointment-number">
+                      <bdi dir="ltr">{appointment.number}</bdi>
+                    </Text>
                     <Text size="sm">{t(`appointments.status.${appointment.status}`)}</Text>
                     {appointment.note ? <Text size="sm" className={classes.text}>{appointment.note}</Text> : null}
                   </Stack>

@@ -6,7 +6,8 @@ import type { LineApproval } from '@ecar/contracts/requests/garage';
 import { apiJson } from '../shell/api/client.ts';
 import { formatMoney } from '../shell/format.ts';
 import { ErrorState } from '../shell/ui/states.tsx';
-import { lineNetMillimes, type WorkOrderDetail, type WorkOrderLine } from '../workshop/workOrder.ts';
+import { EstimatePdfButton } from '../workshop/EstimatePdf.tsx';
+import { duringJob, lineNetMillimes, type WorkOrderDetail, type WorkOrderLine } from '../workshop/workOrder.ts';
 import classes from './customer.module.css';
 
 /** Estimates line by line for the customer (issue #14): approve or decline each line, see what is approved. */
@@ -76,7 +77,7 @@ export function LineDecisions({ repair }: { repair: WorkOrderDetail }) {
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
-  if (awaiting.length === 0 || (repair.status !== 'estimate_sent' && repair.status !== 'in_progress')) return null;
+  if (awaiting.length === 0 || (repair.status !== 'estimate_sent' && !duringJob(repair.status))) return null;
   const decisions = awaiting.filter((line) => answers[line.id]).map((line) => ({ lineId: line.id, decision: answers[line.id]! }));
   const complete = repair.status === 'estimate_sent' ? decisions.length === awaiting.length : decisions.length > 0;
   const approvedGross = awaiting.filter((line) => answers[line.id] === 'approved').reduce((sum, line) => sum + grossOf(line), 0n);
@@ -87,7 +88,10 @@ export function LineDecisions({ repair }: { repair: WorkOrderDetail }) {
         <Title order={2} size="h3">
           {t('customer.title')}
         </Title>
-        <Text>{repair.status === 'in_progress' ? t('customer.introDuringJob') : t('customer.intro')}</Text>
+        <Text>{duringJob(repair.status) ? t('customer.introDuringJob') : t('customer.intro')}</Text>
+        <Group>
+          <EstimatePdfButton workOrderId={repair.id} workOrderNumber={repair.number} />
+        </Group>
         {decide.error ? <ErrorState error={decide.error} /> : null}
         <ul className={classes.lineList}>
           {awaiting.map((line) => (

@@ -9,14 +9,14 @@ import { formatDateTime, formatMoney } from '../shell/format.ts';
 import { isLanguage } from '../shell/i18n/index.ts';
 import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { LinesTable, StatusBadge } from '../workshop/WorkshopUi.tsx';
-import { PROGRESS, type WorkOrderDetail } from '../workshop/workOrder.ts';
+import { PROGRESS, progressStep, type WorkOrderDetail } from '../workshop/workOrder.ts';
 import classes from './customer.module.css';
 import { LineDecisions, LineStatuses } from './LineDecisions.tsx';
 
 function Progress({ repair }: { repair: WorkOrderDetail }) {
   const { t } = useTranslation(['customer', 'workshop', 'common']);
   const ended = repair.status === 'declined' || repair.status === 'cancelled';
-  const reached = PROGRESS.indexOf(repair.status);
+  const reached = PROGRESS.indexOf(progressStep(repair.status));
   return (
     <nav aria-label={t('repair.progress')}>
       <ol className={classes.progress}>
@@ -132,7 +132,12 @@ function Repair({ repair }: { repair: WorkOrderDetail }) {
         <Title order={1} className={classes.text}>
           {repair.vehicle ? `${repair.vehicle.make} ${repair.vehicle.model} · ${repair.vehicle.plate}` : t('repair.title')}
         </Title>
-        <StatusBadge status={repair.status} />
+        <Group gap="xs" wrap="wrap">
+          <Text fw={700} data-testid="work-order-number">
+            <bdi dir="ltr">{repair.number}</bdi>
+          </Text>
+          <StatusBadge status={repair.status} />
+        </Group>
       </Group>
       <Progress repair={repair} />
       <Card withBorder>

@@ -31,7 +31,8 @@ export default function RepairsScreen() {
                 <Stack gap="xs">
                   <Group justify="space-between" wrap="wrap">
                     <Text size="sm" c="gray.7">
-                      {t('repairs.opened', { date: formatDate(repair.createdAt, language) })}
+                      <bdi dir="ltr" data-testid="work-order-number">{repair.number}</bdi>
+                      {` · ${t('repairs.opened', { date: formatDate(repair.createdAt, language) })}`}
                     </Text>
                     <StatusBadge status={repair.status} />
                   </Group>

@@ -15,12 +15,19 @@ import { useFieldError } from '../shell/ui/fields.ts';
 import { FormError } from '../shell/ui/FormError.tsx';
 import { ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { LinesTable, StatusBadge } from '../workshop/WorkshopUi.tsx';
-import { VAT_RATES_BP, formatVatRate, parseThousandths, type WorkOrderDetail, type WorkOrderStatus } from '../workshop/workOrder.ts';
+import { VAT_RATES_BP, duringJob, formatVatRate, parseThousandths, type WorkOrderDetail, type WorkOrderStatus } from '../workshop/workOrder.ts';
 import classes from './technician.module.css';
 import { ScrollX } from '../shell/ui/ScrollX.tsx';
 
+type TechnicianMove = 'in_progress' | 'completed' | 'waiting_for_parts' | 'quality_check';
 /** What a technician may move a job to, from where (the service allows exactly these). */
-const NEXT_STATUS: Partial<Record<WorkOrderStatus, 'in_progress' | 'completed'>> = { approved: 'in_progress', in_progress: 'completed' };
+const NEXT_STATUS: Partial<Record<WorkOrderStatus, readonly TechnicianMove[]>> = {
+  approved: ['in_progress'],
+  in_progress: ['waiting_for_parts', 'quality_check', 'completed'],
+  waiting_for_parts: ['in_progress'],
+  quality_check: ['completed', 'in_progress'],
+};
+const MOVE_COLOUR: Record<TechnicianMove, string> = { in_progress: 'blue.9', completed: 'teal.9', waiting_for_parts: 'pink.9', quality_check: 'indigo.9' };
 
 const amount = (text: string) => parseThousandths(text) !== undefined;
 /** The form keeps the API's field names so the service's field errors land on the right input. */
@@ -100,8 +107,8 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
   });
   const mine = job.timeEntries.filter((entry) => entry.technicianId === me.id);
   const running = mine.find((entry) => entry.endedAt === null);
-  const next = NEXT_STATUS[job.status];
-  const linesOpen = job.status === 'open' || job.status === 'in_progress';
+  const next = NEXT_STATUS[job.status] ?? [];
+  const linesOpen = job.status === 'open' || duringJob(job.status);
   return (
     <Stack>
       <Anchor component={Link} to="/jobs">
@@ -118,7 +125,12 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
             t('job.title')
           )}
         </Title>
-        <StatusBadge status={job.status} />
+        <Group gap="xs" wrap="wrap">
+          <Text fw={700} data-testid="work-order-number">
+            <bdi dir="ltr">{job.number}</bdi>
+          </Text>
+          <StatusBadge status={job.status} />
+        </Group>
       </Group>
       {actionError ? <ErrorState error={actionError} /> : null}
       <div className={classes.columns}>
@@ -160,15 +172,15 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
                 {t('job.clockOut')}
               </Button>
             ) : (
-              <Button onClick={() => act.mutate({ path: 'time', json: { action: 'clock_in' } })} disabled={job.status !== 'in_progress'} loading={act.isPending}>
+              <Button onClick={() => act.mutate({ path: 'time', json: { action: 'clock_in' } })} disabled={job.status !== 'in_progress' && job.status !== 'quality_check'} loading={act.isPending}>
                 {t('job.clockIn')}
               </Button>
             )}
-            {next ? (
-              <Button color={next === 'completed' ? 'teal.9' : 'blue.9'} onClick={() => act.mutate({ path: 'status', json: { status: next } })} loading={act.isPending}>
-                {t(`job.moveTo.${next}`)}
+            {next.map((to) => (
+              <Button key={to} color={MOVE_COLOUR[to]} onClick={() => act.mutate({ path: 'status', json: { status: to } })} loading={act.isPending} data-move={to}>
+                {t(to === 'in_progress' && job.status !== 'approved' ? 'job.moveTo.resume' : `job.moveTo.${to}`)}
               </Button>
-            ) : null}
+            ))}
           </Group>
           <Text size="sm" data-testid="clock-state">
             {running ? t('job.clockedInSince', { time: formatDateTime(running.startedAt, language) }) : job.status === 'in_progress' ? t('job.notClockedIn') : t('job.clockOnlyInProgress')}

@@ -61,6 +61,9 @@ export default function JobsScreen() {
                       </Text>
                       <StatusBadge status={job.status} />
                     </Group>
+                    <Text fw={600} data-testid="work-order-number">
+                      <bdi dir="ltr">{job.number}</bdi>
+                    </Text>
                     <Text className={classes.text}>{job.complaint}</Text>
                     <Text size="sm" c="gray.7">
                       {t('jobs.opened', { date: formatDateTime(job.createdAt, language) })}

@@ -16,6 +16,8 @@ const STATUS_COLOURS: Record<WorkOrderStatus, string> = {
   completed: 'cyan.9',
   delivered: 'dark.7',
   cancelled: 'gray.7',
+  waiting_for_parts: 'pink.9',
+  quality_check: 'indigo.9',
 };
 
 export function StatusBadge({ status }: { status: WorkOrderStatus }) {

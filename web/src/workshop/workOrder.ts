@@ -37,4 +37,14 @@ export function formatVatRate(bp: number): string {
 }
 
 /** The statuses a list can be filtered by, in the order of the life cycle. */
-export const WORK_ORDER_STATUS_FILTERS: readonly WorkOrderStatus[] = ['approved', 'in_progress', 'open', 'estimate_sent', 'completed', 'delivered', 'declined', 'cancelled'];
+export const WORK_ORDER_STATUS_FILTERS: readonly WorkOrderStatus[] = ['approved', 'in_progress', 'waiting_for_parts', 'quality_check', 'open', 'estimate_sent', 'completed', 'delivered', 'declined', 'cancelled'];
+
+/** The job is under way (as garage's work-order-states.ts): started, maybe waiting for parts or in quality check, not completed. */
+export function duringJob(status: WorkOrderStatus): boolean {
+  return status === 'in_progress' || status === 'waiting_for_parts' || status === 'quality_check';
+}
+
+/** The step of PROGRESS a status shows (waiting for parts and quality check are part of the work). */
+export function progressStep(status: WorkOrderStatus): WorkOrderStatus {
+  return duringJob(status) ? 'in_progress' : status;
+}

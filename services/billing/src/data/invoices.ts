@@ -5,6 +5,8 @@ export interface InvoiceRow {
   id: string;
   origin: 'work_order' | 'manual';
   workOrderId: string | null;
+  /** `OR-2026-000123`, from garage's completed event (null for a manual invoice and drafts made before numbers). */
+  workOrderNumber: string | null;
   customerId: string | null;
   ownerUserId: string | null;
   buyer: Buyer;
@@ -24,7 +26,7 @@ export interface InvoiceRow {
   updatedAt: Date;
 }
 
-const COLUMNS = `id, origin, work_order_id AS "workOrderId", customer_id AS "customerId", owner_user_id AS "ownerUserId", buyer, vehicle,
+const COLUMNS = `id, origin, work_order_id AS "workOrderId", work_order_number AS "workOrderNumber", customer_id AS "customerId", owner_user_id AS "ownerUserId", buyer, vehicle,
   status, number, fiscal_year AS "fiscalYear", to_char(issue_date, 'YYYY-MM-DD') AS "issueDate", issued_at AS "issuedAt", seller,
   vat_breakdown AS "vatBreakdown", total_ht::text AS "totalHt", total_vat::text AS "totalVat", stamp::text AS stamp,
   total_ttc::text AS "totalTtc", created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -45,6 +47,7 @@ export interface NewDraft {
   id: string;
   origin: 'work_order' | 'manual';
   workOrderId?: string;
+  workOrderNumber?: string;
   customerId?: string;
   ownerUserId?: string;
   buyer: Buyer;
@@ -55,10 +58,10 @@ export interface NewDraft {
 /** Inserts a draft; a second draft for the same work order inserts nothing and returns false. */
 export async function insertDraft(db: EntityManager, draft: NewDraft): Promise<boolean> {
   const rows: unknown[] = await db.query(
-    `INSERT INTO invoices (id, origin, work_order_id, customer_id, owner_user_id, buyer, vehicle, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO invoices (id, origin, work_order_id, customer_id, owner_user_id, buyer, vehicle, created_by, work_order_number)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (work_order_id) DO NOTHING RETURNING id`,
-    [draft.id, draft.origin, draft.workOrderId ?? null, draft.customerId ?? null, draft.ownerUserId ?? null, JSON.stringify(draft.buyer), draft.vehicle ? JSON.stringify(draft.vehicle) : null, draft.createdBy],
+    [draft.id, draft.origin, draft.workOrderId ?? null, draft.customerId ?? null, draft.ownerUserId ?? null, JSON.stringify(draft.buyer), draft.vehicle ? JSON.stringify(draft.vehicle) : null, draft.createdBy, draft.workOrderNumber ?? null],
   );
   return rows.length === 1;
 }

@@ -218,4 +218,7 @@ export const billingMigrations = [
     `CREATE TRIGGER invoices_number_guard BEFORE UPDATE ON invoices FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
     `CREATE TRIGGER credit_notes_number_guard BEFORE INSERT ON credit_notes FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
   ]),
+  // Issue 14: the work order's human number (OR-2026-000123), carried by garage.workorder.completed, cited on the invoice.
+  // Drafts and invoices made before it keep null (their PDF cites the work order's id, as it always did).
+  sqlMigration('BillingWorkOrderNumber1797200000000', [`ALTER TABLE invoices ADD COLUMN work_order_number text CHECK (work_order_number ~ '^OR-[0-9]{4}-[0-9]{6}$')`]),
 ];

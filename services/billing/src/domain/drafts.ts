@@ -41,6 +41,7 @@ export async function draftFromWorkOrder(db: EntityManager, envelope: EventEnvel
     id,
     origin: 'work_order',
     workOrderId: data.workOrderId,
+    ...(data.workOrderNumber ? { workOrderNumber: data.workOrderNumber } : {}),
     customerId: data.customerId,
     ...(data.customerUserId ? { ownerUserId: data.customerUserId } : {}),
     buyer: { ...data.buyer },

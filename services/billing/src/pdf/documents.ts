@@ -12,7 +12,7 @@ export function invoicePdf(view: InvoiceView, ttn?: TtnMention): Promise<Buffer>
   const { invoice, lines, totals } = view;
   if (invoice.status !== 'issued' || !invoice.number || !invoice.issueDate || !invoice.seller) throw conflict('Only an issued invoice has a PDF');
   const references = [
-    ...(invoice.workOrderId ? [`Ordre de réparation : ${invoice.workOrderId}`] : []),
+    ...(invoice.workOrderId ? [`Ordre de réparation : ${invoice.workOrderNumber ?? invoice.workOrderId}`] : []),
     ...(invoice.vehicle ? [`Véhicule : ${invoice.vehicle.plate} — ${invoice.vehicle.description}`] : []),
   ];
   return renderFiscalDocument({

@@ -21,6 +21,7 @@ export function sampleArabicBuyerInvoice(): InvoiceView {
       id: '00000000-0000-4000-8000-000000000001',
       origin: 'manual',
       workOrderId: null,
+      workOrderNumber: null,
       customerId: null,
       ownerUserId: null,
       buyer: { name: 'محمد بن علي الطرابلسي', kind: 'person', cin: '01234567', address: '12 نهج الحبيب بورقيبة، صفاقس', stampExempt: false },

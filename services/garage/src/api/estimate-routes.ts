@@ -1,5 +1,5 @@
-import { ADMIN, ADMIN_TECHNICIAN, CUSTOMER } from '@ecar/contracts';
-import { editLineBody, lineDecisionsBody, recordedDecisionsBody } from '@ecar/contracts/requests/garage';
+import { ADMIN, ADMIN_CUSTOMER, ADMIN_TECHNICIAN, CUSTOMER } from '@ecar/contracts';
+import { editLineBody, estimatePdfQuery, lineDecisionsBody, recordedDecisionsBody } from '@ecar/contracts/requests/garage';
 import { route, type Route } from '@ecar/runtime';
 import type { EstimateService } from '../domain/estimates.ts';
 
@@ -44,6 +44,21 @@ export function estimateRoutes(estimates: EstimateService): Route[] {
       roles: ADMIN,
       summary: 'Every version of the estimate: what was sent, what was approved, and how each answer was given',
       handle: ({ caller, params }) => estimates.versions(caller, params.id),
+    }),
+    route({
+      name: 'estimatePdf',
+      method: 'get',
+      path: '/api/v1/work-orders/:id/estimate/pdf',
+      roles: ADMIN_CUSTOMER,
+      query: estimatePdfQuery,
+      produces: ['application/pdf'],
+      summary: 'The estimate as PDF (French, Arabic or English), numbered DV-… with its last version sent; the customer reads theirs once it was sent',
+      async handle({ caller, params, query, res }) {
+        const { filename, pdf } = await estimates.pdf(caller, params.id, query.lang);
+        res.setHeader('Cache-Control', 'private, no-store');
+        res.setHeader('Content-Disposition', `attachment; filename="${filename}.pdf"`);
+        res.type('application/pdf').send(pdf);
+      },
     }),
   ];
 }

@@ -6,6 +6,8 @@ export type AppointmentStatus = 'requested' | 'confirmed' | 'cancelled';
 
 export interface Appointment {
   id: string;
+  /** `RDV-2026-000045`, given by the database on insert (issue #14). */
+  number: string;
   customerId: string;
   vehicleId: string | null;
   slotStart: Date;
@@ -16,10 +18,10 @@ export interface Appointment {
   updatedAt: Date;
 }
 
-const COLUMNS = `a.id, a.customer_id AS "customerId", a.vehicle_id AS "vehicleId", a.slot_start AS "slotStart", a.status, a.note,
+const COLUMNS = `a.id, a.number, a.customer_id AS "customerId", a.vehicle_id AS "vehicleId", a.slot_start AS "slotStart", a.status, a.note,
   a.requested_by AS "requestedBy", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 
-export async function saveAppointment(db: EntityManager, appointment: Appointment): Promise<void> {
+export async function saveAppointment(db: EntityManager, appointment: Omit<Appointment, 'number'>): Promise<void> {
   await db.query(
     `INSERT INTO appointments (id, customer_id, vehicle_id, slot_start, status, note, requested_by, created_at, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)

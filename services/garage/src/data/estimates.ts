@@ -26,6 +26,8 @@ export interface EstimateVersion {
   workOrderId: string;
   version: number;
   kind: 'sent' | 'decision';
+  /** `DV-2026-000045` for a version sent to the customer (the database numbers it), null for a decision. */
+  number: string | null;
   decisionId: string | null;
   lines: unknown;
   totals: unknown;
@@ -107,11 +109,11 @@ export class EstimateStore {
 }
 
 /** Appends the next version of the order's estimate (the order row is locked by the caller, so numbers do not race). */
-export async function appendVersion(db: EntityManager, version: Omit<EstimateVersion, 'version'>): Promise<number> {
-  const rows: Array<{ version: number }> = await db.query(
+export async function appendVersion(db: EntityManager, version: Omit<EstimateVersion, 'version' | 'number'>): Promise<{ version: number; number: string | null }> {
+  const rows: Array<{ version: number; number: string | null }> = await db.query(
     `INSERT INTO estimate_versions (id, work_order_id, version, kind, decision_id, lines, totals, approved_totals, created_by, created_at)
      SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9 FROM estimate_versions WHERE work_order_id = $2
-     RETURNING version`,
+     RETURNING version, number`,
     [
       version.id,
       version.workOrderId,
@@ -124,12 +126,12 @@ export async function appendVersion(db: EntityManager, version: Omit<EstimateVer
       version.createdAt,
     ],
   );
-  return rows[0]!.version;
+  return rows[0]!;
 }
 
 export async function versionsOf(db: EntityManager, workOrderId: string): Promise<EstimateVersion[]> {
   return db.query(
-    `SELECT id, work_order_id AS "workOrderId", version, kind, decision_id AS "decisionId", lines, totals, approved_totals AS "approvedTotals",
+    `SELECT id, work_order_id AS "workOrderId", version, kind, number, decision_id AS "decisionId", lines, totals, approved_totals AS "approvedTotals",
             created_by AS "createdBy", created_at AS "createdAt"
      FROM estimate_versions WHERE work_order_id = $1 ORDER BY version`,
     [workOrderId],

@@ -265,4 +265,64 @@ export const garageMigrations = [
     `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
     `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
   ]),
+  // Issue 14: human references. Work orders, estimate versions sent, appointments and purchase orders get a
+  // per-year number (OR-2026-000123, DV-…, RDV-…, BC-…) from one counter row per (prefix, year), taken by the
+  // INSERT's own transaction: its row lock serialises two inserts, a rolled-back insert gives its number back.
+  sqlMigration('GarageWorkshop1797200000000', [
+    `CREATE TABLE reference_counters (
+       prefix text NOT NULL,
+       year integer NOT NULL,
+       last_value integer NOT NULL CHECK (last_value > 0),
+       PRIMARY KEY (prefix, year)
+     )`,
+    `CREATE FUNCTION next_reference(p_prefix text, p_at timestamptz) RETURNS text LANGUAGE plpgsql AS $$
+       DECLARE
+         v_year integer := extract(year FROM p_at AT TIME ZONE 'Africa/Tunis')::integer;
+         v_value integer;
+       BEGIN
+         INSERT INTO reference_counters AS c (prefix, year, last_value) VALUES (p_prefix, v_year, 1)
+           ON CONFLICT (prefix, year) DO UPDATE SET last_value = c.last_value + 1
+           RETURNING c.last_value INTO v_value;
+         RETURN p_prefix || '-' || v_year || '-' || lpad(v_value::text, 6, '0');
+       END $$`,
+    // TG_ARGV[0] is the prefix. Work orders and appointments are saved by upsert (INSERT … ON CONFLICT
+    // DO UPDATE, which fires BEFORE INSERT too and checks NOT NULL before the conflict): a row that
+    // already exists is proposed with the number it has, so a status change never burns a counter value.
+    `CREATE FUNCTION assign_reference() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.number IS NULL THEN
+           EXECUTE format('SELECT number FROM %I WHERE id = $1', TG_TABLE_NAME) INTO NEW.number USING NEW.id;
+           IF NEW.number IS NULL THEN NEW.number := next_reference(TG_ARGV[0], coalesce(NEW.created_at, now())); END IF;
+         END IF;
+         RETURN NEW;
+       END $$`,
+    `ALTER TABLE work_orders ADD COLUMN number text`,
+    `ALTER TABLE appointments ADD COLUMN number text`,
+    `ALTER TABLE purchase_orders ADD COLUMN number text`,
+    `ALTER TABLE estimate_versions ADD COLUMN number text`,
+    // Existing rows: numbered in the order they were created, per year; the counters continue after them.
+    ...(
+      [
+        ['work_orders', 'OR', 'true'],
+        ['appointments', 'RDV', 'true'],
+        ['purchase_orders', 'BC', 'true'],
+        ['estimate_versions', 'DV', `kind = 'sent'`],
+      ] as const
+    ).flatMap(([table, prefix, which]) => [
+      `UPDATE ${table} t SET number = '${prefix}-' || n.year || '-' || lpad(n.seq::text, 6, '0')
+         FROM (SELECT id, extract(year FROM created_at AT TIME ZONE 'Africa/Tunis')::integer AS year,
+                      row_number() OVER (PARTITION BY extract(year FROM created_at AT TIME ZONE 'Africa/Tunis') ORDER BY created_at, id) AS seq
+                 FROM ${table} WHERE ${which}) n
+        WHERE t.id = n.id`,
+      `INSERT INTO reference_counters (prefix, year, last_value)
+         SELECT '${prefix}', split_part(number, '-', 2)::integer, max(split_part(number, '-', 3)::integer)
+           FROM ${table} WHERE number IS NOT NULL GROUP BY 2`,
+      `CREATE UNIQUE INDEX ${table}_number ON ${table} (number)`,
+      `CREATE TRIGGER ${table}_number BEFORE INSERT ON ${table} FOR EACH ROW${which === 'true' ? '' : ` WHEN (NEW.${which})`} EXECUTE FUNCTION assign_reference('${prefix}')`,
+    ]),
+    `ALTER TABLE work_orders ALTER COLUMN number SET NOT NULL`,
+    `ALTER TABLE appointments ALTER COLUMN number SET NOT NULL`,
+    `ALTER TABLE purchase_orders ALTER COLUMN number SET NOT NULL`,
+    `ALTER TABLE estimate_versions ADD CHECK ((kind = 'sent') = (number IS NOT NULL))`,
+  ]),
 ];

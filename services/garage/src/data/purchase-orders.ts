@@ -19,6 +19,8 @@ export interface PurchaseOrderLine {
 
 export interface PurchaseOrder {
   id: string;
+  /** `BC-2026-000007`, given by the database on insert (issue #14). */
+  number: string;
   supplierId: string;
   location: string;
   status: PurchaseOrderStatus;
@@ -53,12 +55,12 @@ export async function listSuppliers(db: Db, query: { after?: string; limit: numb
   return queryRows<Supplier>(db, `SELECT ${SUPPLIER_COLUMNS} FROM suppliers ${where} ORDER BY id LIMIT ${params.add(query.limit)}`, params.values);
 }
 
-const ORDER_COLUMNS = `o.id, o.supplier_id AS "supplierId", o.location, o.status, o.created_by AS "createdBy", o.ordered_at AS "orderedAt", o.received_at AS "receivedAt",
+const ORDER_COLUMNS = `o.id, o.number, o.supplier_id AS "supplierId", o.location, o.status, o.created_by AS "createdBy", o.ordered_at AS "orderedAt", o.received_at AS "receivedAt",
   COALESCE((SELECT json_agg(json_build_object('partId', l.part_id, 'quantityMilli', l.quantity_milli, 'unitCostMillimes', l.unit_cost_millimes) ORDER BY l.position)
               FROM purchase_order_lines l WHERE l.purchase_order_id = o.id), '[]'::json) AS lines,
   o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 
-export async function insertPurchaseOrder(db: EntityManager, order: PurchaseOrder): Promise<void> {
+export async function insertPurchaseOrder(db: EntityManager, order: Omit<PurchaseOrder, 'number'>): Promise<void> {
   await queryRows(
     db,
     `INSERT INTO purchase_orders (id, supplier_id, location, status, created_by, ordered_at, received_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,

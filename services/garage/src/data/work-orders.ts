@@ -5,6 +5,8 @@ import { Params, workOrderReach } from './scope.ts';
 
 export interface WorkOrder {
   id: string;
+  /** `OR-2026-000123`, given by the database on insert (issue #14). */
+  number: string;
   customerId: string;
   vehicleId: string;
   appointmentId: string | null;
@@ -46,12 +48,12 @@ export interface TimeEntry {
   endedAt: Date | null;
 }
 
-const COLUMNS = `w.id, w.customer_id AS "customerId", w.vehicle_id AS "vehicleId", w.appointment_id AS "appointmentId", w.status, w.complaint,
+const COLUMNS = `w.id, w.number, w.customer_id AS "customerId", w.vehicle_id AS "vehicleId", w.appointment_id AS "appointmentId", w.status, w.complaint,
   w.mileage_in_km AS "mileageInKm", w.opened_by AS "openedBy", w.estimate_decision AS "estimateDecision",
   w.estimate_decided_by AS "estimateDecidedBy", w.estimate_decided_at AS "estimateDecidedAt", w.estimate_decided_ip AS "estimateDecidedIp",
   w.completed_at AS "completedAt", w.delivered_at AS "deliveredAt", w.created_at AS "createdAt", w.updated_at AS "updatedAt"`;
 
-export async function saveWorkOrder(db: EntityManager, order: WorkOrder): Promise<void> {
+export async function saveWorkOrder(db: EntityManager, order: Omit<WorkOrder, 'number'>): Promise<void> {
   await db.query(
     `INSERT INTO work_orders (id, customer_id, vehicle_id, appointment_id, status, complaint, mileage_in_km, opened_by, estimate_decision,
         estimate_decided_by, estimate_decided_at, estimate_decided_ip, completed_at, delivered_at, created_at, updated_at)

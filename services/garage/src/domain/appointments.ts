@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '@ecar/errors';
 import { findAppointment, listAppointments, lockSlotAndCount, saveAppointment, type Appointment } from '../data/appointments.ts';
+import { assignedNumber } from '../data/references.ts';
 import type { Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
@@ -28,6 +29,7 @@ export class AppointmentService {
   private event(caller: Caller, type: AppointmentEventType, appointment: Appointment) {
     return newEvent(caller, type, { type: 'appointment', id: appointment.id }, {
       appointmentId: appointment.id,
+      appointmentNumber: appointment.number,
       customerId: appointment.customerId,
       slotStart: appointment.slotStart.toISOString(),
       status: appointment.status,
@@ -45,7 +47,7 @@ export class AppointmentService {
       }
       await this.ensureRoom(db, input.slotStart);
       const now = new Date();
-      const appointment: Appointment = {
+      const draft: Omit<Appointment, 'number'> = {
         id: randomUUID(),
         customerId: customer.id,
         vehicleId: input.vehicleId ?? null,
@@ -56,7 +58,8 @@ export class AppointmentService {
         createdAt: now,
         updatedAt: now,
       };
-      await saveAppointment(db, appointment);
+      await saveAppointment(db, draft);
+      const appointment: Appointment = { ...draft, number: await assignedNumber(db, 'appointments', draft.id) };
       return { result: appointment, events: [this.event(caller, 'garage.appointment.requested', appointment)] };
     });
   }

@@ -18,8 +18,10 @@ import {
 import type { FieldCipher } from '../data/field-cipher.ts';
 import { findWorkOrder, linesOf, saveWorkOrder, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { estimateTotals } from './estimate.ts';
+import { renderEstimatePdf, type EstimateDocument, type EstimateLanguage } from './estimate-pdf.ts';
+import { readableFields } from './customers.ts';
 import type { GarageContext } from './garage.ts';
-import { linesEditable } from './work-order-states.ts';
+import { duringJob, linesEditable } from './work-order-states.ts';
 
 /**
  * Estimates line by line (issue #14). A line is drafted while the order is open; sending the
@@ -69,7 +71,7 @@ export class EstimateService {
   }
 
   private ref(order: WorkOrder) {
-    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+    return { workOrderId: order.id, workOrderNumber: order.number, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
   }
 
   private async locked(db: EntityManager, caller: Caller, id: string): Promise<WorkOrder> {
@@ -78,7 +80,7 @@ export class EstimateService {
     return order;
   }
 
-  private async snapshot(db: EntityManager, caller: Caller, order: WorkOrder, kind: 'sent' | 'decision', decisionId: string | null): Promise<number> {
+  private async snapshot(db: EntityManager, caller: Caller, order: WorkOrder, kind: 'sent' | 'decision', decisionId: string | null): Promise<{ version: number; number: string | null }> {
     const lines = await linesOf(db, order.id);
     return appendVersion(db, {
       id: randomUUID(),
@@ -98,7 +100,7 @@ export class EstimateService {
     const lines = await linesOf(db, order.id);
     const awaiting = lines.filter((line) => line.approval === 'awaiting_approval');
     if (awaiting.length === 0) return [];
-    await this.snapshot(db, caller, order, 'sent', null);
+    const sent = await this.snapshot(db, caller, order, 'sent', null);
     const customer = await this.garage.customers.findById(db, order.customerId, []);
     const userId = customer?.userId ?? undefined;
     return [
@@ -109,6 +111,7 @@ export class EstimateService {
         lineIds: awaiting.map((line) => line.id),
         awaitingGrossMillimes: estimateTotals(awaiting).grossMillimes,
         approvedGrossMillimes: estimateTotals(lines.filter(isApproved)).grossMillimes,
+        ...(sent.number ? { estimateNumber: sent.number } : {}),
       }),
     ];
   }
@@ -123,7 +126,7 @@ export class EstimateService {
       id: randomUUID(),
       workOrderId: order.id,
       ...fields,
-      approval: order.status === 'in_progress' ? 'awaiting_approval' : 'draft',
+      approval: duringJob(order.status) ? 'awaiting_approval' : 'draft',
       decisionId: null,
       addedBy: caller.userId,
       createdAt: now,
@@ -202,7 +205,7 @@ export class EstimateService {
   }
 
   private async decideIn(db: EntityManager, caller: Caller, before: WorkOrder, decisions: readonly LineDecision[], recorded?: RecordedAnswer) {
-    if (before.status !== 'estimate_sent' && before.status !== 'in_progress') throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
+    if (before.status !== 'estimate_sent' && !duringJob(before.status)) throw conflict(`There is no estimate awaiting a decision (status ${before.status})`);
     const lines = await linesOf(db, before.id);
     const byId = new Map(lines.map((line) => [line.id, line]));
     for (const { lineId } of decisions) {
@@ -239,7 +242,7 @@ export class EstimateService {
       await saveWorkOrder(db, after);
       events.push(newEvent(caller, 'garage.workorder.estimate_decided', { type: 'work-order', id: after.id }, { ...this.ref(after), decision: outcome }, { status: [before.status, outcome] }));
     }
-    const version = await this.snapshot(db, caller, after, 'decision', decision.id);
+    const { version } = await this.snapshot(db, caller, after, 'decision', decision.id);
     const linesAfter = await linesOf(db, before.id);
     const approvedTotals = estimateTotals(linesAfter.filter(isApproved));
     events.push(
@@ -255,6 +258,34 @@ export class EstimateService {
     return { order: after, events, answer: { status: after.status, decisionId: decision.id, version, lines: linesAfter, approvedTotals } };
   }
 
+  /**
+   * The estimate as PDF (issue #14): what the customer reads before deciding, in French, Arabic or
+   * English, numbered with its last version sent (DV-…). Staff may print a draft; the customer
+   * only an estimate that was sent to them. Selling prices only (purchase prices never leave staff screens).
+   */
+  async pdf(caller: Caller, id: string, language: EstimateLanguage): Promise<{ filename: string; pdf: Buffer }> {
+    const document = await this.garage.unitOfWork.run(async (db) => {
+      const order = await findWorkOrder(db, caller, id);
+      if (!order) throw notFound('Work order not found');
+      const sent = (await versionsOf(db, id)).filter((version) => version.kind === 'sent').at(-1);
+      if (!sent && isCustomer(caller)) throw conflict('No estimate was sent for this work order yet');
+      const customer = await this.garage.customers.findById(db, order.customerId, readableFields(caller));
+      const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
+      const lines = await linesOf(db, id);
+      const estimate: EstimateDocument = {
+        number: sent?.number ?? null,
+        workOrderNumber: order.number,
+        date: sent?.createdAt ?? new Date(),
+        customerName: customer?.name ?? '—',
+        vehicle: vehicle ? `${vehicle.plate} — ${vehicle.make} ${vehicle.model} (${vehicle.year})` : null,
+        lines: lines.map(({ description, quantityMilli, unitPriceMillimes, vatRateBp, approval }) => ({ description, quantityMilli, unitPriceMillimes, vatRateBp, approval })),
+      };
+      const read = newEvent(caller, 'garage.customer.accessed', { type: 'work-order', id }, { customerIds: [order.customerId], fields: ['name', 'plate'], purpose: 'document' });
+      return { result: estimate, events: [read] };
+    });
+    return { filename: document.number ?? `${document.workOrderNumber}-projet`, pdf: await renderEstimatePdf(document, language) };
+  }
+
   /** What was sent and what was approved, version by version, with how each answer was given (staff only). */
   async versions(caller: Caller, id: string) {
     return this.garage.unitOfWork.run(async (db) => {
@@ -266,6 +297,7 @@ export class EstimateService {
         return {
           version: version.version,
           kind: version.kind,
+          number: version.number,
           createdAt: version.createdAt,
           createdBy: version.createdBy,
           lines: version.lines,

@@ -23,7 +23,7 @@ import {
 import { findWorkOrder, insertLine, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { diff } from './diff.ts';
 import type { GarageContext } from './garage.ts';
-import { linesEditable } from './work-order-states.ts';
+import { duringJob, linesEditable } from './work-order-states.ts';
 
 export interface PartInput {
   reference: string;
@@ -43,9 +43,9 @@ export type MovementInput =
   | { kind: 'return'; location: string; quantityMilli: number; reason?: string | undefined; workOrderId?: string | undefined }
   | { kind: 'adjustment'; location: string; quantityMilli: number; reason: string; allowNegative?: boolean | undefined };
 
-/** Stock leaves the shelf for a job once the customer approved it (DOMAIN.md step 3): approved or in progress. */
+/** Stock leaves the shelf for a job once the customer approved it (DOMAIN.md step 3): approved or under way. */
 export function stockConsumable(status: WorkOrderStatus): boolean {
-  return status === 'approved' || status === 'in_progress';
+  return status === 'approved' || duringJob(status);
 }
 
 /** What a role sees of a part: customers never see purchase prices, and neither do technicians. */

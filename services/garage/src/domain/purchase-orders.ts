@@ -3,6 +3,7 @@ import { newEvent, type Caller } from '@ecar/contracts';
 import type { PurchaseOrderStatus } from '@ecar/contracts/requests/garage';
 import { conflict, notFound } from '@ecar/errors';
 import { findPart } from '../data/parts.ts';
+import { assignedNumber } from '../data/references.ts';
 import {
   findPurchaseOrder,
   findSupplier,
@@ -54,7 +55,7 @@ export class PurchaseOrderService {
       if (!(await findSupplier(db, input.supplierId))) throw notFound('Supplier not found');
       for (const line of input.lines) if (!(await findPart(db, line.partId))) throw notFound(`Part ${line.partId} not found`);
       const now = new Date();
-      const order: PurchaseOrder = {
+      const draft: Omit<PurchaseOrder, 'number'> = {
         id: randomUUID(),
         supplierId: input.supplierId,
         location: input.location,
@@ -66,8 +67,9 @@ export class PurchaseOrderService {
         createdAt: now,
         updatedAt: now,
       };
-      await insertPurchaseOrder(db, order);
-      const event = newEvent(caller, 'garage.purchaseorder.created', { type: 'purchase-order', id: order.id }, { purchaseOrderId: order.id, supplierId: order.supplierId, lineCount: order.lines.length });
+      await insertPurchaseOrder(db, draft);
+      const order: PurchaseOrder = { ...draft, number: await assignedNumber(db, 'purchase_orders', draft.id) };
+      const event = newEvent(caller, 'garage.purchaseorder.created', { type: 'purchase-order', id: order.id }, { purchaseOrderId: order.id, purchaseOrderNumber: order.number, supplierId: order.supplierId, lineCount: order.lines.length });
       return { result: order, events: [event] };
     });
   }
@@ -107,7 +109,7 @@ export class PurchaseOrderService {
             location: before.location,
             kind: 'receipt',
             quantityMilli: line.quantityMilli,
-            reason: `PO ${before.id}`,
+            reason: `PO ${before.number}`,
             allowNegative: false,
             workOrderId: null,
             lineId: null,
@@ -118,7 +120,7 @@ export class PurchaseOrderService {
       }
       await updatePurchaseOrderStatus(db, after);
       events.push(
-        newEvent(caller, 'garage.purchaseorder.status_changed', { type: 'purchase-order', id }, { purchaseOrderId: id, supplierId: before.supplierId, from: before.status, status: to }, { status: [before.status, to] }),
+        newEvent(caller, 'garage.purchaseorder.status_changed', { type: 'purchase-order', id }, { purchaseOrderId: id, purchaseOrderNumber: before.number, supplierId: before.supplierId, from: before.status, status: to }, { status: [before.status, to] }),
       );
       return { result: after, events };
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, notFound } from '@ecar/errors';
 import type { EntityManager } from '@ecar/db';
 import { findAppointment } from '../data/appointments.ts';
+import { assignedNumber } from '../data/references.ts';
 import {
   assignTechnicians,
   endTimeEntry,
@@ -47,15 +48,15 @@ export interface LineInput {
 
 /** Statuses each role may move an order to through the status route (approval has its own route). */
 const STATUS_TARGETS: Record<'super-admin' | 'technician', readonly WorkOrderStatus[]> = {
-  'super-admin': ['open', 'estimate_sent', 'in_progress', 'completed', 'delivered', 'cancelled'],
-  technician: ['in_progress', 'completed'],
+  'super-admin': ['open', 'estimate_sent', 'in_progress', 'completed', 'delivered', 'cancelled', 'waiting_for_parts', 'quality_check'],
+  technician: ['in_progress', 'completed', 'waiting_for_parts', 'quality_check'],
 };
 
 export class WorkOrderService {
   constructor(private readonly garage: GarageContext) {}
 
   private ref(order: WorkOrder) {
-    return { workOrderId: order.id, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
+    return { workOrderId: order.id, workOrderNumber: order.number, customerId: order.customerId, vehicleId: order.vehicleId, status: order.status };
   }
 
   private subject(order: WorkOrder) {
@@ -78,7 +79,7 @@ export class WorkOrderService {
       const vehicle = await this.garage.vehicles.find(db, caller, vehicleId);
       if (!vehicle || vehicle.customerId !== customerId) throw notFound('Vehicle not found');
       const now = new Date();
-      const order: WorkOrder = {
+      const draft: Omit<WorkOrder, 'number'> = {
         id: randomUUID(),
         customerId,
         vehicleId,
@@ -96,7 +97,8 @@ export class WorkOrderService {
         createdAt: now,
         updatedAt: now,
       };
-      await saveWorkOrder(db, order);
+      await saveWorkOrder(db, draft);
+      const order: WorkOrder = { ...draft, number: await assignedNumber(db, 'work_orders', draft.id) };
       const events = [newEvent(caller, 'garage.workorder.opened', this.subject(order), this.ref(order))];
       if (input.technicianIds?.length) {
         await assignTechnicians(db, order.id, input.technicianIds);
@@ -173,6 +175,8 @@ export class WorkOrderService {
       const events = [newEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
       if (to === 'estimate_sent' && (await linesOf(db, id)).length === 0) throw conflict('An estimate needs at least one line');
       if (to === 'completed') events.push(await this.completedEvent(db, caller, after));
+      // Nobody works on a job waiting for its parts: the running clocks stop when it starts waiting.
+      if (to === 'waiting_for_parts') await this.stopClocks(db, after.id, now);
       await saveWorkOrder(db, after);
       if (to === 'estimate_sent') events.push(...(await this.garage.useCases.estimates.sent(db, caller, after)));
       if (to === 'open') await this.garage.useCases.estimates.reopened(db, after);
@@ -180,21 +184,26 @@ export class WorkOrderService {
     });
   }
 
+  private async stopClocks(db: EntityManager, workOrderId: string, at: Date): Promise<void> {
+    for (const technician of await techniciansOf(db, workOrderId)) {
+      const running = await openTimeEntry(db, workOrderId, technician);
+      if (running) await endTimeEntry(db, running.id, at);
+    }
+  }
+
   /** `garage.workorder.completed` exactly per the contract billing consumes: buyer, vehicle, lines. */
   private async completedEvent(db: EntityManager, caller: Caller, order: WorkOrder) {
     // Only what the customer approved is invoiced: lines awaiting an answer or declined never are.
     const lines = (await linesOf(db, order.id)).filter(isApproved);
     if (lines.length === 0) throw conflict('A work order without approved lines cannot be completed');
-    for (const technician of await techniciansOf(db, order.id)) {
-      const running = await openTimeEntry(db, order.id, technician);
-      if (running) await endTimeEntry(db, running.id, order.completedAt ?? new Date());
-    }
+    await this.stopClocks(db, order.id, order.completedAt ?? new Date());
     const customer = await this.garage.customers.findById(db, order.customerId, CUSTOMER_SEALED_FIELDS);
     const vehicle = await this.garage.vehicles.findById(db, order.vehicleId);
     if (!customer || !vehicle) throw conflict('The customer or vehicle of this work order no longer exists');
     const nationalId = customer.nationalId ?? undefined;
     return newEvent(caller, 'garage.workorder.completed', { type: 'work-order', id: order.id, ...(customer.userId ? { ownerId: customer.userId } : {}) }, {
       workOrderId: order.id,
+      workOrderNumber: order.number,
       customerId: customer.id,
       ...(customer.userId ? { customerUserId: customer.userId } : {}),
       buyer: {

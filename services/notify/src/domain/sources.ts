@@ -21,6 +21,9 @@ export interface MessageSource {
   params: TemplateParams;
 }
 
+/** The number the message cites (`OR-2026-000123`, `RDV-…`), when the event carries one. */
+const withRef = (number: string | undefined): TemplateParams => (number ? { ref: number } : {});
+
 /** The invoice's draft event has not arrived yet: the bus retries the event later. */
 export class SourceNotReadyError extends Error {}
 
@@ -39,18 +42,18 @@ export async function sourceOf(envelope: EventEnvelope, db: EntityManager, timeZ
     case 'garage.workorder.status_changed': {
       const data = parseEventData('garage.workorder.status_changed', envelope.data);
       await readModelStore.rememberWorkOrder(db, data.workOrderId, data.customerId);
-      return data.status === 'estimate_sent' ? { customerId: data.customerId, template: 'estimate_ready', params: {} } : undefined;
+      return data.status === 'estimate_sent' ? { customerId: data.customerId, template: 'estimate_ready', params: withRef(data.workOrderNumber) } : undefined;
     }
     case 'garage.workorder.completed': {
       const data = parseEventData('garage.workorder.completed', envelope.data);
       await readModelStore.rememberWorkOrder(db, data.workOrderId, data.customerId);
-      return { customerId: data.customerId, template: 'vehicle_ready', params: {} };
+      return { customerId: data.customerId, template: 'vehicle_ready', params: withRef(data.workOrderNumber) };
     }
     case 'garage.appointment.confirmed':
     case 'garage.appointment.rescheduled': {
       const data = parseEventData(envelope.type, envelope.data);
       const template = envelope.type === 'garage.appointment.confirmed' ? 'appointment_confirmed' : 'appointment_rescheduled';
-      return { customerId: data.customerId, template, params: localDateTime(data.slotStart, timeZone) };
+      return { customerId: data.customerId, template, params: { ...localDateTime(data.slotStart, timeZone), ...withRef(data.appointmentNumber) } };
     }
     case 'billing.invoice.drafted': {
       const data = parseEventData('billing.invoice.drafted', envelope.data);

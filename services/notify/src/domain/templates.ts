@@ -16,6 +16,13 @@ export interface Template {
 const signature = { fr: 'Votre garage ECAR', ar: 'مرآبكم ECAR', en: 'Your ECAR garage' } as const;
 const hello = { fr: (n: string) => (n ? `Bonjour ${n},` : 'Bonjour,'), ar: (n: string) => (n ? `مرحبا ${n}،` : 'مرحبا،'), en: (n: string) => (n ? `Hello ${n},` : 'Hello,') } as const;
 
+/** The work order's or appointment's number (`OR-2026-000123`, `RDV-…`) when the event carried it (issue #14). */
+const ref = {
+  fr: (p: TemplateParams) => (p['ref'] ? ` (réf. ${p['ref']})` : ''),
+  ar: (p: TemplateParams) => (p['ref'] ? ` (المرجع ${p['ref']})` : ''),
+  en: (p: TemplateParams) => (p['ref'] ? ` (ref. ${p['ref']})` : ''),
+} as const;
+
 function text(lang: NotifyLanguage, sms: (p: TemplateParams) => string, subject: (p: TemplateParams) => string, line: (p: TemplateParams) => string): Text {
   return {
     sms: (p) => `ECAR: ${sms(p)}`,
@@ -32,17 +39,17 @@ export const TEMPLATES = {
   estimate_ready: {
     category: 'service',
     texts: {
-      fr: text('fr', () => 'votre devis est prêt. Consultez-le et validez-le dans votre espace client.', () => 'Votre devis est prêt', () => 'Le devis de votre véhicule est prêt. Vous pouvez le consulter et le valider dans votre espace client.'),
-      ar: text('ar', () => 'تقديركم جاهز. اطلعوا عليه ووافقوا عليه في فضاء الحريف.', () => 'تقدير الإصلاح جاهز', () => 'تقدير إصلاح سيارتكم جاهز. يمكنكم الاطلاع عليه والموافقة عليه في فضاء الحريف.'),
-      en: text('en', () => 'your estimate is ready. Review and approve it in your customer space.', () => 'Your estimate is ready', () => 'The estimate for your vehicle is ready. You can review and approve it in your customer space.'),
+      fr: text('fr', (p) => `votre devis est prêt${ref.fr(p)}. Consultez-le et validez-le dans votre espace client.`, () => 'Votre devis est prêt', (p) => `Le devis de votre véhicule est prêt${ref.fr(p)}. Vous pouvez le consulter et le valider dans votre espace client.`),
+      ar: text('ar', (p) => `تقديركم جاهز${ref.ar(p)}. اطلعوا عليه ووافقوا عليه في فضاء الحريف.`, () => 'تقدير الإصلاح جاهز', (p) => `تقدير إصلاح سيارتكم جاهز${ref.ar(p)}. يمكنكم الاطلاع عليه والموافقة عليه في فضاء الحريف.`),
+      en: text('en', (p) => `your estimate is ready${ref.en(p)}. Review and approve it in your customer space.`, () => 'Your estimate is ready', (p) => `The estimate for your vehicle is ready${ref.en(p)}. You can review and approve it in your customer space.`),
     },
   },
   vehicle_ready: {
     category: 'service',
     texts: {
-      fr: text('fr', () => 'votre véhicule est prêt, vous pouvez venir le récupérer.', () => 'Votre véhicule est prêt', () => 'Les travaux sont terminés : votre véhicule est prêt, vous pouvez venir le récupérer.'),
-      ar: text('ar', () => 'سيارتكم جاهزة، يمكنكم القدوم لاستلامها.', () => 'سيارتكم جاهزة', () => 'انتهت الأشغال: سيارتكم جاهزة ويمكنكم القدوم لاستلامها.'),
-      en: text('en', () => 'your vehicle is ready for collection.', () => 'Your vehicle is ready', () => 'The work is done: your vehicle is ready for collection.'),
+      fr: text('fr', (p) => `votre véhicule est prêt${ref.fr(p)}, vous pouvez venir le récupérer.`, () => 'Votre véhicule est prêt', (p) => `Les travaux sont terminés${ref.fr(p)} : votre véhicule est prêt, vous pouvez venir le récupérer.`),
+      ar: text('ar', (p) => `سيارتكم جاهزة${ref.ar(p)}، يمكنكم القدوم لاستلامها.`, () => 'سيارتكم جاهزة', (p) => `انتهت الأشغال${ref.ar(p)}: سيارتكم جاهزة ويمكنكم القدوم لاستلامها.`),
+      en: text('en', (p) => `your vehicle is ready for collection${ref.en(p)}.`, () => 'Your vehicle is ready', (p) => `The work is done${ref.en(p)}: your vehicle is ready for collection.`),
     },
   },
   invoice_issued: {
@@ -56,17 +63,17 @@ export const TEMPLATES = {
   appointment_confirmed: {
     category: 'service',
     texts: {
-      fr: text('fr', (p) => `rendez-vous confirmé le ${p['date']} à ${p['time']}.`, () => 'Rendez-vous confirmé', (p) => `Votre rendez-vous du ${p['date']} à ${p['time']} est confirmé.`),
-      ar: text('ar', (p) => `تم تأكيد موعدكم يوم ${p['date']} على الساعة ${p['time']}.`, () => 'تأكيد الموعد', (p) => `تم تأكيد موعدكم يوم ${p['date']} على الساعة ${p['time']}.`),
-      en: text('en', (p) => `appointment confirmed on ${p['date']} at ${p['time']}.`, () => 'Appointment confirmed', (p) => `Your appointment on ${p['date']} at ${p['time']} is confirmed.`),
+      fr: text('fr', (p) => `rendez-vous confirmé le ${p['date']} à ${p['time']}${ref.fr(p)}.`, () => 'Rendez-vous confirmé', (p) => `Votre rendez-vous du ${p['date']} à ${p['time']} est confirmé${ref.fr(p)}.`),
+      ar: text('ar', (p) => `تم تأكيد موعدكم يوم ${p['date']} على الساعة ${p['time']}${ref.ar(p)}.`, () => 'تأكيد الموعد', (p) => `تم تأكيد موعدكم يوم ${p['date']} على الساعة ${p['time']}${ref.ar(p)}.`),
+      en: text('en', (p) => `appointment confirmed on ${p['date']} at ${p['time']}${ref.en(p)}.`, () => 'Appointment confirmed', (p) => `Your appointment on ${p['date']} at ${p['time']} is confirmed${ref.en(p)}.`),
     },
   },
   appointment_rescheduled: {
     category: 'service',
     texts: {
-      fr: text('fr', (p) => `rendez-vous déplacé au ${p['date']} à ${p['time']}.`, () => 'Rendez-vous déplacé', (p) => `Votre rendez-vous est déplacé au ${p['date']} à ${p['time']}.`),
-      ar: text('ar', (p) => `تم تغيير موعدكم إلى يوم ${p['date']} على الساعة ${p['time']}.`, () => 'تغيير الموعد', (p) => `تم تغيير موعدكم إلى يوم ${p['date']} على الساعة ${p['time']}.`),
-      en: text('en', (p) => `appointment moved to ${p['date']} at ${p['time']}.`, () => 'Appointment moved', (p) => `Your appointment has been moved to ${p['date']} at ${p['time']}.`),
+      fr: text('fr', (p) => `rendez-vous déplacé au ${p['date']} à ${p['time']}${ref.fr(p)}.`, () => 'Rendez-vous déplacé', (p) => `Votre rendez-vous est déplacé au ${p['date']} à ${p['time']}${ref.fr(p)}.`),
+      ar: text('ar', (p) => `تم تغيير موعدكم إلى يوم ${p['date']} على الساعة ${p['time']}${ref.ar(p)}.`, () => 'تغيير الموعد', (p) => `تم تغيير موعدكم إلى يوم ${p['date']} على الساعة ${p['time']}${ref.ar(p)}.`),
+      en: text('en', (p) => `appointment moved to ${p['date']} at ${p['time']}${ref.en(p)}.`, () => 'Appointment moved', (p) => `Your appointment has been moved to ${p['date']} at ${p['time']}${ref.en(p)}.`),
     },
   },
 } as const satisfies Record<string, Template>;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 const id = z.uuid();
 const fieldNames = z.array(z.string().min(1).max(64)).max(64);
 const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
+/** `BC-2026-000007` (issue #14; optional, so events stored before numbers still parse). */
+const purchaseOrderNumber = z.string().regex(/^BC-\d{4}-\d{6}$/);
 
 /** Parts catalogue, stock ledger and canned jobs of the garage service (issue 14). Prices never travel in these events. */
 export const garageStockEvents = {
@@ -35,6 +37,6 @@ export const garageStockEvents = {
 /** Suppliers and purchase orders (draft → ordered → received; the receipt writes the ledger). */
 export const garagePurchaseEvents = {
   'garage.supplier.created': v1(z.object({ supplierId: id }).strict()),
-  'garage.purchaseorder.created': v1(z.object({ purchaseOrderId: id, supplierId: id, lineCount: z.number().int().min(1) }).strict()),
-  'garage.purchaseorder.status_changed': v1(z.object({ purchaseOrderId: id, supplierId: id, from: z.string().max(32), status: z.string().max(32) }).strict()),
+  'garage.purchaseorder.created': v1(z.object({ purchaseOrderId: id, purchaseOrderNumber: purchaseOrderNumber.optional(), supplierId: id, lineCount: z.number().int().min(1) }).strict()),
+  'garage.purchaseorder.status_changed': v1(z.object({ purchaseOrderId: id, purchaseOrderNumber: purchaseOrderNumber.optional(), supplierId: id, from: z.string().max(32), status: z.string().max(32) }).strict()),
 } as const;

@@ -21,10 +21,12 @@ const fieldNames = z.array(z.string().min(1).max(64)).max(64);
 
 const customerRef = z.object({ customerId: id }).strict();
 const vehicleRef = z.object({ vehicleId: id, customerId: id }).strict();
+/** Human references (issue #14): `OR-2026-000123`, `RDV-…`, `DV-…`; optional, so events stored before them still parse. */
+const reference = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-\\d{4}-\\d{6}$`));
 const appointmentRef = z
-  .object({ appointmentId: id, customerId: id, slotStart: z.iso.datetime({ offset: true }), status: z.string().max(32) })
+  .object({ appointmentId: id, appointmentNumber: reference('RDV').optional(), customerId: id, slotStart: z.iso.datetime({ offset: true }), status: z.string().max(32) })
   .strict();
-const workOrderRef = z.object({ workOrderId: id, customerId: id, vehicleId: id, status: z.string().max(32) }).strict();
+const workOrderRef = z.object({ workOrderId: id, workOrderNumber: reference('OR').optional(), customerId: id, vehicleId: id, status: z.string().max(32) }).strict();
 
 const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
 
@@ -72,6 +74,8 @@ export const garageEvents = {
         lineIds: z.array(id).min(1).max(500),
         awaitingGrossMillimes: millimes,
         approvedGrossMillimes: millimes,
+        /** The number of the estimate version the customer is shown (`DV-2026-000045`). */
+        estimateNumber: reference('DV').optional(),
       })
       .strict(),
   ),
@@ -92,6 +96,8 @@ export const garageEvents = {
     data: z
       .object({
         workOrderId: z.uuid(),
+        /** `OR-2026-000123`: what the invoice cites (optional: events stored before numbers still parse). */
+        workOrderNumber: reference('OR').optional(),
         customerId: z.uuid(),
         /** The auth user of the customer, when they have an account (for their own invoice access). */
         customerUserId: z.uuid().optional(),

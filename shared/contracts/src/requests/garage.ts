@@ -5,7 +5,7 @@ import { pageQuery } from './paging.ts';
 /** Request schemas of the garage service (APP-1), shared with the browser app. Every object is strict: a field not listed here is a 400, never stored. */
 
 /** The work-order life cycle's states (the transitions are the garage's domain rules). */
-export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const;
+export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled', 'waiting_for_parts', 'quality_check'] as const;
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 
 const consentMethod = z.enum(['written-form', 'electronic', 'in-person']);
@@ -151,3 +151,6 @@ export const recordedDecisionsBody = z
   })
   .strict();
 export * from './garage-stock.ts';
+
+/** GET /api/v1/work-orders/:id/estimate/pdf — the estimate as the customer reads it, in French, Arabic or English (issue #14). */
+export const estimatePdfQuery = z.object({ lang: z.enum(['fr', 'ar', 'en']).default('fr') }).strict();

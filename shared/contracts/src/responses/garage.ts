@@ -60,6 +60,8 @@ export interface VehicleDocumentResponse {
 /** A row of GET /api/v1/work-orders */
 export interface WorkOrderResponse {
   id: string;
+  /** `OR-2026-000123`: what every screen, message and document shows (issue #14). */
+  number: string;
   customerId: string;
   vehicleId: string;
   appointmentId: string | null;
@@ -120,6 +122,8 @@ export type AppointmentStatus = 'requested' | 'confirmed' | 'cancelled';
 /** GET /api/v1/appointments rows */
 export interface AppointmentResponse {
   id: string;
+  /** `RDV-2026-000045` */
+  number: string;
   customerId: string;
   vehicleId: string | null;
   slotStart: string;

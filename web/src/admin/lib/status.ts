@@ -1,4 +1,5 @@
 import type { WorkOrderStatus } from './types.ts';
+import { duringJob } from '../../workshop/workOrder.ts';
 
 /** Badge colours of the work-order states (the words come from the translations). */
 export const WORK_ORDER_COLOR: Record<WorkOrderStatus, string> = {
@@ -10,6 +11,8 @@ export const WORK_ORDER_COLOR: Record<WorkOrderStatus, string> = {
   completed: 'green',
   delivered: 'gray',
   cancelled: 'dark',
+  waiting_for_parts: 'yellow',
+  quality_check: 'indigo',
 };
 
 /**
@@ -21,12 +24,14 @@ export const ADMIN_MOVES: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = 
   estimate_sent: ['open', 'cancelled'],
   approved: ['in_progress', 'cancelled'],
   declined: ['open', 'cancelled'],
-  in_progress: ['completed', 'cancelled'],
+  in_progress: ['waiting_for_parts', 'quality_check', 'completed', 'cancelled'],
   completed: ['delivered'],
   delivered: [],
   cancelled: [],
+  waiting_for_parts: ['in_progress', 'cancelled'],
+  quality_check: ['in_progress', 'completed', 'cancelled'],
 };
 
 export function linesEditable(status: WorkOrderStatus): boolean {
-  return status === 'open' || status === 'in_progress';
+  return status === 'open' || duringJob(status);
 }

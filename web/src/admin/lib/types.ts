@@ -24,7 +24,7 @@ export type WorkOrder = WorkOrderResponse;
 export type WorkOrderDetail = WorkOrderDetailResponse;
 export type Appointment = AppointmentResponse;
 
-export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled'] as const satisfies readonly WorkOrderStatus[];
+export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed', 'delivered', 'cancelled', 'waiting_for_parts', 'quality_check'] as const satisfies readonly WorkOrderStatus[];
 export type { WorkOrderStatus };
 
 export interface InvoiceSummary {
@@ -33,6 +33,8 @@ export interface InvoiceSummary {
   number: string | null;
   issueDate: string | null;
   workOrderId: string | null;
+  /** `OR-2026-000123` (null for manual invoices and invoices drafted before numbers). */
+  workOrderNumber: string | null;
   buyerName: string;
   /** Null for drafts (their totals are computed when read one by one). */
   totalTtcMillimes: number | null;
@@ -65,6 +67,8 @@ export interface Invoice {
   number: string | null;
   issueDate: string | null;
   workOrderId: string | null;
+  /** `OR-2026-000123` (null for manual invoices and invoices drafted before numbers). */
+  workOrderNumber: string | null;
   customerId: string | null;
   buyer: Buyer;
   lines: InvoiceLine[];

@@ -155,3 +155,12 @@ export function formatThousandths(value: number): string {
 export function formatRate(basisPoints: number): string {
   return `${formatThousandths(basisPoints * 10)}\u00a0%`;
 }
+
+/** A human reference (`OR-2026-000123`, `RDV-…`, `BC-…`, issue #14) in place of an id; the id stays in the title. */
+export function Reference({ number, id }: { number: string | null | undefined; id: string }) {
+  return (
+    <bdi title={id} data-id={id} data-ref={number ?? undefined}>
+      {number ?? id.slice(0, 8)}
+    </bdi>
+  );
+}

@@ -14,7 +14,7 @@ import { FormError } from '../../../shell/ui/FormError.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { Appointment, WorkOrder } from '../../lib/types.ts';
-import { ActionResult, Section, ShortId, StatusBadge, useAction, useLanguage } from '../../lib/ui.tsx';
+import { ActionResult, Reference, Section, ShortId, StatusBadge, useAction, useLanguage } from '../../lib/ui.tsx';
 
 /** Tunis keeps UTC+1 all year (no daylight saving): a local slot is `<day>T<time>+01:00`. */
 const TUNIS_OFFSET = '+01:00';
@@ -200,6 +200,9 @@ export default function AppointmentsScreen() {
                     {ofDay.map((appointment) => (
                       <Group key={appointment.id} align="flex-start" wrap="wrap" data-testid="appointment-row">
                         <Text fw={700}>{formatTime(appointment.slotStart, language)}</Text>
+                        <Text data-testid="appointment-number">
+                          <Reference number={appointment.number} id={appointment.id} />
+                        </Text>
                         <StatusBadge value={appointment.status} color={STATUS_COLOR[appointment.status]} label={t(`appointments.statuses.${appointment.status}`)} />
                         <Anchor component={Link} to={`/customers/${appointment.customerId}`}>
                           <ShortId id={appointment.customerId} />

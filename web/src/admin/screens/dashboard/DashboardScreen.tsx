@@ -104,6 +104,9 @@ function BoardColumn({ status }: { status: BoardStatus }) {
             {page.items.map((order) => (
               <li key={order.id}>
                 <Link className={classes.card} to={`/work-orders/${order.id}`} data-work-order={order.id}>
+                  <Text size="xs" fw={700} data-testid="work-order-number">
+                    <bdi dir="ltr">{order.number}</bdi>
+                  </Text>
                   <Text size="sm" className={classes.clamp} dir="auto">
                     {order.complaint}
                   </Text>

@@ -8,7 +8,7 @@ export type Appointment = AppointmentResponse;
 
 export { BOARD_STATUSES, type BoardStatus } from './queries.ts';
 
-export type WorkOrderSummary = Pick<WorkOrderResponse, 'id' | 'complaint' | 'createdAt'> & { status: BoardStatus };
+export type WorkOrderSummary = Pick<WorkOrderResponse, 'id' | 'number' | 'complaint' | 'createdAt'> & { status: BoardStatus };
 
 export interface InvoiceSummary {
   id: string;

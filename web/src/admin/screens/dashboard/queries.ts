@@ -12,7 +12,7 @@ export const KEY = 'dashboard';
 export const RECENT_INVOICES = 20;
 const BOARD_CARDS = 20;
 
-export const BOARD_STATUSES = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'] as const;
+export const BOARD_STATUSES = ['open', 'estimate_sent', 'approved', 'in_progress', 'waiting_for_parts', 'quality_check', 'completed'] as const;
 export type BoardStatus = (typeof BOARD_STATUSES)[number];
 
 export const dashboardQueries = {

@@ -15,7 +15,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
-import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Section, ShortId, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
+import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Reference, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 import stacked from '../../../shell/ui/stackedTable.module.css';
 
 /** Invoice lines: cards on phones (stackedTable.module.css), a table of at least 560 px from 36em. */
@@ -449,7 +449,7 @@ export default function InvoiceScreen() {
             {invoice.workOrderId ? (
               <Anchor component={Link} to={`/work-orders/${invoice.workOrderId}`}>
                 {`${t('invoices.fromWorkOrder')} `}
-                <ShortId id={invoice.workOrderId} />
+                <Reference number={invoice.workOrderNumber} id={invoice.workOrderId} />
               </Anchor>
             ) : null}
           </Group>

@@ -11,7 +11,7 @@ import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { checkBody } from '../../lib/forms.ts';
-import { ActionResult, parseThousandths, Section, ShortId, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import { ActionResult, parseThousandths, Reference, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
 import { PartPicker } from './PartPicker.tsx';
 import type { Part } from './types.ts';
 
@@ -24,6 +24,8 @@ interface Supplier {
 
 interface PurchaseOrder {
   id: string;
+  /** `BC-2026-000007` */
+  number: string;
   supplierId: string;
   location: string;
   status: PurchaseOrderStatus;
@@ -196,7 +198,7 @@ export default function PurchaseOrdersScreen() {
         caption={t('purchase.list')}
         rowKey={(row) => row.id}
         columns={[
-          { id: 'id', header: '#', cell: (row) => <ShortId id={row.id} /> },
+          { id: 'id', header: '#', cell: (row) => <Reference number={row.number} id={row.id} /> },
           { id: 'supplier', header: t('purchase.supplier'), cell: (row) => names.get(row.supplierId) ?? '—' },
           { id: 'lines', header: t('purchase.lines'), cell: (row) => <bdi>{row.lines.map((line) => `${partNames.get(line.partId) ?? line.partId.slice(0, 8)} × ${line.quantityMilli / 1000}`).join(', ')}</bdi> },
           { id: 'status', header: t('purchase.status'), cell: (row) => <StatusBadge value={row.status} color={STATUS_COLOR[row.status]} label={t(`purchase.statuses.${row.status}`)} /> },

@@ -14,7 +14,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
 import type { Vehicle, VehicleDocument, WorkOrder, WorkOrderLine } from '../../lib/types.ts';
-import { ActionResult, Money, Section, ShortId, StatusBadge, useAction, When } from '../../lib/ui.tsx';
+import { ActionResult, Money, Reference, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
 import { EditVehicle } from './EditVehicle.tsx';
 
 const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
@@ -173,7 +173,7 @@ export default function VehicleScreen() {
                   <Stack key={order.id} gap={2} data-testid="history-entry">
                     <Group gap="xs" wrap="wrap">
                       <Anchor component={Link} to={`/work-orders/${order.id}`}>
-                        <ShortId id={order.id} />
+                        <Reference number={order.number} id={order.id} />
                       </Anchor>
                       <When at={order.createdAt} dateOnly />
                       <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />

@@ -15,6 +15,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { linesEditable } from '../../lib/status.ts';
 import type { WorkOrderDetail, WorkOrderLine } from '../../lib/types.ts';
+import { duringJob } from '../../../workshop/workOrder.ts';
 import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Section, useAction, useLanguage } from '../../lib/ui.tsx';
 
 /** Estimates line by line in the back office (issue #14): each line's approval, corrections, an answer given by phone, the versions. */
@@ -167,7 +168,7 @@ export function RecordAnswer({ order }: { order: WorkOrderDetail }) {
   const form = useForm<RecordForm>({
     defaultValues: { answers: Object.fromEntries(awaiting.map((line) => [line.id, ''])), method: 'phone', givenBy: order.customer?.name ?? '', givenAt: localNow(), customerWords: '' },
   });
-  if (awaiting.length === 0 || (order.status !== 'estimate_sent' && order.status !== 'in_progress')) return null;
+  if (awaiting.length === 0 || (order.status !== 'estimate_sent' && !duringJob(order.status))) return null;
   const submit = form.handleSubmit(async (values) => {
     const decisions = Object.entries(values.answers)
       .filter((entry): entry is [string, 'approved' | 'declined'] => entry[1] !== '')
@@ -237,6 +238,8 @@ interface VersionLine {
 interface EstimateVersion {
   version: number;
   kind: 'sent' | 'decision';
+  /** `DV-2026-000045` for a version sent to the customer. */
+  number: string | null;
   createdAt: string;
   lines: VersionLine[];
   totals: { grossMillimes: number };
@@ -267,7 +270,7 @@ export function EstimateVersions({ order }: { order: WorkOrderDetail }) {
                 <Paper key={version.version} withBorder p="sm" data-testid="estimate-version" data-kind={version.kind}>
                   <Stack gap={4}>
                     <Title order={3} size="h5">
-                      {`${t('versions.version', { version: version.version })} · ${t(`versions.kinds.${version.kind}`)} · ${t('versions.at', { date: formatDateTime(version.createdAt, language) })}`}
+                      {`${version.number ? `${version.number} · ` : ''}${t('versions.version', { version: version.version })} · ${t(`versions.kinds.${version.kind}`)} · ${t('versions.at', { date: formatDateTime(version.createdAt, language) })}`}
                     </Title>
                     {version.decision ? (
                       <Stack gap={2} data-testid="version-decision">

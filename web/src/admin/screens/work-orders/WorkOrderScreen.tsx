@@ -18,6 +18,7 @@ import { useTechnicians } from '../../lib/technicians.ts';
 import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
 import { ApprovedTotal, EstimateHeaderCells, EstimateLineCells, EstimateVersions, RecordAnswer } from './EstimatePanel.tsx';
 import { ApplyCannedJob } from '../parts/ApplyCannedJob.tsx';
+import { EstimatePdfButton } from '../../../workshop/EstimatePdf.tsx';
 import { ActionResult, formatRate, formatThousandths, Money, parseThousandths, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 import stacked from '../../../shell/ui/stackedTable.module.css';
 
@@ -250,7 +251,9 @@ export default function WorkOrderScreen() {
       {(order) => (
         <Stack>
           <Group justify="space-between" wrap="wrap">
-            <Title order={1}>{t('workOrders.detail')}</Title>
+            <Title order={1}>
+              {t('workOrders.detail')} <bdi data-testid="work-order-number">{order.number}</bdi>
+            </Title>
             <StatusBadge value={order.status} color={WORK_ORDER_COLOR[order.status]} label={t(`workOrders.statuses.${order.status}`)} />
           </Group>
           <Section title={t('workOrders.complaint')}>
@@ -279,6 +282,11 @@ export default function WorkOrderScreen() {
               <Text data-testid="decision">{t('workOrders.decision', { date: formatDateTime(order.estimateDecidedAt, language), decision: t(`workOrders.decisions.${order.estimateDecision}`) })}</Text>
             ) : null}
             <StatusActions order={order} />
+            {order.lines.length > 0 ? (
+              <Group>
+                <EstimatePdfButton workOrderId={order.id} workOrderNumber={order.number} />
+              </Group>
+            ) : null}
             {order.status === 'completed' || order.status === 'delivered' ? (
               <Anchor component={Link} to="/invoices?status=draft">
                 {t('invoices.draftsHint')}

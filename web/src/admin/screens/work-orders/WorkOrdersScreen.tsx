@@ -6,7 +6,7 @@ import { useCursorList } from '../../../shell/api/paging.ts';
 import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
 import { WORK_ORDER_STATUSES, type WorkOrder, type WorkOrderStatus } from '../../lib/types.ts';
-import { ShortId, StatusBadge, When } from '../../lib/ui.tsx';
+import { Reference, StatusBadge, When } from '../../lib/ui.tsx';
 
 export default function WorkOrdersScreen() {
   const { t } = useTranslation('admin');
@@ -35,7 +35,7 @@ export default function WorkOrdersScreen() {
             header: t('workOrders.detail'),
             cell: (row) => (
               <Anchor component={Link} to={`/work-orders/${row.id}`}>
-                <ShortId id={row.id} />
+                <Reference number={row.number} id={row.id} />
               </Anchor>
             ),
           },
