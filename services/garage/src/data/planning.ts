@@ -47,12 +47,20 @@ const BOOKING = `id, technician_id AS "technicianId", bay_id AS "bayId", starts_
   appointment_id AS "appointmentId", work_order_id AS "workOrderId"`;
 
 /**
- * Serialises every change of the planning (bookings, hours, absences) in one transaction-scoped
- * lock: what a booking checks (hours, absences, the other bookings) cannot change under it. The
- * exclusion constraints on schedule_bookings stay the last word on overlaps.
+ * Serialises the changes of the planning that touch the same technician or bay: transaction-scoped
+ * locks on `bay:<id>` / `technician:<id>` (taken in one order, so two writers never wait on each
+ * other in a cycle). What a booking checks (hours, absences, the other bookings of its technician
+ * and bay) cannot change under it; the exclusion constraints on schedule_bookings stay the last
+ * word on overlaps.
  */
-export async function lockPlanning(db: EntityManager): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('garage.planning', 0))`);
+export async function lockResources(db: EntityManager, keys: string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('garage.planning:' || $1, 0))`, [key]);
+}
+
+/** True for PostgreSQL's deadlock_detected (two writers locking in different orders): the request is refused, never half-done. */
+export function isDeadlock(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return code === '40P01' || driverError?.code === '40P01';
 }
 
 export async function listBays(db: EntityManager, activeOnly = false): Promise<Bay[]> {

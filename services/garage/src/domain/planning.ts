@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, forbidden, notFound } from '@ecar/errors';
+import { isUniqueViolation } from '@ecar/db';
 import type { Caller, NewEvent } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
@@ -19,7 +20,8 @@ import {
   insertAbsence,
   insertBooking,
   listBays,
-  lockPlanning,
+  isDeadlock,
+  lockResources,
   moveBooking,
   planningSettings,
   replaceWorkingHours,
@@ -103,7 +105,7 @@ export class PlanningService {
 
   updateBay(caller: Caller, id: string, input: { name?: string | undefined; note?: string | null | undefined; active?: boolean | undefined }): Promise<Bay> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
+      await lockResources(db, [`bay:${id}`]);
       const before = await findBay(db, id, true);
       if (!before) throw notFound('Bay not found');
       const after: Bay = {
@@ -125,7 +127,7 @@ export class PlanningService {
 
   deleteBay(caller: Caller, id: string): Promise<void> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
+      await lockResources(db, [`bay:${id}`]);
       const bay = await findBay(db, id, true);
       if (!bay) throw notFound('Bay not found');
       if (await bayHasBookings(db, id)) throw conflict('The bay has bookings; take it out of service instead of deleting it');
@@ -138,7 +140,12 @@ export class PlanningService {
   private async saveBayOnce(db: EntityManager, bay: Bay): Promise<void> {
     const same: Array<{ id: string }> = await db.query(`SELECT id FROM bays WHERE lower(name) = lower($1) AND id <> $2`, [bay.name, bay.id]);
     if (same.length > 0) throw conflict('A bay of that name exists already');
-    await saveBay(db, bay);
+    try {
+      await saveBay(db, bay);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('A bay of that name exists already');
+      throw error;
+    }
   }
 
   // ---- technicians' hours and absences ------------------------------------------------------
@@ -155,7 +162,7 @@ export class PlanningService {
 
   setHours(caller: Caller, technicianId: string, hours: Array<{ weekday: number; start: string; end: string }>) {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
+      await lockResources(db, [`technician:${technicianId}`]);
       await replaceWorkingHours(
         db,
         technicianId,
@@ -170,7 +177,7 @@ export class PlanningService {
 
   addAbsence(caller: Caller, technicianId: string, input: { startsAt: Date; endsAt: Date; reason: string }): Promise<Absence> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
+      await lockResources(db, [`technician:${technicianId}`]);
       const absence: Absence = { id: randomUUID(), technicianId, startsAt: input.startsAt, endsAt: input.endsAt, reason: input.reason };
       await insertAbsence(db, absence, caller.userId);
       const event = newEvent(caller, 'garage.schedule.absence_added', { type: 'technician', id: technicianId }, {
@@ -185,7 +192,7 @@ export class PlanningService {
 
   removeAbsence(caller: Caller, technicianId: string, absenceId: string): Promise<void> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
+      await lockResources(db, [`technician:${technicianId}`]);
       if (!(await deleteAbsence(db, technicianId, absenceId))) throw notFound('Absence not found');
       return { result: undefined, events: [newEvent(caller, 'garage.schedule.absence_removed', { type: 'technician', id: technicianId }, { technicianId, absenceId })] };
     });
@@ -199,7 +206,6 @@ export class PlanningService {
 
   saveSettings(caller: Caller, settings: PlanningSettings): Promise<PlanningSettings> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
       await savePlanningSettings(db, settings);
       return { result: settings, events: [newEvent(caller, 'garage.schedule.settings_changed', { type: 'planning', id: 'settings' }, { ...settings })] };
     });
@@ -306,7 +312,7 @@ export class PlanningService {
 
   /** Books (or moves the live booking of) an appointment or a work order, in the caller's transaction. */
   private async place(db: EntityManager, caller: Caller, subject: { appointmentId?: string; workOrderId?: string }, placement: Placement): Promise<{ booking: Booking; event: NewEvent }> {
-    await lockPlanning(db);
+    await this.lockPlacement(db, placement);
     const existing = await bookingOf(db, subject);
     await this.check(db, placement, existing?.id);
     const booking: Booking = {
@@ -317,6 +323,15 @@ export class PlanningService {
     };
     await this.write(db, booking, caller.userId, existing !== undefined);
     return { booking, event: this.bookingEvent(caller, existing ? 'garage.schedule.moved' : 'garage.schedule.booked', booking) };
+  }
+
+  private async lockPlacement(db: EntityManager, placement: Placement): Promise<void> {
+    try {
+      await lockResources(db, [`bay:${placement.bayId}`, `technician:${placement.technicianId}`]);
+    } catch (error) {
+      if (isDeadlock(error)) throw conflict('The planning changed at the same moment; try again');
+      throw error;
+    }
   }
 
   private placementOf(body: { technicianId: string; bayId: string; start: Date; durationMinutes: number }): Placement {
@@ -358,7 +373,6 @@ export class PlanningService {
 
   cancelBooking(caller: Caller, id: string): Promise<Booking> {
     return this.garage.unitOfWork.run(async (db) => {
-      await lockPlanning(db);
       const booking = await findBooking(db, id);
       if (!booking) throw notFound('Booking not found');
       await cancelBooking(db, id);
@@ -380,24 +394,29 @@ export class PlanningService {
 
   /** Books a just-saved appointment on the first free technician and bay (or those given); 409 when none is free. */
   async placeAppointment(db: EntityManager, caller: Caller, appointmentId: string, input: AppointmentPlacementInput): Promise<NewEvent[]> {
-    await lockPlanning(db);
     const minutes = input.durationMinutes ?? (await planningSettings(db)).bookingMinutes;
     const endsAt = new Date(input.slotStart.getTime() + minutes * 60_000);
     if (input.technicianId && input.bayId) {
       return [(await this.place(db, caller, { appointmentId }, { technicianId: input.technicianId, bayId: input.bayId, startsAt: input.slotStart, endsAt })).event];
     }
-    const window = await this.window(db, input.slotStart, endsAt);
-    const placement = firstFree(window, input.slotStart, endsAt, {
-      ...(input.technicianId ? { technicianId: input.technicianId } : {}),
-      ...(input.bayId ? { bayId: input.bayId } : {}),
-    });
-    if (!placement) throw conflict('No technician and bay are free at this time; choose another slot');
-    return [(await this.place(db, caller, { appointmentId }, placement)).event];
+    // Automatic placement: one at a time; the chosen pair is locked, then the window read again
+    // (a writer naming that technician or bay may have booked it between the look and the lock).
+    await lockResources(db, ['automatic']);
+    const only = { ...(input.technicianId ? { technicianId: input.technicianId } : {}), ...(input.bayId ? { bayId: input.bayId } : {}) };
+    const tried = new Set<string>();
+    for (;;) {
+      const candidate = firstFree(await this.window(db, input.slotStart, endsAt), input.slotStart, endsAt, only);
+      const key = candidate ? `${candidate.technicianId}/${candidate.bayId}` : '';
+      if (!candidate || tried.has(key)) throw conflict('No technician and bay are free at this time; choose another slot');
+      tried.add(key);
+      await this.lockPlacement(db, candidate);
+      if (refusalOf(await this.window(db, input.slotStart, endsAt), candidate)) continue;
+      return [(await this.place(db, caller, { appointmentId }, candidate)).event];
+    }
   }
 
   /** A rescheduled appointment with a booking keeps its technician, bay and duration at the new time. Undefined: it has none. */
   async moveAppointment(db: EntityManager, caller: Caller, appointmentId: string, slotStart: Date): Promise<NewEvent[] | undefined> {
-    await lockPlanning(db);
     const booking = await bookingOf(db, { appointmentId });
     if (!booking) return undefined;
     const duration = booking.endsAt.getTime() - booking.startsAt.getTime();
@@ -407,7 +426,6 @@ export class PlanningService {
 
   /** A cancelled appointment frees its technician and bay. */
   async releaseAppointment(db: EntityManager, caller: Caller, appointmentId: string): Promise<NewEvent[]> {
-    await lockPlanning(db);
     const booking = await bookingOf(db, { appointmentId });
     if (!booking) return [];
     await cancelBooking(db, booking.id);
