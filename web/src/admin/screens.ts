@@ -25,4 +25,6 @@ export const adminScreens: readonly Screen[] = [
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
   { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
   { path: 'messages', roles: ADMIN, namespaces: ['admin', 'notify'], load: () => import('./screens/messages/MessagesScreen.tsx'), nav: { label: (t) => t('nav.messages') } },
+  { path: 'planning', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/PlanningScreen.tsx'), nav: { label: (t) => t('nav.planning') } },
+  { path: 'planning/resources', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/ResourcesScreen.tsx') },
 ];
