@@ -69,6 +69,10 @@ describe('planning screens in Chromium (issue 14)', () => {
     for (const name of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) await hours.getByLabel(name).fill('08:00-12:00, 13:00-18:00');
     await page.click('[data-testid=hours-save]');
     await page.waitForSelector('[data-testid=hours-saved]');
+    await page.locator('[data-testid=online-mode]').selectOption('planning');
+    await page.click('[data-testid=online-save]');
+    await page.waitForSelector('[data-testid=online-booking] [role=status]');
+    assert.equal((await stack.api('/api/v1/planning/settings')).body['onlineBooking'], 'planning');
     const schedule = await stack.api(`/api/v1/technicians/${technician.id}/schedule`);
     assert.equal((schedule.body['hours'] as unknown[]).length, 14);
 

@@ -1,5 +1,5 @@
 import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import type { BayResponse, TechnicianScheduleResponse } from '@ecar/contracts/responses/garage';
+import type { BayResponse, PlanningSettingsResponse, TechnicianScheduleResponse } from '@ecar/contracts/responses/garage';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -197,6 +197,42 @@ function Hours({ technicianId }: { technicianId: string }) {
   );
 }
 
+/** How customers book online: the per-slot capacity, or the planning. */
+function OnlineBooking() {
+  const { t } = useTranslation('planning');
+  const key = ['admin', 'planning-settings'];
+  const settings = useQuery({ queryKey: key, queryFn: ({ signal }) => apiJson<PlanningSettingsResponse>('/api/v1/planning/settings', { signal }) });
+  const [mode, setMode] = useState<string | undefined>();
+  const [minutes, setMinutes] = useState<string | undefined>();
+  const save = useAction(
+    () => apiJson('/api/v1/planning/settings', { method: 'PUT', json: { onlineBooking: mode ?? settings.data?.onlineBooking, bookingMinutes: Number(minutes ?? settings.data?.bookingMinutes) } }),
+    [key],
+  );
+  if (settings.isPending) return <LoadingState />;
+  if (settings.error) return <ErrorState error={settings.error} />;
+  return (
+    <Section title={t('settings.title')} testId="online-booking">
+      <Group align="flex-end" wrap="wrap">
+        <NativeSelect
+          label={t('settings.mode')}
+          data={[
+            { value: 'capacity', label: t('settings.capacity') },
+            { value: 'planning', label: t('settings.planning') },
+          ]}
+          value={mode ?? settings.data.onlineBooking}
+          onChange={(event) => setMode(event.currentTarget.value)}
+          data-testid="online-mode"
+        />
+        <TextInput type="number" label={t('settings.minutes')} min={15} max={600} step={15} value={minutes ?? String(settings.data.bookingMinutes)} onChange={(event) => setMinutes(event.currentTarget.value)} />
+        <Button variant="default" onClick={() => save.mutate()} loading={save.isPending} data-testid="online-save">
+          {t('settings.save')}
+        </Button>
+      </Group>
+      <ActionResult mutation={save} success={t('settings.saved')} />
+    </Section>
+  );
+}
+
 /** Bays, and each technician's weekly hours and absences (super-admin). */
 export default function ResourcesScreen() {
   const { t } = useTranslation('planning');
@@ -207,6 +243,7 @@ export default function ResourcesScreen() {
   return (
     <Stack>
       <Title order={1}>{t('resources.title')}</Title>
+      <OnlineBooking />
       <Bays />
       <Section title={t('hours.title')} testId="hours">
         {technicians.isPending ? (
