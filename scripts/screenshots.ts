@@ -125,6 +125,8 @@ function adminScreens(): ScreenShot[] {
   } });
   const rows = 'main table tbody tr, main [data-state=empty]';
   return [
+    list('planning', 'planning', '[data-testid=board], main [data-state=empty]'),
+    list('planning-resources', 'planning/resources', '[data-testid=bays] li, [data-testid=bays] form'),
     list('customers', 'customers', '[data-testid=customer-link]'),
     detail('customer', 'customers', '[data-testid=customer-link]', ['[data-testid=customer-name]', '[data-testid=consent-state]', '[data-testid=vehicle-link], main [data-state=empty]']),
     {

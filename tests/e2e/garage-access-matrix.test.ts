@@ -17,6 +17,8 @@ import { nextReference, withStock, type Stocked } from '../support/stock-fixture
 let stack: GarageStack;
 let admin: string;
 
+const ADMIN_ONLY = (status: number) => ({ 'super-admin': same(status), technician: same(403), customer: same(403) });
+
 const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
   'GET /api/v1/customers': { path: (h) => `/api/v1/customers?phone=${encodeURIComponent(h.phone)}`, listedId: (h) => h.customerId, expect: reach('listed', 'listed', 'listed') },
   'POST /api/v1/customers': {
@@ -209,7 +211,64 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
   },
   'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  // Planning (issue 14): the super-admin's, except the free slots (customers book online with them).
+  'GET /api/v1/bays': { path: () => '/api/v1/bays', expect: ADMIN_ONLY(200) },
+  'POST /api/v1/bays': { path: () => '/api/v1/bays', body: () => ({ name: `Pont ${randomUUID().slice(0, 8)}` }), expect: ADMIN_ONLY(201) },
+  'PATCH /api/v1/bays/:id': { path: (h) => `/api/v1/bays/${planOf(h).bayId}`, prepare: plan, body: () => ({ note: 'Élévateur 3 t' }), expect: ADMIN_ONLY(200) },
+  'DELETE /api/v1/bays/:id': { path: (h) => `/api/v1/bays/${planOf(h).bayId}`, prepare: plan, expect: ADMIN_ONLY(204) },
+  'GET /api/v1/technicians/:id/schedule': { path: (h) => `/api/v1/technicians/${h.technicianId}/schedule`, expect: ADMIN_ONLY(200) },
+  'PUT /api/v1/technicians/:id/hours': { path: (h) => `/api/v1/technicians/${h.technicianId}/hours`, body: () => ({ hours: [{ weekday: 1, start: '08:00', end: '12:00' }] }), expect: ADMIN_ONLY(200) },
+  'POST /api/v1/technicians/:id/absences': {
+    path: (h) => `/api/v1/technicians/${h.technicianId}/absences`,
+    body: () => ({ startsAt: '2031-01-06T08:00:00+01:00', endsAt: '2031-01-06T12:00:00+01:00', reason: 'Formation' }),
+    expect: ADMIN_ONLY(201),
+  },
+  'DELETE /api/v1/technicians/:id/absences/:absenceId': { path: (h) => `/api/v1/technicians/${planOf(h).technicianId}/absences/${planOf(h).absenceId}`, prepare: plan, expect: ADMIN_ONLY(204) },
+  'GET /api/v1/planning/day': { path: () => '/api/v1/planning/day?date=2031-01-06', expect: ADMIN_ONLY(200) },
+  'GET /api/v1/planning/free-slots': {
+    path: () => `/api/v1/planning/free-slots?from=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 2 * 86_400_000).toISOString())}`,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(200) },
+  },
+  'GET /api/v1/planning/settings': { path: () => '/api/v1/planning/settings', expect: ADMIN_ONLY(200) },
+  // Writes the value already set: the matrix's appointments keep the per-slot capacity.
+  'PUT /api/v1/planning/settings': { path: () => '/api/v1/planning/settings', body: () => ({ onlineBooking: 'capacity', bookingMinutes: 60 }), expect: ADMIN_ONLY(200) },
+  'POST /api/v1/appointments/:id/schedule': { path: (h) => `/api/v1/appointments/${h.appointmentId}/schedule`, prepare: plan, body: (h) => placement(h), expect: reach(200, 'role-denied', 'role-denied') },
+  'POST /api/v1/work-orders/:id/schedule': { path: (h) => `/api/v1/work-orders/${h.workOrderId}/schedule`, prepare: plan, body: (h) => placement(h), expect: reach(200, 'role-denied', 'role-denied') },
+  'POST /api/v1/bookings/:id/cancel': {
+    path: (h) => `/api/v1/bookings/${planOf(h).bookingId}/cancel`,
+    prepare: async (h) => {
+      await plan(h);
+      const booked = await stack.call(`/api/v1/work-orders/${h.workOrderId}/schedule`, { method: 'POST', token: admin, json: placement(h) });
+      assert.equal(booked.status, 200, JSON.stringify(booked.body));
+      planOf(h).bookingId = String(booked.body['id']);
+    },
+    expect: ADMIN_ONLY(200),
+  },
 };
+
+/** Planning objects of a prepared world: its own bay, a technician at work all week, an absence, a booking. */
+interface Plan {
+  bayId: string;
+  technicianId: string;
+  absenceId: string;
+  start: string;
+  bookingId?: string;
+}
+const plans = new Map<string, Plan>();
+const planOf = (h: Household): Plan => plans.get(h.workOrderId) ?? { bayId: randomUUID(), technicianId: randomUUID(), absenceId: randomUUID(), start: nextSlot() };
+const placement = (h: Household) => ({ technicianId: planOf(h).technicianId, bayId: planOf(h).bayId, start: planOf(h).start, durationMinutes: 30 });
+async function plan(h: Household): Promise<void> {
+  const bay = await stack.call('/api/v1/bays', { method: 'POST', token: admin, json: { name: `Pont ${randomUUID().slice(0, 8)}` } });
+  const technicianId = randomUUID();
+  const week = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+  await stack.call(`/api/v1/technicians/${technicianId}/hours`, { method: 'PUT', token: admin, json: { hours: week } });
+  const absence = await stack.call(`/api/v1/technicians/${technicianId}/absences`, {
+    method: 'POST',
+    token: admin,
+    json: { startsAt: '2031-01-06T08:00:00+01:00', endsAt: '2031-01-06T12:00:00+01:00', reason: 'Formation' },
+  });
+  plans.set(h.workOrderId, { bayId: String(bay.body['id']), technicianId, absenceId: String(absence.body['id']), start: nextSlot() });
+}
 
 /** The first line of each prepared world's work order (estimate routes address a line). */
 const firstLine = new Map<string, string>();

@@ -82,12 +82,21 @@ function outcomeOf<W>(row: MatrixCase<W>, target: W, response: Answer): Outcome 
 }
 
 const methodOf = (id: string) => id.split(' ')[0]!;
+/** Rows run at the same time when the target is not sequential. */
+const MATRIX_CONCURRENCY = 8;
 
 /** Registers the matrix tests (inside the caller's `describe`, whose `before` starts the stack). */
 export function accessMatrixTests<W>(target: MatrixTarget<W>, matrix: Record<string, MatrixCase<W>>): void {
   const inTurn = async <T>(items: T[], work: (item: T) => Promise<void>) => {
     if (target.sequential) for (const item of items) await work(item);
-    else await Promise.all(items.map(work));
+    else {
+      // A bounded number at a time: every row builds its own worlds, and all of them at once wait
+      // longer than the service's database pool lets a request wait for a connection (5 s → 500).
+      const queue = [...items];
+      await Promise.all(Array.from({ length: Math.min(MATRIX_CONCURRENCY, queue.length) }, async () => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+      }));
+    }
   };
   const firstAllowedRole = (row: MatrixCase<W>) => ROLES.find((role) => row.expect[role].own !== 403)!;
 

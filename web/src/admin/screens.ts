@@ -8,9 +8,9 @@ export const adminScreens: readonly Screen[] = [
   { path: '', roles: ADMIN, namespaces: ['dashboard'], load: () => import('./screens/dashboard/DashboardScreen.tsx'), nav: { label: (t) => t('nav.dashboard') }, early: dashboardEarlyQueries },
   { path: 'customers', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomersScreen.tsx'), nav: { label: (t) => t('nav.customers') } },
   { path: 'customers/:id', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/customers/CustomerScreen.tsx') },
-  { path: 'appointments', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/appointments/AppointmentsScreen.tsx'), nav: { label: (t) => t('nav.appointments') } },
+  { path: 'appointments', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/appointments/AppointmentsScreen.tsx'), nav: { label: (t) => t('nav.appointments') } },
   { path: 'work-orders', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/work-orders/WorkOrdersScreen.tsx'), nav: { label: (t) => t('nav.workOrders') } },
-  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin', 'estimates', 'parts'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
+  { path: 'work-orders/:id', roles: ADMIN, namespaces: ['admin', 'estimates', 'parts', 'planning'], load: () => import('./screens/work-orders/WorkOrderScreen.tsx') },
   { path: 'parts', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/PartsScreen.tsx'), nav: { label: (t) => t('nav.parts') } },
   { path: 'parts/:id', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/PartScreen.tsx') },
   { path: 'stock/low', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/LowStockScreen.tsx'), nav: { label: (t) => t('nav.lowStock') } },
@@ -25,4 +25,6 @@ export const adminScreens: readonly Screen[] = [
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
   { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
   { path: 'messages', roles: ADMIN, namespaces: ['admin', 'notify'], load: () => import('./screens/messages/MessagesScreen.tsx'), nav: { label: (t) => t('nav.messages') } },
+  { path: 'planning', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/PlanningScreen.tsx'), nav: { label: (t) => t('nav.planning') } },
+  { path: 'planning/resources', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/ResourcesScreen.tsx') },
 ];

@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Button, Card, Group, NativeSelect, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from '../workshop/zod.ts';
@@ -19,8 +20,20 @@ import type { AppointmentResponse } from '@ecar/contracts/responses/garage';
 
 type Appointment = AppointmentResponse;
 
-/** Opening hours offered for booking, every 30 minutes (the service's slot length). */
-const SLOT_TIMES = Array.from({ length: 20 }, (_, index) => `${String(8 + Math.floor(index / 2)).padStart(2, '0')}:${index % 2 ? '30' : '00'}`);
+const clock = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** The free slots of one Tunis day, as `HH:MM` (the service's free-slot query: per-slot capacity or the planning). */
+function useFreeTimes(day: string) {
+  return useQuery({
+    queryKey: ['free-slots', day],
+    enabled: /^\d{4}-\d{2}-\d{2}$/.test(day),
+    queryFn: async ({ signal }) => {
+      const next = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const slots = await apiJson<Array<{ start: string }>>('/api/v1/planning/free-slots', { query: { from: tunisSlot(day, '00:00'), to: tunisSlot(next, '00:00') }, signal });
+      return slots.map((slot) => clock.format(new Date(slot.start)));
+    },
+  });
+}
 
 /** "2026-12-03" + "09:30" in Tunis → an ISO instant with Tunis's offset at that moment. */
 export function tunisSlot(day: string, time: string): string {
@@ -45,6 +58,13 @@ function Book({ customerId }: { customerId: string }) {
   const vehicles = useQuery({ queryKey: ['vehicles', 'mine', 'all'], queryFn: ({ signal }) => apiJson<CursorPage<Vehicle>>('/api/v1/vehicles', { query: { limit: 100 }, signal }) });
   const tomorrow = tunisDay(Date.now() + 24 * 3600_000);
   const form = useForm<BookingForm>({ resolver: zodResolver(bookingForm), defaultValues: { vehicleId: '', day: tomorrow, time: '09:00', note: '' } });
+  const day = form.watch('day');
+  const freeTimes = useFreeTimes(day);
+  const times = freeTimes.data ?? [];
+  const time = form.watch('time');
+  useEffect(() => {
+    if (times.length > 0 && !times.includes(time)) form.setValue('time', times[0]!);
+  }, [times, time, form]);
   const book = useMutation({
     mutationFn: (values: BookingForm) =>
       apiJson('/api/v1/appointments', {
@@ -57,6 +77,7 @@ function Book({ customerId }: { customerId: string }) {
     try {
       await book.mutateAsync(values);
       form.reset({ ...values, note: '' });
+      void queryClient.invalidateQueries({ queryKey: ['free-slots'] });
     } catch (error) {
       // The service names the slot `slotStart`: its refusal is shown under the day.
       const slot = error instanceof ApiError ? error.fieldErrors.find((field) => field.path === 'slotStart') : undefined;
@@ -84,7 +105,12 @@ function Book({ customerId }: { customerId: string }) {
             {...form.register('vehicleId')}
           />
           <TextInput type="date" label={t('appointments.day')} min={tomorrow} {...form.register('day')} error={fieldError(errors.day)} />
-          <NativeSelect label={t('appointments.time')} data={SLOT_TIMES} {...form.register('time')} error={fieldError(errors.time)} />
+          <NativeSelect label={t('appointments.time')} data={times} disabled={times.length === 0} {...form.register('time')} error={fieldError(errors.time)} />
+          {freeTimes.isSuccess && times.length === 0 ? (
+            <Text size="sm" role="status" data-testid="no-free-slot">
+              {t('appointments.noFreeSlot')}
+            </Text>
+          ) : null}
           <Textarea label={t('appointments.note')} autosize minRows={2} {...form.register('note')} error={fieldError(errors.note)} />
           <Group>
             <Button type="submit" loading={form.formState.isSubmitting}>

@@ -325,4 +325,67 @@ export const garageMigrations = [
     `ALTER TABLE purchase_orders ALTER COLUMN number SET NOT NULL`,
     `ALTER TABLE estimate_versions ADD CHECK ((kind = 'sent') = (number IS NOT NULL))`,
   ]),
+  // Issue 14, planning: bays (ponts), technicians' weekly hours and absences, bookings of an
+  // appointment or a work order on one technician and one bay. Two live bookings never overlap on
+  // the same bay or the same technician: exclusion constraints (btree_gist is a trusted extension,
+  // so the database owner creates it without superuser rights).
+  sqlMigration('GaragePlanning1797100000000', [
+    `CREATE EXTENSION IF NOT EXISTS btree_gist`,
+    `CREATE TABLE bays (
+       id uuid PRIMARY KEY,
+       name text NOT NULL,
+       note text,
+       active boolean NOT NULL DEFAULT true,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE UNIQUE INDEX bays_name ON bays (lower(name))`,
+    `CREATE TABLE technician_hours (
+       technician_id uuid NOT NULL,
+       weekday smallint NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+       start_minute smallint NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+       end_minute smallint NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),
+       CHECK (start_minute < end_minute),
+       PRIMARY KEY (technician_id, weekday, start_minute)
+     )`,
+    `CREATE TABLE technician_absences (
+       id uuid PRIMARY KEY,
+       technician_id uuid NOT NULL,
+       starts_at timestamptz NOT NULL,
+       ends_at timestamptz NOT NULL,
+       reason text NOT NULL,
+       created_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       CHECK (starts_at < ends_at)
+     )`,
+    `CREATE INDEX technician_absences_technician ON technician_absences (technician_id, starts_at)`,
+    `CREATE TABLE schedule_bookings (
+       id uuid PRIMARY KEY,
+       technician_id uuid NOT NULL,
+       bay_id uuid NOT NULL REFERENCES bays (id),
+       starts_at timestamptz NOT NULL,
+       ends_at timestamptz NOT NULL,
+       appointment_id uuid REFERENCES appointments (id),
+       work_order_id uuid REFERENCES work_orders (id),
+       created_by uuid NOT NULL,
+       cancelled_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       updated_at timestamptz NOT NULL DEFAULT now(),
+       CHECK (starts_at < ends_at),
+       CHECK ((appointment_id IS NULL) <> (work_order_id IS NULL)),
+       CONSTRAINT schedule_bookings_bay_overlap EXCLUDE USING gist (bay_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (cancelled_at IS NULL),
+       CONSTRAINT schedule_bookings_technician_overlap EXCLUDE USING gist (technician_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (cancelled_at IS NULL)
+     )`,
+    `CREATE UNIQUE INDEX schedule_bookings_appointment ON schedule_bookings (appointment_id) WHERE cancelled_at IS NULL AND appointment_id IS NOT NULL`,
+    `CREATE UNIQUE INDEX schedule_bookings_work_order ON schedule_bookings (work_order_id) WHERE cancelled_at IS NULL AND work_order_id IS NOT NULL`,
+    `CREATE INDEX schedule_bookings_starts ON schedule_bookings (starts_at) WHERE cancelled_at IS NULL`,
+    // How online booking finds room: 'capacity' (the per-slot number, as before) or 'planning'.
+    `CREATE TABLE planning_settings (
+       id boolean PRIMARY KEY DEFAULT true CHECK (id),
+       online_booking text NOT NULL DEFAULT 'capacity' CHECK (online_booking IN ('capacity', 'planning')),
+       booking_minutes integer NOT NULL DEFAULT 60 CHECK (booking_minutes BETWEEN 15 AND 600),
+       updated_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `INSERT INTO planning_settings (id) VALUES (true)`,
+  ]),
 ];

@@ -5,6 +5,7 @@ import { assignedNumber } from '../data/references.ts';
 import type { Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
+import type { AppointmentPlacementInput } from './planning.ts';
 
 type AppointmentEventType = 'garage.appointment.requested' | 'garage.appointment.confirmed' | 'garage.appointment.rescheduled' | 'garage.appointment.cancelled';
 
@@ -36,7 +37,12 @@ export class AppointmentService {
     });
   }
 
-  async request(caller: Caller, input: { customerId: string; vehicleId?: string; slotStart: Date; note?: string }): Promise<Appointment> {
+  /** Technicians, bays and bookings (issue 14): where an appointment takes its room when the planning is used. */
+  private get planning() {
+    return this.garage.useCases.planning;
+  }
+
+  async request(caller: Caller, input: { customerId: string; vehicleId?: string; slotStart: Date; note?: string } & Omit<AppointmentPlacementInput, 'slotStart'>): Promise<Appointment> {
     this.checkSlot(input.slotStart);
     return this.garage.unitOfWork.run(async (db) => {
       const customer = await this.garage.customers.find(db, caller, input.customerId, []);
@@ -45,7 +51,8 @@ export class AppointmentService {
         const vehicle = await this.garage.vehicles.find(db, caller, input.vehicleId);
         if (!vehicle || vehicle.customerId !== customer.id) throw notFound('Vehicle not found');
       }
-      await this.ensureRoom(db, input.slotStart);
+      const planned = await this.planning.placesAppointment(db, caller, input);
+      if (!planned) await this.ensureRoom(db, input.slotStart);
       const now = new Date();
       const draft: Omit<Appointment, 'number'> = {
         id: randomUUID(),
@@ -60,7 +67,8 @@ export class AppointmentService {
       };
       await saveAppointment(db, draft);
       const appointment: Appointment = { ...draft, number: await assignedNumber(db, 'appointments', draft.id) };
-      return { result: appointment, events: [this.event(caller, 'garage.appointment.requested', appointment)] };
+      const placed = planned ? await this.planning.placeAppointment(db, caller, appointment.id, input) : [];
+      return { result: appointment, events: [this.event(caller, 'garage.appointment.requested', appointment), ...placed] };
     });
   }
 
@@ -107,9 +115,11 @@ export class AppointmentService {
       const before = await findAppointment(db, caller, id, true);
       if (!before) throw notFound('Appointment not found');
       const after = { ...apply(before), updatedAt: new Date() };
-      if (checkRoom) await this.ensureRoom(db, after.slotStart, id);
+      const moved = checkRoom ? await this.planning.moveAppointment(db, caller, id, after.slotStart) : undefined;
+      if (checkRoom && !moved) await this.ensureRoom(db, after.slotStart, id);
       await saveAppointment(db, after);
-      return { result: after, events: [this.event(caller, type, after)] };
+      const released = type === 'garage.appointment.cancelled' ? await this.planning.releaseAppointment(db, caller, id) : [];
+      return { result: after, events: [this.event(caller, type, after), ...(moved ?? []), ...released] };
     });
   }
 }

@@ -13,6 +13,7 @@ import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
+import { PlanningService } from './planning.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -38,6 +39,7 @@ export class GarageContext {
     cannedJobs: CannedJobService;
     purchaseOrders: PurchaseOrderService;
     notificationContacts: NotificationContacts;
+    planning: PlanningService;
   };
 
   constructor(
@@ -58,6 +60,7 @@ export class GarageContext {
       estimates: new EstimateService(this, this.cipher),
       ...GarageContext.stock(this),
       notificationContacts: new NotificationContacts(this),
+      planning: new PlanningService(this),
     };
   }
 

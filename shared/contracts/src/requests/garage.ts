@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, textSchema, vinSchema } from '../formats.ts';
 import { pageQuery } from './paging.ts';
+import { appointmentPlacementFields } from './garage-planning.ts';
 
 /** Request schemas of the garage service (APP-1), shared with the browser app. Every object is strict: a field not listed here is a 400, never stored. */
 
@@ -84,7 +85,7 @@ export const vehicleListQuery = z.object({ ...pageQuery, plate: plateSchema.opti
 const slotStart = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 export const createAppointmentBody = z
-  .object({ customerId: z.uuid(), vehicleId: z.uuid().optional(), slotStart, note: textSchema(1000).optional() })
+  .object({ customerId: z.uuid(), vehicleId: z.uuid().optional(), slotStart, note: textSchema(1000).optional(), ...appointmentPlacementFields })
   .strict();
 export const rescheduleBody = z.object({ slotStart }).strict();
 export const appointmentListQuery = z
@@ -154,3 +155,4 @@ export * from './garage-stock.ts';
 
 /** GET /api/v1/work-orders/:id/estimate/pdf — the estimate as the customer reads it, in French, Arabic or English (issue #14). */
 export const estimatePdfQuery = z.object({ lang: z.enum(['fr', 'ar', 'en']).default('fr') }).strict();
+export * from './garage-planning.ts';

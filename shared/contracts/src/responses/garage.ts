@@ -130,3 +130,65 @@ export interface AppointmentResponse {
   status: AppointmentStatus;
   note: string | null;
 }
+
+/** Planning (issue 14): GET /api/v1/bays rows. */
+export interface BayResponse {
+  id: string;
+  name: string;
+  note: string | null;
+  active: boolean;
+}
+
+/** One working interval of a weekday (1 = Monday … 7 = Sunday), Tunis wall-clock time `HH:MM`. */
+export interface WorkingIntervalResponse {
+  weekday: number;
+  start: string;
+  end: string;
+}
+
+export interface AbsenceResponse {
+  id: string;
+  technicianId: string;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+}
+
+/** GET /api/v1/technicians/:id/schedule */
+export interface TechnicianScheduleResponse {
+  technicianId: string;
+  hours: WorkingIntervalResponse[];
+  absences: AbsenceResponse[];
+}
+
+/** A booking of an appointment or a work order on one technician and one bay. */
+export interface BookingResponse {
+  id: string;
+  technicianId: string;
+  bayId: string;
+  startsAt: string;
+  endsAt: string;
+  appointmentId: string | null;
+  workOrderId: string | null;
+}
+
+/** GET /api/v1/planning/day — the board of one day in Tunis. */
+export interface PlanningDayResponse {
+  date: string;
+  bays: BayResponse[];
+  technicians: Array<{ technicianId: string; hours: Array<{ start: string; end: string }>; absences: AbsenceResponse[] }>;
+  bookings: BookingResponse[];
+}
+
+/** GET /api/v1/planning/free-slots rows (customers get start and end only). */
+export interface FreeSlotResponse {
+  start: string;
+  end: string;
+  technicianId?: string;
+  bayId?: string;
+}
+
+export interface PlanningSettingsResponse {
+  onlineBooking: 'capacity' | 'planning';
+  bookingMinutes: number;
+}

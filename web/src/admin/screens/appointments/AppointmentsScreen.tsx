@@ -15,6 +15,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import type { Appointment, WorkOrder } from '../../lib/types.ts';
 import { ActionResult, Reference, Section, ShortId, StatusBadge, useAction, useLanguage } from '../../lib/ui.tsx';
+import { ScheduleForm } from '../planning/ScheduleForm.tsx';
 
 /** Tunis keeps UTC+1 all year (no daylight saving): a local slot is `<day>T<time>+01:00`. */
 const TUNIS_OFFSET = '+01:00';
@@ -96,6 +97,21 @@ function Book({ day, customerId }: { day: string; customerId: string }) {
   );
 }
 
+/** Issue 14: book the appointment on a technician and a bay (free times only). */
+function PlanOnBoard({ appointmentId }: { appointmentId: string }) {
+  const { t } = useTranslation('planning');
+  const [shown, setShown] = useState(false);
+  return shown ? (
+    <ScheduleForm path={`/api/v1/appointments/${appointmentId}/schedule`} invalidate={[['admin', 'appointments']]} />
+  ) : (
+    <Group>
+      <Button size="xs" variant="subtle" onClick={() => setShown(true)} data-testid="appointment-schedule">
+        {t('schedule.title')}
+      </Button>
+    </Group>
+  );
+}
+
 function AppointmentActions({ appointment }: { appointment: Appointment }) {
   const { t } = useTranslation('admin');
   const navigate = useNavigate();
@@ -142,6 +158,7 @@ function AppointmentActions({ appointment }: { appointment: Appointment }) {
       {[confirm, cancel, reschedule, open].map((mutation, index) => (
         <ActionResult key={index} mutation={mutation} />
       ))}
+      <PlanOnBoard appointmentId={appointment.id} />
     </Stack>
   );
 }

@@ -15,6 +15,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody, type LineForm } from '../../lib/forms.ts';
 import { ADMIN_MOVES, linesEditable, WORK_ORDER_COLOR } from '../../lib/status.ts';
 import { useTechnicians } from '../../lib/technicians.ts';
+import { ScheduleForm } from '../planning/ScheduleForm.tsx';
 import type { WorkOrderDetail, WorkOrderStatus } from '../../lib/types.ts';
 import { ApprovedTotal, EstimateHeaderCells, EstimateLineCells, EstimateVersions, RecordAnswer } from './EstimatePanel.tsx';
 import { ApplyCannedJob } from '../parts/ApplyCannedJob.tsx';
@@ -297,6 +298,7 @@ export default function WorkOrderScreen() {
           <RecordAnswer key={order.lines.map((line) => `${line.id}:${line.approval}`).join()} order={order} />
           <EstimateVersions order={order} />
           <Technicians order={order} />
+          <ScheduleForm path={`/api/v1/work-orders/${order.id}/schedule`} invalidate={[['admin', 'work-order', order.id]]} />
           <TimeEntries order={order} names={names} />
         </Stack>
       )}
