@@ -6,6 +6,7 @@ import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
 import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
 import { notifyEvents } from './events/notify.ts';
+import { garageReminderEvents } from './events/garage-reminders.ts';
 
 export { billableLineSchema } from './events/garage.ts';
 
@@ -23,6 +24,7 @@ export const eventCatalogue = {
   ...auditEvents,
   ...backupEvents,
   ...notifyEvents,
+  ...garageReminderEvents,
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalogue;

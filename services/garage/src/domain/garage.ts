@@ -13,6 +13,7 @@ import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
+import { ReminderService, type ReminderSettings } from './reminders.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -20,6 +21,7 @@ export interface GarageSettings {
   slotMinutes: number;
   slotCapacity: number;
   defaultVatRateBp: number;
+  reminders: ReminderSettings;
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -38,6 +40,7 @@ export class GarageContext {
     cannedJobs: CannedJobService;
     purchaseOrders: PurchaseOrderService;
     notificationContacts: NotificationContacts;
+    reminders: ReminderService;
   };
 
   constructor(
@@ -58,6 +61,7 @@ export class GarageContext {
       estimates: new EstimateService(this, this.cipher),
       ...GarageContext.stock(this),
       notificationContacts: new NotificationContacts(this),
+      reminders: new ReminderService(this, this.settings.reminders),
     };
   }
 
