@@ -203,6 +203,8 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
   },
   'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  // Reminders (issue 15): the due-soon list is the super-admin's; a customer sees due dates on their own vehicles (GET /api/v1/vehicles/:id).
+  'GET /api/v1/reminders/due-soon': { path: () => '/api/v1/reminders/due-soon?withinDays=30', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
 };
 
 /** The first line of each prepared world's work order (estimate routes address a line). */

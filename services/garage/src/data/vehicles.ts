@@ -129,13 +129,14 @@ export class VehicleStore {
     const horizon = params.add(query.horizon);
     const from = query.from === undefined ? undefined : params.add(query.from);
     const dated = (column: string) => `(v.${column} <= ${horizon}::date${from ? ` AND v.${column} >= ${from}::date` : ''})`;
-    const byKind: Record<string, string> = {
-      service: `(${dated('next_service_date')} OR v.mileage_km >= v.next_service_mileage_km - ${params.add(query.mileageLeadKm)})`,
-      technical_inspection: dated('technical_inspection_due'),
-      insurance: dated('insurance_due'),
-      vignette: dated('vignette_due'),
+    // Built only for the kinds asked (every placeholder must be used).
+    const byKind: Record<string, () => string> = {
+      service: () => `(${dated('next_service_date')} OR v.mileage_km >= v.next_service_mileage_km - ${params.add(query.mileageLeadKm)})`,
+      technical_inspection: () => dated('technical_inspection_due'),
+      insurance: () => dated('insurance_due'),
+      vignette: () => dated('vignette_due'),
     };
-    const conditions = query.kind ? [byKind[query.kind] ?? 'FALSE'] : Object.values(byKind);
+    const conditions = (query.kind ? [byKind[query.kind] ?? (() => 'FALSE')] : Object.values(byKind)).map((condition) => condition());
     const where = [`c.anonymised_at IS NULL`, `(${conditions.join(' OR ')})`];
     if (query.after !== undefined) where.push(`v.id > ${params.add(query.after)}`);
     const rows: Row[] = await db.query(
