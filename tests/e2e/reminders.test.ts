@@ -194,6 +194,9 @@ describe('reminders: due dates on a vehicle, a daily job that sends each reminde
     assert.ok(ids.includes(String(soon['id'])), 'the vignette due in 3 days is listed');
     assert.ok(!ids.includes(String(later['id'])), 'an insurance due in 60 days is not');
     assert.equal(new Set(ids).size, ids.length, 'no row twice across pages');
+    // Each page is an access record (AUD-4): who listed whose vehicles and names.
+    const reads: Array<{ payload: string }> = await stack.garage.context.dataSource.query(`SELECT payload FROM outbox_events WHERE type = 'garage.customer.accessed' AND payload::jsonb -> 'subject' ->> 'type' = 'due-soon-list'`);
+    assert.ok(reads.some((row) => JSON.parse(row.payload).data.purpose === 'list' && JSON.parse(row.payload).data.customerIds.includes(customer.id)), 'the due-soon list is an access record');
     const byKind = await stack.call('/api/v1/reminders/due-soon?withinDays=10&kind=insurance', { token: admin });
     assert.equal(byKind.status, 200, JSON.stringify(byKind.body));
     assert.ok(!(byKind.body['items'] as Array<Record<string, unknown>>).some((item) => item['id'] === soon['id']), 'the kind filter');
