@@ -9,6 +9,15 @@ import { createCustomer, startWebStack, type WebStack } from '../support/web-sta
 let stack: WebStack;
 let browser: Browser;
 
+async function waitForInterval(id: string, months: number, km: number): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const job = (await stack.api(`/api/v1/canned-jobs/${id}`)).body;
+    if (job['serviceIntervalMonths'] === months && job['serviceIntervalKm'] === km) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`the canned job's interval is not ${months} months / ${km} km`);
+}
+
 const inDays = (days: number) => dayKey(addDays(localDate(new Date(), 'Africa/Tunis'), days));
 
 describe('reminders in Chromium: the admin sets due dates, the due-soon list shows the vehicle, the customer sees their due dates', () => {
@@ -78,6 +87,16 @@ describe('reminders in Chromium: the admin sets due dates, the due-soon list sho
       await setViewport(page, viewport);
       await assertNoHorizontalOverflow(page, `due soon (${viewport})`);
     }
+    // The canned job's form keeps its interval when it is saved again (a PUT replaces the job).
+    await setViewport(page, 'desktop');
+    await page.goto(`${stack.url}/admin/canned-jobs/${String(job.body['id'])}`);
+    const months = page.getByTestId('canned-interval-months');
+    await months.waitFor();
+    assert.equal(await months.inputValue(), '12');
+    assert.equal(await page.getByTestId('canned-interval-km').inputValue(), '10000');
+    await months.fill('6');
+    await page.getByTestId('canned-save').click();
+    await waitForInterval(String(job.body['id']), 6, 10_000);
     await watched.assertClean();
     await watched.close();
   });

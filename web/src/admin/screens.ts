@@ -15,7 +15,7 @@ export const adminScreens: readonly Screen[] = [
   { path: 'parts/:id', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/PartScreen.tsx') },
   { path: 'stock/low', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/LowStockScreen.tsx'), nav: { label: (t) => t('nav.lowStock') } },
   { path: 'canned-jobs', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/CannedJobsScreen.tsx'), nav: { label: (t) => t('nav.cannedJobs') } },
-  { path: 'canned-jobs/:id', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/CannedJobScreen.tsx') },
+  { path: 'canned-jobs/:id', roles: ADMIN, namespaces: ['admin', 'parts', 'reminders'], load: () => import('./screens/parts/CannedJobScreen.tsx') },
   { path: 'purchase-orders', roles: ADMIN, namespaces: ['admin', 'parts'], load: () => import('./screens/parts/PurchaseOrdersScreen.tsx'), nav: { label: (t) => t('nav.purchaseOrders') } },
   { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
   { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin', 'teif'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
