@@ -5,6 +5,7 @@
 // Add a screen: one entry in SCREENS (who signs in, where to go, what shows when it is ready).
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { addDays, dayKey, localDate } from '@ecar/primitives';
 import { FakeTtnServer } from '../tests/support/fake-ttn.ts';
 import { createTestSigningCa } from '../tests/support/teif-test-ca.ts';
 import { VIEWPORTS, launchChromium, signInAsAdmin, signInOnApp, type ViewportName } from '../tests/support/browser.ts';
@@ -97,6 +98,18 @@ export const SCREENS: ScreenShot[] = [
   { name: 'customer-vehicles', who: 'customer', path: '/app/vehicles', viewport: 'phone', ready: (page) => page.locator('[data-testid=vehicle]').first().waitFor() },
   { name: 'customer-invoices', who: 'customer', path: '/app/invoices', viewport: 'phone', ready: (page) => page.locator('main table, main [data-state=empty]').first().waitFor() },
   { name: 'customer-account', who: 'customer', path: '/app/account', viewport: 'phone', ready: (page) => page.locator('[data-testid=export]').waitFor() },
+  // Reminders (issue 15): the customer's due dates on their vehicle (seeded by seedDueDates below).
+  {
+    name: 'customer-vehicle-dues',
+    who: 'customer',
+    path: '/app/vehicles',
+    viewport: 'phone',
+    ready: async (page) => {
+      await page.locator('[data-testid=vehicle] a[href*="/vehicles/"]').first().click();
+      await page.locator('[data-testid=customer-dues] [data-testid=due-item]').first().waitFor();
+      await settled(page);
+    },
+  },
 ];
 
 /** No loader left in the page, twice 300 ms apart (a detail's sections load after its title). */
@@ -151,7 +164,21 @@ function adminScreens(): ScreenShot[] {
     list('audit', 'audit', rows),
     list('alerts', 'alerts', rows),
     list('backups', 'backups', rows),
+    list('reminders', 'reminders', '[data-testid=due-soon-vehicle]'),
   ];
+}
+
+/** Reminders (issue 15): the seeded customer's vehicle gets a visite technique, an insurance, a vignette and a service by mileage. */
+async function seedDueDates(stack: WebStack, customerId: string): Promise<void> {
+  const today = localDate(new Date(), 'Africa/Tunis');
+  const vehicles = await stack.api(`/api/v1/vehicles?customerId=${customerId}`);
+  for (const vehicle of vehicles.body['items'] as Array<{ id: string; mileageKm: number }>) {
+    const set = await stack.api(`/api/v1/vehicles/${vehicle.id}`, {
+      method: 'PATCH',
+      json: { technicalInspectionDue: dayKey(addDays(today, 1)), insuranceDue: dayKey(addDays(today, 12)), vignetteDue: dayKey(addDays(today, 40)), nextServiceMileageKm: vehicle.mileageKm + 300 },
+    });
+    if (set.status !== 200) throw new Error(`due dates not set: ${JSON.stringify(set.body)}`);
+  }
 }
 
 const LANGUAGES = ['fr', 'ar', 'en'] as const;
@@ -220,6 +247,7 @@ let browser: Browser | undefined;
 const failed: string[] = [];
 try {
   const day: GarageDay = await seedGarageDay(stack);
+  await seedDueDates(stack, day.customer.customerId);
   const technician = await createTechnician(stack, 'Sami Ben Ali');
   await assignSeededJobs(stack, day.customer.customerId, technician.id);
   browser = await launchChromium();

@@ -159,6 +159,9 @@ export function chunkData(seed: string, profile: SeedProfile, from: number, to: 
         mileageKm: 10_000 + Math.floor(vr() * 250_000),
         nextServiceDate: null,
         nextServiceMileageKm: null,
+        technicalInspectionDue: null,
+        insuranceDue: null,
+        vignetteDue: null,
         createdAt: vehicleAt,
         updatedAt: vehicleAt,
       };

@@ -244,6 +244,8 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     },
     expect: ADMIN_ONLY(200),
   },
+  // Reminders (issue 15): the due-soon list is the super-admin's; a customer sees due dates on their own vehicles (GET /api/v1/vehicles/:id).
+  'GET /api/v1/reminders/due-soon': { path: () => '/api/v1/reminders/due-soon?withinDays=30', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
 };
 
 /** Planning objects of a prepared world: its own bay, a technician at work all week, an absence, a booking. */

@@ -43,6 +43,10 @@ export const garageConfigSpec = {
   APPOINTMENT_SLOT_MINUTES: field.int({ doc: 'Length of one appointment slot (slot starts are multiples of it)', default: 30, min: 5, max: 480 }),
   APPOINTMENT_SLOT_CAPACITY: field.int({ doc: 'Appointments the garage takes in one slot', default: 2, min: 1, max: 100 }),
   DEFAULT_VAT_RATE_BP: field.int({ doc: 'VAT rate of a line when none is given, in basis points (19 % = 1900)', default: 1900, min: 0, max: 10_000 }),
+  REMINDER_TIME_ZONE: field.string({ doc: 'Time zone of the garage calendar: what "today" and a due date mean (IANA name)', default: 'Africa/Tunis', pattern: /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/ }),
+  REMINDER_RUN_AT: field.string({ doc: 'Daily time of the reminder job, HH:MM in REMINDER_TIME_ZONE', default: '08:00', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
+  REMINDER_LEAD_DAYS: field.list({ doc: 'Days before a due date a reminder is sent, one reminder per lead (e.g. 7,1)', default: ['7', '1'], item: /^(0|[1-9]\d{0,2})$/ }),
+  REMINDER_MILEAGE_LEAD_KM: field.int({ doc: 'A service due by mileage is reminded when the vehicle is this close to it (km)', default: 500, min: 0, max: 50_000 }),
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { conflict } from '@ecar/errors';
+import { nextDailyAt } from '@ecar/primitives';
 import { defineService, type StartedService } from '@ecar/runtime';
 import { garageRoutes } from './api/route-table.ts';
 import { loadGarageConfig, type GarageConfig } from './config.ts';
@@ -27,9 +28,26 @@ export const garageService = defineService({
       slotMinutes: base.config.APPOINTMENT_SLOT_MINUTES,
       slotCapacity: base.config.APPOINTMENT_SLOT_CAPACITY,
       defaultVatRateBp: base.config.DEFAULT_VAT_RATE_BP,
+      reminders: {
+        timeZone: base.config.REMINDER_TIME_ZONE,
+        runAt: base.config.REMINDER_RUN_AT,
+        leadDays: base.config.REMINDER_LEAD_DAYS.map(Number),
+        mileageLeadKm: base.config.REMINDER_MILEAGE_LEAD_KM,
+      },
     }),
   routes: garageRoutes,
   subscriptions: garageSubscriptions,
+  // Issue 15: the daily reminder job (each reminder once, across reruns and replicas: domain/reminders.ts).
+  jobs: ({ useCases: { reminders } }, base) => [
+    {
+      name: 'garage-reminders',
+      schedule: { next: (now) => nextDailyAt(now, reminders.settings.runAt, reminders.settings.timeZone) },
+      async run() {
+        const sent = await reminders.runDaily();
+        if (sent > 0) base.logger.info('reminders sent', { sent });
+      },
+    },
+  ],
 });
 
 export type GarageService = StartedService<GarageConfig, GarageContext>;

@@ -27,7 +27,7 @@ describe('notify rules', () => {
     for (const [id, template] of Object.entries(TEMPLATES)) {
       for (const language of ['fr', 'ar', 'en'] as const) {
         assert.ok(template.texts[language], `${id} ${language}`);
-        const text = render(id, language, { number: 'FA-2026-000001', total: '12,000 TND', date: '03/12/2026', time: '09:30', ref: 'RDV-2026-000045' }, 'Amira');
+        const text = render(id, language, { number: 'FA-2026-000001', total: '12,000 TND', date: '03/12/2026', time: '09:30', ref: 'RDV-2026-000045', amount: '120,000 TND', kind: 'technical_inspection', vehicle: 'Peugeot 208' }, 'Amira');
         assert.ok(text.sms.startsWith('ECAR: ') && text.sms.length <= 160, `${id} ${language}: one SMS (${text.sms.length})`);
         assert.ok(!/undefined/.test(text.sms + text.subject + text.body), `${id} ${language}: a parameter is missing`);
         assert.match(text.body, /Amira/);
@@ -51,6 +51,17 @@ describe('notify rules', () => {
       }
     }
     assert.equal(render('estimate_ready', 'fr', { ref: 'OR-2026-000123' }, '').sms, 'ECAR: votre devis est prêt (réf. OR-2026-000123). Consultez-le et validez-le dans votre espace client.');
+  });
+
+  it('reminders name their kind in each language, by date or by mileage (issue 15)', () => {
+    const byDate = { kind: 'vignette', vehicle: 'Kia Picanto', date: '02/12/2026' };
+    assert.equal(render('reminder_due', 'fr', byDate, '').sms, 'ECAR: La vignette de votre Kia Picanto arrive à échéance le 02/12/2026.');
+    assert.equal(render('reminder_due', 'en', byDate, '').subject, 'Reminder: vignette (road tax)');
+    assert.equal(render('reminder_due', 'ar', byDate, '').sms, 'ECAR: تذكير: موعد معلوم الجولان (الفينيات) لسيارتكم Kia Picanto يوم 02/12/2026.');
+    const byMileage = { kind: 'service', vehicle: 'Kia Picanto', mileage: '60 000 km' };
+    assert.equal(render('reminder_due', 'fr', byMileage, '').sms, 'ECAR: L’entretien de votre Kia Picanto est prévu à 60 000 km.');
+    assert.equal(TEMPLATES.reminder_due.category, 'service', 'a reminder is a service message, not marketing');
+    assert.match(render('approval_requested', 'fr', { amount: '90,000 TND' }, 'Amira').body, /travaux supplémentaires .*\(90,000 TND TTC\)/);
   });
 
   it('amounts and local times', () => {

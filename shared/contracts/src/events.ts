@@ -7,6 +7,7 @@ import { garageEvents } from './events/garage.ts';
 import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
 import { garagePlanningEvents } from './events/garage-planning.ts';
 import { notifyEvents } from './events/notify.ts';
+import { garageReminderEvents } from './events/garage-reminders.ts';
 
 export { billableLineSchema } from './events/garage.ts';
 
@@ -25,6 +26,7 @@ export const eventCatalogue = {
   ...auditEvents,
   ...backupEvents,
   ...notifyEvents,
+  ...garageReminderEvents,
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalogue;

@@ -18,7 +18,7 @@ export const appScreens: readonly Screen[] = [
   { path: 'repairs/:id', roles: ['customer'], namespaces: ['customer', 'workshop', 'estimates'], load: () => import('../customer/RepairScreen.tsx') },
   { path: 'appointments', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/AppointmentsScreen.tsx'), nav: { label: (t) => t('selfNav.appointments') } },
   { path: 'vehicles', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/VehiclesScreen.tsx'), nav: { label: (t) => t('selfNav.vehicles') } },
-  { path: 'vehicles/:id', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/VehicleScreen.tsx') },
+  { path: 'vehicles/:id', roles: ['customer'], namespaces: ['customer', 'workshop', 'reminders'], load: () => import('../customer/VehicleScreen.tsx') },
   { path: 'invoices', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/InvoicesScreen.tsx'), nav: { label: (t) => t('selfNav.invoices') } },
   { path: 'invoices/:id', roles: ['customer'], namespaces: ['customer', 'workshop'], load: () => import('../customer/InvoiceScreen.tsx') },
   { path: 'account', roles: ['customer'], namespaces: ['customer'], load: () => import('../customer/AccountScreen.tsx'), nav: { label: (t) => t('selfNav.account') } },

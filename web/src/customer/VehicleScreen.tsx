@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { apiJson, downloadFile } from '../shell/api/client.ts';
 import { formatDate } from '../shell/format.ts';
 import { isLanguage } from '../shell/i18n/index.ts';
+import { DueDates } from '../shell/ui/DueDates.tsx';
 import { EmptyState, ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { StatusBadge } from '../workshop/WorkshopUi.tsx';
 import type { WorkOrder } from '../workshop/workOrder.ts';
@@ -92,7 +93,7 @@ function History({ vehicleId }: { vehicleId: string }) {
 
 /** One vehicle: its details, next service, registration documents and service history. */
 export default function VehicleScreen() {
-  const { t, i18n } = useTranslation(['customer', 'workshop', 'common']);
+  const { t, i18n } = useTranslation(['customer', 'workshop', 'common', 'reminders']);
   const language = isLanguage(i18n.language) ? i18n.language : 'fr';
   const { id = '' } = useParams();
   const vehicle = useQuery({ queryKey: ['vehicles', id], queryFn: ({ signal }) => apiJson<Vehicle>(`/api/v1/vehicles/${id}`, { signal }) });
@@ -116,6 +117,14 @@ export default function VehicleScreen() {
                   {[data.nextServiceDate ? formatDate(data.nextServiceDate, language) : null, data.nextServiceMileageKm !== null ? t('vehicle.km', { km: data.nextServiceMileageKm }) : null].filter(Boolean).join(' · ') || '—'}
                 </dd>
               </dl>
+            </Card>
+            <Card withBorder data-testid="customer-dues">
+              <Stack>
+                <Title order={2} size="h4">
+                  {t('reminders:dues.title')}
+                </Title>
+                <DueDates dues={data.dues} />
+              </Stack>
             </Card>
             <Documents vehicleId={data.id} />
             <History vehicleId={data.id} />

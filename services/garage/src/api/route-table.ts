@@ -7,6 +7,7 @@ import { estimateRoutes } from './estimate-routes.ts';
 import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { internalRoutes } from './internal-routes.ts';
 import { planningRoutes } from './planning-routes.ts';
+import { reminderRoutes } from './reminder-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -24,5 +25,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...purchaseOrderRoutes(useCases.purchaseOrders),
     ...internalRoutes(useCases.notificationContacts),
     ...planningRoutes(useCases.planning),
+    ...reminderRoutes(useCases.reminders),
   ];
 }

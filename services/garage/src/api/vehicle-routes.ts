@@ -22,7 +22,8 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
           ...(query.after ? { after: query.after } : {}),
           limit: rowsForPage(query.limit),
         });
-        return pageById(rows, query.limit, vehicleView);
+        const today = vehicles.today();
+        return pageById(rows, query.limit, (vehicle) => vehicleView(vehicle, today));
       },
     }),
     route({
@@ -38,8 +39,11 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
           vin: body.vin ?? null,
           nextServiceDate: body.nextServiceDate ?? null,
           nextServiceMileageKm: body.nextServiceMileageKm ?? null,
+          technicalInspectionDue: body.technicalInspectionDue ?? null,
+          insuranceDue: body.insuranceDue ?? null,
+          vignetteDue: body.vignetteDue ?? null,
         });
-        return vehicleView(vehicle);
+        return vehicleView(vehicle, vehicles.today());
       },
     }),
     route({
@@ -48,7 +52,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       roles: ROLES,
       summary: 'One vehicle, with its next-service reminder',
       async handle({ caller, params }) {
-        return vehicleView(await vehicles.get(caller, params.id));
+        return vehicleView(await vehicles.get(caller, params.id), vehicles.today());
       },
     }),
     route({
@@ -58,7 +62,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       body: patchVehicleBody,
       summary: 'Update a vehicle (mileage, next service; plate by the garage only)',
       async handle({ caller, params, body }) {
-        return vehicleView(await vehicles.update(caller, params.id, body));
+        return vehicleView(await vehicles.update(caller, params.id, body), vehicles.today());
       },
     }),
     route({
@@ -68,7 +72,7 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       summary: 'Service history: the vehicle’s work orders the caller may see, with their lines',
       async handle({ caller, params }) {
         const { vehicle, workOrders } = await vehicles.history(caller, params.id);
-        return { vehicle: vehicleView(vehicle), workOrders };
+        return { vehicle: vehicleView(vehicle, vehicles.today()), workOrders };
       },
     }),
     route({

@@ -1,7 +1,7 @@
 import type { Caller } from '@ecar/contracts';
 import type { Customer } from '../domain/customer.ts';
 import type { Vehicle } from '../domain/vehicle.ts';
-import { serviceDue } from '../domain/vehicles.ts';
+import { duesOf } from '../domain/reminder-rules.ts';
 
 /** A customer as the caller may see it: a technician gets name and phone only (data minimisation). */
 export function customerView(customer: Customer, caller: Caller): Record<string, unknown> {
@@ -23,8 +23,10 @@ export function customerView(customer: Customer, caller: Caller): Record<string,
   };
 }
 
-export function vehicleView(vehicle: Vehicle): Record<string, unknown> {
-  return { ...vehicle, serviceDue: serviceDue(vehicle) };
+/** The vehicle with what it is due for on `today` (the garage's date); `serviceDue` is the service item's `due` (one rule). */
+export function vehicleView(vehicle: Vehicle, today: string): Record<string, unknown> {
+  const dues = duesOf(vehicle, today);
+  return { ...vehicle, serviceDue: dues.some((item) => item.kind === 'service' && item.due), dues };
 }
 
 /** A row of a customer list (no address, no CIN/tax ID: those are read one customer at a time). */

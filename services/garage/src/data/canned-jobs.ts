@@ -16,6 +16,9 @@ export interface CannedJob {
   labourRateMillimes: number;
   labourVatRateBp: number;
   parts: CannedJobPart[];
+  /** The service interval the job sets on a vehicle (reminders, issue 15): months and/or kilometres. */
+  serviceIntervalMonths: number | null;
+  serviceIntervalKm: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,18 +27,22 @@ const COLUMNS = `j.id, j.name, j.description, j.make, j.model, j.labour_hours_mi
   j.labour_vat_rate_bp AS "labourVatRateBp",
   COALESCE((SELECT json_agg(json_build_object('partId', c.part_id, 'quantityMilli', c.quantity_milli) ORDER BY c.position)
               FROM canned_job_parts c WHERE c.canned_job_id = j.id), '[]'::json) AS parts,
-  j.created_at AS "createdAt", j.updated_at AS "updatedAt"`;
+  j.created_at AS "createdAt", j.updated_at AS "updatedAt",
+  j.service_interval_months AS "serviceIntervalMonths", j.service_interval_km AS "serviceIntervalKm"`;
 
 /** Inserts or replaces a canned job with its parts. */
 export async function saveCannedJob(db: EntityManager, job: CannedJob): Promise<void> {
   await queryRows(
     db,
-    `INSERT INTO canned_jobs (id, name, description, make, model, labour_hours_milli, labour_rate_millimes, labour_vat_rate_bp, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+    `INSERT INTO canned_jobs (id, name, description, make, model, labour_hours_milli, labour_rate_millimes, labour_vat_rate_bp, created_at, updated_at,
+       service_interval_months, service_interval_km)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, make = EXCLUDED.make, model = EXCLUDED.model,
        labour_hours_milli = EXCLUDED.labour_hours_milli, labour_rate_millimes = EXCLUDED.labour_rate_millimes,
-       labour_vat_rate_bp = EXCLUDED.labour_vat_rate_bp, updated_at = EXCLUDED.updated_at`,
-    [job.id, job.name, job.description, job.make, job.model, job.labourHoursMilli, job.labourRateMillimes, job.labourVatRateBp, job.createdAt, job.updatedAt],
+       labour_vat_rate_bp = EXCLUDED.labour_vat_rate_bp, updated_at = EXCLUDED.updated_at,
+       service_interval_months = EXCLUDED.service_interval_months, service_interval_km = EXCLUDED.service_interval_km`,
+    [job.id, job.name, job.description, job.make, job.model, job.labourHoursMilli, job.labourRateMillimes, job.labourVatRateBp, job.createdAt, job.updatedAt,
+      job.serviceIntervalMonths, job.serviceIntervalKm],
   );
   await queryRows(db, `DELETE FROM canned_job_parts WHERE canned_job_id = $1`, [job.id]);
   if (job.parts.length > 0) {

@@ -388,4 +388,27 @@ export const garageMigrations = [
      )`,
     `INSERT INTO planning_settings (id) VALUES (true)`,
   ]),
+  // Issue 15: reminders. The Tunisian due dates of a vehicle, a canned job's service interval, and one
+  // claim per reminder sent: the daily job inserts it in the transaction of its outbox event, so a
+  // rerun or a second replica finds it taken and sends nothing twice.
+  sqlMigration('GarageReminders1797300000000', [
+    `ALTER TABLE vehicles ADD COLUMN technical_inspection_due date, ADD COLUMN insurance_due date, ADD COLUMN vignette_due date`,
+    `ALTER TABLE canned_jobs ADD COLUMN service_interval_months integer CHECK (service_interval_months BETWEEN 1 AND 120),
+       ADD COLUMN service_interval_km integer CHECK (service_interval_km BETWEEN 100 AND 500000)`,
+    `CREATE TABLE reminder_claims (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id) ON DELETE CASCADE,
+       kind text NOT NULL CHECK (kind IN ('service', 'technical_inspection', 'insurance', 'vignette')),
+       due_date date,
+       due_mileage_km integer,
+       lead_days integer NOT NULL CHECK (lead_days >= 0),
+       claimed_at timestamptz NOT NULL DEFAULT now(),
+       CHECK ((due_date IS NULL) <> (due_mileage_km IS NULL))
+     )`,
+    `CREATE UNIQUE INDEX reminder_claims_once ON reminder_claims (vehicle_id, kind, COALESCE(due_date, 'infinity'::date), COALESCE(due_mileage_km, -1), lead_days)`,
+    `CREATE INDEX vehicles_technical_inspection_due ON vehicles (technical_inspection_due) WHERE technical_inspection_due IS NOT NULL`,
+    `CREATE INDEX vehicles_insurance_due ON vehicles (insurance_due) WHERE insurance_due IS NOT NULL`,
+    `CREATE INDEX vehicles_vignette_due ON vehicles (vignette_due) WHERE vignette_due IS NOT NULL`,
+    `CREATE INDEX vehicles_next_service_date ON vehicles (next_service_date) WHERE next_service_date IS NOT NULL`,
+  ]),
 ];

@@ -17,6 +17,8 @@ export interface CannedJobInput {
   labourRateMillimes: number;
   labourVatRateBp?: number | undefined;
   parts: Array<{ partId: string; quantityMilli: number }>;
+  serviceIntervalMonths?: number | undefined;
+  serviceIntervalKm?: number | undefined;
 }
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -50,6 +52,8 @@ export class CannedJobService {
         labourRateMillimes: input.labourRateMillimes,
         labourVatRateBp: input.labourVatRateBp ?? this.garage.settings.defaultVatRateBp,
         parts: input.parts,
+        serviceIntervalMonths: input.serviceIntervalMonths ?? null,
+        serviceIntervalKm: input.serviceIntervalKm ?? null,
         createdAt: before?.createdAt ?? now,
         updatedAt: now,
       };

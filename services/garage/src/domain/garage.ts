@@ -14,6 +14,7 @@ import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
 import { PlanningService } from './planning.ts';
+import { ReminderService, type ReminderSettings } from './reminders.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -21,6 +22,7 @@ export interface GarageSettings {
   slotMinutes: number;
   slotCapacity: number;
   defaultVatRateBp: number;
+  reminders: ReminderSettings;
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -40,6 +42,7 @@ export class GarageContext {
     purchaseOrders: PurchaseOrderService;
     notificationContacts: NotificationContacts;
     planning: PlanningService;
+    reminders: ReminderService;
   };
 
   constructor(
@@ -61,6 +64,7 @@ export class GarageContext {
       ...GarageContext.stock(this),
       notificationContacts: new NotificationContacts(this),
       planning: new PlanningService(this),
+      reminders: new ReminderService(this, this.settings.reminders),
     };
   }
 

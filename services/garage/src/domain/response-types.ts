@@ -9,6 +9,7 @@ import type { TimeEntry, WorkOrder, WorkOrderLine } from '../data/work-orders.ts
 import type { DocumentView } from './documents.ts';
 import type { WorkOrderService } from './work-orders.ts';
 import type { Vehicle } from './vehicle.ts';
+import type { VehicleDue } from './reminder-rules.ts';
 
 type Fits<Sent, Promised> = [Sent] extends [Promised] ? true : never;
 
@@ -19,8 +20,8 @@ export type ResponseTypesFit = [
   Fits<JsonOf<Awaited<ReturnType<WorkOrderService['get']>>>, WorkOrderDetailResponse>,
   Fits<JsonOf<Appointment>, AppointmentResponse>,
   Fits<JsonOf<DocumentView>, VehicleDocumentResponse>,
-  // vehicleView (api/views.ts) is the vehicle plus serviceDue.
-  Fits<JsonOf<Vehicle & { serviceDue: boolean }>, VehicleResponse>,
+  // vehicleView (api/views.ts) is the vehicle plus serviceDue and its dues.
+  Fits<JsonOf<Vehicle & { serviceDue: boolean; dues: VehicleDue[] }>, VehicleResponse>,
 ];
 
 // A value of the tuple type exists only if every check is `true` (a `never` makes it impossible).

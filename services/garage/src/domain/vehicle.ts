@@ -10,6 +10,10 @@ export interface Vehicle {
   /** `YYYY-MM-DD`. */
   nextServiceDate: string | null;
   nextServiceMileageKm: number | null;
+  /** Visite technique, assurance, vignette (`YYYY-MM-DD`), reminders (issue 15). */
+  technicalInspectionDue: string | null;
+  insuranceDue: string | null;
+  vignetteDue: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

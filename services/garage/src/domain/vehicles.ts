@@ -3,24 +3,31 @@ import { conflict, notFound } from '@ecar/errors';
 import { listWorkOrders, linesOf, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { isCustomer, type Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
+import type { EntityManager } from '@ecar/db';
+import { findCannedJob } from '../data/canned-jobs.ts';
 import { diff } from './diff.ts';
+import { addMonths } from './reminder-rules.ts';
 import type { GarageContext } from './garage.ts';
 import type { Vehicle } from './vehicle.ts';
 
-export type VehicleInput = Pick<Vehicle, 'customerId' | 'plate' | 'vin' | 'make' | 'model' | 'year' | 'mileageKm' | 'nextServiceDate' | 'nextServiceMileageKm'>;
-export type VehiclePatch = Partial<Omit<VehicleInput, 'customerId'>>;
+export type VehicleInput = Pick<
+  Vehicle,
+  'customerId' | 'plate' | 'vin' | 'make' | 'model' | 'year' | 'mileageKm' | 'nextServiceDate' | 'nextServiceMileageKm' | 'technicalInspectionDue' | 'insuranceDue' | 'vignetteDue'
+>;
+export type VehiclePatch = Partial<Omit<VehicleInput, 'customerId'>> & { nextServiceFromCannedJobId?: string | undefined };
 
-const CHANGEABLE = ['plate', 'vin', 'make', 'model', 'year', 'mileageKm', 'nextServiceDate', 'nextServiceMileageKm'] as const;
+const CHANGEABLE = ['plate', 'vin', 'make', 'model', 'year', 'mileageKm', 'nextServiceDate', 'nextServiceMileageKm', 'technicalInspectionDue', 'insuranceDue', 'vignetteDue'] as const;
 
-/** A reminder is due when the date has come or the mileage is reached (DOMAIN.md step 7). */
-export function serviceDue(vehicle: Vehicle, today = new Date()): boolean {
-  const byDate = vehicle.nextServiceDate !== null && vehicle.nextServiceDate <= today.toISOString().slice(0, 10);
-  const byMileage = vehicle.nextServiceMileageKm !== null && vehicle.mileageKm >= vehicle.nextServiceMileageKm;
-  return byDate || byMileage;
-}
+/** A reminder is due when the date has come or the mileage is reached (DOMAIN.md step 7); `today` is the garage's calendar date. */
+export { serviceDue } from './reminder-rules.ts';
 
 export class VehicleService {
   constructor(private readonly garage: GarageContext) {}
+
+  /** The garage's calendar date (REMINDER_TIME_ZONE): what "due" is measured against. */
+  today(): string {
+    return this.garage.useCases.reminders.today();
+  }
 
   async create(caller: Caller, input: VehicleInput): Promise<Vehicle> {
     return this.garage.unitOfWork.run(async (db) => {
@@ -65,12 +72,26 @@ export class VehicleService {
       if (isCustomer(caller) && patch.plate !== undefined && patch.plate !== before.plate) throw conflict('Ask the garage to change a plate');
       if (patch.plate !== undefined && (await this.garage.vehicles.plateTaken(db, patch.plate, id))) throw conflict('A vehicle with this plate is already registered');
       if (patch.mileageKm !== undefined && patch.mileageKm < before.mileageKm) throw conflict('Mileage cannot go down');
-      const after: Vehicle = { ...before, ...patch, updatedAt: new Date() };
+      const { nextServiceFromCannedJobId, ...fields } = patch;
+      const fromCannedJob = nextServiceFromCannedJobId === undefined ? {} : await this.nextServiceFrom(db, nextServiceFromCannedJobId, fields.mileageKm ?? before.mileageKm);
+      const after: Vehicle = { ...before, ...fields, ...fromCannedJob, updatedAt: new Date() };
       const changes = diff(before, after, CHANGEABLE);
       await this.garage.vehicles.save(db, after, false);
       const event = newEvent(caller, 'garage.vehicle.updated', { type: 'vehicle', id }, { vehicleId: id, customerId: after.customerId, fields: Object.keys(changes) }, changes);
       return { result: after, events: [event] };
     });
+  }
+
+  /** The next service from a canned job's interval: today + its months, the mileage + its kilometres. */
+  private async nextServiceFrom(db: EntityManager, cannedJobId: string, mileageKm: number): Promise<Pick<Vehicle, 'nextServiceDate' | 'nextServiceMileageKm'>> {
+    const job = await findCannedJob(db, cannedJobId);
+    if (!job) throw notFound('Canned job not found');
+    if (!job.serviceIntervalMonths && !job.serviceIntervalKm) throw conflict('This canned job has no service interval');
+    const today = this.garage.useCases.reminders.today();
+    return {
+      nextServiceDate: job.serviceIntervalMonths ? addMonths(today, job.serviceIntervalMonths) : null,
+      nextServiceMileageKm: job.serviceIntervalKm ? mileageKm + job.serviceIntervalKm : null,
+    };
   }
 
   /** Service history: the work orders of the vehicle the caller may see, with their lines. */

@@ -50,4 +50,10 @@ export const notifyMigrations = [
        origin text NOT NULL
      )`,
   ]),
+  // Issue 15: a reminder is one message per (vehicle, kind, due, lead) and channel even if garage
+  // publishes it again under a new event id (a garage database restored from a backup older than its claims).
+  sqlMigration('NotifyReminders1797300000000', [
+    `ALTER TABLE messages ADD COLUMN dedupe_key text`,
+    `CREATE UNIQUE INDEX messages_dedupe ON messages (dedupe_key, channel) WHERE dedupe_key IS NOT NULL`,
+  ]),
 ];

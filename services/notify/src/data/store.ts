@@ -70,13 +70,13 @@ export const messageStore = {
     );
     return rows[0]?.n ?? 0;
   },
-  /** false when this event already made a message on this channel (a republished copy under a new id cannot send twice). */
+  /** false when this event (or, with a dedupe key, the same reminder) already made a message on this channel (a republished copy under a new id cannot send twice). */
   async insert(db: Db, m: MessageRow): Promise<boolean> {
     const rows = await queryRows(
       db,
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT (source_event_id, channel) DO NOTHING RETURNING id`,
-      [m.id, m.customerId, m.sourceEventId, m.sourceType, m.template, m.category, m.channel, m.channelChoice, m.language, JSON.stringify(m.params), m.status, m.reason, m.attempts, m.providerRef, m.createdAt, m.updatedAt, m.sentAt],
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [m.id, m.customerId, m.sourceEventId, m.sourceType, m.template, m.category, m.channel, m.channelChoice, m.language, JSON.stringify(m.params), m.status, m.reason, m.attempts, m.providerRef, m.createdAt, m.updatedAt, m.sentAt, m.dedupeKey ?? null],
     );
     return rows.length === 1;
   },

@@ -66,6 +66,7 @@ export class MessageService {
         createdAt: now,
         updatedAt: now,
         sentAt: null,
+        dedupeKey: source.dedupeKey ?? null,
       };
       if (!(await messageStore.insert(db, message))) continue;
       events.push(

@@ -1,7 +1,7 @@
 import { parseEventData, type EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
 import { readModelStore } from '../data/store.ts';
-import { formatMillimes, localDateTime, type TemplateId } from './templates.ts';
+import { formatKm, formatMillimes, localDate, localDateTime, type TemplateId } from './templates.ts';
 import type { TemplateParams } from './types.ts';
 
 /** The customer-facing events notify listens to (and the two that only feed its read models). */
@@ -13,12 +13,16 @@ export const SOURCE_EVENTS = [
   'garage.appointment.rescheduled',
   'billing.invoice.drafted',
   'billing.invoice.issued',
+  'garage.estimate.approval_requested',
+  'garage.reminder.due',
 ] as const;
 
 export interface MessageSource {
   customerId: string;
   template: TemplateId;
   params: TemplateParams;
+  /** What makes two events the same message (a reminder re-sent by a garage restored from a backup): one message per key and channel. */
+  dedupeKey?: string;
 }
 
 /** The number the message cites (`OR-2026-000123`, `RDV-…`), when the event carries one. */
@@ -67,6 +71,27 @@ export async function sourceOf(envelope: EventEnvelope, db: EntityManager, timeZ
       // A manual invoice has no garage customer to tell (its buyer is typed at the counter).
       if (customerId === null) return undefined;
       return { customerId, template: 'invoice_issued', params: { number: data.number, total: formatMillimes(data.totalTtcMillimes) } };
+    }
+    case 'garage.estimate.approval_requested': {
+      const data = parseEventData('garage.estimate.approval_requested', envelope.data);
+      // A whole estimate sent is `estimate_ready` (status_changed); this one is work added or corrected during the job.
+      if (data.reason === 'estimate_sent') return undefined;
+      return { customerId: data.customerId, template: 'approval_requested', params: { amount: formatMillimes(data.awaitingGrossMillimes) } };
+    }
+    case 'garage.reminder.due': {
+      const data = parseEventData('garage.reminder.due', envelope.data);
+      const due = data.dueDate ?? `km:${data.dueMileageKm ?? 0}`;
+      return {
+        customerId: data.customerId,
+        template: 'reminder_due',
+        params: {
+          kind: data.kind,
+          vehicle: data.vehicle,
+          ...(data.dueDate ? { date: localDate(data.dueDate) } : {}),
+          ...(data.dueMileageKm !== undefined ? { mileage: formatKm(data.dueMileageKm) } : {}),
+        },
+        dedupeKey: `reminder:${data.vehicleId}:${data.kind}:${due}:${data.leadDays}`,
+      };
     }
     default:
       return undefined;

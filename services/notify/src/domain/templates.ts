@@ -31,6 +31,35 @@ function text(lang: NotifyLanguage, sms: (p: TemplateParams) => string, subject:
   };
 }
 
+type ReminderKind = 'service' | 'technical_inspection' | 'insurance' | 'vignette';
+
+/** What a reminder is about, in each language (the kind travels in the message's parameters). */
+export const REMINDER_LABELS: Record<NotifyLanguage, Record<ReminderKind, string>> = {
+  fr: { service: 'entretien', technical_inspection: 'visite technique', insurance: 'assurance', vignette: 'vignette' },
+  ar: { service: 'الصيانة', technical_inspection: 'الفحص الفني', insurance: 'التأمين', vignette: 'معلوم الجولان (الفينيات)' },
+  en: { service: 'service', technical_inspection: 'technical inspection (visite technique)', insurance: 'insurance', vignette: 'vignette (road tax)' },
+};
+
+const kindOf = (p: TemplateParams): ReminderKind => (p['kind'] && p['kind'] in REMINDER_LABELS.en ? (p['kind'] as ReminderKind) : 'service');
+
+/** "L'entretien de votre Peugeot 208 est prévu le 02/12/2026." — by date, or (a service by mileage) at a mileage. */
+function reminderLine(lang: NotifyLanguage, p: TemplateParams): string {
+  const kind = kindOf(p);
+  const vehicle = p['vehicle'] ?? '';
+  const byMileage = p['date'] === undefined;
+  if (lang === 'fr') {
+    const subject = { service: 'L’entretien', technical_inspection: 'La visite technique', insurance: 'L’assurance', vignette: 'La vignette' }[kind];
+    if (byMileage) return `${subject} de votre ${vehicle} est prévu à ${p['mileage']}.`;
+    return kind === 'service' ? `${subject} de votre ${vehicle} est prévu le ${p['date']}.` : `${subject} de votre ${vehicle} arrive à échéance le ${p['date']}.`;
+  }
+  if (lang === 'ar') {
+    if (byMileage) return `تذكير: موعد ${REMINDER_LABELS.ar[kind]} لسيارتكم ${vehicle} عند ${p['mileage']}.`;
+    return `تذكير: موعد ${REMINDER_LABELS.ar[kind]} لسيارتكم ${vehicle} يوم ${p['date']}.`;
+  }
+  if (byMileage) return `The ${REMINDER_LABELS.en[kind]} of your ${vehicle} is due at ${p['mileage']}.`;
+  return `The ${REMINDER_LABELS.en[kind]} of your ${vehicle} is due on ${p['date']}.`;
+}
+
 /**
  * The templates, per customer-facing event, in French, Arabic and English. Parameters are what the
  * event carries (a number, an amount, a time); the customer's name is read with the contact at send time.
@@ -76,6 +105,24 @@ export const TEMPLATES = {
       en: text('en', (p) => `appointment moved to ${p['date']} at ${p['time']}${ref.en(p)}.`, () => 'Appointment moved', (p) => `Your appointment has been moved to ${p['date']} at ${p['time']}${ref.en(p)}.`),
     },
   },
+  // Issue 15: work found during the job waits for the customer's approval (garage.estimate.approval_requested).
+  approval_requested: {
+    category: 'service',
+    texts: {
+      fr: text('fr', (p) => `des travaux supplémentaires (${p['amount']}) attendent votre accord dans votre espace client.`, () => 'Travaux supplémentaires à valider', (p) => `Nous avons trouvé des travaux supplémentaires à faire sur votre véhicule (${p['amount']} TTC). Ils attendent votre accord dans votre espace client.`),
+      ar: text('ar', (p) => `أشغال إضافية (${p['amount']}) في انتظار موافقتكم في فضاء الحريف.`, () => 'أشغال إضافية للموافقة', (p) => `وجدنا أشغالا إضافية يجب القيام بها في سيارتكم (${p['amount']} باحتساب الأداءات). هي في انتظار موافقتكم في فضاء الحريف.`),
+      en: text('en', (p) => `additional work (${p['amount']}) awaits your approval in your customer space.`, () => 'Additional work to approve', (p) => `We found additional work needed on your vehicle (${p['amount']} VAT included). It awaits your approval in your customer space.`),
+    },
+  },
+  // Issue 15: a service message (not marketing): the vehicle's service, visite technique, insurance or vignette is due.
+  reminder_due: {
+    category: 'service',
+    texts: {
+      fr: text('fr', (p) => reminderLine('fr', p), (p) => `Rappel : ${REMINDER_LABELS.fr[kindOf(p)]}`, (p) => `${reminderLine('fr', p)} Pensez à prendre rendez-vous avec votre garage.`),
+      ar: text('ar', (p) => reminderLine('ar', p), (p) => `تذكير: ${REMINDER_LABELS.ar[kindOf(p)]}`, (p) => `${reminderLine('ar', p)} لا تنسوا أخذ موعد مع مرآبكم.`),
+      en: text('en', (p) => reminderLine('en', p), (p) => `Reminder: ${REMINDER_LABELS.en[kindOf(p)]}`, (p) => `${reminderLine('en', p)} Remember to book an appointment with your garage.`),
+    },
+  },
 } as const satisfies Record<string, Template>;
 
 export type TemplateId = keyof typeof TEMPLATES;
@@ -108,4 +155,15 @@ export function localDateTime(iso: string, timeZone: string): { date: string; ti
       .map((part) => [part.type, part.value]),
   );
   return { date: `${parts['day']}/${parts['month']}/${parts['year']}`, time: `${parts['hour']}:${parts['minute']}` };
+}
+
+/** dd/mm/yyyy of a calendar date `YYYY-MM-DD` (no time zone: it is already the garage's date). */
+export function localDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+/** 60 000 km. */
+export function formatKm(km: number): string {
+  return `${String(km).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} km`;
 }

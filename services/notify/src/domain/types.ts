@@ -39,4 +39,6 @@ export interface MessageRow {
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
+  /** One message per key and channel, whatever the event id (reminders: vehicle, kind, due, lead). */
+  dedupeKey?: string | null;
 }

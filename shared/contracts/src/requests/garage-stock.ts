@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { textSchema } from '../formats.ts';
 import { pageQuery } from './paging.ts';
+import { cannedJobIntervalFields } from './garage-reminders.ts';
 
 /** Request schemas of the garage's parts catalogue, stock ledger and canned jobs (issue 14), re-exported by `requests/garage`. */
 
@@ -102,6 +103,7 @@ const cannedJobFields = {
   labourRateMillimes: millimes,
   labourVatRateBp: vatRateBp.optional(),
   parts: z.array(z.object({ partId: z.uuid(), quantityMilli }).strict()).max(50),
+  ...cannedJobIntervalFields,
 };
 
 const withLabourOrParts = (body: { labourHoursMilli: number; parts: unknown[]; make?: string | undefined; model?: string | undefined }) =>

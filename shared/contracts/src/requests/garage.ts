@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cinSchema, emailSchema, phoneSchema, plateSchema, taxIdSchema, textSchema, vinSchema } from '../formats.ts';
 import { pageQuery } from './paging.ts';
 import { appointmentPlacementFields } from './garage-planning.ts';
+import { vehicleDueDatesCreate, vehicleDueDatesPatch } from './garage-reminders.ts';
 
 /** Request schemas of the garage service (APP-1), shared with the browser app. Every object is strict: a field not listed here is a 400, never stored. */
 
@@ -63,6 +64,7 @@ export const createVehicleBody = z
     mileageKm: mileage,
     nextServiceDate: isoDate.optional(),
     nextServiceMileageKm: mileage.optional(),
+    ...vehicleDueDatesCreate,
   })
   .strict();
 
@@ -76,9 +78,14 @@ export const patchVehicleBody = z
     mileageKm: mileage.optional(),
     nextServiceDate: isoDate.nullable().optional(),
     nextServiceMileageKm: mileage.nullable().optional(),
+    ...vehicleDueDatesPatch,
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' })
+  .refine((body) => !(body.nextServiceFromCannedJobId && (body.nextServiceDate !== undefined || body.nextServiceMileageKm !== undefined)), {
+    message: 'set the next service from a canned job or by hand, not both',
+    path: ['nextServiceFromCannedJobId'],
+  });
 
 export const vehicleListQuery = z.object({ ...pageQuery, plate: plateSchema.optional(), customerId: z.uuid().optional() }).strict();
 
@@ -156,3 +163,4 @@ export * from './garage-stock.ts';
 /** GET /api/v1/work-orders/:id/estimate/pdf — the estimate as the customer reads it, in French, Arabic or English (issue #14). */
 export const estimatePdfQuery = z.object({ lang: z.enum(['fr', 'ar', 'en']).default('fr') }).strict();
 export * from './garage-planning.ts';
+export * from './garage-reminders.ts';

@@ -45,7 +45,32 @@ export interface VehicleResponse {
   mileageKm: number;
   nextServiceDate: string | null;
   nextServiceMileageKm: number | null;
+  /** True when the `service` item of `dues` is due (its date has come or its mileage is reached). */
   serviceDue: boolean;
+  /** Visite technique, insurance (assurance) and vignette due dates, `YYYY-MM-DD`. */
+  technicalInspectionDue: string | null;
+  insuranceDue: string | null;
+  vignetteDue: string | null;
+  /** What the vehicle is due for, soonest first: one item per kind that has a date or a mileage. */
+  dues: VehicleDueResponse[];
+}
+
+/** A row of GET /api/v1/reminders/due-soon (super-admin): the vehicle, its dues and its owner's name. */
+export interface DueSoonVehicleResponse extends VehicleResponse {
+  customerName: string;
+}
+
+/** One thing a vehicle is due for (reminders, issue 15). */
+export interface VehicleDueResponse {
+  kind: 'service' | 'technical_inspection' | 'insurance' | 'vignette';
+  dueDate: string | null;
+  dueMileageKm: number | null;
+  /** Days from the garage's today to `dueDate` (negative: overdue); null without a date. */
+  daysLeft: number | null;
+  /** Kilometres left to `dueMileageKm` (negative: overdue); null without a mileage. */
+  kmLeft: number | null;
+  /** The date has come or the mileage is reached. */
+  due: boolean;
 }
 
 /** Rows of GET /api/v1/vehicles/:id/documents (metadata only). */

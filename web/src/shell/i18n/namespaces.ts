@@ -11,6 +11,7 @@ import type estimates from './locales/fr/estimates.json';
 import type notify from './locales/fr/notify.json';
 import type parts from './locales/fr/parts.json';
 import type planning from './locales/fr/planning.json';
+import type reminders from './locales/fr/reminders.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -32,7 +33,8 @@ export interface Namespaces {
   parts: typeof parts;
   notify: typeof notify;
   planning: typeof planning;
+  reminders: typeof reminders;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning', 'reminders'] as const satisfies readonly Namespace[];

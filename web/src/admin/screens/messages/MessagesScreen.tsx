@@ -7,7 +7,7 @@ import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import { ShortId, StatusBadge, When } from '../../lib/ui.tsx';
 
 const STATUS_COLOR: Record<MessageStatus, string> = { queued: 'blue', sent: 'green', failed: 'red', suppressed: 'gray' };
-const TEMPLATES = ['estimate_ready', 'vehicle_ready', 'invoice_issued', 'appointment_confirmed', 'appointment_rescheduled'] as const;
+const TEMPLATES = ['estimate_ready', 'vehicle_ready', 'invoice_issued', 'appointment_confirmed', 'appointment_rescheduled', 'approval_requested', 'reminder_due'] as const;
 type KnownTemplate = (typeof TEMPLATES)[number];
 const isKnownTemplate = (value: string): value is KnownTemplate => (TEMPLATES as readonly string[]).includes(value);
 

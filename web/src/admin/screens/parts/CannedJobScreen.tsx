@@ -25,6 +25,8 @@ interface JobForm {
   labourRate: string;
   labourVatRateBp: string;
   parts: Array<{ partId: string; quantity: string }>;
+  serviceIntervalMonths: string;
+  serviceIntervalKm: string;
 }
 
 function formOf(job: CannedJob | undefined): JobForm {
@@ -37,11 +39,13 @@ function formOf(job: CannedJob | undefined): JobForm {
     labourRate: job ? formatThousandths(job.labourRateMillimes) : '',
     labourVatRateBp: String(job?.labourVatRateBp ?? 1900),
     parts: (job?.parts ?? []).map((part) => ({ partId: part.partId, quantity: formatThousandths(part.quantityMilli) })),
+    serviceIntervalMonths: job?.serviceIntervalMonths ? String(job.serviceIntervalMonths) : '',
+    serviceIntervalKm: job?.serviceIntervalKm ? String(job.serviceIntervalKm) : '',
   };
 }
 
 function JobEditor({ job }: { job?: CannedJob }) {
-  const { t } = useTranslation('parts');
+  const { t } = useTranslation(['parts', 'reminders']);
   const fieldError = useFieldError();
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -68,6 +72,9 @@ function JobEditor({ job }: { job?: CannedJob }) {
       labourRateMillimes: parseThousandths(values.labourRate) ?? -1,
       labourVatRateBp: Number(values.labourVatRateBp),
       parts: values.parts.map((item) => ({ partId: item.partId, quantityMilli: parseThousandths(item.quantity) ?? -1 })),
+      // The replacement keeps the service interval (reminders): empty = none.
+      ...(values.serviceIntervalMonths.trim() ? { serviceIntervalMonths: Number(values.serviceIntervalMonths.trim()) } : {}),
+      ...(values.serviceIntervalKm.trim() ? { serviceIntervalKm: Number(values.serviceIntervalKm.trim()) } : {}),
     };
     const fieldOf: Record<string, string> = { labourHoursMilli: 'labourHours', labourRateMillimes: 'labourRate' };
     values.parts.forEach((_, index) => (fieldOf[`parts.${index}.quantityMilli`] = `parts.${index}.quantity`));
@@ -98,6 +105,10 @@ function JobEditor({ job }: { job?: CannedJob }) {
             <TextInput label={t('cannedJobs.labourHours')} inputMode="decimal" required {...form.register('labourHours')} error={fieldError(errors.labourHours)} />
             <TextInput label={t('cannedJobs.labourRate')} inputMode="decimal" required {...form.register('labourRate')} error={fieldError(errors.labourRate)} />
             <NativeSelect label={t('cannedJobs.labourVat')} data={VAT_RATES.map((value) => ({ value, label: formatRate(Number(value)) }))} {...form.register('labourVatRateBp')} />
+          </Group>
+          <Group align="flex-start" wrap="wrap">
+            <TextInput label={t('reminders:form.intervalMonths')} inputMode="numeric" {...form.register('serviceIntervalMonths')} error={fieldError(errors.serviceIntervalMonths)} data-testid="canned-interval-months" />
+            <TextInput label={t('reminders:form.intervalKm')} inputMode="numeric" {...form.register('serviceIntervalKm')} error={fieldError(errors.serviceIntervalKm)} data-testid="canned-interval-km" />
           </Group>
         </Section>
         <Section title={t('cannedJobs.parts')} testId="canned-parts">

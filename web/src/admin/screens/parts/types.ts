@@ -46,6 +46,9 @@ export interface CannedJob {
   labourRateMillimes: number;
   labourVatRateBp: number;
   parts: Array<{ partId: string; quantityMilli: number }>;
+  /** The service interval it sets on a vehicle (reminders, issue 15). */
+  serviceIntervalMonths: number | null;
+  serviceIntervalKm: number | null;
   createdAt: string;
   updatedAt: string;
 }

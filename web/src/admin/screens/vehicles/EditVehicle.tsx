@@ -1,9 +1,9 @@
-import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { patchVehicleBody } from '@ecar/contracts/requests/garage';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, type UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { apiJson } from '../../../shell/api/client.ts';
@@ -18,6 +18,10 @@ import classes from './vehicle.module.css';
 const editVehicleForm = vehicleForm.extend({
   nextServiceDate: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/),
   nextServiceMileageKm: z.string().regex(/^(\d{1,7})?$/),
+  technicalInspectionDue: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/),
+  insuranceDue: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/),
+  vignetteDue: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/),
+  nextServiceFromCannedJobId: z.string(),
 });
 type EditVehicleForm = z.infer<typeof editVehicleForm>;
 
@@ -31,7 +35,38 @@ function valuesOf(vehicle: Vehicle): EditVehicleForm {
     mileageKm: String(vehicle.mileageKm),
     nextServiceDate: vehicle.nextServiceDate ?? '',
     nextServiceMileageKm: vehicle.nextServiceMileageKm === null ? '' : String(vehicle.nextServiceMileageKm),
+    technicalInspectionDue: vehicle.technicalInspectionDue ?? '',
+    insuranceDue: vehicle.insuranceDue ?? '',
+    vignetteDue: vehicle.vignetteDue ?? '',
+    nextServiceFromCannedJobId: '',
   };
+}
+
+interface IntervalJob {
+  id: string;
+  name: string;
+  serviceIntervalMonths: number | null;
+  serviceIntervalKm: number | null;
+}
+
+/** The canned jobs that carry a service interval: choosing one sets the next service from it (today + months, mileage + km). */
+function IntervalJobs({ form, error }: { form: UseFormReturn<EditVehicleForm>; error: string | undefined }) {
+  const { t } = useTranslation(['admin', 'reminders']);
+  const jobs = useQuery({ queryKey: ['admin', 'canned-jobs', 'intervals'], queryFn: ({ signal }) => apiJson<{ items: IntervalJob[] }>('/api/v1/canned-jobs', { query: { limit: 100 }, signal }) });
+  const withInterval = (jobs.data?.items ?? []).filter((job) => job.serviceIntervalMonths !== null || job.serviceIntervalKm !== null);
+  return (
+    <NativeSelect
+      label={t('reminders:form.fromCannedJob')}
+      description={t('reminders:form.fromCannedJobHint')}
+      {...form.register('nextServiceFromCannedJobId')}
+      error={error}
+      data-testid="next-service-from-job"
+      data={[
+        { value: '', label: t('reminders:form.fromCannedJobNone') },
+        ...withInterval.map((job) => ({ value: job.id, label: [job.name, job.serviceIntervalMonths ? `${job.serviceIntervalMonths} m` : null, job.serviceIntervalKm ? `${job.serviceIntervalKm} km` : null].filter(Boolean).join(' · ') })),
+      ]}
+    />
+  );
 }
 
 /**
@@ -40,7 +75,7 @@ function valuesOf(vehicle: Vehicle): EditVehicleForm {
  * lower than recorded) land on their fields.
  */
 export function EditVehicle({ vehicle }: { vehicle: Vehicle }) {
-  const { t } = useTranslation('admin');
+  const { t } = useTranslation(['admin', 'reminders']);
   const fieldError = useFieldError();
   const client = useQueryClient();
   const [saved, setSaved] = useState(false);
@@ -54,6 +89,13 @@ export function EditVehicle({ vehicle }: { vehicle: Vehicle }) {
     if (values.vin.trim().toUpperCase() !== before.vin.toUpperCase()) patch['vin'] = values.vin.trim().toUpperCase() || null;
     if (values.nextServiceDate !== before.nextServiceDate) patch['nextServiceDate'] = values.nextServiceDate || null;
     if (values.nextServiceMileageKm !== before.nextServiceMileageKm) patch['nextServiceMileageKm'] = values.nextServiceMileageKm ? Number(values.nextServiceMileageKm) : null;
+    for (const field of ['technicalInspectionDue', 'insuranceDue', 'vignetteDue'] as const) if (values[field] !== before[field]) patch[field] = values[field] || null;
+    if (values.nextServiceFromCannedJobId) {
+      // The canned job's interval sets the next service: the hand-typed one is not sent with it.
+      delete patch['nextServiceDate'];
+      delete patch['nextServiceMileageKm'];
+      patch['nextServiceFromCannedJobId'] = values.nextServiceFromCannedJobId;
+    }
     if (Object.keys(patch).length === 0) return;
     const body = checkBody(form, patchVehicleBody, patch);
     if (!body) return;
@@ -80,6 +122,10 @@ export function EditVehicle({ vehicle }: { vehicle: Vehicle }) {
           <TextInput label={t('vehicles.mileage')} required inputMode="numeric" {...form.register('mileageKm')} error={fieldError(errors.mileageKm)} />
           <TextInput label={t('vehicles.nextServiceDate')} type="date" {...form.register('nextServiceDate')} error={fieldError(errors.nextServiceDate)} />
           <TextInput label={t('vehicles.nextServiceMileage')} inputMode="numeric" {...form.register('nextServiceMileageKm')} error={fieldError(errors.nextServiceMileageKm)} />
+          <IntervalJobs form={form} error={fieldError(errors.nextServiceFromCannedJobId)} />
+          <TextInput label={t('reminders:form.technicalInspectionDue')} type="date" {...form.register('technicalInspectionDue')} error={fieldError(errors.technicalInspectionDue)} data-testid="due-technical-inspection" />
+          <TextInput label={t('reminders:form.insuranceDue')} type="date" {...form.register('insuranceDue')} error={fieldError(errors.insuranceDue)} data-testid="due-insurance" />
+          <TextInput label={t('reminders:form.vignetteDue')} type="date" {...form.register('vignetteDue')} error={fieldError(errors.vignetteDue)} data-testid="due-vignette" />
         </div>
         <FormError form={form} />
         <Group>

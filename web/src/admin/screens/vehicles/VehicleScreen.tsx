@@ -10,6 +10,7 @@ import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
+import { DueDates } from '../../../shell/ui/DueDates.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import { WORK_ORDER_COLOR } from '../../lib/status.ts';
@@ -136,7 +137,7 @@ function OpenWorkOrder({ vehicle }: { vehicle: Vehicle }) {
 }
 
 export default function VehicleScreen() {
-  const { t } = useTranslation('admin');
+  const { t } = useTranslation(['admin', 'reminders']);
   const { id = '' } = useParams();
   const history = useQuery({
     queryKey: ['admin', 'vehicle-history', id],
@@ -157,6 +158,9 @@ export default function VehicleScreen() {
             {vehicle.vin ? <Text size="sm">{`${t('vehicles.vin')} : ${vehicle.vin}`}</Text> : null}
             {vehicle.serviceDue ? <StatusBadge value="due" color="orange" label={t('vehicles.serviceDue')} /> : null}
           </Group>
+          <Section title={t('reminders:dues.title')} testId="vehicle-dues">
+            <DueDates dues={vehicle.dues} />
+          </Section>
           <Section title={t('vehicleEdit.title')} testId="vehicle-edit-section">
             <EditVehicle vehicle={vehicle} />
           </Section>
