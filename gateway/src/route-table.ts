@@ -45,6 +45,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/canned-jobs', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/suppliers', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/purchase-orders', upstream: 'garage', access: ADMIN },
+  { prefix: '/api/v1/plate-claims', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },

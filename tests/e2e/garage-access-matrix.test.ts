@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Role } from '@ecar/contracts';
 import { accessMatrixTests, owned, reach, same, type MatrixCase } from '../support/access-matrix.ts';
-import { advanceWorkOrder, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
+import { advanceWorkOrder, createCustomer, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { nextReference, withStock, type Stocked } from '../support/stock-fixtures.ts';
 
@@ -202,8 +202,43 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     isolated: true,
     expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
   },
-  'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },  // Plate claims (issue 12, finding 5): the garage's queue, for the super-admin only.
+  'GET /api/v1/plate-claims': {
+    path: () => '/api/v1/plate-claims?status=pending&limit=100',
+    prepare: (h) => withClaim(h),
+    listedId: (h) => String(claims.get(h.customerId)),
+    expect: { 'super-admin': same('listed'), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/plate-claims/:id/accept': {
+    path: (h) => `/api/v1/plate-claims/${claims.get(h.customerId)}/accept`,
+    prepare: (h) => withClaim(h),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/plate-claims/:id/refuse': {
+    path: (h) => `/api/v1/plate-claims/${claims.get(h.customerId)}/refuse`,
+    prepare: (h) => withClaim(h),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
 };
+
+/** The plate claim each prepared world's customer made on someone else's vehicle. */
+const claims = new Map<string, string>();
+
+async function withClaim(h: Household): Promise<void> {
+  const holder = await createCustomer(stack, admin);
+  const plate = nextPlate();
+  const vehicle = await stack.call('/api/v1/vehicles', { method: 'POST', token: admin, json: { customerId: holder['id'], plate, make: 'Fiat', model: 'Punto', year: 2012, mileageKm: 150000 } });
+  assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));
+  const claim = await stack.call('/api/v1/vehicles', {
+    method: 'POST',
+    token: stack.token('customer', h.userId),
+    json: { customerId: h.customerId, plate, make: 'Fiat', model: 'Punto', year: 2012, mileageKm: 150000 },
+  });
+  assert.equal(claim.status, 202, JSON.stringify(claim.body));
+  claims.set(h.customerId, String((claim.body['claim'] as Record<string, unknown>)['id']));
+}
 
 /** The first line of each prepared world's work order (estimate routes address a line). */
 const firstLine = new Map<string, string>();

@@ -43,6 +43,10 @@ export const garageConfigSpec = {
   APPOINTMENT_SLOT_MINUTES: field.int({ doc: 'Length of one appointment slot (slot starts are multiples of it)', default: 30, min: 5, max: 480 }),
   APPOINTMENT_SLOT_CAPACITY: field.int({ doc: 'Appointments the garage takes in one slot', default: 2, min: 1, max: 100 }),
   DEFAULT_VAT_RATE_BP: field.int({ doc: 'VAT rate of a line when none is given, in basis points (19 % = 1900)', default: 1900, min: 0, max: 10_000 }),
+  MAX_OPEN_APPOINTMENTS_PER_CUSTOMER: field.int({ doc: 'Appointments still to come a customer may hold at once (self-service booking)', default: 4, min: 1, max: 100 }),
+  BOOKING_HORIZON_DAYS: field.int({ doc: 'How many days ahead a customer may book an appointment', default: 60, min: 1, max: 730 }),
+  MAX_DOCUMENTS_PER_CUSTOMER: field.int({ doc: 'Registration documents a customer may store (all their vehicles)', default: 20, min: 1, max: 10_000 }),
+  MAX_DOCUMENT_BYTES_PER_CUSTOMER: field.int({ doc: 'Bytes of registration documents a customer may store (all their vehicles)', default: 50 * 1024 * 1024, min: 1024, max: 10 * 1024 * 1024 * 1024 }),
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {

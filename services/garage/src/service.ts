@@ -27,6 +27,12 @@ export const garageService = defineService({
       slotMinutes: base.config.APPOINTMENT_SLOT_MINUTES,
       slotCapacity: base.config.APPOINTMENT_SLOT_CAPACITY,
       defaultVatRateBp: base.config.DEFAULT_VAT_RATE_BP,
+      limits: {
+        maxOpenPerCustomer: base.config.MAX_OPEN_APPOINTMENTS_PER_CUSTOMER,
+        horizonDays: base.config.BOOKING_HORIZON_DAYS,
+        maxDocumentsPerCustomer: base.config.MAX_DOCUMENTS_PER_CUSTOMER,
+        maxDocumentBytesPerCustomer: base.config.MAX_DOCUMENT_BYTES_PER_CUSTOMER,
+      },
     }),
   routes: garageRoutes,
   subscriptions: garageSubscriptions,

@@ -5,6 +5,7 @@ import { backupEvents } from './events/backup.ts';
 import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
 import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
+import { garageClaimEvents } from './events/garage-claims.ts';
 import { notifyEvents } from './events/notify.ts';
 
 export { billableLineSchema } from './events/garage.ts';
@@ -19,6 +20,7 @@ export const eventCatalogue = {
   ...garageEvents,
   ...garageStockEvents,
   ...garagePurchaseEvents,
+  ...garageClaimEvents,
   ...billingEvents,
   ...auditEvents,
   ...backupEvents,

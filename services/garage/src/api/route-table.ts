@@ -6,6 +6,7 @@ import { documentRoutes } from './document-routes.ts';
 import { estimateRoutes } from './estimate-routes.ts';
 import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { internalRoutes } from './internal-routes.ts';
+import { plateClaimRoutes } from './plate-claim-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -22,5 +23,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...cannedJobRoutes(useCases.cannedJobs),
     ...purchaseOrderRoutes(useCases.purchaseOrders),
     ...internalRoutes(useCases.notificationContacts),
+    ...plateClaimRoutes(useCases.plateClaims),
   ];
 }

@@ -31,14 +31,18 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       roles: ADMIN_CUSTOMER,
       body: createVehicleBody,
       success: 201,
-      summary: 'Register a vehicle of a customer (a customer: their own)',
-      async handle({ caller, body }) {
+      summary: 'Register a vehicle of a customer (a customer: their own; a plate already registered becomes a plate claim, 202)',
+      async handle({ caller, body, res }) {
         const vehicle = await vehicles.create(caller, {
           ...body,
           vin: body.vin ?? null,
           nextServiceDate: body.nextServiceDate ?? null,
           nextServiceMileageKm: body.nextServiceMileageKm ?? null,
         });
+        if ('claim' in vehicle) {
+          res.status(202).json(vehicle);
+          return undefined;
+        }
         return vehicleView(vehicle);
       },
     }),

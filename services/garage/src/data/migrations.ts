@@ -265,4 +265,27 @@ export const garageMigrations = [
     `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
     `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
   ]),
+  // Issue 12, finding 5: a plate already registered to someone else is claimed, and the garage decides.
+  sqlMigration('GarageHardening1797700000000', [
+    `CREATE TABLE plate_claims (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       claimant_customer_id uuid NOT NULL REFERENCES customers (id),
+       -- Whose vehicle it was when the claim was made (it moves to the claimant if accepted).
+       holder_customer_id uuid NOT NULL REFERENCES customers (id),
+       make text NOT NULL,
+       model text NOT NULL,
+       year integer NOT NULL,
+       status text NOT NULL CHECK (status IN ('pending', 'accepted', 'refused')),
+       requested_by uuid NOT NULL,
+       decided_by uuid,
+       decided_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       CHECK ((status = 'pending') = (decided_at IS NULL))
+     )`,
+    // One open claim per claimant and vehicle, however often the form is sent.
+    `CREATE UNIQUE INDEX plate_claims_open ON plate_claims (vehicle_id, claimant_customer_id) WHERE status = 'pending'`,
+    `CREATE INDEX plate_claims_pending ON plate_claims (id) WHERE status = 'pending'`,
+    `CREATE INDEX plate_claims_claimant ON plate_claims (claimant_customer_id)`,
+  ]),
 ];

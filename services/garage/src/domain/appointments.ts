@@ -4,6 +4,7 @@ import { findAppointment, listAppointments, lockSlotAndCount, saveAppointment, t
 import type { Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
+import { checkBookingHorizon, checkBookingLimits } from './booking-limits.ts';
 
 type AppointmentEventType = 'garage.appointment.requested' | 'garage.appointment.confirmed' | 'garage.appointment.rescheduled' | 'garage.appointment.cancelled';
 
@@ -43,6 +44,7 @@ export class AppointmentService {
         const vehicle = await this.garage.vehicles.find(db, caller, input.vehicleId);
         if (!vehicle || vehicle.customerId !== customer.id) throw notFound('Vehicle not found');
       }
+      await checkBookingLimits(db, this.garage.settings.limits, caller, customer.id, input.slotStart);
       await this.ensureRoom(db, input.slotStart);
       const now = new Date();
       const appointment: Appointment = {
@@ -87,6 +89,7 @@ export class AppointmentService {
 
   async reschedule(caller: Caller, id: string, slotStart: Date): Promise<Appointment> {
     this.checkSlot(slotStart);
+    checkBookingHorizon(this.garage.settings.limits, caller, slotStart);
     return this.change(
       caller,
       id,

@@ -13,6 +13,9 @@ import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
+import type { BookingLimits } from './booking-limits.ts';
+import type { DocumentQuota } from './document-quota.ts';
+import { PlateClaimService } from './plate-claims.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -20,6 +23,8 @@ export interface GarageSettings {
   slotMinutes: number;
   slotCapacity: number;
   defaultVatRateBp: number;
+  /** Business-flow limits (issue 12, finding 5): self-service booking and document storage. */
+  limits: BookingLimits & DocumentQuota;
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -38,6 +43,7 @@ export class GarageContext {
     cannedJobs: CannedJobService;
     purchaseOrders: PurchaseOrderService;
     notificationContacts: NotificationContacts;
+    plateClaims: PlateClaimService;
   };
 
   constructor(
@@ -58,6 +64,7 @@ export class GarageContext {
       estimates: new EstimateService(this, this.cipher),
       ...GarageContext.stock(this),
       notificationContacts: new NotificationContacts(this),
+      plateClaims: new PlateClaimService(this),
     };
   }
 

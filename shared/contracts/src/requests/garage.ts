@@ -151,3 +151,6 @@ export const recordedDecisionsBody = z
   })
   .strict();
 export * from './garage-stock.ts';
+
+/** GET /api/v1/plate-claims (issue 12, finding 5): the garage's queue of plate claims. */
+export const plateClaimListQuery = z.object({ ...pageQuery, status: z.enum(['pending', 'accepted', 'refused']).optional() }).strict();
