@@ -131,6 +131,7 @@ function adminScreens(): ScreenShot[] {
     list('audit', 'audit', rows),
     list('alerts', 'alerts', rows),
     list('backups', 'backups', rows),
+    list('plate-claims', 'plate-claims', rows),
   ];
 }
 

@@ -25,4 +25,5 @@ export const adminScreens: readonly Screen[] = [
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
   { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
   { path: 'messages', roles: ADMIN, namespaces: ['admin', 'notify'], load: () => import('./screens/messages/MessagesScreen.tsx'), nav: { label: (t) => t('nav.messages') } },
+  { path: 'plate-claims', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/plate-claims/PlateClaimsScreen.tsx'), nav: { label: (t) => t('nav.plateClaims') } },
 ];
