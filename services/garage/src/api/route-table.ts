@@ -7,6 +7,7 @@ import { estimateRoutes } from './estimate-routes.ts';
 import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { internalRoutes } from './internal-routes.ts';
 import { plateClaimRoutes } from './plate-claim-routes.ts';
+import { minimisedForTechnicians } from './technician-view.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -17,8 +18,8 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...vehicleRoutes(useCases.vehicles, useCases.documents),
     ...documentRoutes(useCases.documents),
     ...appointmentRoutes(useCases.appointments),
-    ...workOrderRoutes(useCases.workOrders),
-    ...estimateRoutes(useCases.estimates),
+    ...minimisedForTechnicians(workOrderRoutes(useCases.workOrders)),
+    ...minimisedForTechnicians(estimateRoutes(useCases.estimates)),
     ...partRoutes(useCases.parts),
     ...cannedJobRoutes(useCases.cannedJobs),
     ...purchaseOrderRoutes(useCases.purchaseOrders),
