@@ -165,6 +165,7 @@ function adminScreens(): ScreenShot[] {
     list('alerts', 'alerts', rows),
     list('backups', 'backups', rows),
     list('reminders', 'reminders', '[data-testid=due-soon-vehicle]'),
+    list('plate-claims', 'plate-claims', rows),
   ];
 }
 

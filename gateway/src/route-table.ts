@@ -51,6 +51,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/planning', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/bookings', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/reminders', upstream: 'garage', access: ADMIN },
+  { prefix: '/api/v1/plate-claims', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },

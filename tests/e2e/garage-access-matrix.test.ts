@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Role } from '@ecar/contracts';
 import { accessMatrixTests, owned, reach, same, type MatrixCase } from '../support/access-matrix.ts';
-import { advanceWorkOrder, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
+import { advanceWorkOrder, createCustomer, createHousehold, nextPlate, nextSlot, PDF, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { nextReference, withStock, type Stocked } from '../support/stock-fixtures.ts';
 
@@ -246,6 +246,25 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
   },
   // Reminders (issue 15): the due-soon list is the super-admin's; a customer sees due dates on their own vehicles (GET /api/v1/vehicles/:id).
   'GET /api/v1/reminders/due-soon': { path: () => '/api/v1/reminders/due-soon?withinDays=30', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
+  // Plate claims (issue 12, finding 5): the garage's queue, for the super-admin only.
+  'GET /api/v1/plate-claims': {
+    path: () => '/api/v1/plate-claims?status=pending&limit=100',
+    prepare: (h) => withClaim(h),
+    listedId: (h) => String(claims.get(h.customerId)),
+    expect: { 'super-admin': same('listed'), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/plate-claims/:id/accept': {
+    path: (h) => `/api/v1/plate-claims/${claims.get(h.customerId)}/accept`,
+    prepare: (h) => withClaim(h),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
+  'POST /api/v1/plate-claims/:id/refuse': {
+    path: (h) => `/api/v1/plate-claims/${claims.get(h.customerId)}/refuse`,
+    prepare: (h) => withClaim(h),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
 };
 
 /** Planning objects of a prepared world: its own bay, a technician at work all week, an absence, a booking. */
@@ -270,6 +289,23 @@ async function plan(h: Household): Promise<void> {
     json: { startsAt: '2031-01-06T08:00:00+01:00', endsAt: '2031-01-06T12:00:00+01:00', reason: 'Formation' },
   });
   plans.set(h.workOrderId, { bayId: String(bay.body['id']), technicianId, absenceId: String(absence.body['id']), start: nextSlot() });
+}
+
+/** The plate claim each prepared world's customer made on someone else's vehicle. */
+const claims = new Map<string, string>();
+
+async function withClaim(h: Household): Promise<void> {
+  const holder = await createCustomer(stack, admin);
+  const plate = nextPlate();
+  const vehicle = await stack.call('/api/v1/vehicles', { method: 'POST', token: admin, json: { customerId: holder['id'], plate, make: 'Fiat', model: 'Punto', year: 2012, mileageKm: 150000 } });
+  assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body));
+  const claim = await stack.call('/api/v1/vehicles', {
+    method: 'POST',
+    token: stack.token('customer', h.userId),
+    json: { customerId: h.customerId, plate, make: 'Fiat', model: 'Punto', year: 2012, mileageKm: 150000 },
+  });
+  assert.equal(claim.status, 202, JSON.stringify(claim.body));
+  claims.set(h.customerId, String((claim.body['claim'] as Record<string, unknown>)['id']));
 }
 
 /** The first line of each prepared world's work order (estimate routes address a line). */

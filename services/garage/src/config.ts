@@ -47,6 +47,10 @@ export const garageConfigSpec = {
   REMINDER_RUN_AT: field.string({ doc: 'Daily time of the reminder job, HH:MM in REMINDER_TIME_ZONE', default: '08:00', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
   REMINDER_LEAD_DAYS: field.list({ doc: 'Days before a due date a reminder is sent, one reminder per lead (e.g. 7,1)', default: ['7', '1'], item: /^(0|[1-9]\d{0,2})$/ }),
   REMINDER_MILEAGE_LEAD_KM: field.int({ doc: 'A service due by mileage is reminded when the vehicle is this close to it (km)', default: 500, min: 0, max: 50_000 }),
+  MAX_OPEN_APPOINTMENTS_PER_CUSTOMER: field.int({ doc: 'Appointments still to come a customer may hold at once (self-service booking)', default: 4, min: 1, max: 100 }),
+  BOOKING_HORIZON_DAYS: field.int({ doc: 'How many days ahead a customer may book an appointment', default: 60, min: 1, max: 730 }),
+  MAX_DOCUMENTS_PER_CUSTOMER: field.int({ doc: 'Registration documents a customer may store (all their vehicles)', default: 20, min: 1, max: 10_000 }),
+  MAX_DOCUMENT_BYTES_PER_CUSTOMER: field.int({ doc: 'Bytes of registration documents a customer may store (all their vehicles)', default: 50 * 1024 * 1024, min: 1024, max: 10 * 1024 * 1024 * 1024 }),
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {

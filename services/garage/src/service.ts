@@ -34,6 +34,12 @@ export const garageService = defineService({
         leadDays: base.config.REMINDER_LEAD_DAYS.map(Number),
         mileageLeadKm: base.config.REMINDER_MILEAGE_LEAD_KM,
       },
+      limits: {
+        maxOpenPerCustomer: base.config.MAX_OPEN_APPOINTMENTS_PER_CUSTOMER,
+        horizonDays: base.config.BOOKING_HORIZON_DAYS,
+        maxDocumentsPerCustomer: base.config.MAX_DOCUMENTS_PER_CUSTOMER,
+        maxDocumentBytesPerCustomer: base.config.MAX_DOCUMENT_BYTES_PER_CUSTOMER,
+      },
     }),
   routes: garageRoutes,
   subscriptions: garageSubscriptions,

@@ -6,6 +6,7 @@ import { billingEvents } from './events/billing.ts';
 import { garageEvents } from './events/garage.ts';
 import { garagePurchaseEvents, garageStockEvents } from './events/garage-stock.ts';
 import { garagePlanningEvents } from './events/garage-planning.ts';
+import { garageClaimEvents } from './events/garage-claims.ts';
 import { notifyEvents } from './events/notify.ts';
 import { garageReminderEvents } from './events/garage-reminders.ts';
 
@@ -22,6 +23,7 @@ export const eventCatalogue = {
   ...garageStockEvents,
   ...garagePurchaseEvents,
   ...garagePlanningEvents,
+  ...garageClaimEvents,
   ...billingEvents,
   ...auditEvents,
   ...backupEvents,

@@ -28,4 +28,5 @@ export const adminScreens: readonly Screen[] = [
   { path: 'planning', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/PlanningScreen.tsx'), nav: { label: (t) => t('nav.planning') } },
   { path: 'planning/resources', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/ResourcesScreen.tsx') },
   { path: 'reminders', roles: ADMIN, namespaces: ['admin', 'reminders'], load: () => import('./screens/reminders/DueSoonScreen.tsx'), nav: { label: (t) => t('nav.reminders') } },
+  { path: 'plate-claims', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/plate-claims/PlateClaimsScreen.tsx'), nav: { label: (t) => t('nav.plateClaims') } },
 ];

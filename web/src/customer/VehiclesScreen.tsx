@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { Anchor, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -14,7 +14,7 @@ import { FormError } from '../shell/ui/FormError.tsx';
 import { EmptyState, ErrorState, LoadingState, QueryState } from '../shell/ui/states.tsx';
 import { useMyProfile } from './profile.ts';
 import classes from './customer.module.css';
-import type { VehicleResponse } from '@ecar/contracts/responses/garage';
+import type { PlateClaimReceiptResponse, VehicleResponse } from '@ecar/contracts/responses/garage';
 
 /** GET /api/v1/vehicles/:id (@ecar/contracts: one definition for every screen). */
 export type Vehicle = VehicleResponse;
@@ -36,12 +36,18 @@ function AddVehicle({ customerId, onDone }: { customerId: string; onDone: () => 
   const form = useForm<VehicleForm>({ resolver: zodResolver(vehicleForm), defaultValues: { plate: '', make: '', model: '', year: '', mileageKm: '' } });
   const create = useMutation({
     mutationFn: (values: VehicleForm) =>
-      apiJson<Vehicle>('/api/v1/vehicles', { method: 'POST', json: { customerId, ...values, year: Number(values.year), mileageKm: Number(values.mileageKm) } }),
+      apiJson<Vehicle | PlateClaimReceiptResponse>('/api/v1/vehicles', { method: 'POST', json: { customerId, ...values, year: Number(values.year), mileageKm: Number(values.mileageKm) } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['vehicles'] }),
   });
+  // A plate already on record becomes a claim the garage checks (202): the form says so and stays open.
+  const [claimPending, setClaimPending] = useState(false);
   const submit = form.handleSubmit(async (values) => {
     try {
-      await create.mutateAsync(values);
+      const created = await create.mutateAsync(values);
+      if ('claim' in created) {
+        setClaimPending(true);
+        return;
+      }
       onDone();
     } catch (error) {
       applyServerErrors(form, error);
@@ -56,6 +62,11 @@ function AddVehicle({ customerId, onDone }: { customerId: string; onDone: () => 
             {t('vehicles.addTitle')}
           </Title>
           <FormError form={form} />
+          {claimPending ? (
+            <Alert color="blue" role="status" data-testid="plate-claim-pending">
+              {t('vehicles.claimPending')}
+            </Alert>
+          ) : null}
           <TextInput label={t('vehicles.plate')} description={t('vehicles.plateHint')} {...form.register('plate')} error={fieldError(errors.plate)} />
           <TextInput label={t('vehicles.make')} {...form.register('make')} error={fieldError(errors.make)} />
           <TextInput label={t('vehicles.model')} {...form.register('model')} error={fieldError(errors.model)} />

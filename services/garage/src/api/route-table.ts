@@ -8,6 +8,8 @@ import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.
 import { internalRoutes } from './internal-routes.ts';
 import { planningRoutes } from './planning-routes.ts';
 import { reminderRoutes } from './reminder-routes.ts';
+import { plateClaimRoutes } from './plate-claim-routes.ts';
+import { minimisedForTechnicians } from './technician-view.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -18,13 +20,14 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...vehicleRoutes(useCases.vehicles, useCases.documents),
     ...documentRoutes(useCases.documents),
     ...appointmentRoutes(useCases.appointments),
-    ...workOrderRoutes(useCases.workOrders),
-    ...estimateRoutes(useCases.estimates),
+    ...minimisedForTechnicians(workOrderRoutes(useCases.workOrders)),
+    ...minimisedForTechnicians(estimateRoutes(useCases.estimates)),
     ...partRoutes(useCases.parts),
     ...cannedJobRoutes(useCases.cannedJobs),
     ...purchaseOrderRoutes(useCases.purchaseOrders),
     ...internalRoutes(useCases.notificationContacts),
     ...planningRoutes(useCases.planning),
     ...reminderRoutes(useCases.reminders),
+    ...plateClaimRoutes(useCases.plateClaims),
   ];
 }

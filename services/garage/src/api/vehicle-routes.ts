@@ -32,8 +32,8 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
       roles: ADMIN_CUSTOMER,
       body: createVehicleBody,
       success: 201,
-      summary: 'Register a vehicle of a customer (a customer: their own)',
-      async handle({ caller, body }) {
+      summary: 'Register a vehicle of a customer (a customer: their own; a plate already registered becomes a plate claim, 202)',
+      async handle({ caller, body, res }) {
         const vehicle = await vehicles.create(caller, {
           ...body,
           vin: body.vin ?? null,
@@ -43,6 +43,10 @@ export function vehicleRoutes(vehicles: VehicleService, documents: DocumentServi
           insuranceDue: body.insuranceDue ?? null,
           vignetteDue: body.vignetteDue ?? null,
         });
+        if ('claim' in vehicle) {
+          res.status(202).json(vehicle);
+          return undefined;
+        }
         return vehicleView(vehicle, vehicles.today());
       },
     }),

@@ -411,4 +411,27 @@ export const garageMigrations = [
     `CREATE INDEX vehicles_vignette_due ON vehicles (vignette_due) WHERE vignette_due IS NOT NULL`,
     `CREATE INDEX vehicles_next_service_date ON vehicles (next_service_date) WHERE next_service_date IS NOT NULL`,
   ]),
+  // Issue 12, finding 5: a plate already registered to someone else is claimed, and the garage decides.
+  sqlMigration('GarageHardening1797700000000', [
+    `CREATE TABLE plate_claims (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       claimant_customer_id uuid NOT NULL REFERENCES customers (id),
+       -- Whose vehicle it was when the claim was made (it moves to the claimant if accepted).
+       holder_customer_id uuid NOT NULL REFERENCES customers (id),
+       make text NOT NULL,
+       model text NOT NULL,
+       year integer NOT NULL,
+       status text NOT NULL CHECK (status IN ('pending', 'accepted', 'refused')),
+       requested_by uuid NOT NULL,
+       decided_by uuid,
+       decided_at timestamptz,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       CHECK ((status = 'pending') = (decided_at IS NULL))
+     )`,
+    // One open claim per claimant and vehicle, however often the form is sent.
+    `CREATE UNIQUE INDEX plate_claims_open ON plate_claims (vehicle_id, claimant_customer_id) WHERE status = 'pending'`,
+    `CREATE INDEX plate_claims_pending ON plate_claims (id) WHERE status = 'pending'`,
+    `CREATE INDEX plate_claims_claimant ON plate_claims (claimant_customer_id)`,
+  ]),
 ];

@@ -6,6 +6,7 @@ import type { Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 import type { AppointmentPlacementInput } from './planning.ts';
+import { checkBookingHorizon, checkBookingLimits } from './booking-limits.ts';
 
 type AppointmentEventType = 'garage.appointment.requested' | 'garage.appointment.confirmed' | 'garage.appointment.rescheduled' | 'garage.appointment.cancelled';
 
@@ -51,6 +52,7 @@ export class AppointmentService {
         const vehicle = await this.garage.vehicles.find(db, caller, input.vehicleId);
         if (!vehicle || vehicle.customerId !== customer.id) throw notFound('Vehicle not found');
       }
+      await checkBookingLimits(db, this.garage.settings.limits, caller, customer.id, input.slotStart);
       const planned = await this.planning.placesAppointment(db, caller, input);
       if (!planned) await this.ensureRoom(db, input.slotStart);
       const now = new Date();
@@ -98,6 +100,7 @@ export class AppointmentService {
 
   async reschedule(caller: Caller, id: string, slotStart: Date): Promise<Appointment> {
     this.checkSlot(slotStart);
+    checkBookingHorizon(this.garage.settings.limits, caller, slotStart);
     return this.change(
       caller,
       id,

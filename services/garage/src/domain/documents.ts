@@ -7,11 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { FileDecryptor, FileEncryptor, FileIntegrityError, newDataKey, unwrapDataKey } from '@ecar/crypto';
 import { AppError, conflict, notFound, payloadTooLarge } from '@ecar/errors';
 import { documentsOfVehicle, findDocument, insertDocument, type DocumentRecord } from '../data/documents.ts';
-import type { Caller } from '@ecar/contracts';
+import { isCustomer, type Caller } from '@ecar/contracts';
 import type { DocumentContentType } from './file-types.ts';
 import { newEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 import { UploadGuard } from './upload-guard.ts';
+import { checkDocumentQuota, documentRoom } from './document-quota.ts';
 
 const aadOf = (documentId: string) => `documents.data_key_sealed.${documentId}`;
 
@@ -65,7 +66,9 @@ export class DocumentService {
     const storageName = randomBytes(32).toString('hex');
     const path = this.pathOf(storageName);
     const { key, wrapped } = newDataKey(this.garage.cipher.keyring, aadOf(id));
-    const guard = new UploadGuard(contentType, maxDocumentBytes);
+    const room = await documentRoom(this.garage.dataSource.manager, this.garage.settings.limits, caller, vehicle.customerId, maxDocumentBytes);
+    if (declaredBytes !== undefined && declaredBytes > room) throw payloadTooLarge('Your document storage is full; ask the garage to remove a document');
+    const guard = new UploadGuard(contentType, room);
     await mkdir(documentsDir, { recursive: true, mode: 0o700 });
     const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     try {
@@ -84,6 +87,7 @@ export class DocumentService {
         createdAt: new Date(),
       };
       return await this.garage.unitOfWork.run(async (db) => {
+        await checkDocumentQuota(db, this.garage.settings.limits, caller, vehicle.customerId, guard.bytes);
         await insertDocument(db, record);
         const event = newEvent(caller, 'garage.document.uploaded', { type: 'document', id }, {
           vehicleId,
@@ -107,7 +111,8 @@ export class DocumentService {
     const db = this.garage.dataSource.manager;
     const vehicle = await this.garage.vehicles.find(db, caller, vehicleId);
     if (!vehicle) throw notFound('Vehicle not found');
-    return (await documentsOfVehicle(db, vehicleId)).map(documentView);
+    // A vehicle that changed hands (an accepted plate claim) keeps the earlier holder's papers from the new one.
+    return (await documentsOfVehicle(db, vehicleId)).filter((doc) => !isCustomer(caller) || doc.customerId === vehicle.customerId).map(documentView);
   }
 
   /**

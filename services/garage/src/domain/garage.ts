@@ -15,6 +15,9 @@ import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
 import { PlanningService } from './planning.ts';
 import { ReminderService, type ReminderSettings } from './reminders.ts';
+import type { BookingLimits } from './booking-limits.ts';
+import type { DocumentQuota } from './document-quota.ts';
+import { PlateClaimService } from './plate-claims.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -23,6 +26,8 @@ export interface GarageSettings {
   slotCapacity: number;
   defaultVatRateBp: number;
   reminders: ReminderSettings;
+  /** Business-flow limits (issue 12, finding 5): self-service booking and document storage. */
+  limits: BookingLimits & DocumentQuota;
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -43,6 +48,7 @@ export class GarageContext {
     notificationContacts: NotificationContacts;
     planning: PlanningService;
     reminders: ReminderService;
+    plateClaims: PlateClaimService;
   };
 
   constructor(
@@ -65,6 +71,7 @@ export class GarageContext {
       notificationContacts: new NotificationContacts(this),
       planning: new PlanningService(this),
       reminders: new ReminderService(this, this.settings.reminders),
+      plateClaims: new PlateClaimService(this),
     };
   }
 

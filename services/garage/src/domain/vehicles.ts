@@ -9,6 +9,7 @@ import { diff } from './diff.ts';
 import { addMonths } from './reminder-rules.ts';
 import type { GarageContext } from './garage.ts';
 import type { Vehicle } from './vehicle.ts';
+import type { PlateClaimReceipt } from './plate-claims.ts';
 
 export type VehicleInput = Pick<
   Vehicle,
@@ -29,13 +30,14 @@ export class VehicleService {
     return this.garage.useCases.reminders.today();
   }
 
-  async create(caller: Caller, input: VehicleInput): Promise<Vehicle> {
-    return this.garage.unitOfWork.run(async (db) => {
+  /** A new vehicle, or (a customer, plate already registered) the receipt of a plate claim. */
+  async create(caller: Caller, input: VehicleInput): Promise<Vehicle | PlateClaimReceipt> {
+    return this.garage.unitOfWork.run<Vehicle | PlateClaimReceipt>(async (db) => {
       // The owner must be within the caller's reach: a customer adds vehicles to their own profile only.
       const owner = await this.garage.customers.find(db, caller, input.customerId, []);
       if (!owner) throw notFound('Customer not found');
       if (owner.anonymisedAt) throw conflict('This customer was anonymised');
-      if (await this.garage.vehicles.plateTaken(db, input.plate)) throw conflict('A vehicle with this plate is already registered');
+      if (await this.garage.vehicles.plateTaken(db, input.plate)) return this.garage.useCases.plateClaims.claimTaken(db, caller, owner, input);
       const now = new Date();
       const vehicle: Vehicle = { id: randomUUID(), ...input, createdAt: now, updatedAt: now };
       await this.garage.vehicles.save(db, vehicle, true);

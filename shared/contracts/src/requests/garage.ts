@@ -164,3 +164,6 @@ export * from './garage-stock.ts';
 export const estimatePdfQuery = z.object({ lang: z.enum(['fr', 'ar', 'en']).default('fr') }).strict();
 export * from './garage-planning.ts';
 export * from './garage-reminders.ts';
+
+/** GET /api/v1/plate-claims (issue 12, finding 5): the garage's queue of plate claims. */
+export const plateClaimListQuery = z.object({ ...pageQuery, status: z.enum(['pending', 'accepted', 'refused']).optional() }).strict();

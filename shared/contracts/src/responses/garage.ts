@@ -217,3 +217,24 @@ export interface PlanningSettingsResponse {
   onlineBooking: 'capacity' | 'planning';
   bookingMinutes: number;
 }
+
+/** 202 of POST /api/v1/vehicles when the plate is already registered: the garage will decide (nothing about the other vehicle). */
+export interface PlateClaimReceiptResponse {
+  claim: { id: string; status: 'pending'; createdAt: string };
+}
+
+/** A row of GET /api/v1/plate-claims (super-admin). */
+export interface PlateClaimResponse {
+  id: string;
+  status: 'pending' | 'accepted' | 'refused';
+  vehicleId: string;
+  plate: string;
+  /** What the claimant said the vehicle is, and what is on record. */
+  claimed: { make: string; model: string; year: number };
+  registered: { make: string; model: string; year: number };
+  claimant: { customerId: string; name: string };
+  holder: { customerId: string; name: string };
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+}
