@@ -265,4 +265,23 @@ export const garageMigrations = [
     `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
     `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
   ]),
+  // Issue 15: counter search on sealed fields. The name is sealed too (`name` is emptied by the
+  // backfill: rotate-field-keys seals it and writes the search terms of every existing row).
+  // Tokens are truncated HMACs (docs/security/search.md); `search_key_id` names the keyring key
+  // a row's tokens were computed under (NULL: not indexed yet).
+  sqlMigration('GarageSearch1797400000000', [
+    `ALTER TABLE customers ADD COLUMN name_sealed text`,
+    `ALTER TABLE customers ALTER COLUMN name DROP NOT NULL`,
+    `ALTER TABLE customers ADD COLUMN search_key_id text`,
+    `ALTER TABLE vehicles ADD COLUMN search_key_id text`,
+    `CREATE TABLE search_terms (
+       kind text NOT NULL CHECK (kind IN ('name', 'plate', 'vin', 'phone')),
+       token integer NOT NULL,
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       source_id uuid NOT NULL,
+       key_id text NOT NULL
+     )`,
+    `CREATE INDEX search_terms_lookup ON search_terms (kind, token, customer_id)`,
+    `CREATE INDEX search_terms_source ON search_terms (source_id)`,
+  ]),
 ];

@@ -13,6 +13,7 @@ import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
+import { CustomerSearch } from './search.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -26,6 +27,8 @@ export interface GarageSettings {
 export class GarageContext {
   readonly customers: CustomerStore;
   readonly vehicles: VehicleStore;
+  /** Counter search on sealed fields (issue 15). */
+  readonly search: CustomerSearch;
   /** The use cases, one per aggregate (the route table calls these). */
   readonly useCases: {
     customers: CustomerService;
@@ -49,6 +52,7 @@ export class GarageContext {
   ) {
     this.customers = new CustomerStore(this.cipher);
     this.vehicles = new VehicleStore(this.cipher);
+    this.search = new CustomerSearch(this);
     this.useCases = {
       customers: new CustomerService(this),
       vehicles: new VehicleService(this),
