@@ -12,8 +12,11 @@ export interface SearchHit {
   vehicles: Array<Pick<Vehicle, 'id' | 'plate'>>;
 }
 
-/** Candidates fetched per round while filling a page (a token matches false positives too). */
-const CANDIDATE_BATCH = 64;
+/**
+ * Candidates fetched per round while filling a page: the page plus a margin for token collisions
+ * (about 3 per kind at 100,000 customers, docs/security/search.md) — each candidate is opened.
+ */
+const COLLISION_MARGIN = 8;
 
 /**
  * Counter search (issue 15): a query is turned into the token of each kind it can be, candidates
@@ -38,7 +41,8 @@ export class CustomerSearch {
       const hits: SearchHit[] = [];
       let after = query.after;
       for (;;) {
-        const ids = await candidateCustomers(db, this.garage.cipher, queries, after, CANDIDATE_BATCH);
+        const batch = query.limit - hits.length + COLLISION_MARGIN;
+        const ids = await candidateCustomers(db, this.garage.cipher, queries, after, batch);
         if (ids.length === 0) break;
         const needVehicles = queries.some(({ kind }) => kind === 'plate' || kind === 'vin');
         const customers = await this.garage.customers.byIds(db, ids, ['phone', 'email']);
@@ -60,7 +64,7 @@ export class CustomerSearch {
           if (matchedOn.length > 0) hits.push({ customer, matchedOn, vehicles: [...matching.values()] });
           if (hits.length >= query.limit) break;
         }
-        if (hits.length >= query.limit || ids.length < CANDIDATE_BATCH) break;
+        if (hits.length >= query.limit || ids.length < batch) break;
         after = ids[ids.length - 1];
       }
       // AUD-4: one access record naming every customer the page reveals, as the list does.
