@@ -166,6 +166,18 @@ function adminScreens(): ScreenShot[] {
     list('backups', 'backups', rows),
     list('reminders', 'reminders', '[data-testid=due-soon-vehicle]'),
     list('plate-claims', 'plate-claims', rows),
+    // Issue 15: the counter search box with results typed in (name prefix of the seeded customer).
+    {
+      name: 'admin-customer-search',
+      who: 'admin',
+      path: '/admin/customers',
+      viewport: 'all',
+      ready: async (page) => {
+        await page.locator('input[name=counter-search]').fill('ben sa');
+        await page.locator('[data-testid=counter-search-hit]').first().waitFor();
+        await settled(page);
+      },
+    },
   ];
 }
 

@@ -35,6 +35,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/auth/password', upstream: 'auth', access: ALL, sensitive: true },
   { prefix: '/api/v1/auth', upstream: 'auth', access: ALL },
   { prefix: '/api/v1/users', upstream: 'auth', access: ADMIN },
+  // Issue 15: the counter search is the super-admin's (the garage refuses others too).
+  { prefix: '/api/v1/customers/search', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/customers', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/vehicles', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/documents', upstream: 'garage', access: ALL },

@@ -20,6 +20,12 @@ let admin: string;
 const ADMIN_ONLY = (status: number) => ({ 'super-admin': same(status), technician: same(403), customer: same(403) });
 
 const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
+  // Issue 15: the counter search is the super-admin's; a technician or customer is refused whatever they search.
+  'GET /api/v1/customers/search': {
+    path: (h) => `/api/v1/customers/search?q=${encodeURIComponent(h.plate)}&kind=plate`,
+    listedId: (h) => h.customerId,
+    expect: { 'super-admin': same('listed'), technician: same(403), customer: same(403) },
+  },
   'GET /api/v1/customers': { path: (h) => `/api/v1/customers?phone=${encodeURIComponent(h.phone)}`, listedId: (h) => h.customerId, expect: reach('listed', 'listed', 'listed') },
   'POST /api/v1/customers': {
     path: () => '/api/v1/customers',

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
@@ -70,6 +70,22 @@ export class Keyring {
 
   keyIdOf(sealed: string): string | undefined {
     return sealed.split('.')[1];
+  }
+
+  /** The ids of every key held (the current one included), in the order given. */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. search tokens), derived from key `keyId` with
+   * HKDF-SHA256 and `info` naming the purpose: never stored, recomputed from the keyring, and
+   * changing with the key (a rotation re-derives it).
+   */
+  deriveKey(info: string, keyId: string = this.currentKeyId): Buffer {
+    const key = this.keys.get(keyId);
+    if (!key) throw new Error(`unknown key id ${keyId}`);
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), Buffer.from(`ecar.${info}`, 'utf8'), 32));
   }
 }
 

@@ -10,12 +10,16 @@ import { planningRoutes } from './planning-routes.ts';
 import { reminderRoutes } from './reminder-routes.ts';
 import { plateClaimRoutes } from './plate-claim-routes.ts';
 import { minimisedForTechnicians } from './technician-view.ts';
+import { searchRoutes } from './search-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
 /** Every garage endpoint, in one table: mounted as is, and the source of the OpenAPI document and the access-control matrix test. */
-export function garageRoutes({ useCases }: GarageContext): Route[] {
+export function garageRoutes(garage: GarageContext): Route[] {
+  const { useCases } = garage;
   return [
+    // Before customerRoutes: `/api/v1/customers/search` is not a `/api/v1/customers/:id`.
+    ...searchRoutes(garage.search),
     ...customerRoutes(useCases.customers),
     ...vehicleRoutes(useCases.vehicles, useCases.documents),
     ...documentRoutes(useCases.documents),

@@ -3,6 +3,7 @@ import type { Caller } from '@ecar/contracts';
 import type { Customer, CustomerSealedField } from '../domain/customer.ts';
 import type { FieldCipher } from './field-cipher.ts';
 import { customerReach, Params } from './scope.ts';
+import { indexCustomer } from './search-index.ts';
 
 const TABLE = 'customers';
 /** Fields sealed together: lists open only the contact group. */
@@ -13,7 +14,7 @@ const GROUPS = {
 type GroupColumn = keyof typeof GROUPS;
 const GROUP_COLUMNS = Object.keys(GROUPS) as GroupColumn[];
 
-const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.contact_sealed, c.identity_sealed,
+const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.name_sealed, c.contact_sealed, c.identity_sealed,
   c.consent_given_at, c.consent_method, c.consent_withdrawn_at, c.anonymised_at, c.created_at, c.updated_at`;
 
 type Row = Record<string, unknown>;
@@ -39,7 +40,8 @@ export class CustomerStore {
       id,
       userId: (row['user_id'] as string | null) ?? null,
       kind: row['kind'] as Customer['kind'],
-      name: String(row['name']),
+      // Sealed since GarageSearch1797400000000 (issue 15); a row not yet backfilled still has it in `name`.
+      name: row['name_sealed'] ? this.cipher.open(TABLE, 'name_sealed', id, String(row['name_sealed'])) : String(row['name']),
       phone: opened.phone ?? null,
       email: opened.email ?? null,
       address: opened.address ?? null,
@@ -76,7 +78,7 @@ export class CustomerStore {
       customer.id,
       customer.userId,
       customer.kind,
-      customer.name,
+      null,
       ...this.sealedValues(customer),
       customer.consentGivenAt,
       customer.consentMethod,
@@ -88,20 +90,35 @@ export class CustomerStore {
   async insert(db: EntityManager, customer: Customer): Promise<void> {
     await db.query(
       `INSERT INTO customers (id, user_id, kind, name, contact_sealed, identity_sealed, phone_bidx, email_bidx, national_id_bidx,
-          consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-      [...this.rowValues(customer), customer.createdAt, customer.updatedAt],
+          consent_given_at, consent_method, consent_withdrawn_at, anonymised_at, created_at, updated_at, name_sealed, search_key_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+      [...this.rowValues(customer), customer.createdAt, customer.updatedAt, ...this.searchValues(customer)],
     );
+    await indexCustomer(db, this.cipher, customer, true);
+  }
+
+  /** The sealed name (`name` itself stays NULL) and the key the search terms are computed under. */
+  private searchValues(customer: Customer): unknown[] {
+    return [this.cipher.seal(TABLE, 'name_sealed', customer.id, customer.name), this.cipher.keyring.currentKeyId];
   }
 
   /** Rewrites the whole row: every sealed field is sealed again with the current key. */
   async update(db: EntityManager, customer: Customer): Promise<void> {
     await db.query(
       `UPDATE customers SET user_id = $2, kind = $3, name = $4, contact_sealed = $5, identity_sealed = $6, phone_bidx = $7, email_bidx = $8,
-          national_id_bidx = $9, consent_given_at = $10, consent_method = $11, consent_withdrawn_at = $12, anonymised_at = $13, updated_at = $14
+          national_id_bidx = $9, consent_given_at = $10, consent_method = $11, consent_withdrawn_at = $12, anonymised_at = $13, updated_at = $14,
+          name_sealed = $15, search_key_id = $16
         WHERE id = $1`,
-      [...this.rowValues(customer), customer.updatedAt],
+      [...this.rowValues(customer), customer.updatedAt, ...this.searchValues(customer)],
     );
+    await indexCustomer(db, this.cipher, customer, false);
+  }
+
+  /** Customers by id (search candidates), unscoped: the caller has already applied its rules. */
+  async byIds(db: EntityManager, ids: readonly string[], fields: readonly CustomerSealedField[]): Promise<Customer[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id`, [ids]);
+    return rows.map((row) => this.decode(row, fields));
   }
 
   /** One customer within the caller's reach (undefined otherwise); `forUpdate` locks the row. */

@@ -3,7 +3,7 @@ import type { Keyring } from '@ecar/crypto';
 
 /** Every sealed column of the service; the AAD of a value is `<table>.<column>.<id>`. */
 export const SEALED_COLUMNS: ReadonlyArray<{ table: string; columns: readonly string[] }> = [
-  { table: 'customers', columns: ['contact_sealed', 'identity_sealed'] },
+  { table: 'customers', columns: ['contact_sealed', 'identity_sealed', 'name_sealed'] },
   { table: 'vehicles', columns: ['plate_sealed', 'vin_sealed'] },
   { table: 'documents', columns: ['data_key_sealed'] },
   { table: 'estimate_decisions', columns: ['given_by_sealed', 'words_sealed'] },

@@ -434,4 +434,23 @@ export const garageMigrations = [
     `CREATE INDEX plate_claims_pending ON plate_claims (id) WHERE status = 'pending'`,
     `CREATE INDEX plate_claims_claimant ON plate_claims (claimant_customer_id)`,
   ]),
+  // Issue 15: counter search on sealed fields. The name is sealed too (`name` is emptied by the
+  // backfill: rotate-field-keys seals it and writes the search terms of every existing row).
+  // Tokens are truncated HMACs (docs/security/search.md); `search_key_id` names the keyring key
+  // a row's tokens were computed under (NULL: not indexed yet).
+  sqlMigration('GarageSearch1797400000000', [
+    `ALTER TABLE customers ADD COLUMN name_sealed text`,
+    `ALTER TABLE customers ALTER COLUMN name DROP NOT NULL`,
+    `ALTER TABLE customers ADD COLUMN search_key_id text`,
+    `ALTER TABLE vehicles ADD COLUMN search_key_id text`,
+    `CREATE TABLE search_terms (
+       kind text NOT NULL CHECK (kind IN ('name', 'plate', 'vin', 'phone')),
+       token integer NOT NULL,
+       customer_id uuid NOT NULL REFERENCES customers (id),
+       source_id uuid NOT NULL,
+       key_id text NOT NULL
+     )`,
+    `CREATE INDEX search_terms_lookup ON search_terms (kind, token, customer_id)`,
+    `CREATE INDEX search_terms_source ON search_terms (source_id)`,
+  ]),
 ];

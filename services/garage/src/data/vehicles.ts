@@ -3,6 +3,7 @@ import type { Caller } from '@ecar/contracts';
 import type { Vehicle } from '../domain/vehicle.ts';
 import type { FieldCipher } from './field-cipher.ts';
 import { Params, vehicleReach } from './scope.ts';
+import { indexVehicle } from './search-index.ts';
 
 const TABLE = 'vehicles';
 const COLUMNS = `v.id, v.customer_id, v.plate_sealed, v.vin_sealed, v.make, v.model, v.year, v.mileage_km,
@@ -64,23 +65,33 @@ export class VehicleStore {
       vehicle.technicalInspectionDue,
       vehicle.insuranceDue,
       vehicle.vignetteDue,
+      this.cipher.keyring.currentKeyId,
     ];
     if (isNew) {
       await db.query(
         `INSERT INTO vehicles (id, customer_id, plate_sealed, plate_bidx, vin_sealed, vin_bidx, make, model, year, mileage_km,
-            next_service_date, next_service_mileage_km, updated_at, created_at, technical_inspection_due, insurance_due, vignette_due)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14,$15,$16)`,
+            next_service_date, next_service_mileage_km, updated_at, created_at, technical_inspection_due, insurance_due, vignette_due, search_key_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17)`,
         values,
       );
+      await indexVehicle(db, this.cipher, vehicle, true);
       return;
     }
     await db.query(
       `UPDATE vehicles SET customer_id = $2, plate_sealed = $3, plate_bidx = $4, vin_sealed = $5, vin_bidx = $6, make = $7, model = $8,
           year = $9, mileage_km = $10, next_service_date = $11, next_service_mileage_km = $12, updated_at = $13,
-          technical_inspection_due = $14, insurance_due = $15, vignette_due = $16
+          technical_inspection_due = $14, insurance_due = $15, vignette_due = $16, search_key_id = $17
         WHERE id = $1`,
       values,
     );
+    await indexVehicle(db, this.cipher, vehicle, false);
+  }
+
+  /** Every vehicle of these customers (search candidates), unscoped. */
+  async ofCustomers(db: EntityManager, customerIds: readonly string[]): Promise<Vehicle[]> {
+    if (customerIds.length === 0) return [];
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.customer_id = ANY($1::uuid[]) ORDER BY v.created_at`, [customerIds]);
+    return rows.map((row) => this.decode(row));
   }
 
   async find(db: EntityManager, caller: Caller, id: string, forUpdate = false): Promise<Vehicle | undefined> {

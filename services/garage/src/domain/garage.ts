@@ -18,6 +18,7 @@ import { ReminderService, type ReminderSettings } from './reminders.ts';
 import type { BookingLimits } from './booking-limits.ts';
 import type { DocumentQuota } from './document-quota.ts';
 import { PlateClaimService } from './plate-claims.ts';
+import { CustomerSearch } from './search.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -34,6 +35,8 @@ export interface GarageSettings {
 export class GarageContext {
   readonly customers: CustomerStore;
   readonly vehicles: VehicleStore;
+  /** Counter search on sealed fields (issue 15). */
+  readonly search: CustomerSearch;
   /** The use cases, one per aggregate (the route table calls these). */
   readonly useCases: {
     customers: CustomerService;
@@ -60,6 +63,7 @@ export class GarageContext {
   ) {
     this.customers = new CustomerStore(this.cipher);
     this.vehicles = new VehicleStore(this.cipher);
+    this.search = new CustomerSearch(this);
     this.useCases = {
       customers: new CustomerService(this),
       vehicles: new VehicleService(this),

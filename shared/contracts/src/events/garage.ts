@@ -42,7 +42,7 @@ export const garageEvents = {
       .object({
         customerIds: z.array(id).max(500),
         fields: fieldNames,
-        purpose: z.enum(['detail', 'list', 'export', 'document', 'vehicle', 'work-order', 'notification']),
+        purpose: z.enum(['detail', 'list', 'export', 'document', 'vehicle', 'work-order', 'notification', 'search']),
       })
       .strict(),
   ),

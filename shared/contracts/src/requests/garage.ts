@@ -167,3 +167,19 @@ export * from './garage-reminders.ts';
 
 /** GET /api/v1/plate-claims (issue 12, finding 5): the garage's queue of plate claims. */
 export const plateClaimListQuery = z.object({ ...pageQuery, status: z.enum(['pending', 'accepted', 'refused']).optional() }).strict();
+
+/** Issue 15: the counter search box (super-admin). `kind` restricts the match; without it every kind the query can be is tried. */
+export const CUSTOMER_SEARCH_KINDS = ['name', 'plate', 'vin', 'phone'] as const;
+export const customerSearchQuery = z
+  .object({
+    ...pageQuery,
+    q: z
+      .string()
+      .trim()
+      .min(2)
+      .max(100)
+      // eslint-disable-next-line no-control-regex
+      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'control characters are not allowed'),
+    kind: z.enum(CUSTOMER_SEARCH_KINDS).optional(),
+  })
+  .strict();

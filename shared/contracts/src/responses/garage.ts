@@ -238,3 +238,9 @@ export interface PlateClaimResponse {
   decidedAt: string | null;
   createdAt: string;
 }
+
+/** A row of GET /api/v1/customers/search: the customer, which kinds matched, and the matching vehicles' plates. */
+export interface CustomerSearchHitResponse extends CustomerSummaryResponse {
+  matchedOn: Array<'name' | 'plate' | 'vin' | 'phone'>;
+  vehicles: Array<{ id: string; plate: string }>;
+}

@@ -13,6 +13,7 @@ import { FormError } from '../../../shell/ui/FormError.tsx';
 import { checkBody, compact, customerForm, type CustomerForm } from '../../lib/forms.ts';
 import type { Customer, CustomerSummary } from '../../lib/types.ts';
 import { Section, StatusBadge } from '../../lib/ui.tsx';
+import { CounterSearch } from './CounterSearch.tsx';
 import { CustomerFields } from './CustomerFields.tsx';
 
 const LOOKUPS = ['email', 'phone', 'cin', 'taxId'] as const;
@@ -62,6 +63,7 @@ export default function CustomersScreen() {
   return (
     <Stack>
       <Title order={1}>{t('customers.title')}</Title>
+      <CounterSearch />
       <Section
         title={creating ? t('customers.newTitle') : t('customers.lookupTitle')}
         actions={

@@ -1,0 +1,86 @@
+import type { EntityManager } from '@ecar/db';
+import type { Customer } from '../domain/customer.ts';
+import type { Vehicle } from '../domain/vehicle.ts';
+import { termsOf, type SearchKind } from '../domain/search-terms.ts';
+import type { FieldCipher } from './field-cipher.ts';
+
+/**
+ * The `search_terms` table (issue 15): one row per (source row, kind, token) — tokens of the
+ * customer's name and phone (source = the customer) and of each vehicle's plate and VIN
+ * (source = the vehicle, `customer_id` its owner). Rewritten with the row on every write;
+ * `search_key_id` on the source row names the key its tokens were computed under, so a rotation
+ * or the first run after the upgrade finds the rows to (re)index.
+ */
+
+interface Term {
+  kind: SearchKind;
+  token: number;
+}
+
+function tokensOf(cipher: FieldCipher, values: ReadonlyArray<[SearchKind, string | null]>): Term[] {
+  const seen = new Set<string>();
+  const terms: Term[] = [];
+  for (const [kind, value] of values) {
+    for (const term of termsOf(kind, value)) {
+      const token = cipher.searchToken(kind, term);
+      const key = `${kind}:${token}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      terms.push({ kind, token });
+    }
+  }
+  return terms;
+}
+
+/** Replaces the terms of one source row (`isNew`: nothing to delete). */
+async function writeTerms(db: EntityManager, cipher: FieldCipher, sourceId: string, customerId: string, terms: readonly Term[], isNew: boolean): Promise<void> {
+  if (!isNew) await db.query(`DELETE FROM search_terms WHERE source_id = $1`, [sourceId]);
+  if (terms.length === 0) return;
+  await db.query(
+    `INSERT INTO search_terms (kind, token, customer_id, source_id, key_id)
+     SELECT kind, token, $3, $4, $5 FROM unnest($1::text[], $2::int[]) AS t(kind, token)`,
+    [terms.map((term) => term.kind), terms.map((term) => term.token), customerId, sourceId, cipher.keyring.currentKeyId],
+  );
+}
+
+/** A customer's name and phone terms; an anonymised customer has none. */
+export async function indexCustomer(db: EntityManager, cipher: FieldCipher, customer: Customer, isNew: boolean): Promise<void> {
+  const terms = customer.anonymisedAt ? [] : tokensOf(cipher, [['name', customer.name], ['phone', customer.phone]]);
+  await writeTerms(db, cipher, customer.id, customer.id, terms, isNew);
+}
+
+/** A vehicle's plate and VIN terms (an anonymised plate is not indexed). */
+export async function indexVehicle(db: EntityManager, cipher: FieldCipher, vehicle: Vehicle, isNew: boolean): Promise<void> {
+  const terms = vehicle.plate.startsWith('ANONYMISED ') ? [] : tokensOf(cipher, [['plate', vehicle.plate], ['vin', vehicle.vin]]);
+  await writeTerms(db, cipher, vehicle.id, vehicle.customerId, terms, isNew);
+}
+
+/** One kind's tokens of a query, under every key of the keyring (during a rotation rows are under either). */
+export interface TokenQuery {
+  kind: SearchKind;
+  term: string;
+}
+
+/**
+ * Customers having a token of one of the queries, by id after `after` (keyset), at most `limit`.
+ * The tokens are truncated, so these are candidates: the caller opens them to confirm.
+ */
+export async function candidateCustomers(db: EntityManager, cipher: FieldCipher, queries: readonly TokenQuery[], after: string | undefined, limit: number): Promise<string[]> {
+  if (queries.length === 0) return [];
+  const kinds: string[] = [];
+  const tokens: number[] = [];
+  for (const { kind, term } of queries) {
+    for (const keyId of cipher.keyring.keyIds) {
+      kinds.push(kind);
+      tokens.push(cipher.searchToken(kind, term, keyId));
+    }
+  }
+  const rows: Array<{ customer_id: string }> = await db.query(
+    `SELECT DISTINCT s.customer_id FROM search_terms s
+       JOIN unnest($1::text[], $2::int[]) AS q(kind, token) ON s.kind = q.kind AND s.token = q.token
+      WHERE ($3::uuid IS NULL OR s.customer_id > $3::uuid)
+      ORDER BY s.customer_id LIMIT $4`,
+    [kinds, tokens, after ?? null, limit],
+  );
+  return rows.map((row) => row.customer_id);
+}
