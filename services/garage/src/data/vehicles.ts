@@ -151,10 +151,16 @@ export class VehicleStore {
     const where = [`c.anonymised_at IS NULL`, `(${conditions.join(' OR ')})`];
     if (query.after !== undefined) where.push(`v.id > ${params.add(query.after)}`);
     const rows: Row[] = await db.query(
-      `SELECT ${COLUMNS}, c.name AS customer_name, c.user_id AS owner_user_id FROM vehicles v JOIN customers c ON c.id = v.customer_id
+      `SELECT ${COLUMNS}, c.name AS customer_name, c.name_sealed AS customer_name_sealed, c.user_id AS owner_user_id FROM vehicles v JOIN customers c ON c.id = v.customer_id
         WHERE ${where.join(' AND ')} ORDER BY v.id LIMIT ${params.add(query.limit)}`,
       params.values,
     );
-    return rows.map((row) => ({ ...this.decode(row), customerName: String(row['customer_name']), ownerUserId: (row['owner_user_id'] as string | null) ?? null }));
+    return rows.map((row) => {
+      const vehicle = this.decode(row);
+      // The name is sealed (GarageSearch1797400000000); a row not yet backfilled still has it in `name`.
+      const sealed = row['customer_name_sealed'] as string | null;
+      const customerName = sealed ? this.cipher.open('customers', 'name_sealed', vehicle.customerId, sealed) : String(row['customer_name']);
+      return { ...vehicle, customerName, ownerUserId: (row['owner_user_id'] as string | null) ?? null };
+    });
   }
 }
