@@ -1,4 +1,5 @@
 import { sqlMigration } from '@ecar/db';
+import { reportMigrations } from './report-migrations.ts';
 
 /** Refuses a change with a message that names the table; used by the immutability triggers. */
 const refuseFunction = `
@@ -218,4 +219,5 @@ export const billingMigrations = [
     `CREATE TRIGGER invoices_number_guard BEFORE UPDATE ON invoices FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
     `CREATE TRIGGER credit_notes_number_guard BEFORE INSERT ON credit_notes FOR EACH ROW EXECUTE FUNCTION billing_guard_document_number()`,
   ]),
+  ...reportMigrations,
 ];
