@@ -25,4 +25,5 @@ export const adminScreens: readonly Screen[] = [
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },
   { path: 'backups', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/backups/BackupsScreen.tsx'), nav: { label: (t) => t('nav.backups') } },
   { path: 'messages', roles: ADMIN, namespaces: ['admin', 'notify'], load: () => import('./screens/messages/MessagesScreen.tsx'), nav: { label: (t) => t('nav.messages') } },
+  { path: 'reports', roles: ADMIN, namespaces: ['admin', 'reports'], load: () => import('./screens/reports/ReportsScreen.tsx'), nav: { label: (t) => t('nav.reports') } },
 ];
