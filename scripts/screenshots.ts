@@ -79,6 +79,17 @@ export const SCREENS: ScreenShot[] = [
   { name: 'customer-vehicles', who: 'customer', path: '/app/vehicles', viewport: 'phone', ready: (page) => page.locator('[data-testid=vehicle]').first().waitFor() },
   { name: 'customer-invoices', who: 'customer', path: '/app/invoices', viewport: 'phone', ready: (page) => page.locator('main table, main [data-state=empty]').first().waitFor() },
   { name: 'customer-account', who: 'customer', path: '/app/account', viewport: 'phone', ready: (page) => page.locator('[data-testid=export]').waitFor() },
+  {
+    name: 'admin-reports',
+    who: 'admin',
+    path: '/admin/reports',
+    viewport: 'all',
+    ready: async (page) => {
+      await page.locator('[data-testid=revenue-table]').waitFor();
+      await page.locator('[data-testid=work-orders-table]').waitFor();
+      await settled(page);
+    },
+  },
 ];
 
 /** No loader left in the page, twice 300 ms apart (a detail's sections load after its title). */

@@ -24,7 +24,18 @@ export const reportMigrations = [
        at timestamptz NOT NULL
      )`,
     `CREATE INDEX report_time_events_entry ON report_time_events (work_order_id, technician_id, at)`,
-    `CREATE INDEX report_time_events_at ON report_time_events (at)`,
+    // Time entries paired from the events of one technician on one work order, rebuilt with each of its events.
+    `CREATE TABLE report_time_entries (
+       work_order_id uuid NOT NULL,
+       technician_id uuid NOT NULL,
+       started_at timestamptz NOT NULL,
+       ended_at timestamptz,
+       seconds numeric,
+       PRIMARY KEY (work_order_id, technician_id, started_at),
+       CHECK ((ended_at IS NULL) = (seconds IS NULL))
+     )`,
+    `CREATE INDEX report_time_entries_started ON report_time_entries (started_at) INCLUDE (technician_id, seconds)`,
+    `CREATE INDEX report_time_entries_running ON report_time_entries (started_at) WHERE ended_at IS NULL`,
     `CREATE INDEX invoices_issued_on ON invoices (issue_date) WHERE status = 'issued'`,
     `CREATE INDEX credit_notes_issued_on ON credit_notes (issue_date)`,
   ]),

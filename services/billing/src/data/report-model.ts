@@ -17,12 +17,30 @@ export async function recordWorkOrderState(db: EntityManager, workOrderId: strin
   );
 }
 
+/**
+ * Records a clock event, then rebuilds the time entries of that technician on that work order
+ * from all of its events (a handful): a clock-in followed by a clock-out is an entry, a clock-in
+ * with nothing after it is running, a clock-in followed by another clock-in (a lost clock-out) is
+ * dropped. Rebuilding makes the result independent of the order events arrive in; the advisory
+ * lock serialises two replicas rebuilding the same pair.
+ */
 export async function recordTimeEvent(db: EntityManager, event: { eventId: string; workOrderId: string; technicianId: string; action: 'clock_in' | 'clock_out'; at: string }): Promise<void> {
-  await db.query(`INSERT INTO report_time_events (event_id, work_order_id, technician_id, action, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`, [
-    event.eventId,
-    event.workOrderId,
-    event.technicianId,
-    event.action,
-    event.at,
-  ]);
+  const inserted: unknown[] = await db.query(
+    `INSERT INTO report_time_events (event_id, work_order_id, technician_id, action, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [event.eventId, event.workOrderId, event.technicianId, event.action, event.at],
+  );
+  if (inserted.length === 0) return;
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`report-time:${event.workOrderId}:${event.technicianId}`]);
+  await db.query(`DELETE FROM report_time_entries WHERE work_order_id = $1 AND technician_id = $2`, [event.workOrderId, event.technicianId]);
+  await db.query(
+    `INSERT INTO report_time_entries (work_order_id, technician_id, started_at, ended_at, seconds)
+     SELECT work_order_id, technician_id, at, CASE WHEN next_action = 'clock_out' THEN next_at END,
+            CASE WHEN next_action = 'clock_out' THEN extract(epoch FROM next_at - at) END
+       FROM (SELECT work_order_id, technician_id, action, at, lead(action) OVER w AS next_action, lead(at) OVER w AS next_at
+               FROM report_time_events WHERE work_order_id = $1 AND technician_id = $2
+             WINDOW w AS (ORDER BY at, action)) ordered
+      WHERE action = 'clock_in' AND (next_action IS NULL OR next_action = 'clock_out')
+     ON CONFLICT DO NOTHING`,
+    [event.workOrderId, event.technicianId],
+  );
 }

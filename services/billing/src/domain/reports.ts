@@ -96,19 +96,20 @@ const BALANCES = `
      WHERE i.status = 'issued' AND i.issue_date <= $1::date)`;
 
 async function ageing(db: EntityManager, asOf: string, timeZone: string): Promise<ReportResponse['ageing']> {
-  const grouped: Array<Record<string, unknown>> = await db.query(
-    `${BALANCES}
-     SELECT CASE WHEN age <= 30 THEN '0-30' WHEN age <= 60 THEN '31-60' WHEN age <= 90 THEN '61-90' ELSE '90+' END AS bucket,
-            count(*)::int AS invoices, sum(balance)::text AS balance
-       FROM balances WHERE balance > 0 GROUP BY 1`,
-    [asOf, timeZone],
-  );
-  const listed: Array<Record<string, unknown>> = await db.query(
-    `${BALANCES}
-     SELECT id, number, to_char(issue_date, 'YYYY-MM-DD') AS "issueDate", age, total_ttc::text AS ttc, balance::text AS balance
-       FROM balances WHERE balance > 0 ORDER BY issue_date, number LIMIT $3`,
+  // Balances computed once: the buckets count every unpaid invoice, the list holds the oldest.
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `${BALANCES},
+     unpaid AS MATERIALIZED (SELECT * FROM balances WHERE balance > 0)
+     SELECT 'bucket' AS kind, CASE WHEN age <= 30 THEN '0-30' WHEN age <= 60 THEN '31-60' WHEN age <= 90 THEN '61-90' ELSE '90+' END AS bucket,
+            count(*)::int AS invoices, sum(balance)::text AS balance, NULL::uuid AS id, NULL AS number, NULL AS "issueDate", NULL::int AS age, NULL AS ttc
+       FROM unpaid GROUP BY 2
+     UNION ALL
+     (SELECT 'invoice', NULL, NULL, balance::text, id, number, to_char(issue_date, 'YYYY-MM-DD'), age, total_ttc::text
+        FROM unpaid ORDER BY issue_date, number LIMIT $3)`,
     [asOf, timeZone, UNPAID_LISTED + 1],
   );
+  const grouped = rows.filter((row) => row['kind'] === 'bucket');
+  const listed = rows.filter((row) => row['kind'] === 'invoice');
   const byBucket = new Map(grouped.map((row) => [String(row['bucket']), row]));
   const buckets: AgeingBucketRow[] = AGEING_BUCKETS.map((bucket) => ({
     bucket,
@@ -127,39 +128,28 @@ async function ageing(db: EntityManager, asOf: string, timeZone: string): Promis
   return { asOf, basis: 'issue-date', buckets, totalMillimes: buckets.reduce((sum, row) => sum + row.balanceMillimes, 0), invoices, more: listed.length > UNPAID_LISTED };
 }
 
-/**
- * Time entries rebuilt from the clock events: a clock-in followed (for the same technician on
- * the same work order) by a clock-out is one entry; a clock-in with nothing after it is running.
- */
-const ORDERED = `
-  WITH ordered AS (
-    SELECT work_order_id, technician_id, action, at,
-           lead(action) OVER w AS next_action, lead(at) OVER w AS next_at
-      FROM report_time_events WINDOW w AS (PARTITION BY work_order_id, technician_id ORDER BY at, action))`;
-const ENTRIES = `${ORDERED},
-  entries AS (
-    SELECT work_order_id, technician_id, at AS started_at, extract(epoch FROM next_at - at) AS seconds
-      FROM ordered WHERE action = 'clock_in' AND next_action = 'clock_out')`;
-
 async function hours(db: EntityManager, query: ReportQuery, timeZone: string): Promise<ReportResponse['hours']> {
+  // Time entries (paired when their events arrived: data/report-model.ts) that started in the period, Tunis dates.
   const clocked: Array<Record<string, unknown>> = await db.query(
-    `${ENTRIES}
-     SELECT technician_id AS "technicianId", round(sum(seconds) / 3.6)::bigint::text AS milli
-       FROM entries WHERE (started_at AT TIME ZONE $3)::date BETWEEN $1::date AND $2::date GROUP BY 1`,
+    `SELECT technician_id AS "technicianId", round(sum(seconds) / 3.6)::bigint::text AS milli
+       FROM report_time_entries
+      WHERE started_at >= $1::date::timestamp AT TIME ZONE $3 AND started_at < ($2::date + 1)::timestamp AT TIME ZONE $3 AND ended_at IS NOT NULL
+      GROUP BY 1`,
     [query.from, query.to, timeZone],
   );
   // Labour of the invoices issued in the period (not cancelled by a credit note by its end), shared
   // between the technicians of each work order in proportion to the time they clocked on it.
   const billedRows: Array<Record<string, unknown>> = await db.query(
-    `${ENTRIES},
-     billed AS (
-       SELECT i.work_order_id, (SELECT COALESCE(sum(l.quantity_milli), 0) FROM invoice_lines l WHERE l.invoice_id = i.id AND l.kind = 'labour') AS labour
-         FROM invoices i
+    `WITH period_invoices AS (
+       SELECT i.id, i.work_order_id FROM invoices i
         WHERE i.status = 'issued' AND i.issue_date BETWEEN $1::date AND $2::date
           AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.invoice_id = i.id AND c.closes_invoice AND c.issue_date <= $2::date)),
+     labour AS (
+       SELECT l.invoice_id, sum(l.quantity_milli) AS labour FROM invoice_lines l JOIN period_invoices p ON p.id = l.invoice_id WHERE l.kind = 'labour' GROUP BY 1),
+     billed AS (SELECT p.work_order_id, COALESCE(labour.labour, 0) AS labour FROM period_invoices p LEFT JOIN labour ON labour.invoice_id = p.id),
      per_technician AS (
-       SELECT work_order_id, technician_id, sum(seconds) AS seconds FROM entries
-        WHERE work_order_id IN (SELECT work_order_id FROM billed WHERE work_order_id IS NOT NULL) GROUP BY 1, 2),
+       SELECT e.work_order_id, e.technician_id, sum(e.seconds) AS seconds FROM report_time_entries e
+        WHERE e.ended_at IS NOT NULL AND e.work_order_id IN (SELECT work_order_id FROM billed WHERE work_order_id IS NOT NULL) GROUP BY 1, 2),
      per_order AS (SELECT work_order_id, sum(seconds) AS seconds FROM per_technician GROUP BY 1 HAVING sum(seconds) > 0)
      SELECT t.technician_id::text AS "technicianId", sum(round(b.labour * t.seconds / o.seconds))::bigint::text AS milli
        FROM billed b JOIN per_order o ON o.work_order_id = b.work_order_id JOIN per_technician t ON t.work_order_id = b.work_order_id
@@ -171,7 +161,7 @@ async function hours(db: EntityManager, query: ReportQuery, timeZone: string): P
      SELECT 'total', COALESCE(sum(labour), 0)::text FROM billed`,
     [query.from, query.to],
   );
-  const [running]: Array<{ running: number }> = await db.query(`${ORDERED} SELECT count(*)::int AS running FROM ordered WHERE action = 'clock_in' AND next_action IS NULL`);
+  const [running]: Array<{ running: number }> = await db.query(`SELECT count(*)::int AS running FROM report_time_entries WHERE ended_at IS NULL`);
   const technicians = new Map<string, TechnicianHoursRow>();
   const row = (technicianId: string) => {
     let found = technicians.get(technicianId);

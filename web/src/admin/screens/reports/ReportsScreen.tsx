@@ -8,6 +8,7 @@ import type { ReportResponse } from '@ecar/contracts/responses/reports';
 import { QueryState } from '../../../shell/ui/states.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import stacked from '../../../shell/ui/stackedTable.module.css';
+import classes from './reports.module.css';
 import { ActionResult, Money, Section, formatRate, formatThousandths, useAction, useLanguage } from '../../lib/ui.tsx';
 import { useTechnicians } from '../../lib/technicians.ts';
 import { downloadReport, fetchReport, presetPeriod, REPORTS_KEY, type Period } from './api.ts';
@@ -28,7 +29,7 @@ interface Column {
 /** A report table: an ordinary table from tablet width, one card per row on phones (stacked). */
 function ReportTable({ label, columns, rows, footer, testId, minWidth = 520 }: { label: string; columns: Column[]; rows: ReactNode[][]; footer?: ReactNode[]; testId: string; minWidth?: number }) {
   const cell = (content: ReactNode, index: number) => (
-    <Table.Td key={index} data-label={columns[index]!.header} ta={columns[index]!.numeric ? 'end' : undefined}>
+    <Table.Td key={index} data-label={columns[index]!.header} ta={columns[index]!.numeric ? 'end' : undefined} data-empty={content === '' ? '' : undefined}>
       {content}
     </Table.Td>
   );
@@ -48,12 +49,13 @@ function ReportTable({ label, columns, rows, footer, testId, minWidth = 520 }: {
           {rows.map((row, index) => (
             <Table.Tr key={index}>{row.map(cell)}</Table.Tr>
           ))}
+          {/* The totals row stays in the body: on phones it becomes a card like the others (several amounts, each with its label). */}
+          {footer ? (
+            <Table.Tr className={classes.total} data-total>
+              {footer.map(cell)}
+            </Table.Tr>
+          ) : null}
         </Table.Tbody>
-        {footer ? (
-          <Table.Tfoot>
-            <Table.Tr fw={700}>{footer.map(cell)}</Table.Tr>
-          </Table.Tfoot>
-        ) : null}
       </Table>
     </ScrollX>
   );
