@@ -19,8 +19,6 @@ import { divideRoundHalfUp } from './money.ts';
 /** How many unpaid invoices the report lists one by one (oldest first); the buckets count them all. */
 export const UNPAID_LISTED = 200;
 
-const PERIOD_FORMAT = { day: 'YYYY-MM-DD', month: 'YYYY-MM', year: 'YYYY' } as const;
-
 /** Statuses in life-cycle order; delivered and cancelled work orders are no longer open. */
 export const OPEN_WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declined', 'in_progress', 'completed'] as const;
 
@@ -43,15 +41,26 @@ const DOCUMENTS = `
   SELECT issue_date, 0, 1, -total_ht, -total_vat, -stamp, -total_ttc, vat_breakdown
     FROM credit_notes WHERE issue_date BETWEEN $1::date AND $2::date`;
 
-async function revenue(db: EntityManager, query: ReportQuery): Promise<RevenueRow[]> {
+interface DayRow {
+  day: string;
+  invoices: number;
+  creditNotes: number;
+  htMillimes: number;
+  vatMillimes: number;
+  stampMillimes: number;
+  ttcMillimes: number;
+}
+
+/** The documents of the period summed per day, once: revenue (any granularity) and monthly stamps are rolled up from it. */
+async function days(db: EntityManager, query: ReportQuery): Promise<DayRow[]> {
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT to_char(issue_date, $3) AS period, sum(invoices)::int AS invoices, sum(credit_notes)::int AS "creditNotes",
+    `SELECT to_char(issue_date, 'YYYY-MM-DD') AS day, sum(invoices)::int AS invoices, sum(credit_notes)::int AS "creditNotes",
             sum(ht)::text AS ht, sum(vat)::text AS vat, sum(stamp)::text AS stamp, sum(ttc)::text AS ttc
        FROM (${DOCUMENTS}) d GROUP BY 1 ORDER BY 1`,
-    [query.from, query.to, PERIOD_FORMAT[query.granularity]],
+    [query.from, query.to],
   );
   return rows.map((row) => ({
-    period: String(row['period']),
+    day: String(row['day']),
     invoices: num(row['invoices']),
     creditNotes: num(row['creditNotes']),
     htMillimes: num(row['ht']),
@@ -61,7 +70,27 @@ async function revenue(db: EntityManager, query: ReportQuery): Promise<RevenueRo
   }));
 }
 
-async function vat(db: EntityManager, query: ReportQuery): Promise<{ rows: VatRow[]; stamps: StampRow[] }> {
+const PERIOD_LENGTH = { day: 10, month: 7, year: 4 } as const;
+
+function revenue(dayRows: readonly DayRow[], granularity: ReportQuery['granularity']): RevenueRow[] {
+  const periods = new Map<string, RevenueRow>();
+  for (const row of dayRows) {
+    const period = row.day.slice(0, PERIOD_LENGTH[granularity]);
+    const sum = periods.get(period) ?? { period, invoices: 0, creditNotes: 0, htMillimes: 0, vatMillimes: 0, stampMillimes: 0, ttcMillimes: 0 };
+    periods.set(period, {
+      period,
+      invoices: sum.invoices + row.invoices,
+      creditNotes: sum.creditNotes + row.creditNotes,
+      htMillimes: sum.htMillimes + row.htMillimes,
+      vatMillimes: sum.vatMillimes + row.vatMillimes,
+      stampMillimes: sum.stampMillimes + row.stampMillimes,
+      ttcMillimes: sum.ttcMillimes + row.ttcMillimes,
+    });
+  }
+  return [...periods.values()];
+}
+
+async function vat(db: EntityManager, query: ReportQuery): Promise<VatRow[]> {
   const signed = `CASE WHEN d.invoices = 1 THEN 1 ELSE -1 END`;
   const rows: Array<Record<string, unknown>> = await db.query(
     `SELECT to_char(d.issue_date, 'YYYY-MM') AS month, (b->>'rateBp')::int AS "rateBp",
@@ -69,14 +98,7 @@ async function vat(db: EntityManager, query: ReportQuery): Promise<{ rows: VatRo
        FROM (${DOCUMENTS}) d, jsonb_array_elements(d.vat_breakdown) b GROUP BY 1, 2 ORDER BY 1, 2 DESC`,
     [query.from, query.to],
   );
-  const stamps: Array<Record<string, unknown>> = await db.query(
-    `SELECT to_char(issue_date, 'YYYY-MM') AS month, sum(stamp)::text AS stamp FROM (${DOCUMENTS}) d GROUP BY 1 ORDER BY 1`,
-    [query.from, query.to],
-  );
-  return {
-    rows: rows.map((row) => ({ month: String(row['month']), rateBp: num(row['rateBp']), baseMillimes: num(row['base']), vatMillimes: num(row['vat']) })),
-    stamps: stamps.map((row) => ({ month: String(row['month']), stampMillimes: num(row['stamp']) })),
-  };
+  return rows.map((row) => ({ month: String(row['month']), rateBp: num(row['rateBp']), baseMillimes: num(row['base']), vatMillimes: num(row['vat']) }));
 }
 
 /**
@@ -216,8 +238,10 @@ async function openWorkOrders(db: EntityManager, now: Date): Promise<ReportRespo
 async function averageOrder(db: EntityManager, query: ReportQuery): Promise<ReportResponse['averageOrder']> {
   const [row]: Array<Record<string, unknown>> = await db.query(
     `SELECT count(*) FILTER (WHERE net > 0)::int AS count, COALESCE(sum(net) FILTER (WHERE net > 0), 0)::text AS total
-       FROM (SELECT i.total_ttc - COALESCE((SELECT sum(c.total_ttc) FROM credit_notes c WHERE c.invoice_id = i.id AND c.issue_date <= $2::date), 0) AS net
-               FROM invoices i WHERE i.status = 'issued' AND i.origin = 'work_order' AND i.issue_date BETWEEN $1::date AND $2::date) n`,
+       FROM (SELECT i.total_ttc - COALESCE(c.credited, 0) AS net
+               FROM invoices i
+               LEFT JOIN (SELECT invoice_id, sum(total_ttc) AS credited FROM credit_notes WHERE issue_date <= $2::date GROUP BY 1) c ON c.invoice_id = i.id
+              WHERE i.status = 'issued' AND i.origin = 'work_order' AND i.issue_date BETWEEN $1::date AND $2::date) n`,
     [query.from, query.to],
   );
   const count = num(row?.['count']);
@@ -232,14 +256,16 @@ export async function buildReport(context: BillingContext, caller: Caller, query
   const todayDate = today(context);
   const asOf = query.to < todayDate ? query.to : todayDate;
   const db = context.dataSource.manager;
-  const [revenueRows, vatRows, ageingReport, hoursReport, workOrders, average] = await Promise.all([
-    revenue(db, query),
+  const [dayRows, vatRows, ageingReport, hoursReport, workOrders, average] = await Promise.all([
+    days(db, query),
     vat(db, query),
     ageing(db, asOf, context.timeZone),
     hours(db, query, context.timeZone),
     openWorkOrders(db, now),
     averageOrder(db, query),
   ]);
+  const revenueRows = revenue(dayRows, query.granularity);
+  const stamps: StampRow[] = revenue(dayRows, 'month').map((row) => ({ month: row.period, stampMillimes: row.stampMillimes }));
   const total = revenueRows.reduce(
     (sum, row) => ({
       invoices: sum.invoices + row.invoices,
@@ -254,7 +280,7 @@ export async function buildReport(context: BillingContext, caller: Caller, query
   return {
     period: { from: query.from, to: query.to, granularity: query.granularity, timeZone: context.timeZone, generatedAt: now.toISOString() },
     revenue: { rows: revenueRows, total },
-    vat: { ...vatRows, totalVatMillimes: vatRows.rows.reduce((sum, row) => sum + row.vatMillimes, 0) },
+    vat: { rows: vatRows, stamps, totalVatMillimes: vatRows.reduce((sum, row) => sum + row.vatMillimes, 0) },
     ageing: ageingReport,
     hours: hoursReport,
     workOrders,
