@@ -110,6 +110,17 @@ export const SCREENS: ScreenShot[] = [
       await settled(page);
     },
   },
+  {
+    name: 'admin-reports',
+    who: 'admin',
+    path: '/admin/reports',
+    viewport: 'all',
+    ready: async (page) => {
+      await page.locator('[data-testid=revenue-table]').waitFor();
+      await page.locator('[data-testid=work-orders-table]').waitFor();
+      await settled(page);
+    },
+  },
 ];
 
 /** No loader left in the page, twice 300 ms apart (a detail's sections load after its title). */

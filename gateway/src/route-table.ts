@@ -56,6 +56,7 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/plate-claims', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
+  { prefix: '/api/v1/reports', upstream: 'billing', access: ADMIN },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },
   { prefix: '/api/v1/backups', upstream: 'backup', access: ADMIN },
   { prefix: '/api/v1/notifications/preferences', upstream: 'notify', access: ['customer'] },

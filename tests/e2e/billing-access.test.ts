@@ -70,6 +70,9 @@ const MATRIX: Record<string, MatrixCase<World>> = {
   'GET /api/v1/credit-notes/:id/teif/status': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/status`, prepare: teifRecorded, expect: adminOnly(200) },
   'GET /api/v1/credit-notes/:id/teif/signed': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/signed`, prepare: teifRecorded, expect: adminOnly(200) },
   'POST /api/v1/credit-notes/:id/teif/resubmit': { path: (w) => `/api/v1/credit-notes/${w.creditNoteId}/teif/resubmit`, prepare: teifRecorded, expect: adminOnly(409) },
+  // Reports (issue 15): super-admin only, no object of anyone's in the answer.
+  'GET /api/v1/reports': { path: () => '/api/v1/reports?from=2026-01-01&to=2026-12-31', expect: adminOnly(200) },
+  'GET /api/v1/reports/export': { path: () => '/api/v1/reports/export?from=2026-01-01&to=2026-12-31&format=csv', expect: adminOnly(200) },
 };
 
 /** Waits until the TEIF documents of a world's invoice and credit note are recorded. */

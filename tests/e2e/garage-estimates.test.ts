@@ -8,6 +8,7 @@ import { AMQP_URL, createTestDatabase, waitFor, type TestDatabase } from '@ecar/
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
+import { REPORTS_QUEUE } from '../../services/billing/src/messaging/report-subscriptions.ts';
 import { createHousehold, expectStatus, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { call } from '../support/stack.ts';
@@ -97,6 +98,7 @@ describe('garage estimates: editable lines, per-line approval, approval ceiling,
     await stack?.bus.cleanup([
       ...allConsumerQueues(consumerQueueNames(`${stack.bus.queuePrefix}${WORKORDER_QUEUE}`, billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number))),
       ...allConsumerQueues(consumerQueueNames(`${stack.bus.queuePrefix}${TEIF_QUEUE}`, [1000, 5000, 30000])),
+      ...allConsumerQueues(consumerQueueNames(`${stack.bus.queuePrefix}${REPORTS_QUEUE}`, [1000, 5000, 30000])),
     ]);
     await billingDb?.drop();
     await stack?.stop();

@@ -12,6 +12,7 @@ import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.t
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
+import { REPORTS_QUEUE } from '../../services/billing/src/messaging/report-subscriptions.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 
@@ -105,7 +106,7 @@ export async function startApiStack(label: string): Promise<ApiStack> {
       await auth.stop();
       const standard = [1000, 5000, 30000];
       const queues = [
-        ...['garage.users', 'audit.all', 'audit.alert-notifications'].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, standard)),
+        ...['garage.users', 'audit.all', 'audit.alert-notifications', REPORTS_QUEUE].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, standard)),
         consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number)),
       ];
       await bus.cleanup(queues.flatMap((names) => allConsumerQueues(names)));

@@ -6,6 +6,7 @@ import { authService, type AuthService } from '../../services/auth/src/service.t
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
 import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
+import { REPORTS_QUEUE } from '../../services/billing/src/messaging/report-subscriptions.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { currentSigningKey, signAccessToken, type TestRole } from './tokens.ts';
 
@@ -113,6 +114,7 @@ export async function startBillingStack(label: string, env: NodeJS.ProcessEnv = 
         captureQueue,
         ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, retryDelays)),
         ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${TEIF_QUEUE}`, [1000, 5000, 30000])),
+        ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${REPORTS_QUEUE}`, [1000, 5000, 30000])),
       ]);
       await Promise.all([authDb.drop(), billingDb.drop()]);
     },

@@ -11,6 +11,7 @@ import { authService, type AuthService } from '../../services/auth/src/service.t
 import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
+import { REPORTS_QUEUE } from '../../services/billing/src/messaging/report-subscriptions.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
@@ -189,7 +190,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
  */
 function consumerQueuesOf(prefix: string): string[] {
   const delays = [1000, 5000, 30000, 60000, 300000];
-  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
+  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users', REPORTS_QUEUE].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
 }
 
 function uniqueSuffix(): string {

@@ -6,6 +6,7 @@ import { teifMigrations } from './data/teif-migrations.ts';
 import type { BillingContext } from './domain/context.ts';
 import { billingSubscriptions } from './messaging/subscriptions.ts';
 import { teifJobs, teifSubscriptions } from './messaging/teif-subscriptions.ts';
+import { reportSubscriptions } from './messaging/report-subscriptions.ts';
 import { teifServiceFrom } from './teif-wiring.ts';
 
 export interface BillingOptions {
@@ -34,7 +35,7 @@ export const billingService = defineService({
     teif: await teifServiceFrom(config, dataSource, unitOfWork, logger, options.now ?? (() => new Date())),
   }),
   routes: billingRoutes,
-  subscriptions: (context, { config, logger }) => [...billingSubscriptions(config, logger), ...teifSubscriptions(context.teif)],
+  subscriptions: (context, { config, logger }) => [...billingSubscriptions(config, logger), ...teifSubscriptions(context.teif), ...reportSubscriptions()],
   jobs: (context, { config }) => teifJobs(context.teif, config.TTN_POLL_INTERVAL_MS),
 });
 

@@ -29,4 +29,5 @@ export const adminScreens: readonly Screen[] = [
   { path: 'planning/resources', roles: ADMIN, namespaces: ['admin', 'planning'], load: () => import('./screens/planning/ResourcesScreen.tsx') },
   { path: 'reminders', roles: ADMIN, namespaces: ['admin', 'reminders'], load: () => import('./screens/reminders/DueSoonScreen.tsx'), nav: { label: (t) => t('nav.reminders') } },
   { path: 'plate-claims', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/plate-claims/PlateClaimsScreen.tsx'), nav: { label: (t) => t('nav.plateClaims') } },
+  { path: 'reports', roles: ADMIN, namespaces: ['admin', 'reports'], load: () => import('./screens/reports/ReportsScreen.tsx'), nav: { label: (t) => t('nav.reports') } },
 ];

@@ -12,6 +12,7 @@ import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
 import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
 import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentPayment } from './present.ts';
 import { teifRoutes } from './teif-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 function sendPdf(res: Response, filename: string, pdf: Buffer): void {
   res.setHeader('Cache-Control', 'private, no-store');
@@ -179,5 +180,6 @@ export function billingRoutes(context: BillingContext): Route[] {
       },
     }),
     ...teifRoutes(context),
+    ...reportRoutes(context),
   ];
 }

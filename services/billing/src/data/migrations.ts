@@ -1,4 +1,5 @@
 import { sqlMigration } from '@ecar/db';
+import { reportMigrations } from './report-migrations.ts';
 
 /** Refuses a change with a message that names the table; used by the immutability triggers. */
 const refuseFunction = `
@@ -221,4 +222,5 @@ export const billingMigrations = [
   // Issue 14: the work order's human number (OR-2026-000123), carried by garage.workorder.completed, cited on the invoice.
   // Drafts and invoices made before it keep null (their PDF cites the work order's id, as it always did).
   sqlMigration('BillingWorkOrderNumber1797200000000', [`ALTER TABLE invoices ADD COLUMN work_order_number text CHECK (work_order_number ~ '^OR-[0-9]{4}-[0-9]{6}$')`]),
+  ...reportMigrations,
 ];

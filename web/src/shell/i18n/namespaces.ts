@@ -12,6 +12,7 @@ import type notify from './locales/fr/notify.json';
 import type parts from './locales/fr/parts.json';
 import type planning from './locales/fr/planning.json';
 import type reminders from './locales/fr/reminders.json';
+import type reports from './locales/fr/reports.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -34,7 +35,8 @@ export interface Namespaces {
   notify: typeof notify;
   planning: typeof planning;
   reminders: typeof reminders;
+  reports: typeof reports;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning', 'reminders'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning', 'reminders', 'reports'] as const satisfies readonly Namespace[];

@@ -14,6 +14,7 @@ import { BOARD_STATUSES, appointmentsBetween, type Alert, type BackupRun, type B
 import classes from './dashboard.module.css';
 import stacked from '../../../shell/ui/stackedTable.module.css';
 import { KEY, RECENT_INVOICES, dashboardQueries } from './queries.ts';
+import { KeyFigures } from './KeyFigures.tsx';
 
 /** A query of queries.ts (the ones also started at boot) through the API client. */
 function specQuery<T>(spec: EarlyQuery) {
@@ -304,6 +305,7 @@ export default function DashboardScreen() {
         <WorkOrderBoard />
         <UnpaidInvoices />
         <Backups />
+        <KeyFigures />
       </div>
     </Stack>
   );

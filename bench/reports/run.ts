@@ -1,0 +1,144 @@
+// bench/reports: latency of GET /api/v1/reports (the Reports screen and the dashboard's key
+// figures) on a billing database the size of the `medium` seed profile (scripts/seed/profiles.ts):
+// 40,000 issued invoices over the last 365 days (3 lines each), 28,000 payments, 800 credit notes,
+// and a read model of 50,000 work orders with 200,000 clock events (100,000 time entries). auth and billing run as their
+// own processes (real entry points) on throw-away databases; the rows are written with SQL
+// (generate_series) straight into the bench's own billing database, with the number and line
+// guards of that database switched off for the bulk insert (they check one document at a time).
+// Each query is requested sequentially `runs` times after 3 warm-up requests, then by 5 clients
+// (exports: 10 times, one client).
+// Usage: node --import tsx bench/reports/run.ts [runs=30]
+import amqp from 'amqplib';
+import pg from 'pg';
+import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
+import { AMQP_URL, createBusNamespace, createTestDatabase, freePort, startChild, terminate } from '@ecar/testkit';
+import { currentSigningKey, signAccessToken } from '../../tests/support/tokens.ts';
+
+const runs = Number(process.argv[2] ?? 30);
+const INVOICES = 40_000;
+const WORK_ORDERS = 50_000;
+const bus = createBusNamespace('benchrep');
+const [authDb, billingDb] = await Promise.all([createTestDatabase('bench_rep_auth'), createTestDatabase('bench_rep')]);
+const [authPort, billingPort] = await Promise.all([freePort(), freePort()]);
+const common = { NODE_ENV: 'development', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, AMQP_URL };
+const sink = `${bus.queuePrefix}bench.sink`;
+const connection = await amqp.connect(AMQP_URL);
+const channel = await connection.createChannel();
+await channel.assertExchange(bus.exchange, 'topic', { durable: true });
+await channel.assertQueue(sink, { durable: false, arguments: { 'x-max-length': 1000 } });
+await channel.bindQueue(sink, bus.exchange, 'billing.#');
+
+const auth = await startChild('auth', 'services/auth/src/main.ts', { ...common, PORT: String(authPort), DATABASE_URL: authDb.url }, `http://127.0.0.1:${authPort}/health/ready`);
+const billing = await startChild(
+  'billing',
+  'services/billing/src/main.ts',
+  { ...common, PORT: String(billingPort), DATABASE_URL: billingDb.url, AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json` },
+  `http://127.0.0.1:${billingPort}/health/ready`,
+);
+const base = `http://127.0.0.1:${billingPort}`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const SEED = [
+  `ALTER TABLE invoice_lines DISABLE TRIGGER invoice_lines_guard`,
+  `ALTER TABLE credit_notes DISABLE TRIGGER credit_notes_number_guard`,
+  `INSERT INTO invoices (id, origin, work_order_id, buyer, status, series, fiscal_year, seq, number, issue_date, issued_at, issued_by, seller, vat_breakdown,
+                         total_ht, total_vat, stamp, total_ttc, created_by)
+   SELECT md5('inv' || i)::uuid, CASE WHEN i % 5 = 0 THEN 'manual' ELSE 'work_order' END, CASE WHEN i % 5 = 0 THEN NULL ELSE md5('wo' || i)::uuid END,
+          '{"name":"Client Bench","kind":"person","stampExempt":false}', 'issued', 'FA', 2026, i, 'FA-2026-' || lpad(i::text, 6, '0'),
+          current_date - (i % 365), now(), 'bench', '{}',
+          jsonb_build_array(jsonb_build_object('rateBp', 1900, 'baseMillimes', 100000 + i % 1000, 'vatMillimes', 19000 + (i % 1000) * 19 / 100),
+                            jsonb_build_object('rateBp', 700, 'baseMillimes', 20000, 'vatMillimes', 1400)),
+          120000 + i % 1000, 20400 + (i % 1000) * 19 / 100, 1000, 141400 + i % 1000 + (i % 1000) * 19 / 100, 'bench'
+     FROM generate_series(1, ${INVOICES}) i`,
+  `INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_milli, unit_price_millimes, vat_rate_bp, amount_ht)
+   SELECT md5('inv' || i)::uuid, p, (ARRAY['labour', 'part', 'part'])[p], 'Ligne ' || p, CASE p WHEN 1 THEN 1000 + (i % 3) * 500 ELSE 1000 END, 0,
+          CASE p WHEN 3 THEN 700 ELSE 1900 END, 0
+     FROM generate_series(1, ${INVOICES}) i, generate_series(1, 3) p`,
+  `INSERT INTO payments (id, invoice_id, method, amount_millimes, received_on, recorded_by)
+   SELECT md5('pay' || i)::uuid, md5('inv' || i)::uuid, 'cash', 141400 + i % 1000 + (i % 1000) * 19 / 100, LEAST(current_date, current_date - (i % 365) + 3), 'bench'
+     FROM generate_series(1, ${INVOICES}) i WHERE i % 10 < 7`,
+  `INSERT INTO credit_notes (id, invoice_id, series, fiscal_year, seq, number, issue_date, issued_by, reason, seller, buyer, lines, vat_breakdown,
+                             total_ht, total_vat, stamp, total_ttc, closes_invoice)
+   SELECT md5('cn' || i)::uuid, md5('inv' || i)::uuid, 'AV', 2026, i / 50, 'AV-2026-' || lpad((i / 50)::text, 6, '0'), LEAST(current_date, current_date - (i % 365) + 5),
+          'bench', 'Remise', '{}', '{}', '[]', '[{"rateBp":1900,"baseMillimes":10000,"vatMillimes":1900}]', 10000, 1900, 0, 11900, false
+     FROM generate_series(50, ${INVOICES}, 50) i`,
+  `INSERT INTO report_work_orders (work_order_id, status, status_at, opened_at)
+   SELECT md5('wo' || i)::uuid, (ARRAY['open', 'estimate_sent', 'approved', 'in_progress', 'completed', 'delivered', 'delivered', 'delivered', 'cancelled', 'delivered'])[1 + i % 10],
+          now() - ((i % 400) || ' days')::interval + interval '1 day', now() - ((i % 400) || ' days')::interval
+     FROM generate_series(1, ${WORK_ORDERS}) i`,
+  `INSERT INTO report_time_events (event_id, work_order_id, technician_id, action, at)
+   SELECT md5('te' || i || '-' || t || '-' || a)::uuid, md5('wo' || i)::uuid, md5('tech' || ((i + t) % 10))::uuid, (ARRAY['clock_in', 'clock_out'])[a],
+          now() - ((i % 365) || ' days')::interval + (t || ' hours')::interval + CASE a WHEN 2 THEN interval '75 minutes' ELSE interval '0' END
+     FROM generate_series(1, ${WORK_ORDERS}) i, generate_series(1, 2) t, generate_series(1, 2) a`,
+  // The consumer pairs each technician's events into entries as they arrive (data/report-model.ts); in bulk here.
+  `INSERT INTO report_time_entries (work_order_id, technician_id, started_at, ended_at, seconds)
+   SELECT work_order_id, technician_id, at, CASE WHEN next_action = 'clock_out' THEN next_at END, CASE WHEN next_action = 'clock_out' THEN extract(epoch FROM next_at - at) END
+     FROM (SELECT work_order_id, technician_id, action, at, lead(action) OVER w AS next_action, lead(at) OVER w AS next_at
+             FROM report_time_events WINDOW w AS (PARTITION BY work_order_id, technician_id ORDER BY at, action)) o
+    WHERE action = 'clock_in' AND (next_action IS NULL OR next_action = 'clock_out')`,
+  `ALTER TABLE invoice_lines ENABLE TRIGGER invoice_lines_guard`,
+  `ALTER TABLE credit_notes ENABLE TRIGGER credit_notes_number_guard`,
+  `ANALYZE`,
+];
+
+try {
+  const db = new pg.Client({ connectionString: billingDb.url });
+  await db.connect();
+  const seeding = performance.now();
+  for (const statement of SEED) await db.query(statement);
+  const counts = (await db.query(`SELECT (SELECT count(*) FROM invoices)::int AS invoices, (SELECT count(*) FROM payments)::int AS payments, (SELECT count(*) FROM credit_notes)::int AS notes,
+                                         (SELECT count(*) FROM report_work_orders)::int AS orders, (SELECT count(*) FROM report_time_events)::int AS events, (SELECT count(*) FROM report_time_entries)::int AS entries`)).rows[0] as Record<string, number>;
+  await db.end();
+  console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
+
+  const token = signAccessToken(await currentSigningKey(authDb.url), 'super-admin', undefined, 3600);
+  const headers = { authorization: `Bearer ${token}` };
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Tunis' }).format(new Date());
+  const [year, month] = today.split('-');
+  const lastYear = `${Number(year) - 1}-${month}-01`;
+  const get = async (path: string) => {
+    const t0 = performance.now();
+    const response = await fetch(`${base}${path}`, { headers });
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+    return performance.now() - t0;
+  };
+  const cases = [
+    { label: 'dashboard: this month by day', path: `/api/v1/reports?from=${year}-${month}-01&to=${today}&granularity=day` },
+    { label: 'reports: last 12 months by month', path: `/api/v1/reports?from=${lastYear}&to=${today}&granularity=month` },
+    { label: 'export: last 12 months, XLSX', path: `/api/v1/reports/export?from=${lastYear}&to=${today}&format=xlsx` },
+    { label: 'export: last 12 months, PDF', path: `/api/v1/reports/export?from=${lastYear}&to=${today}&format=pdf` },
+  ];
+  console.log('| request | clients | requests | p50 ms | p95 ms | max ms |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const { label, path } of cases) {
+    const exporting = path.includes('/export');
+    const count = exporting ? Math.min(runs, 10) : runs;
+    for (let i = 0; i < 3; i++) await get(path);
+    const sequential: number[] = [];
+    for (let i = 0; i < count; i++) sequential.push(await get(path));
+    sequential.sort((a, b) => a - b);
+    console.log(`| ${label} | 1 | ${count} | ${percentile(sequential, 50).toFixed(0)} | ${percentile(sequential, 95).toFixed(0)} | ${sequential.at(-1)!.toFixed(0)} |`);
+    if (exporting) continue;
+    const concurrent: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, async () => {
+      for (let i = 0; i < Math.ceil(runs / 5); i++) concurrent.push(await get(path));
+    }));
+    concurrent.sort((a, b) => a - b);
+    console.log(`| ${label} | 5 | ${concurrent.length} | ${percentile(concurrent, 50).toFixed(0)} | ${percentile(concurrent, 95).toFixed(0)} | ${concurrent.at(-1)!.toFixed(0)} |`);
+  }
+} finally {
+  await Promise.all([terminate(billing), terminate(auth)]);
+  await channel.close();
+  await connection.close();
+  await bus.cleanup([
+    sink,
+    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.workorders`, [1000, 5000, 30000])),
+    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.teif`, [1000, 5000, 30000])),
+    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.reports`, [1000, 5000, 30000])),
+  ]);
+  await Promise.all([authDb.drop(), billingDb.drop()]);
+}
