@@ -35,6 +35,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/auth/password', upstream: 'auth', access: ALL, sensitive: true },
   { prefix: '/api/v1/auth', upstream: 'auth', access: ALL },
   { prefix: '/api/v1/users', upstream: 'auth', access: ADMIN },
+  // The maintenance book's keys and verification (issue 15): no sign-in, the stricter per-address limit.
+  { prefix: '/api/v1/public/maintenance-book', upstream: 'garage', access: 'public', sensitive: true },
   { prefix: '/api/v1/customers', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/vehicles', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/documents', upstream: 'garage', access: ALL },
@@ -47,6 +49,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/purchase-orders', upstream: 'garage', access: ADMIN },
   { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
+  // A customer's own access records ("who read my data", issue 15); before the super-admin prefix below.
+  { prefix: '/api/v1/audit/me', upstream: 'audit', access: ['customer'] },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },
   { prefix: '/api/v1/backups', upstream: 'backup', access: ADMIN },
   { prefix: '/api/v1/notifications/preferences', upstream: 'notify', access: ['customer'] },

@@ -1,5 +1,6 @@
 import { commonFields, devSecret, field, FieldError, loadConfig, type Field } from '@ecar/config';
 import { type Keyring, keyringFromSpec } from '@ecar/crypto';
+import { maintenanceBookConfigSpec } from './book-config.ts';
 
 /**
  * `FIELD_KEYS=kid:base64,kid:base64` — the field-encryption keyring (ENC-1); the last key is
@@ -43,6 +44,7 @@ export const garageConfigSpec = {
   APPOINTMENT_SLOT_MINUTES: field.int({ doc: 'Length of one appointment slot (slot starts are multiples of it)', default: 30, min: 5, max: 480 }),
   APPOINTMENT_SLOT_CAPACITY: field.int({ doc: 'Appointments the garage takes in one slot', default: 2, min: 1, max: 100 }),
   DEFAULT_VAT_RATE_BP: field.int({ doc: 'VAT rate of a line when none is given, in basis points (19 % = 1900)', default: 1900, min: 0, max: 10_000 }),
+  ...maintenanceBookConfigSpec,
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {

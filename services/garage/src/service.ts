@@ -27,6 +27,7 @@ export const garageService = defineService({
       slotMinutes: base.config.APPOINTMENT_SLOT_MINUTES,
       slotCapacity: base.config.APPOINTMENT_SLOT_CAPACITY,
       defaultVatRateBp: base.config.DEFAULT_VAT_RATE_BP,
+      book: { signer: base.config.MAINTENANCE_BOOK_SIGNING_KEYS, garageName: base.config.GARAGE_NAME, publicBaseUrl: base.config.PUBLIC_BASE_URL },
     }),
   routes: garageRoutes,
   subscriptions: garageSubscriptions,

@@ -6,6 +6,7 @@ import { documentRoutes } from './document-routes.ts';
 import { estimateRoutes } from './estimate-routes.ts';
 import { cannedJobRoutes, partRoutes, purchaseOrderRoutes } from './part-routes.ts';
 import { internalRoutes } from './internal-routes.ts';
+import { maintenanceBookRoutes } from './maintenance-book-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -22,5 +23,6 @@ export function garageRoutes({ useCases }: GarageContext): Route[] {
     ...cannedJobRoutes(useCases.cannedJobs),
     ...purchaseOrderRoutes(useCases.purchaseOrders),
     ...internalRoutes(useCases.notificationContacts),
+    ...maintenanceBookRoutes(useCases.maintenanceBook),
   ];
 }

@@ -265,4 +265,15 @@ export const garageMigrations = [
     `ALTER TABLE stock_movements ADD COLUMN purchase_order_position integer`,
     `CREATE UNIQUE INDEX stock_movements_po_line ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
   ]),
+  // Issue 15: maintenance books as issued (signed, no personal data): what the QR code of a printed book opens.
+  sqlMigration('GarageBook1797600000000', [
+    `CREATE TABLE maintenance_books (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       key_id text NOT NULL,
+       issued_at timestamptz NOT NULL,
+       document text NOT NULL
+     )`,
+    `CREATE INDEX maintenance_books_vehicle ON maintenance_books (vehicle_id, issued_at)`,
+  ]),
 ];

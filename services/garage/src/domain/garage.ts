@@ -13,6 +13,8 @@ import { PurchaseOrderService } from './purchase-orders.ts';
 import { VehicleService } from './vehicles.ts';
 import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
+import type { BookSigner } from './book-signer.ts';
+import { MaintenanceBookService, type BookSettings } from './maintenance-book.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -20,6 +22,8 @@ export interface GarageSettings {
   slotMinutes: number;
   slotCapacity: number;
   defaultVatRateBp: number;
+  /** The maintenance book's signing keyring, the garage's name and the web app's public address (issue 15). */
+  book: BookSettings & { signer: BookSigner };
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -38,6 +42,7 @@ export class GarageContext {
     cannedJobs: CannedJobService;
     purchaseOrders: PurchaseOrderService;
     notificationContacts: NotificationContacts;
+    maintenanceBook: MaintenanceBookService;
   };
 
   constructor(
@@ -58,6 +63,7 @@ export class GarageContext {
       estimates: new EstimateService(this, this.cipher),
       ...GarageContext.stock(this),
       notificationContacts: new NotificationContacts(this),
+      maintenanceBook: new MaintenanceBookService(this, settings.book.signer, settings.book),
     };
   }
 
