@@ -1,16 +1,10 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { PublishedBookKey } from '@ecar/contracts/responses/garage-book';
+
+export type { PublishedBookKey };
 
 /** PKCS#8 DER prefix of an Ed25519 private key (RFC 8410): the 32-byte seed follows it. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-export interface PublishedBookKey {
-  kid: string;
-  alg: 'Ed25519';
-  /** The raw 32-byte public key, base64url (the JWK `x`). */
-  publicKey: string;
-  /** The key books are signed with now; the others only verify older books. */
-  current: boolean;
-}
 
 /**
  * The garage's Ed25519 keyring for maintenance books: the last key signs, every key verifies

@@ -7,6 +7,7 @@ import {
   type BookEntry,
   type MaintenanceBookDocument,
 } from '@ecar/contracts/requests/garage-book';
+import type { BookVerificationResponse, EntryCheck } from '@ecar/contracts/responses/garage-book';
 import type { EntityManager } from '@ecar/db';
 import { notFound, parseInput } from '@ecar/errors';
 import { canonicalJson } from '@ecar/primitives';
@@ -32,17 +33,7 @@ export interface BookSettings {
   publicBaseUrl: string;
 }
 
-export type EntryCheck = 'matches' | 'changed' | 'missing';
-
-/** What the public verification answers: nothing about the owner, only the car and its history. */
-export interface BookVerification {
-  /** The signature is the garage's and the history still matches its records. */
-  valid: boolean;
-  signature: { valid: boolean; reason: 'unknown-key' | 'bad-signature' | null; kid: string; key: PublishedBookKey | null };
-  /** Against the garage's records now; null when the signature already failed. */
-  records: { matches: boolean; vehicle: boolean; entries: Array<{ workOrderId: string; completedOn: string; check: EntryCheck }>; laterEntries: number } | null;
-  book: BookContent;
-}
+export type BookVerification = BookVerificationResponse;
 
 /** The canonical form of an entry, for comparing a signed one with the records. */
 const entryKey = (entry: BookEntry) => canonicalJson(entry);
