@@ -10,6 +10,7 @@ import type teif from './locales/fr/teif.json';
 import type estimates from './locales/fr/estimates.json';
 import type notify from './locales/fr/notify.json';
 import type parts from './locales/fr/parts.json';
+import type book from './locales/fr/book.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -30,7 +31,8 @@ export interface Namespaces {
   estimates: typeof estimates;
   parts: typeof parts;
   notify: typeof notify;
+  book: typeof book;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'book'] as const satisfies readonly Namespace[];
