@@ -121,6 +121,33 @@ export const SCREENS: ScreenShot[] = [
       await settled(page);
     },
   },
+  // Issue 15: the maintenance book on the customer's vehicle, the public verification (from a book's QR link), who read my data.
+  {
+    name: 'customer-maintenance-book',
+    who: 'customer',
+    path: '/app/vehicles',
+    viewport: 'phone',
+    ready: async (page) => {
+      await page.locator('[data-testid=vehicle] a').first().click();
+      await page.getByTestId('maintenance-book').waitFor();
+      await settled(page);
+    },
+  },
+  {
+    name: 'verify-book',
+    who: 'signed-out',
+    path: '/app/verify-book',
+    viewport: 'all',
+    ready: async (page) => {
+      const vehicles = await stack.api('/api/v1/vehicles?limit=1');
+      const vehicleId = String((vehicles.body['items'] as Array<{ id: string }>)[0]!.id);
+      const issued = await stack.api(`/api/v1/vehicles/${vehicleId}/maintenance-books`, { method: 'POST', json: {} });
+      await page.goto('about:blank');
+      await page.goto(`${stack.url}/app/verify-book#book=${String((issued.body['book'] as { bookId: string }).bookId)}`);
+      await page.getByTestId('book-verdict').waitFor();
+    },
+  },
+  { name: 'customer-privacy', who: 'customer', path: '/app/privacy', viewport: 'phone', ready: (page) => page.locator('main table, main [data-state=empty]').first().waitFor() },
 ];
 
 /** No loader left in the page, twice 300 ms apart (a detail's sections load after its title). */

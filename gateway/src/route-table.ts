@@ -37,6 +37,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/users', upstream: 'auth', access: ADMIN },
   // Issue 15: the counter search is the super-admin's (the garage refuses others too).
   { prefix: '/api/v1/customers/search', upstream: 'garage', access: ADMIN },
+  // The maintenance book's keys and verification (issue 15): no sign-in, the stricter per-address limit.
+  { prefix: '/api/v1/public/maintenance-book', upstream: 'garage', access: 'public', sensitive: true },
   { prefix: '/api/v1/customers', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/vehicles', upstream: 'garage', access: ALL },
   { prefix: '/api/v1/documents', upstream: 'garage', access: ALL },
@@ -57,6 +59,8 @@ export const ROUTE_TABLE: readonly RouteRule[] = [
   { prefix: '/api/v1/invoices', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/credit-notes', upstream: 'billing', access: ['super-admin', 'customer'] },
   { prefix: '/api/v1/reports', upstream: 'billing', access: ADMIN },
+  // A customer's own access records ("who read my data", issue 15); before the super-admin prefix below.
+  { prefix: '/api/v1/audit/me', upstream: 'audit', access: ['customer'] },
   { prefix: '/api/v1/audit', upstream: 'audit', access: ADMIN },
   { prefix: '/api/v1/backups', upstream: 'backup', access: ADMIN },
   { prefix: '/api/v1/notifications/preferences', upstream: 'notify', access: ['customer'] },

@@ -38,4 +38,14 @@ describe('gateway route table', () => {
     const prefixes = ROUTE_TABLE.map((rule) => rule.prefix);
     assert.equal(new Set(prefixes).size, prefixes.length);
   });
+  it('opens the maintenance book verification without sign-in under the strict limit, and a customer only their own access records (issue 15)', () => {
+    const book = matchRoute('/api/v1/public/maintenance-book/verifications');
+    assert.equal(book?.access, 'public');
+    assert.equal(book?.upstream, 'garage');
+    assert.equal(book?.sensitive, true);
+    assert.equal(matchRoute('/api/v1/public/other'), undefined, 'nothing else is public under /api/v1/public');
+    assert.deepEqual(matchRoute('/api/v1/audit/me/reads')?.access, ['customer']);
+    assert.deepEqual(matchRoute('/api/v1/audit/meta')?.access, ['super-admin'], 'a prefix matches whole segments');
+    assert.deepEqual(matchRoute('/api/v1/audit/events')?.access, ['super-admin']);
+  });
 });

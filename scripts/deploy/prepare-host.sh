@@ -163,6 +163,9 @@ new_secret auth_bootstrap_admin_password openssl rand -base64 24
 field_keys() { printf 'k1:%s\n' "$(openssl rand -base64 32)"; }
 new_secret garage_field_keys field_keys
 new_secret garage_blind_index_key base64_32
+# Ed25519 seed of the maintenance book's signing key (issue 15): `kid:base64(32 bytes)`; append a key to rotate.
+book_keys() { printf 'b1:%s\n' "$(openssl rand -base64 32)"; }
+new_secret garage_book_signing_keys book_keys
 # HMAC key of the audit chain (issue 12): outside the database, so a rewrite needs it too.
 new_secret audit_chain_key base64_32
 if [[ -n "${ECAR_SMTP_URL_FILE:-}" ]]; then secret_from auth_smtp_url ECAR_SMTP_URL_FILE; fi
@@ -222,7 +225,7 @@ done
 for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url notify_amqp_url \
   notify_smtp_url notify_sms_api_key notify_tls_key \
   auth_signing_key_encryption_key auth_mfa_encryption_key auth_csrf_key auth_bootstrap_admin_password auth_smtp_url \
-  garage_field_keys garage_blind_index_key audit_chain_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
+  garage_field_keys garage_blind_index_key garage_book_signing_keys audit_chain_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
   gateway_tls_key auth_tls_key garage_tls_key billing_tls_key audit_tls_key backup_tls_key; do
   own "$name" "$NODE_UID" "$NODE_UID" 400
 done

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import type { Role } from '@ecar/contracts';
-import { accessMatrixTests, reach, type MatrixCase } from '../support/access-matrix.ts';
+import { accessMatrixTests, reach, same, type MatrixCase } from '../support/access-matrix.ts';
 import { startAuditHarness, type AuditHarness } from '../support/audit-harness.ts';
 
 let h: AuditHarness;
@@ -29,6 +29,8 @@ const MATRIX: Record<string, MatrixCase<World>> = {
   'GET /api/v1/audit/verify': { path: () => '/api/v1/audit/verify', expect: adminOnly(200) },
   'GET /api/v1/audit/alerts': { path: () => '/api/v1/audit/alerts?limit=200', listedId: (w) => w.alertId, expect: reach('listed', 'role-denied', 'role-denied') },
   'POST /api/v1/audit/alerts/:id/ack': { path: (w) => `/api/v1/audit/alerts/${w.alertId}/ack`, body: () => ({ note: 'seen' }), isolated: true, expect: adminOnly(200) },
+  // Issue 15: a customer's own records only (tests/e2e/audit-own-reads.test.ts shows two customers apart); staff have the routes above.
+  'GET /api/v1/audit/me/reads': { path: () => '/api/v1/audit/me/reads', expect: { 'super-admin': same(403), technician: same(403), customer: same(200) } },
 };
 
 const tokenFor = (role: Role) => h.issuer.token({ role });

@@ -271,6 +271,18 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     isolated: true,
     expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
   },
+  // The maintenance book (issue 15): staff and the vehicle's owner; the book is reached through its own vehicle.
+  'POST /api/v1/vehicles/:id/maintenance-books': { path: (h) => `/api/v1/vehicles/${h.vehicleId}/maintenance-books`, expect: reach(201, 'role-denied', 201) },
+  'GET /api/v1/vehicles/:id/maintenance-books/:bookId': {
+    path: (h) => `/api/v1/vehicles/${h.vehicleId}/maintenance-books/${books.get(h.vehicleId)}`,
+    prepare: (h) => withBook(h),
+    expect: reach(200, 'role-denied', 200),
+  },
+  'GET /api/v1/vehicles/:id/maintenance-books/:bookId/pdf': {
+    path: (h) => `/api/v1/vehicles/${h.vehicleId}/maintenance-books/${books.get(h.vehicleId)}/pdf`,
+    prepare: (h) => withBook(h),
+    expect: reach(200, 'role-denied', 200),
+  },
 };
 
 /** Planning objects of a prepared world: its own bay, a technician at work all week, an absence, a booking. */
@@ -314,6 +326,13 @@ async function withClaim(h: Household): Promise<void> {
   claims.set(h.customerId, String((claim.body['claim'] as Record<string, unknown>)['id']));
 }
 
+/** The book issued for each prepared world's vehicle (issue 15). */
+const books = new Map<string, string>();
+async function withBook(h: Household): Promise<void> {
+  const issued = await stack.call(`/api/v1/vehicles/${h.vehicleId}/maintenance-books`, { method: 'POST', token: admin });
+  books.set(h.vehicleId, String((issued.body['book'] as Record<string, unknown>)['bookId']));
+}
+
 /** The first line of each prepared world's work order (estimate routes address a line). */
 const firstLine = new Map<string, string>();
 /** Every line of it: an answer to the estimate covers each one (the world holds a part line too). */
@@ -351,8 +370,9 @@ describe('garage access-control matrix: every route × role × own/other', () =>
 
   accessMatrixTests(
     {
-      // The internal routes (notify's contact lookups) are not for tokens: tests/e2e/notify.test.ts covers them.
-      routes: () => stack.garage.routes.filter((entry) => !entry.path.startsWith('/internal/')),
+      // The internal routes (notify's contact lookups) are not for tokens: tests/e2e/notify.test.ts covers them;
+      // the public ones (maintenance book keys and verification) take none: tests/e2e/maintenance-book.test.ts.
+      routes: () => stack.garage.routes.filter((entry) => !entry.path.startsWith('/internal/') && entry.roles !== 'public'),
       urls: () => [stack.garage.url],
       world: async () => withStock(stack, admin, await createHousehold(stack, admin)),
       token: tokenFor,

@@ -8,6 +8,7 @@ import { AnomalyDetector } from './domain/anomaly/detector.ts';
 import { parseWorkingHours } from './domain/anomaly/working-hours.ts';
 import { AuditLog } from './domain/log-search.ts';
 import { purgeExpired, type PurgeResult } from './domain/retention.ts';
+import { SubjectReads } from './domain/subject-reads.ts';
 import type { VerificationResult } from './domain/verify.ts';
 import { chainVerificationTask } from './jobs/chain-verification.ts';
 import { alertDestinations, alertNotificationSubscription, AlertNotifier, type NotifierSettings } from './messaging/alert-notifications.ts';
@@ -27,6 +28,8 @@ function notifierSettings(config: AuditConfig): NotifierSettings {
 export interface AuditContext {
   log: AuditLog;
   alerts: Alerts;
+  /** A customer's own access records (issue 15). */
+  subjectReads: SubjectReads;
   detector: AnomalyDetector;
   notifier: AlertNotifier | undefined;
   /** Hashes chain rows: HMAC under AUDIT_CHAIN_KEY, plain SHA-256 up to AUDIT_CHAIN_PLAIN_THROUGH_SEQ. */
@@ -67,6 +70,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
     return {
       log: new AuditLog(base.dataSource, hash),
       alerts,
+      subjectReads: new SubjectReads(base.dataSource),
       detector,
       notifier: AlertNotifier.fromSettings(notifierSettings(config)),
       hash,

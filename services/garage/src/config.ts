@@ -1,5 +1,6 @@
 import { commonFields, devSecret, field, FieldError, loadConfig, type Field } from '@ecar/config';
 import { type Keyring, keyringFromSpec } from '@ecar/crypto';
+import { maintenanceBookConfigSpec } from './book-config.ts';
 
 /**
  * `FIELD_KEYS=kid:base64,kid:base64` — the field-encryption keyring (ENC-1); the last key is
@@ -51,6 +52,7 @@ export const garageConfigSpec = {
   BOOKING_HORIZON_DAYS: field.int({ doc: 'How many days ahead a customer may book an appointment', default: 60, min: 1, max: 730 }),
   MAX_DOCUMENTS_PER_CUSTOMER: field.int({ doc: 'Registration documents a customer may store (all their vehicles)', default: 20, min: 1, max: 10_000 }),
   MAX_DOCUMENT_BYTES_PER_CUSTOMER: field.int({ doc: 'Bytes of registration documents a customer may store (all their vehicles)', default: 50 * 1024 * 1024, min: 1024, max: 10 * 1024 * 1024 * 1024 }),
+  ...maintenanceBookConfigSpec,
 };
 
 export function loadGarageConfig(env: NodeJS.ProcessEnv = process.env) {

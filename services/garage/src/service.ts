@@ -40,6 +40,7 @@ export const garageService = defineService({
         maxDocumentsPerCustomer: base.config.MAX_DOCUMENTS_PER_CUSTOMER,
         maxDocumentBytesPerCustomer: base.config.MAX_DOCUMENT_BYTES_PER_CUSTOMER,
       },
+      book: { signer: base.config.MAINTENANCE_BOOK_SIGNING_KEYS, garageName: base.config.GARAGE_NAME, publicBaseUrl: base.config.PUBLIC_BASE_URL },
     }),
   routes: garageRoutes,
   subscriptions: garageSubscriptions,

@@ -20,6 +20,7 @@ export const adminScreens: readonly Screen[] = [
   { path: 'invoices', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/invoices/InvoicesScreen.tsx'), nav: { label: (t) => t('nav.invoices') } },
   { path: 'invoices/:id', roles: ADMIN, namespaces: ['admin', 'teif'], load: () => import('./screens/invoices/InvoiceScreen.tsx') },
   { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin', 'reminders'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },
+  { path: 'vehicles/:id', roles: ADMIN, namespaces: ['admin', 'book'], load: () => import('./screens/vehicles/VehicleScreen.tsx') },
   { path: 'users', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/users/UsersScreen.tsx'), nav: { label: (t) => t('nav.users') } },
   { path: 'audit', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/audit/AuditScreen.tsx'), nav: { label: (t) => t('nav.audit') } },
   { path: 'alerts', roles: ADMIN, namespaces: ['admin'], load: () => import('./screens/alerts/AlertsScreen.tsx'), nav: { label: (t) => t('nav.alerts') } },

@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, QueryState } from '../shell/ui/states.tsx';
 import { StatusBadge } from '../workshop/WorkshopUi.tsx';
 import type { WorkOrder } from '../workshop/workOrder.ts';
 import { DocumentUpload } from './DocumentUpload.tsx';
+import { MaintenanceBookCard } from '../workshop/MaintenanceBookCard.tsx';
 import type { Vehicle } from './VehiclesScreen.tsx';
 import classes from './customer.module.css';
 import type { VehicleDocumentResponse } from '@ecar/contracts/responses/garage';
@@ -128,6 +129,7 @@ export default function VehicleScreen() {
             </Card>
             <Documents vehicleId={data.id} />
             <History vehicleId={data.id} />
+            <MaintenanceBookCard vehicleId={data.id} />
           </Stack>
         )}
       </QueryState>

@@ -1,10 +1,11 @@
 import type { Response } from 'express';
 import { ADMIN } from '@ecar/contracts';
-import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery } from '@ecar/contracts/requests/audit';
+import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery, ownReadsQuery } from '@ecar/contracts/requests/audit';
 import { route, type Route } from '@ecar/runtime';
 import type { Alerts } from '../domain/alerts.ts';
 import { csvHeader, csvLine } from '../domain/csv.ts';
 import type { AuditFilters, AuditLog } from '../domain/log-search.ts';
+import type { SubjectReads } from '../domain/subject-reads.ts';
 
 /** A CSV export streams at most this many rows; narrow the filters for more. */
 export const MAX_CSV_ROWS = 100_000;
@@ -31,8 +32,8 @@ async function streamCsv(log: AuditLog, res: Response, filters: AuditFilters): P
   res.end();
 }
 
-/** Everything under /api/v1/audit is for super-admins only. */
-export function auditRoutes({ log, alerts }: { log: AuditLog; alerts: Alerts }): Route[] {
+/** Everything under /api/v1/audit is for super-admins only, but a customer's own access records under /api/v1/audit/me. */
+export function auditRoutes({ log, alerts, subjectReads }: { log: AuditLog; alerts: Alerts; subjectReads: SubjectReads }): Route[] {
   return [
     route({
       method: 'get',
@@ -96,5 +97,16 @@ export function auditRoutes({ log, alerts }: { log: AuditLog; alerts: Alerts }):
         return alerts.acknowledge(caller, params.id, body.note);
       },
     }),
-  ];
+      route({
+      method: 'get',
+      path: '/api/v1/audit/me/reads',
+      roles: ['customer'],
+      query: ownReadsQuery,
+      // Issue 15: "who read my data", the customer's side of AUD-4 (their own records only).
+      summary: 'Who read the signed-in customer’s data, and when, and what (their own records only; staff by display name)',
+      async handle({ caller, query }) {
+        return subjectReads.ofAccount(caller.userId, query.cursor, query.limit);
+      },
+    }),
+];
 }

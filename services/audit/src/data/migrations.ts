@@ -150,4 +150,8 @@ export const auditMigrations = [
     `CREATE INDEX audit_alerts_rule_key ON audit_alerts (rule, key, occurred_at)`,
     `CREATE INDEX audit_alerts_open ON audit_alerts (raised_at) WHERE acknowledged_at IS NULL`,
   ]),
+  // Issue 15: "who read my data" finds the customers an account owns by the owner the garage names on its events.
+  sqlMigration('AuditSubjectReads1797600000000', [
+    `CREATE INDEX audit_events_owner ON audit_events (subject_owner) WHERE subject_owner IS NOT NULL`,
+  ]),
 ];

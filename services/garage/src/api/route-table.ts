@@ -11,6 +11,7 @@ import { reminderRoutes } from './reminder-routes.ts';
 import { plateClaimRoutes } from './plate-claim-routes.ts';
 import { minimisedForTechnicians } from './technician-view.ts';
 import { searchRoutes } from './search-routes.ts';
+import { maintenanceBookRoutes } from './maintenance-book-routes.ts';
 import { vehicleRoutes } from './vehicle-routes.ts';
 import { workOrderRoutes } from './work-order-routes.ts';
 
@@ -33,5 +34,6 @@ export function garageRoutes(garage: GarageContext): Route[] {
     ...planningRoutes(useCases.planning),
     ...reminderRoutes(useCases.reminders),
     ...plateClaimRoutes(useCases.plateClaims),
+    ...maintenanceBookRoutes(useCases.maintenanceBook),
   ];
 }

@@ -453,4 +453,15 @@ export const garageMigrations = [
     `CREATE INDEX search_terms_lookup ON search_terms (kind, token, customer_id)`,
     `CREATE INDEX search_terms_source ON search_terms (source_id)`,
   ]),
+  // Issue 15: maintenance books as issued (signed, no personal data): what the QR code of a printed book opens.
+  sqlMigration('GarageBook1797600000000', [
+    `CREATE TABLE maintenance_books (
+       id uuid PRIMARY KEY,
+       vehicle_id uuid NOT NULL REFERENCES vehicles (id),
+       key_id text NOT NULL,
+       issued_at timestamptz NOT NULL,
+       document text NOT NULL
+     )`,
+    `CREATE INDEX maintenance_books_vehicle ON maintenance_books (vehicle_id, issued_at)`,
+  ]),
 ];

@@ -66,7 +66,8 @@ export class CustomerService {
     return this.garage.unitOfWork.run(async (db) => {
       if (customer.userId && (await this.garage.customers.findByUserId(db, customer.userId, []))) throw conflict('That user already has a customer profile');
       await this.garage.customers.insert(db, customer);
-      const subject = { type: 'customer', id: customer.id };
+      // The account it belongs to, when given: audit learns whose profile this is ("who read my data", issue 15).
+      const subject = { type: 'customer', id: customer.id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
       return { result: customer, events: [newEvent(caller, 'garage.customer.created', subject, { customerId: customer.id, source: 'admin' })] };
     });
   }

@@ -19,6 +19,8 @@ import type { BookingLimits } from './booking-limits.ts';
 import type { DocumentQuota } from './document-quota.ts';
 import { PlateClaimService } from './plate-claims.ts';
 import { CustomerSearch } from './search.ts';
+import type { BookSigner } from './book-signer.ts';
+import { MaintenanceBookService, type BookSettings } from './maintenance-book.ts';
 
 export interface GarageSettings {
   documentsDir: string;
@@ -29,6 +31,8 @@ export interface GarageSettings {
   reminders: ReminderSettings;
   /** Business-flow limits (issue 12, finding 5): self-service booking and document storage. */
   limits: BookingLimits & DocumentQuota;
+  /** The maintenance book's signing keyring, the garage's name and the web app's public address (issue 15). */
+  book: BookSettings & { signer: BookSigner };
 }
 
 /** What every use case works with: the database, the unit of work, the stores that seal and open fields, settings. */
@@ -52,6 +56,7 @@ export class GarageContext {
     planning: PlanningService;
     reminders: ReminderService;
     plateClaims: PlateClaimService;
+    maintenanceBook: MaintenanceBookService;
   };
 
   constructor(
@@ -76,6 +81,7 @@ export class GarageContext {
       planning: new PlanningService(this),
       reminders: new ReminderService(this, this.settings.reminders),
       plateClaims: new PlateClaimService(this),
+      maintenanceBook: new MaintenanceBookService(this, settings.book.signer, settings.book),
     };
   }
 

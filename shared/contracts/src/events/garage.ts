@@ -117,4 +117,6 @@ export const garageEvents = {
       })
       .strict(),
   },
+  /** A signed maintenance book was issued for a vehicle (issue 15): who asked, which key signed, how many entries. */
+  'garage.maintenance_book.issued': v1(vehicleRef.extend({ bookId: id, keyId: z.string().max(32), entries: z.number().int().min(0).max(200) }).strict()),
 } as const;

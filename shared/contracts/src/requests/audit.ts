@@ -48,3 +48,12 @@ export const alertListQuery = z
   .strict();
 
 export const alertAckBody = z.object({ note: z.string().max(1000).optional() }).strict();
+
+/** A customer's own access records ("who read my data", issue 15): newest first, by cursor. */
+export const MAX_OWN_READS_PAGE = 50;
+export const ownReadsQuery = z
+  .object({
+    cursor: seqCursor.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_OWN_READS_PAGE).default(20),
+  })
+  .strict();

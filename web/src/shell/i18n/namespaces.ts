@@ -13,6 +13,7 @@ import type parts from './locales/fr/parts.json';
 import type planning from './locales/fr/planning.json';
 import type reminders from './locales/fr/reminders.json';
 import type reports from './locales/fr/reports.json';
+import type book from './locales/fr/book.json';
 
 /**
  * Every translation namespace, one JSON file per language in locales/<lng>/<ns>.json. French is
@@ -36,7 +37,8 @@ export interface Namespaces {
   planning: typeof planning;
   reminders: typeof reminders;
   reports: typeof reports;
+  book: typeof book;
 }
 
 export type Namespace = keyof Namespaces;
-export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning', 'reminders', 'reports'] as const satisfies readonly Namespace[];
+export const NAMESPACES = ['common', 'auth', 'dashboard', 'workshop', 'technician', 'customer', 'signup', 'admin', 'teif', 'estimates', 'parts', 'notify', 'planning', 'reminders', 'reports', 'book'] as const satisfies readonly Namespace[];

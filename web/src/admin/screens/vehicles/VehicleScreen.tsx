@@ -17,6 +17,7 @@ import { WORK_ORDER_COLOR } from '../../lib/status.ts';
 import type { Vehicle, VehicleDocument, WorkOrder, WorkOrderLine } from '../../lib/types.ts';
 import { ActionResult, Money, Reference, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
 import { EditVehicle } from './EditVehicle.tsx';
+import { MaintenanceBookCard } from '../../../workshop/MaintenanceBookCard.tsx';
 
 const EXTENSION: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
@@ -196,6 +197,7 @@ export default function VehicleScreen() {
               </Stack>
             )}
           </Section>
+          <MaintenanceBookCard vehicleId={vehicle.id} />
         </Stack>
       )}
     </QueryState>
