@@ -52,7 +52,8 @@ async function appointment(slotStart: string, placement: Record<string, unknown>
 
 describe('garage planning: bays, hours, absences, bookings, free slots', () => {
   before(async () => {
-    stack = await startGarageStack('garageplanning');
+    // This file books many appointments for one customer: the per-customer cap (issue 12, finding 5) is tested in garage-business-limits.
+    stack = await startGarageStack('garageplanning', { garageEnv: { MAX_OPEN_APPOINTMENTS_PER_CUSTOMER: '100' } });
     admin = stack.token('super-admin');
     customerUserId = randomUUID();
     customerId = String((await createCustomer(stack, admin, { userId: customerUserId }))['id']);

@@ -128,9 +128,13 @@ describe('migration GarageWorkshop1797200000000 numbers the rows that existed be
     await client.connect();
     try {
       const runner = { query: (sql: string) => client.query(sql) };
-      const last = garageMigrations.at(-1)!;
-      assert.equal(last.name, 'GarageWorkshop1797200000000');
-      for (const Migration of garageMigrations.slice(0, -1)) await new Migration().up(runner as never);
+      // In the order the runner applies them (by the timestamp ending each name), up to this one.
+      const stamp = (migration: { name: string }) => Number(/\d+$/.exec(migration.name)![0]);
+      const ordered = [...garageMigrations].sort((a, b) => stamp(a) - stamp(b));
+      const at = ordered.findIndex((migration) => migration.name === 'GarageWorkshop1797200000000');
+      assert.ok(at > 0, 'the migration is in the list');
+      const last = ordered[at]!;
+      for (const Migration of ordered.slice(0, at)) await new Migration().up(runner as never);
       const customer = randomUUID();
       const vehicle = randomUUID();
       await client.query(`INSERT INTO customers (id, kind, name) VALUES ($1, 'person', 'Old')`, [customer]);
