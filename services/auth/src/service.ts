@@ -64,6 +64,8 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
   const self = new SelfService(unitOfWork, hasher, rules, sessions, mailer, logger, {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     emailTokenTtlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
+    mailsPerAddressPerHour: config.MAIL_PER_ADDRESS_PER_HOUR,
+    openLinksMax: config.EMAIL_LINKS_OPEN_MAX,
   });
   return {
     signer,

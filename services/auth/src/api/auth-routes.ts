@@ -7,6 +7,7 @@ import {
   refreshBody,
   registerBody,
   resetConfirmBody,
+  resendVerificationBody,
   resetRequestBody,
   tokenBody,
 } from '@ecar/contracts/requests/auth';
@@ -201,6 +202,18 @@ export function authRoutes(deps: AuthRoutesDeps): Route[] {
       body: resetConfirmBody,
       summary: 'Set a new password with the token of the reset link; every session ends',
       handle: ({ body, client }) => deps.self.confirmPasswordReset(body.token, body.newPassword, client),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/auth/email/verify/resend',
+      roles: 'public',
+      body: resendVerificationBody,
+      success: 202,
+      summary: 'Send the confirmation e-mail again (same answer whether an unverified account uses the address or not; limited per address)',
+      async handle({ body, client }) {
+        await deps.self.resendVerification(body.email, client);
+        return { status: 'verification_sent', detail: 'If an unconfirmed account uses this address, a confirmation e-mail is on its way.' };
+      },
     }),
   ];
 }

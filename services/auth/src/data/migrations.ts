@@ -82,4 +82,16 @@ export const authMigrations = [
     `CREATE INDEX sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL`,
     `ALTER TABLE sessions ADD COLUMN mfa boolean NOT NULL DEFAULT false`,
   ]),
+  sqlMigration('AuthHardening1797700000000', [
+    // A verification link made by a (re-)registration carries the password chosen with it, so the
+    // link the mailbox owner follows sets the owner's password, not the one of whoever registered first.
+    `ALTER TABLE one_time_tokens ADD COLUMN password_hash text`,
+    // Account e-mails sent per address (SHA-256 of the lower-cased address), for the per-address limit shared by every replica.
+    `CREATE TABLE account_mail_log (
+       address_hash bytea NOT NULL,
+       purpose text NOT NULL,
+       sent_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX account_mail_log_address ON account_mail_log (address_hash, sent_at)`,
+  ]),
 ];

@@ -4,7 +4,8 @@ import type { EntityManager } from '@ecar/db';
 import { badRequest, notFound } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
 import type { UnitOfWork } from '@ecar/runtime';
-import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
+import { claimAccountMail, type AccountMailPurpose } from '../data/account-mail-log.ts';
+import { insertOneTimeToken, latestRegistrationPassword, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, trimOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
 import { findSession } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, type UserRow } from '../data/users.ts';
 import type { Mailer } from './mailer.ts';
@@ -17,6 +18,10 @@ import { authorOf, inTransaction, publish } from './auth-events.ts';
 export interface SelfServiceOptions {
   publicBaseUrl: string;
   emailTokenTtlSeconds: number;
+  /** Account e-mails to one address per hour at most (stored in the database: holds over every replica). */
+  mailsPerAddressPerHour: number;
+  /** Reset (or verification) links of one account open at the same time at most. */
+  openLinksMax: number;
 }
 
 /** What users do to their own account: password change, logout, sign-up, e-mail verification, password reset. */
@@ -65,7 +70,16 @@ export class SelfService {
       await replacePassword(db, user.id, passwordHash);
       await this.rules.remember(db, user.id, passwordHash);
       await this.sessions.revokeAll(db, user.id, via === 'self' ? 'password_changed' : 'password_reset', actor, correlationId);
+      // Every reset link still open dies with the change, whichever way it was made.
+      await spendOpenTokens(db, user.id, 'password_reset');
       await publish(this.unitOfWork, db, newEvent(authorOf(actor, correlationId), 'auth.password.changed', { type: 'user', id: user.id, ownerId: user.id }, { via }));
+      // Following the reset link proved the mailbox: the address is verified (the owner of an
+      // address someone else registered first gets the account this way).
+      if (via === 'reset' && !user.emailVerifiedAt) {
+        await markEmailVerified(db, user.id);
+        await spendOpenTokens(db, user.id, 'email_verification');
+        await publishUserEvent(this.unitOfWork, db, 'auth.user.verified', user, actor, correlationId);
+      }
     });
   }
 
@@ -77,15 +91,27 @@ export class SelfService {
     const email = input.email.trim().toLowerCase();
     await this.rules.assertAcceptable(this.unitOfWork.dataSource.manager, input.password, { email, displayName: input.displayName });
     const passwordHash = await this.hasher.hash(input.password);
-    const link = await inTransaction(this.unitOfWork, async (db) => {
-      if (await findUserByEmail(db, email)) return undefined;
+    const outcome = await inTransaction(this.unitOfWork, async (db): Promise<{ link?: string; send: boolean }> => {
+      const existing = await findUserByEmail(db, email);
+      if (existing) {
+        const send = await this.claimMail(db, email, existing.emailVerifiedAt || existing.status !== 'active' ? 'registration_notice' : 'email_verification', client);
+        // An unverified account may be a squatter's: the address gets a new link carrying the
+        // password chosen now, so whoever holds the mailbox ends up with their own password.
+        if (!send || existing.emailVerifiedAt || existing.status !== 'active' || existing.role !== 'customer') return { send };
+        const link = await this.issueLink(db, existing.id, 'email_verification', '/verify-email', passwordHash);
+        await this.publishVerificationSent(db, existing.id, email, 're_registration', client);
+        return { link, send };
+      }
       const id = randomUUID();
       await insertUser(db, { id, email, displayName: input.displayName, role: 'customer', status: 'active', passwordHash, emailVerified: false });
       await this.rules.remember(db, id, passwordHash);
       const user = (await findUserById(db, id))!;
       await publishUserEvent(this.unitOfWork, db, 'auth.user.created', user, { system: 'self-registration', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
-      return this.issueLink(db, user.id, 'email_verification', '/verify-email');
+      if (!(await this.claimMail(db, email, 'email_verification', client))) return { send: false };
+      return { link: await this.issueLink(db, user.id, 'email_verification', '/verify-email'), send: true };
     });
+    if (!outcome.send) return;
+    const link = outcome.link;
     await this.mail(
       email,
       link ? 'Confirm your ECAR account' : 'Someone tried to create an ECAR account with your address',
@@ -97,12 +123,47 @@ export class SelfService {
 
   async verifyEmail(token: string, client: ClientContext): Promise<void> {
     await inTransaction(this.unitOfWork, async (db) => {
-      const userId = await this.spend(db, token, 'email_verification');
-      const user = await lockUser(db, userId);
-      if (!user) throw badRequest('This link is invalid or has expired');
+      const tokenHash = hashSecret(token);
+      const row = await lockOneTimeToken(db, tokenHash, 'email_verification');
+      if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
+      await spendOneTimeToken(db, tokenHash);
+      const user = await lockUser(db, row.userId);
+      if (!user || user.emailVerifiedAt) throw badRequest('This link is invalid or has expired');
+      const actor = userActor(user, client);
+      if (row.passwordHash && row.passwordHash !== user.passwordHash) {
+        // The link of a later registration: its password replaces the one of the first registration.
+        await replacePassword(db, user.id, row.passwordHash);
+        await this.rules.remember(db, user.id, row.passwordHash);
+        await this.sessions.revokeAll(db, user.id, 'password_changed', actor, client.correlationId);
+        await publish(this.unitOfWork, db, newEvent(authorOf(actor, client.correlationId), 'auth.password.changed', { type: 'user', id: user.id, ownerId: user.id }, { via: 'registration' }));
+      }
       await markEmailVerified(db, user.id);
-      await publishUserEvent(this.unitOfWork, db, 'auth.user.verified', user, userActor(user, client), client.correlationId);
+      await spendOpenTokens(db, user.id, 'email_verification');
+      await publishUserEvent(this.unitOfWork, db, 'auth.user.verified', user, actor, client.correlationId);
     });
+  }
+
+  /**
+   * Re-sends the verification link of an unverified account (same answer for any address). The
+   * link carries the password of the latest registration, as the one it replaces did.
+   */
+  async resendVerification(emailInput: string, client: ClientContext): Promise<void> {
+    const email = emailInput.trim().toLowerCase();
+    const link = await inTransaction(this.unitOfWork, async (db) => {
+      const user = await findUserByEmail(db, email);
+      if (!user || user.status !== 'active' || user.emailVerifiedAt) return undefined;
+      if (!(await this.claimMail(db, email, 'email_verification', client))) return undefined;
+      const link = await this.issueLink(db, user.id, 'email_verification', '/verify-email', await latestRegistrationPassword(db, user.id));
+      await this.publishVerificationSent(db, user.id, email, 'resend', client);
+      return link;
+    });
+    if (link) {
+      void this.mail(
+        email,
+        'Confirm your ECAR account',
+        `Confirm your e-mail address within ${Math.round(this.options.emailTokenTtlSeconds / 60)} minutes:\n\n${link}\n\nIf you did not sign up, ignore this message.`,
+      );
+    }
   }
 
   /** Always the same answer; a link is sent only to an existing, active account. */
@@ -111,7 +172,7 @@ export class SelfService {
     const link = await inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserByEmail(db, email);
       if (!user || user.status !== 'active') return undefined;
-      await spendOpenTokens(db, user.id, 'password_reset');
+      if (!(await this.claimMail(db, email, 'password_reset', client))) return undefined;
       await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.password.reset_requested', { type: 'user', id: user.id, ownerId: user.id }, { email }));
       return this.issueLink(db, user.id, 'password_reset', '/reset-password');
     });
@@ -143,9 +204,14 @@ export class SelfService {
     await this.setPassword(user, newPassword, 'reset', { system: 'password-reset', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
   }
 
-  private async issueLink(db: EntityManager, userId: string, purpose: OneTimePurpose, path: string): Promise<string> {
+  /**
+   * A new link; the older ones stay valid (each until used or expired) but at most
+   * `openLinksMax` are open at once, the oldest voided first.
+   */
+  private async issueLink(db: EntityManager, userId: string, purpose: OneTimePurpose, path: string, passwordHash?: string): Promise<string> {
     const token = newSecret();
-    await insertOneTimeToken(db, { tokenHash: hashSecret(token), purpose, userId, expiresAt: new Date(Date.now() + this.options.emailTokenTtlSeconds * 1000) });
+    await trimOpenTokens(db, userId, purpose, this.options.openLinksMax - 1);
+    await insertOneTimeToken(db, { tokenHash: hashSecret(token), purpose, userId, passwordHash, expiresAt: new Date(Date.now() + this.options.emailTokenTtlSeconds * 1000) });
     return `${this.options.publicBaseUrl.replace(/\/$/, '')}${path}#token=${token}`;
   }
 
@@ -156,6 +222,26 @@ export class SelfService {
     if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
     await spendOneTimeToken(db, tokenHash);
     return row.userId;
+  }
+
+  /** Counts an account e-mail to `email` against the per-address limit; false (audited) when over it. */
+  private async claimMail(db: EntityManager, email: string, purpose: AccountMailPurpose, client: ClientContext): Promise<boolean> {
+    if (await claimAccountMail(db, email, purpose, this.options.mailsPerAddressPerHour)) return true;
+    const user = await findUserByEmail(db, email);
+    await publish(
+      this.unitOfWork,
+      db,
+      newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.account_mail.limited', { type: 'user', id: user?.id ?? email, ownerId: user?.id }, { email, purpose }),
+    );
+    return false;
+  }
+
+  private async publishVerificationSent(db: EntityManager, userId: string, email: string, reason: 're_registration' | 'resend', client: ClientContext): Promise<void> {
+    await publish(
+      this.unitOfWork,
+      db,
+      newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.email.verification_sent', { type: 'user', id: userId, ownerId: userId }, { email, reason }),
+    );
   }
 
   /** Mail is sent after the commit; a relay failure is logged, the request still succeeds (no enumeration by error). */

@@ -51,7 +51,7 @@ export const authEvents = {
   },
   'auth.password.changed': {
     version: 1,
-    data: z.object({ via: z.enum(['self', 'reset']) }).strict(),
+    data: z.object({ via: z.enum(['self', 'reset', 'registration']) }).strict(),
   },
   'auth.password.reset_requested': {
     version: 1,
@@ -88,5 +88,15 @@ export const authEvents = {
   'auth.signing_key.rotated': {
     version: 1,
     data: z.object({ kid: z.string().max(128) }).strict(),
+  },
+  /** A verification link sent again: the address re-registered while unverified, or a re-send was asked. */
+  'auth.email.verification_sent': {
+    version: 1,
+    data: z.object({ email, reason: z.enum(['re_registration', 'resend']) }).strict(),
+  },
+  /** An account e-mail not sent: the per-address hourly limit was reached (the answer did not change). */
+  'auth.account_mail.limited': {
+    version: 1,
+    data: z.object({ email, purpose: z.enum(['email_verification', 'password_reset', 'registration_notice']) }).strict(),
   },
 } as const;

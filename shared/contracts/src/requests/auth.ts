@@ -21,6 +21,7 @@ export const registerBody = z.object({ email, password, displayName }).strict();
 export const tokenBody = z.object({ token: oneTimeToken }).strict();
 export const resetRequestBody = z.object({ email }).strict();
 export const resetConfirmBody = z.object({ token: oneTimeToken, newPassword: password }).strict();
+export const resendVerificationBody = z.object({ email }).strict();
 export const codeBody = z.object({ code: z.string().max(16) }).strict();
 
 /** Accounts listed per page at most. */
