@@ -85,6 +85,8 @@ export const authConfigSpec = {
   LOGIN_IP_LOCK_AFTER: field.int({ doc: 'Failures per IP (any e-mail) that lock the IP', default: 50, min: 2 }),
   LOGIN_LOCK_SECONDS: field.int({ doc: 'How long a lock lasts', default: 900, min: 1, max: 86400 }),
   LOGIN_FAILURE_WINDOW_SECONDS: field.int({ doc: 'Failures older than this are forgotten', default: 900, min: 1 }),
+  MFA_LOCK_AFTER: field.int({ doc: 'Wrong TOTP or recovery codes per account (from any address) that lock its MFA step', default: 5, min: 2, max: 100 }),
+  MFA_LOCK_SECONDS: field.int({ doc: 'How long an account\'s MFA step stays locked (an admin unlock lifts it)', default: 900, min: 1, max: 86400 }),
   LOGIN_MAX_DELAY_MS: field.int({ doc: 'Cap of the progressive delay added to a failed attempt', default: 4000, min: 0, max: 30000 }),
   MFA_TOTP_PERIOD_SECONDS: fixedInProduction(
     field.int({ doc: 'TOTP time step; authenticator apps use 30 (production refuses any other value; tests shorten it)', default: 30, min: 1, max: 30 }),

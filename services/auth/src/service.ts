@@ -55,6 +55,8 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
     lockAfter: config.LOGIN_LOCK_AFTER,
     ipLockAfter: config.LOGIN_IP_LOCK_AFTER,
     lockSeconds: config.LOGIN_LOCK_SECONDS,
+    mfaLockAfter: config.MFA_LOCK_AFTER,
+    mfaLockSeconds: config.MFA_LOCK_SECONDS,
     windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
     maxDelayMs: config.LOGIN_MAX_DELAY_MS,
   });

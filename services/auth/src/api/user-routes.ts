@@ -91,7 +91,7 @@ export function userRoutes(deps: { sessions: SessionService; accounts: AccountAd
       path: '/api/v1/users/:id/unlock',
       roles: ADMIN,
       guards: live,
-      summary: "Clear an account's sign-in lockouts",
+      summary: "Clear an account's sign-in lockouts (its e-mail from every address, its MFA step, and the per-IP locks of the addresses that failed on it)",
       handle: async ({ caller, params }) => ({ cleared: await deps.accounts.unlockSignIn(adminOf(caller), params.id, caller.correlationId) }),
     }),
   ];

@@ -43,6 +43,12 @@ export async function clearThrottle(db: EntityManager, key: string): Promise<voi
   await db.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
 }
 
+/** The keys starting with `prefix` (the pairs of one e-mail, to find the addresses they came from). */
+export async function throttleKeysWithPrefix(db: EntityManager, prefix: string): Promise<string[]> {
+  const rows: Array<{ key: string }> = await db.query(`SELECT key FROM login_throttle WHERE starts_with(key, $1)`, [prefix]);
+  return rows.map((row) => row.key);
+}
+
 /** Deletes every entry whose key starts with `prefix` (an admin unlocking one account everywhere). */
 export async function clearThrottlePrefix(db: EntityManager, prefix: string): Promise<number> {
   return affectedRows(db, `DELETE FROM login_throttle WHERE starts_with(key, $1)`, [prefix]);

@@ -138,7 +138,7 @@ export class AccountAdministration {
     return inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserById(db, id);
       if (!user) throw notFound('User not found');
-      return this.throttle.unlockEmail(db, user.email, actor, correlationId);
+      return this.throttle.unlockEmail(db, user.email, actor, correlationId, user.id);
     });
   }
 }

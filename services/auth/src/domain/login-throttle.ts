@@ -3,7 +3,7 @@ import { newEvent, type Actor } from '@ecar/contracts';
 import { backoffDelay } from '@ecar/primitives';
 import type { EntityManager } from '@ecar/db';
 import type { UnitOfWork } from '@ecar/runtime';
-import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure } from '../data/login-throttle.ts';
+import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure, throttleKeysWithPrefix } from '../data/login-throttle.ts';
 import { type ClientContext } from './sessions.ts';
 import { authorOf, inTransaction, publish } from './auth-events.ts';
 
@@ -15,6 +15,9 @@ export interface ThrottleOptions {
   lockSeconds: number;
   windowSeconds: number;
   maxDelayMs: number;
+  /** Wrong second-factor codes per account (any address) that lock its MFA step for `mfaLockSeconds`. */
+  mfaLockAfter: number;
+  mfaLockSeconds: number;
 }
 
 export interface ThrottleVerdict {
@@ -84,11 +87,60 @@ export class LoginThrottle {
     await clearThrottle(db, this.pairKey(email, client.ip));
   }
 
-  /** An admin lifts every lock on an e-mail, from every address. */
-  async unlockEmail(db: EntityManager, email: string, actor: Actor, correlationId: string): Promise<number> {
+  private mfaKey(userId: string): string {
+    return `mfa:${userId}`;
+  }
+
+  /**
+   * Whether the account's MFA step is locked (per account, whatever the address: a code guesser
+   * spreading over addresses still hits it); an expired lock is cleared and its unlock published.
+   */
+  async checkMfa(db: EntityManager, userId: string, email: string, client: ClientContext): Promise<ThrottleVerdict> {
+    const key = this.mfaKey(userId);
+    const state = await readThrottle(db, key);
+    if (!state?.lockedUntil) return { locked: false, retryAfterSeconds: 0 };
+    const remainingMs = state.lockedUntil.getTime() - Date.now();
+    if (remainingMs > 0) return { locked: true, retryAfterSeconds: Math.ceil(remainingMs / 1000) };
+    await clearThrottle(db, key);
+    await this.publish(db, 'auth.login.unlocked', key, this.systemActor(client), client.correlationId, { email, scope: 'mfa', reason: 'expired' });
+    return { locked: false, retryAfterSeconds: 0 };
+  }
+
+  /** Counts a wrong TOTP or recovery code against the account; the lock is audited. */
+  async mfaFailed(db: EntityManager, userId: string, email: string, client: ClientContext): Promise<void> {
+    const key = this.mfaKey(userId);
+    const state = await recordFailure(db, key, { windowSeconds: this.options.windowSeconds, lockAfter: this.options.mfaLockAfter, lockSeconds: this.options.mfaLockSeconds });
+    if (state.lockedNow && state.lockedUntil) {
+      await this.publish(db, 'auth.login.locked', key, this.systemActor(client), client.correlationId, { email, scope: 'mfa', failures: state.failures, until: state.lockedUntil.toISOString() });
+    }
+  }
+
+  async mfaSucceeded(db: EntityManager, userId: string): Promise<void> {
+    await clearThrottle(db, this.mfaKey(userId));
+  }
+
+  /**
+   * An admin lifts every lock on an account: its e-mail from every address, its MFA step, and
+   * the per-IP locks of the addresses its failures came from (the owner's own network, or
+   * the gateway's address behind a misconfigured proxy).
+   */
+  async unlockEmail(db: EntityManager, email: string, actor: Actor, correlationId: string, userId?: string): Promise<number> {
     const prefix = `pair:${email}\n`;
-    const cleared = await clearThrottlePrefix(db, prefix);
+    const ips = (await throttleKeysWithPrefix(db, prefix)).map((key) => key.slice(prefix.length));
+    let cleared = await clearThrottlePrefix(db, prefix);
     if (cleared > 0) await this.publish(db, 'auth.login.unlocked', prefix, actor, correlationId, { email, scope: 'account_ip', reason: 'admin' });
+    for (const ip of new Set(ips)) {
+      const key = this.ipKey(ip);
+      if (!(await readThrottle(db, key))?.lockedUntil) continue;
+      await clearThrottle(db, key);
+      cleared += 1;
+      await this.publish(db, 'auth.login.unlocked', key, actor, correlationId, { scope: 'ip', reason: 'admin' });
+    }
+    if (userId && (await readThrottle(db, this.mfaKey(userId)))) {
+      await clearThrottle(db, this.mfaKey(userId));
+      cleared += 1;
+      await this.publish(db, 'auth.login.unlocked', this.mfaKey(userId), actor, correlationId, { email, scope: 'mfa', reason: 'admin' });
+    }
     return cleared;
   }
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { newEvent } from '@ecar/contracts';
 import type { Keyring } from '@ecar/crypto';
 import type { EntityManager } from '@ecar/db';
-import { badRequest, conflict, forbidden, notFound, unauthorized } from '@ecar/errors';
+import { badRequest, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '@ecar/errors';
 import type { UnitOfWork } from '@ecar/runtime';
 import { deleteRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from '../data/recovery-codes.ts';
 import { insertOneTimeToken, lockOneTimeToken, spendOneTimeToken } from '../data/one-time-tokens.ts';
@@ -63,16 +63,25 @@ export class MfaService {
       await spendOneTimeToken(db, tokenHash);
       const user = await lockUser(db, challenge.userId);
       if (!user || user.status !== 'active' || !user.mfaSecretSealed) return { ok: false as const, reason: 'challenge' };
+      // Per account: after MFA_LOCK_AFTER wrong codes (from any address) even a right one is refused for a while.
+      const verdict = await this.throttle.checkMfa(db, user.id, user.email, client);
+      if (verdict.locked) {
+        await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.login.failed', { type: 'user', id: user.id, ownerId: user.id }, { email: user.email, reason: 'locked' }));
+        return { ok: false as const, reason: 'locked', retryAfterSeconds: verdict.retryAfterSeconds };
+      }
       const method = await this.checkProof(db, user, proof, client);
       if (!method) {
         await publish(this.unitOfWork, db, newEvent(authorOf({ system: 'anonymous', ip: client.ip, userAgent: client.userAgent }, client.correlationId), 'auth.login.failed', { type: 'user', id: user.id, ownerId: user.id }, { email: user.email, reason: 'mfa_failed' }));
         await this.throttle.failed(db, user.email, client);
+        await this.throttle.mfaFailed(db, user.id, user.email, client);
         return { ok: false as const, reason: 'code' };
       }
+      await this.throttle.mfaSucceeded(db, user.id);
       const tokens = await this.sessions.open(db, user, challenge.client ?? 'mobile', client, true);
       await publish(this.unitOfWork, db, newEvent(authorOf(userActor(user, client), client.correlationId), 'auth.login.succeeded', { type: 'user', id: user.id, ownerId: user.id }, { email: user.email, mfa: true, method }));
       return { ok: true as const, tokens, user };
     });
+    if (!outcome.ok && outcome.reason === 'locked') throw tooManyRequests(outcome.retryAfterSeconds ?? 1, 'Too many wrong codes for this account; try again later or ask an administrator');
     if (!outcome.ok) throw unauthorized(outcome.reason === 'code' ? 'Invalid code; sign in again' : 'The sign-in step expired; sign in again');
     return { tokens: outcome.tokens, user: outcome.user };
   }

@@ -31,11 +31,11 @@ export const authEvents = {
   /** Failed attempts reached the threshold: `account_ip` locks one e-mail from one address, `ip` an address. */
   'auth.login.locked': {
     version: 1,
-    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip']), failures: z.number().int().min(0), until: z.iso.datetime({ offset: true }) }).strict(),
+    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip', 'mfa']), failures: z.number().int().min(0), until: z.iso.datetime({ offset: true }) }).strict(),
   },
   'auth.login.unlocked': {
     version: 1,
-    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip']), reason: z.enum(['expired', 'admin']) }).strict(),
+    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip', 'mfa']), reason: z.enum(['expired', 'admin']) }).strict(),
   },
   'auth.token.refreshed': {
     version: 1,
