@@ -26,7 +26,7 @@ describe('sign-up and reset hardening (issue 12, finding 6)', () => {
   before(async () => {
     smtp = new FakeSmtpServer();
     await smtp.start();
-    stack = await startStack('signup6', {}, { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://portal.ecar.test', MAIL_PER_ADDRESS_PER_HOUR: '3' });
+    stack = await startStack('signup6', {}, { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://portal.ecar.test', MAIL_PER_ADDRESS_PER_HOUR: '3', UNVERIFIED_ACCOUNT_TTL_SECONDS: '10' });
   });
   after(async () => {
     await stack?.stop();
@@ -76,6 +76,19 @@ describe('sign-up and reset hardening (issue 12, finding 6)', () => {
     assert.equal((await post('/api/v1/auth/email/verify', { token: tokenInMail(again) })).status, 204);
     assert.equal((await signIn(email, 'Renvoi-Lien-Mahdia-23!')).status, 200);
     assert.equal((await post('/api/v1/auth/email/verify/resend', { email: 'not-an-address' })).status, 400);
+  });
+
+  it('an unconfirmed sign-up expires: its link stops working and the next registration starts it over', async () => {
+    const email = 'lapsed.squat@garage.tn';
+    assert.equal((await post('/api/v1/auth/register', { email, displayName: 'Squatter', password: 'Vieux-Squat-Zarzis-13!' })).status, 202);
+    const stale = await waitFor(async () => links(email, VERIFY)[0], { what: 'the first verification e-mail' });
+    await sleep(10_500);
+    assert.equal((await post('/api/v1/auth/email/verify', { token: tokenInMail(stale) })).status, 400, 'the link of an expired sign-up fails');
+    assert.equal((await post('/api/v1/auth/register', { email, displayName: 'Owner', password: 'Nouveau-Depart-Tataouine-4!' })).status, 202);
+    const fresh = await waitFor(async () => links(email, VERIFY)[1], { what: 'the link of the new sign-up' });
+    assert.equal((await post('/api/v1/auth/email/verify', { token: tokenInMail(fresh) })).status, 204);
+    assert.equal((await signIn(email, 'Nouveau-Depart-Tataouine-4!')).status, 200);
+    assert.equal((await signIn(email, 'Vieux-Squat-Zarzis-13!')).status, 401);
   });
 
   it('at most 3 account e-mails per address per hour, the answer unchanged', async () => {

@@ -102,6 +102,7 @@ export const authConfigSpec = {
   SMTP_ALLOWED_HOSTS: field.list({ doc: 'SMTP relays allowed (RES-3)', default: ['127.0.0.1', 'localhost'] }),
   MAIL_FROM: field.string({ doc: 'Sender of e-mails', default: 'ECAR <no-reply@ecar.tn>', maxLength: 200 }),
   EMAIL_TOKEN_TTL_SECONDS: field.int({ doc: 'Lifetime of e-mail verification and password reset links', default: 1800, min: 60, max: 86400 }),
+  UNVERIFIED_ACCOUNT_TTL_SECONDS: field.int({ doc: 'An unconfirmed sign-up expires after this: its links stop working and the next registration of the address starts it over', default: 259200, min: 1, max: 2592000 }),
   MAIL_PER_ADDRESS_PER_HOUR: field.int({ doc: 'Account e-mails (sign-up, verification, reset) sent to one address per hour at most, over every replica', default: 3, min: 1, max: 100 }),
   EMAIL_LINKS_OPEN_MAX: field.int({ doc: 'Reset or verification links of one account valid at the same time at most (the oldest is voided)', default: 3, min: 1, max: 20 }),
   COOKIE_SECURE: fixedInProduction(field.bool({ doc: 'Secure attribute on cookies (required by __Host-; never off in production)', default: true }), true, 'IMP-1'),

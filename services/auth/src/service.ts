@@ -68,6 +68,7 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
     emailTokenTtlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
     mailsPerAddressPerHour: config.MAIL_PER_ADDRESS_PER_HOUR,
     openLinksMax: config.EMAIL_LINKS_OPEN_MAX,
+    unverifiedTtlSeconds: config.UNVERIFIED_ACCOUNT_TTL_SECONDS,
   });
   return {
     signer,

@@ -122,3 +122,15 @@ export async function listUsers(db: EntityManager, filter: UserListFilter): Prom
   const count: { count: string }[] = await db.query(`SELECT count(*) FROM users WHERE ${where}`, params);
   return { items, total: Number(count[0]?.count ?? 0) };
 }
+
+/**
+ * An unverified sign-up that expired is claimed again: the new registration's password and name,
+ * and its lifetime starts over (`created_at`).
+ */
+export async function restartUnverified(db: EntityManager, id: string, passwordHash: string, displayName: string): Promise<void> {
+  await db.query(
+    `UPDATE users SET password_hash = $2, display_name = $3, password_changed_at = now(), created_at = now(), updated_at = now()
+      WHERE id = $1 AND email_verified_at IS NULL`,
+    [id, passwordHash, displayName],
+  );
+}

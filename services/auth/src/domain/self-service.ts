@@ -7,7 +7,7 @@ import type { UnitOfWork } from '@ecar/runtime';
 import { claimAccountMail, type AccountMailPurpose } from '../data/account-mail-log.ts';
 import { insertOneTimeToken, latestRegistrationPassword, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, trimOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
 import { findSession } from '../data/sessions.ts';
-import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, type UserRow } from '../data/users.ts';
+import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, restartUnverified, type UserRow } from '../data/users.ts';
 import type { Mailer } from './mailer.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordRules } from './password-rules.ts';
@@ -22,6 +22,8 @@ export interface SelfServiceOptions {
   mailsPerAddressPerHour: number;
   /** Reset (or verification) links of one account open at the same time at most. */
   openLinksMax: number;
+  /** An unconfirmed sign-up lives this long: then its links fail and a new registration starts it over. */
+  unverifiedTtlSeconds: number;
 }
 
 /** What users do to their own account: password change, logout, sign-up, e-mail verification, password reset. */
@@ -98,6 +100,16 @@ export class SelfService {
         // An unverified account may be a squatter's: the address gets a new link carrying the
         // password chosen now, so whoever holds the mailbox ends up with their own password.
         if (!send || existing.emailVerifiedAt || existing.status !== 'active' || existing.role !== 'customer') return { send };
+        if (this.expired(existing)) {
+          // The squat (or the abandoned sign-up) lapsed: the account starts over as this registration's.
+          await lockUser(db, existing.id);
+          await spendOpenTokens(db, existing.id, 'email_verification');
+          await restartUnverified(db, existing.id, passwordHash, input.displayName);
+          await this.rules.remember(db, existing.id, passwordHash);
+          const restarted = (await findUserById(db, existing.id))!;
+          await publishUserEvent(this.unitOfWork, db, 'auth.user.updated', restarted, { system: 'self-registration', ip: client.ip, userAgent: client.userAgent }, client.correlationId);
+          return { link: await this.issueLink(db, existing.id, 'email_verification', '/verify-email'), send };
+        }
         const link = await this.issueLink(db, existing.id, 'email_verification', '/verify-email', passwordHash);
         await this.publishVerificationSent(db, existing.id, email, 're_registration', client);
         return { link, send };
@@ -128,7 +140,7 @@ export class SelfService {
       if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
       await spendOneTimeToken(db, tokenHash);
       const user = await lockUser(db, row.userId);
-      if (!user || user.emailVerifiedAt) throw badRequest('This link is invalid or has expired');
+      if (!user || user.emailVerifiedAt || this.expired(user)) throw badRequest('This link is invalid or has expired');
       const actor = userActor(user, client);
       if (row.passwordHash && row.passwordHash !== user.passwordHash) {
         // The link of a later registration: its password replaces the one of the first registration.
@@ -151,7 +163,8 @@ export class SelfService {
     const email = emailInput.trim().toLowerCase();
     const link = await inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserByEmail(db, email);
-      if (!user || user.status !== 'active' || user.emailVerifiedAt) return undefined;
+      // An expired sign-up gets no new link: signing up again starts it over.
+      if (!user || user.status !== 'active' || user.emailVerifiedAt || this.expired(user)) return undefined;
       if (!(await this.claimMail(db, email, 'email_verification', client))) return undefined;
       const link = await this.issueLink(db, user.id, 'email_verification', '/verify-email', await latestRegistrationPassword(db, user.id));
       await this.publishVerificationSent(db, user.id, email, 'resend', client);
@@ -222,6 +235,11 @@ export class SelfService {
     if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) throw badRequest('This link is invalid or has expired');
     await spendOneTimeToken(db, tokenHash);
     return row.userId;
+  }
+
+  /** An unconfirmed sign-up past its lifetime. */
+  private expired(user: UserRow): boolean {
+    return !user.emailVerifiedAt && user.createdAt.getTime() + this.options.unverifiedTtlSeconds * 1000 <= Date.now();
   }
 
   /** Counts an account e-mail to `email` against the per-address limit; false (audited) when over it. */
