@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '@ecar/testkit';
 import { FakeSmtpServer, tokenInMail, type CaughtMail } from '../support/fake-smtp.ts';
-import { call, startStack, type Stack } from '../support/stack.ts';
+import { call, loginAsAdmin, startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 let smtp: FakeSmtpServer;
@@ -100,5 +100,12 @@ describe('sign-up and reset hardening (issue 12, finding 6)', () => {
     await waitFor(async () => smtp.to(email).length >= 3 || undefined, { what: 'three e-mails' });
     await sleep(1500);
     assert.equal(smtp.to(email).length, 3, 'the fourth and later e-mails within the hour are not sent');
+    const adminToken = (await loginAsAdmin(stack.gateway.url)).accessToken;
+    for (const type of ['auth.account_mail.limited', 'auth.email.verification_sent']) {
+      await waitFor(async () => {
+        const response = await call(stack.gateway.url, `/api/v1/audit/events?type=${type}&limit=100`, { token: adminToken });
+        return (response.body['items'] as unknown[] | undefined)?.length ? true : undefined;
+      }, { what: `${type} in the audit log` });
+    }
   });
 });
