@@ -83,6 +83,7 @@ export const SCREENS: ScreenShot[] = [
     },
   },
   { name: 'customer-sign-up', who: 'signed-out', path: '/app/sign-up', viewport: 'phone', ready: (page) => page.locator('form[data-step=sign-up]').waitFor() },
+  { name: 'customer-resend-verification', who: 'signed-out', path: '/app/resend-verification', viewport: 'phone', ready: (page) => page.locator('form[data-step=resend-verification]').waitFor() },
   { name: 'customer-repairs', who: 'customer', path: '/app/repairs', viewport: 'phone', ready: (page) => page.locator('[data-testid=repair]').first().waitFor() },
   {
     name: 'customer-estimate-approval',

@@ -1,7 +1,7 @@
 import type { Namespace } from '../shell/i18n/namespaces.ts';
 import type { Screen } from '../shell/screens.ts';
 
-const publicPage = (name: 'SignUpScreen' | 'VerifyEmailScreen' | 'ForgotPasswordScreen' | 'ResetPasswordScreen' | 'SignedOutScreen') => () =>
+const publicPage = (name: 'SignUpScreen' | 'VerifyEmailScreen' | 'ForgotPasswordScreen' | 'ResetPasswordScreen' | 'SignedOutScreen' | 'ResendVerificationScreen') => () =>
   import('../customer/PublicPages.tsx').then((module) => ({ default: module[name] }));
 
 /** What shows under the sign-in form (customer/SignInLinks.tsx) translates with these. */
@@ -31,6 +31,8 @@ export const appScreens: readonly Screen[] = [
   { path: 'forgot-password', roles: 'public', namespaces: ['signup'], load: publicPage('ForgotPasswordScreen') },
   { path: 'reset-password', roles: 'public', namespaces: ['signup'], load: publicPage('ResetPasswordScreen') },
   { path: 'signed-out', roles: 'public', namespaces: ['signup'], load: publicPage('SignedOutScreen') },
+  // Issue 12 finding 6: the confirmation e-mail sent again.
+  { path: 'resend-verification', roles: 'public', namespaces: ['signup'], load: publicPage('ResendVerificationScreen') },
   // Issue 15: a buyer checks a maintenance book (pasted, chosen, or opened from its QR code).
   { path: 'verify-book', roles: 'public', namespaces: ['book', 'signup'], load: () => import('../customer/VerifyBookScreen.tsx') },
 ];

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { z } from '../workshop/zod.ts';
-import { registerBody, resetRequestBody } from '@ecar/contracts/requests/auth';
+import { registerBody, resendVerificationBody, resetRequestBody } from '@ecar/contracts/requests/auth';
 import { apiJson } from '../shell/api/client.ts';
 import { applyServerErrors } from '../shell/forms.ts';
 import { useFieldError } from '../shell/ui/fields.ts';
@@ -213,6 +213,44 @@ export function SignedOutScreen() {
       <Alert color="teal" role="status" data-testid="signed-out">
         {t('signedOut.text')}
       </Alert>
+    </PublicFrame>
+  );
+}
+
+type Resend = z.infer<typeof resendVerificationBody>;
+
+/** The confirmation e-mail did not arrive or its link expired: ask for it again (same answer for any address). */
+export function ResendVerificationScreen() {
+  const { t } = useTranslation(['signup', 'common']);
+  const fieldError = useFieldError();
+  const form = useForm<Resend>({ resolver: zodResolver(resendVerificationBody), defaultValues: { email: '' } });
+  const [sent, setSent] = useState(false);
+  const submit = form.handleSubmit(async (values) => {
+    try {
+      await apiJson('/api/v1/auth/email/verify/resend', { method: 'POST', json: values });
+      setSent(true);
+    } catch (error) {
+      applyServerErrors(form, error);
+    }
+  });
+  return (
+    <PublicFrame title={t('resend.title')}>
+      {sent ? (
+        <Alert color="teal" role="status" data-testid="verification-resent">
+          {t('resend.sent')}
+        </Alert>
+      ) : (
+        <form onSubmit={submit} noValidate data-step="resend-verification">
+          <Stack>
+            <Text size="sm">{t('resend.intro')}</Text>
+            <FormError form={form} />
+            <TextInput label={t('email')} type="email" dir="ltr" autoComplete="email" {...form.register('email')} error={fieldError(form.formState.errors.email)} />
+            <Button type="submit" loading={form.formState.isSubmitting}>
+              {t('resend.submit')}
+            </Button>
+          </Stack>
+        </form>
+      )}
     </PublicFrame>
   );
 }

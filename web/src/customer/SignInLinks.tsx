@@ -13,6 +13,9 @@ export function SignInLinks() {
       <Anchor component={Link} to="/forgot-password">
         {t('links.forgot')}
       </Anchor>
+      <Anchor component={Link} to="/resend-verification">
+        {t('links.resend')}
+      </Anchor>
     </Group>
   );
 }

@@ -67,6 +67,7 @@ const SESSION_ENDPOINTS = new Set([
   '/api/v1/auth/email/verify',
   '/api/v1/auth/password/reset',
   '/api/v1/auth/password/reset/confirm',
+  '/api/v1/auth/email/verify/resend',
   // A buyer's check of a maintenance book (issue 15): public, no session behind it.
   '/api/v1/public/maintenance-book/verifications',
 ]);
