@@ -109,12 +109,20 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await draft.getByLabel('Quantity').fill('12');
     await page.click('[data-testid=po-save]');
     await page.click('[data-po-action=order]');
+    // A partial delivery first (5 of 12), through the receipt form; then the rest in one click.
+    const receipt = page.locator('[data-testid=receipt-form]');
+    await receipt.getByLabel('Quantity received').fill('5');
+    await page.click('[data-testid=receipt-save]');
+    await page.waitForSelector('[data-status=partially_received]');
+    await page.waitForSelector('[data-testid=receipt-line]:has-text("5 / 12")');
+    await shot(page, 'purchase-orders-partial-en-desktop');
     await page.click('[data-po-action=receive]');
     await page.waitForSelector('[data-status=received]');
     await shot(page, 'purchase-orders-en-desktop');
     await openScreen(page, `parts/${partId}`);
     await page.waitForSelector('[data-testid=on-hand]:has-text("15")');
     await page.waitForSelector('[data-testid=ledger] [data-kind=receipt]:has-text("Receipt")');
+    await page.waitForSelector('[data-testid=average-cost]:has-text("Weighted average cost")');
     await openScreen(page, 'canned-jobs');
     await page.click('[data-testid=canned-new]');
     await page.waitForSelector('[data-testid=canned-form]');
