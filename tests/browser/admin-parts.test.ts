@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -162,6 +163,13 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     assert.equal(part.status, 201, JSON.stringify(part.body));
     const partId = String(part.body['id']);
     assert.equal((await stack.api(`/api/v1/parts/${partId}/movements`, { method: 'POST', json: { kind: 'receipt', quantityMilli: 2000 } })).status, 201);
+    // An order partly received, so the receipt form, the partly received status and the ledger's costs are on screen.
+    const supplier = await stack.api('/api/v1/suppliers', { method: 'POST', json: { name: 'Tunis Auto Distribution' } });
+    const order = await stack.api('/api/v1/purchase-orders', { method: 'POST', json: { supplierId: supplier.body['id'], lines: [{ partId, quantityMilli: 4000, unitCostMillimes: 33_000 }] } });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal((await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/order`, { method: 'POST', json: {} })).status, 200);
+    const partial = await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/receipts`, { method: 'POST', json: { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1000 }] } });
+    assert.equal(partial.status, 200, JSON.stringify(partial.body));
     const job = await stack.api('/api/v1/canned-jobs', { method: 'POST', json: { name: 'Plaquettes avant', make: 'Renault', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId, quantityMilli: 1000 }] } });
     assert.equal(job.status, 201, JSON.stringify(job.body));
     const jobId = String(job.body['id']);

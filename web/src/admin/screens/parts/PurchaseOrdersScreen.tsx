@@ -229,12 +229,12 @@ function PartialReceipt({ orders, partNames }: { orders: PurchaseOrder[]; partNa
           }}
         />
         <ScrollX label={t('purchase.lines')}>
-          <Table miw={420}>
+          <Table miw={300}>
             <Table.Caption c="gray.8">{t('purchase.lines')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('fields.reference')}</Table.Th>
-                <Table.Th scope="col">{t('purchase.receivedOf')}</Table.Th>
+                <Table.Th scope="col">{t('purchase.receivedColumn')}</Table.Th>
                 <Table.Th scope="col">{t('purchase.receiveNow')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -248,7 +248,7 @@ function PartialReceipt({ orders, partNames }: { orders: PurchaseOrder[]; partNa
                     <bdi>{`${formatThousandths(line.receivedMilli)} / ${formatThousandths(line.quantityMilli)}`}</bdi>
                   </Table.Td>
                   <Table.Td>
-                    <TextInput aria-label={t('purchase.receiveNow')} inputMode="decimal" w={96} {...form.register(`quantities.${position}`)} error={fieldError(form.formState.errors.quantities?.[position])} />
+                    <TextInput aria-label={t('purchase.receiveNow')} inputMode="decimal" w={80} {...form.register(`quantities.${position}`)} error={fieldError(form.formState.errors.quantities?.[position])} />
                   </Table.Td>
                 </Table.Tr>
               ))}
