@@ -165,6 +165,10 @@ describe('garage parts and stock', () => {
     assert.equal((during['movement'] as Record<string, unknown>)['onHandAfterMilli'], 0, 'during the work the part is taken at once');
     const parts = await expectStatus(stack.call(`${wo}/parts`, { token: technician }), 200);
     assert.deepEqual((parts['items'] as Array<{ consumed: boolean }>).map((item) => item.consumed), [true, true]);
+    // The technician's job card: reference, description and quantity of each part, never a price.
+    const first = (parts['items'] as Array<Record<string, unknown>>)[0]!;
+    assert.deepEqual([typeof first['reference'], typeof first['description'], first['quantityMilli']], ['string', 'string', 2000]);
+    assert.doesNotMatch(JSON.stringify(parts), /Millimes/, 'no price on the parts of a job');
     const events = await waitFor(() => {
       const mine = moved.filter((event) => (event.data as { workOrderId?: string }).workOrderId === h.workOrderId);
       return mine.length === 2 ? mine : undefined;

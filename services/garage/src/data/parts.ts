@@ -168,13 +168,17 @@ export async function lineOfWorkOrder(db: Db, workOrderId: string, lineId: strin
   return rows[0];
 }
 
-/** Which lines of a work order cite a part, and whether each was consumed. */
-export async function partLinesOf(db: Db, workOrderId: string): Promise<Array<{ lineId: string; partId: string; consumed: boolean }>> {
+/** Which lines of a work order cite a part, and whether each was consumed; with the part's reference, brand, description and the line's quantity (never a price: technicians read it). */
+export async function partLinesOf(
+  db: Db,
+  workOrderId: string,
+): Promise<Array<{ lineId: string; partId: string; consumed: boolean; reference: string; brand: string; description: string; quantityMilli: number }>> {
   return queryRows(
     db,
     `SELECT l.id AS "lineId", l.part_id AS "partId",
-            EXISTS (SELECT 1 FROM stock_movements m WHERE m.line_id = l.id AND m.kind = 'consumption') AS consumed
-       FROM work_order_lines l WHERE l.work_order_id = $1 AND l.part_id IS NOT NULL ORDER BY l.created_at, l.id`,
+            EXISTS (SELECT 1 FROM stock_movements m WHERE m.line_id = l.id AND m.kind = 'consumption') AS consumed,
+            p.reference, p.brand, p.description, l.quantity_milli::float8 AS "quantityMilli"
+       FROM work_order_lines l JOIN parts p ON p.id = l.part_id WHERE l.work_order_id = $1 ORDER BY l.created_at, l.id`,
     [workOrderId],
   );
 }
