@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -109,12 +110,20 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await draft.getByLabel('Quantity').fill('12');
     await page.click('[data-testid=po-save]');
     await page.click('[data-po-action=order]');
+    // A partial delivery first (5 of 12), through the receipt form; then the rest in one click.
+    const receipt = page.locator('[data-testid=receipt-form]');
+    await receipt.getByLabel('Quantity received').fill('5');
+    await page.click('[data-testid=receipt-save]');
+    await page.waitForSelector('[data-status=partially_received]');
+    await page.waitForSelector('[data-testid=receipt-line]:has-text("5 / 12")');
+    await shot(page, 'purchase-orders-partial-en-desktop');
     await page.click('[data-po-action=receive]');
     await page.waitForSelector('[data-status=received]');
     await shot(page, 'purchase-orders-en-desktop');
     await openScreen(page, `parts/${partId}`);
     await page.waitForSelector('[data-testid=on-hand]:has-text("15")');
     await page.waitForSelector('[data-testid=ledger] [data-kind=receipt]:has-text("Receipt")');
+    await page.waitForSelector('[data-testid=average-cost]:has-text("Weighted average cost")');
     await openScreen(page, 'canned-jobs');
     await page.click('[data-testid=canned-new]');
     await page.waitForSelector('[data-testid=canned-form]');
@@ -154,6 +163,13 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     assert.equal(part.status, 201, JSON.stringify(part.body));
     const partId = String(part.body['id']);
     assert.equal((await stack.api(`/api/v1/parts/${partId}/movements`, { method: 'POST', json: { kind: 'receipt', quantityMilli: 2000 } })).status, 201);
+    // An order partly received, so the receipt form, the partly received status and the ledger's costs are on screen.
+    const supplier = await stack.api('/api/v1/suppliers', { method: 'POST', json: { name: 'Tunis Auto Distribution' } });
+    const order = await stack.api('/api/v1/purchase-orders', { method: 'POST', json: { supplierId: supplier.body['id'], lines: [{ partId, quantityMilli: 4000, unitCostMillimes: 33_000 }] } });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal((await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/order`, { method: 'POST', json: {} })).status, 200);
+    const partial = await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/receipts`, { method: 'POST', json: { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1000 }] } });
+    assert.equal(partial.status, 200, JSON.stringify(partial.body));
     const job = await stack.api('/api/v1/canned-jobs', { method: 'POST', json: { name: 'Plaquettes avant', make: 'Renault', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId, quantityMilli: 1000 }] } });
     assert.equal(job.status, 201, JSON.stringify(job.body));
     const jobId = String(job.body['id']);

@@ -15,9 +15,10 @@ let customer: CustomerAccount;
 let vehicle: { id: string; plate: string };
 
 /** A job assigned to the technician, its estimate approved by the garage: ready to start. */
-async function approvedJob(complaint: string): Promise<string> {
+async function approvedJob(complaint: string, moreLines?: (id: string) => Promise<void>): Promise<string> {
   const id = await openWorkOrder(stack, { customerId: customer.customerId, vehicleId: vehicle.id, complaint, technicianIds: [technician.id] });
   await addLine(stack, id, { kind: 'labour', description: 'Diagnostic', quantityMilli: 1000, unitPriceMillimes: 30_000 });
+  await moreLines?.(id);
   await moveWorkOrder(stack, id, 'estimate_sent');
   await approveAsGarage(stack, id);
   return id;
@@ -117,7 +118,13 @@ describe('technician screens in Chromium (tablet first)', () => {
   });
 
   it('in Arabic at 360 px the job card is right-to-left, fully translated and never scrolls sideways', async () => {
-    const jobId = await approvedJob('Climatisation');
+    // A catalogue part on the job: the card lists it (reference, description, quantity), never its price.
+    const part = await stack.api('/api/v1/parts', { method: 'POST', json: { reference: `CF-${Date.now().toString(36)}`, brand: 'Valeo', description: 'Filtre d’habitacle', purchasePriceMillimes: 9_000, sellingPriceMillimes: 17_000, vatRateBp: 1900 } });
+    assert.equal(part.status, 201, JSON.stringify(part.body));
+    const jobId = await approvedJob('Climatisation', async (id) => {
+      const used = await stack.api(`/api/v1/work-orders/${id}/parts`, { method: 'POST', json: { partId: part.body['id'], quantityMilli: 1000, consume: false } });
+      assert.equal(used.status, 201, JSON.stringify(used.body));
+    });
     const watched = await openPage(browser, stack, { viewport: 'phone', language: 'ar' });
     const { page } = watched;
     await signInOnApp(page, stack, technician);
@@ -126,6 +133,9 @@ describe('technician screens in Chromium (tablet first)', () => {
     await assertNoHorizontalOverflow(page, 'jobs (ar, 360 px)');
     await page.locator(`[data-job="${jobId}"] a`).click();
     await page.getByRole('button', { name: 'بدء الأشغال' }).waitFor();
+    await page.locator('[data-testid=job-part]:has-text("Valeo")').waitFor();
+    assert.doesNotMatch(await page.locator('[data-testid=job-parts]').innerText(), /17[,.]000|9[,.]000/, 'no price of the part on the card');
+    if (process.env['ECAR_SCREENSHOTS_DIR']) await page.screenshot({ path: `${process.env['ECAR_SCREENSHOTS_DIR']}/job-card-parts-ar-phone.png`, fullPage: true });
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
     assert.equal(await page.getAttribute('html', 'lang'), 'ar');
     await assertNoHorizontalOverflow(page, 'job card (ar, 360 px)');

@@ -216,6 +216,13 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     isolated: true,
     expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
   },
+  'POST /api/v1/purchase-orders/:id/receipts': {
+    path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/receipts`,
+    prepare: async (h) => void (await stack.call(`/api/v1/purchase-orders/${h.purchaseOrderId}/order`, { method: 'POST', token: admin })),
+    body: () => ({ receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1000 }] }),
+    isolated: true,
+    expect: { 'super-admin': same(200), technician: same(403), customer: same(403) },
+  },
   'POST /api/v1/purchase-orders/:id/cancel': { path: (h) => `/api/v1/purchase-orders/${h.purchaseOrderId}/cancel`, isolated: true, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
   // Planning (issue 14): the super-admin's, except the free slots (customers book online with them).
   'GET /api/v1/bays': { path: () => '/api/v1/bays', expect: ADMIN_ONLY(200) },

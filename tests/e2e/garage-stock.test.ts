@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { EventEnvelope } from '@ecar/contracts';
@@ -164,6 +165,10 @@ describe('garage parts and stock', () => {
     assert.equal((during['movement'] as Record<string, unknown>)['onHandAfterMilli'], 0, 'during the work the part is taken at once');
     const parts = await expectStatus(stack.call(`${wo}/parts`, { token: technician }), 200);
     assert.deepEqual((parts['items'] as Array<{ consumed: boolean }>).map((item) => item.consumed), [true, true]);
+    // The technician's job card: reference, description and quantity of each part, never a price.
+    const first = (parts['items'] as Array<Record<string, unknown>>)[0]!;
+    assert.deepEqual([typeof first['reference'], typeof first['description'], first['quantityMilli']], ['string', 'string', 2000]);
+    assert.doesNotMatch(JSON.stringify(parts), /Millimes/, 'no price on the parts of a job');
     const events = await waitFor(() => {
       const mine = moved.filter((event) => (event.data as { workOrderId?: string }).workOrderId === h.workOrderId);
       return mine.length === 2 ? mine : undefined;
@@ -250,5 +255,71 @@ describe('garage parts and stock', () => {
     const listed = await expectStatus(stack.call('/api/v1/purchase-orders?status=received&limit=100', { token: admin }), 200);
     assert.ok((listed['items'] as Array<{ id: string }>).some((item) => item.id === order['id']));
     assert.equal((await post(`${po}/cancel`, admin, {})).status, 409, 'a received order cannot be cancelled');
+  });
+  it('receives a purchase order in parts: partially_received until every line is in, each receipt id changes stock once (even sent twice at once), over-receipt refused unless allowed, average cost weighted by quantity', async () => {
+    // 10 on hand valued at 8.000 TND (the catalogue purchase price is the starting average).
+    const filter = await createPart(stack, admin, { purchasePriceMillimes: 8_000 });
+    const pads = await createPart(stack, admin, { purchasePriceMillimes: 20_000 });
+    await receive(stack, admin, String(filter['id']), 10_000);
+    const supplier = await expectStatus(post('/api/v1/suppliers', admin, { name: 'Tunis Auto Distribution' }), 201);
+    const order = await expectStatus(
+      post('/api/v1/purchase-orders', admin, {
+        supplierId: supplier['id'],
+        lines: [
+          { partId: filter['id'], quantityMilli: 6000, unitCostMillimes: 9_001 },
+          { partId: pads['id'], quantityMilli: 2000 },
+        ],
+      }),
+      201,
+    );
+    const po = `/api/v1/purchase-orders/${String(order['id'])}`;
+    const first = { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 4000 }] };
+    assert.equal((await post(`${po}/receipts`, admin, first)).status, 409, 'a draft receives nothing');
+    await expectStatus(post(`${po}/order`, admin, {}), 200);
+    const answers = await Promise.all([post(`${po}/receipts`, admin, first), post(`${po}/receipts`, admin, first)]);
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);
+    assert.equal((await post(`${po}/receipts`, admin, first)).status, 200, 'the same receipt later: still once');
+    assert.deepEqual(await ledgerSum(String(filter['id'])), { ledger: 14_000, level: 14_000 });
+    const partial = await expectStatus(stack.call(po, { token: admin }), 200);
+    assert.equal(partial['status'], 'partially_received');
+    assert.equal(partial['receivedAt'], null);
+    assert.deepEqual((partial['lines'] as Array<{ receivedMilli: number }>).map((line) => line.receivedMilli), [4000, 0]);
+    // (10 × 8000 + 4 × 9001) / 14 = 116004 / 14 = 8286.0 → 8286 millimes.
+    const costed = await expectStatus(stack.call(`/api/v1/parts/${String(filter['id'])}`, { token: admin }), 200);
+    assert.equal(costed['averageCostMillimes'], 8286);
+    const asTechnician = await expectStatus(stack.call(`/api/v1/parts/${String(filter['id'])}`, { token: stack.token('technician') }), 200);
+    assert.equal(asTechnician['averageCostMillimes'], undefined, 'technicians never see purchase costs');
+    assert.equal(asTechnician['purchasePriceMillimes'], undefined);
+    const ledger = await expectStatus(stack.call(`/api/v1/parts/${String(filter['id'])}/movements?limit=1`, { token: admin }), 200);
+    const newest = (ledger['items'] as Array<Record<string, unknown>>)[0]!;
+    assert.deepEqual([newest['kind'], newest['quantityMilli'], newest['unitCostMillimes'], newest['averageCostAfterMillimes']], ['receipt', 4000, 9_001, 8286]);
+
+    const reused = await post(`${po}/receipts`, admin, { ...first, lines: [{ position: 0, quantityMilli: 1000 }] });
+    assert.equal(reused.status, 409, 'a receipt id reused for another delivery');
+    const over = { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 3000 }] };
+    const refused = await post(`${po}/receipts`, admin, over);
+    assert.equal(refused.status, 409);
+    assert.match(JSON.stringify(refused.body), /allowOverReceipt/);
+    assert.equal((await post(`${po}/receipts`, admin, { receiptId: randomUUID(), lines: [{ position: 7, quantityMilli: 1000 }] })).status, 400);
+    assert.equal((await post(`${po}/receipts`, admin, { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1 }, { position: 0, quantityMilli: 1 }] })).status, 400);
+    assert.deepEqual(await ledgerSum(String(filter['id'])), { ledger: 14_000, level: 14_000 }, 'refused receipts move nothing');
+
+    // The pads line without a unit cost is valued at the catalogue price; nothing on hand: the average is that cost.
+    const rest = await expectStatus(post(`${po}/receipts`, admin, { receiptId: randomUUID(), allowOverReceipt: true, lines: [{ position: 0, quantityMilli: 3000 }, { position: 1, quantityMilli: 2000 }] }), 200);
+    assert.equal(rest['status'], 'received');
+    assert.ok(rest['receivedAt']);
+    assert.deepEqual((rest['lines'] as Array<{ receivedMilli: number }>).map((line) => line.receivedMilli), [7000, 2000]);
+    assert.deepEqual(await ledgerSum(String(filter['id'])), { ledger: 17_000, level: 17_000 });
+    // (14 × 8286 + 3 × 9001) / 17 = 143007 / 17 = 8412.18 → 8412.
+    assert.equal((await expectStatus(stack.call(`/api/v1/parts/${String(filter['id'])}`, { token: admin }), 200))['averageCostMillimes'], 8412);
+    assert.equal((await expectStatus(stack.call(`/api/v1/parts/${String(pads['id'])}`, { token: admin }), 200))['averageCostMillimes'], 20_000);
+    assert.equal((await post(`${po}/receipts`, admin, { receiptId: randomUUID(), lines: [{ position: 1, quantityMilli: 1000 }] })).status, 409, 'a received order takes no more receipts');
+    assert.equal((await post(`${po}/receive`, admin, {})).status, 409);
+    const events = await queryRows<{ count: number }>(
+      stack.garage.domain.dataSource,
+      `SELECT count(*)::int AS count FROM outbox_events WHERE type = 'garage.purchaseorder.received' AND payload LIKE $1`,
+      [`%${String(order['id'])}%`],
+    );
+    assert.equal(events[0]!.count, 2, 'one event per receipt, none for the repeats');
   });
 });

@@ -214,7 +214,60 @@ function JobCard({ job }: { job: WorkOrderDetail }) {
           {linesOpen ? <AddLine jobId={job.id} /> : <Alert color="gray">{t('line.closed')}</Alert>}
         </Stack>
       </Card>
+      <JobParts jobId={job.id} />
     </Stack>
+  );
+}
+
+interface JobPart {
+  lineId: string;
+  partId: string;
+  reference: string;
+  brand: string;
+  description: string;
+  quantityMilli: number;
+  consumed: boolean;
+}
+
+/** The catalogue parts of the job: reference, description, quantity, taken from stock or not (never a price). */
+function JobParts({ jobId }: { jobId: string }) {
+  const { t } = useTranslation('technician');
+  const parts = useQuery({ queryKey: ['work-orders', jobId, 'parts'], queryFn: ({ signal }) => apiJson<{ items: JobPart[] }>(`/api/v1/work-orders/${jobId}/parts`, { signal }) });
+  const items = parts.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Card withBorder data-testid="job-parts">
+      <ScrollX label={t('job.parts.title')}>
+        <Table miw={300} captionSide="top">
+          <Table.Caption>{t('job.parts.title')}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('job.parts.reference')}</Table.Th>
+              <Table.Th scope="col">{t('job.parts.quantity')}</Table.Th>
+              <Table.Th scope="col">{t('job.parts.stock')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((part) => (
+              <Table.Tr key={part.lineId} data-testid="job-part">
+                <Table.Td>
+                  <Text size="sm" fw={600}>
+                    <bdi>{`${part.brand} ${part.reference}`}</bdi>
+                  </Text>
+                  <Text size="sm">
+                    <bdi>{part.description}</bdi>
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <bdi>{String(part.quantityMilli / 1000).replace('.', ',')}</bdi>
+                </Table.Td>
+                <Table.Td data-consumed={part.consumed}>{t(part.consumed ? 'job.parts.consumed' : 'job.parts.notConsumed')}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollX>
+    </Card>
   );
 }
 

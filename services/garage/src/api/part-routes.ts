@@ -12,6 +12,7 @@ import {
   partListQuery,
   patchPartBody,
   purchaseOrderListQuery,
+  purchaseOrderReceiptBody,
   stockMovementBody,
   supplierListQuery,
   usePartBody,
@@ -226,6 +227,15 @@ export function purchaseOrderRoutes(orders: PurchaseOrderService): Route[] {
       roles: ADMIN,
       summary: 'Receive an ordered purchase order: one receipt movement per line (a second receipt is a 409; stock changes once)',
       handle: ({ caller, params }) => orders.move(caller, params.id, 'received'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/purchase-orders/:id/receipts',
+      roles: ADMIN,
+      body: purchaseOrderReceiptBody,
+      summary:
+        'Record one delivery: some lines, or part of a line (partially_received until every line is in, then received); the receipt id makes it idempotent (sent twice, stock changes once); more than ordered is a 409 unless allowOverReceipt',
+      handle: ({ caller, params, body }) => orders.receive(caller, params.id, body),
     }),
     route({
       method: 'post',

@@ -464,4 +464,30 @@ export const garageMigrations = [
      )`,
     `CREATE INDEX maintenance_books_vehicle ON maintenance_books (vehicle_id, issued_at)`,
   ]),
+  // Issue 14: partial, idempotent receipts of a purchase order (one row per receipt id: sent twice, it changes
+  // stock once) and the parts' weighted average purchase cost, written on each receipt and kept in the ledger.
+  sqlMigration('GaragePartsReceipts1797800000000', [
+    `ALTER TABLE purchase_orders DROP CONSTRAINT purchase_orders_status_check`,
+    `ALTER TABLE purchase_orders ADD CONSTRAINT purchase_orders_status_check CHECK (status IN ('draft', 'ordered', 'partially_received', 'received', 'cancelled'))`,
+    `CREATE TABLE purchase_order_receipts (
+       id uuid PRIMARY KEY,
+       purchase_order_id uuid NOT NULL REFERENCES purchase_orders (id),
+       lines jsonb NOT NULL,
+       over_receipt_allowed boolean NOT NULL DEFAULT false,
+       received_by uuid NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE INDEX purchase_order_receipts_order ON purchase_order_receipts (purchase_order_id, created_at)`,
+    // A line may now be received in several receipts: once per receipt instead of once per order.
+    `DROP INDEX stock_movements_po_line`,
+    `ALTER TABLE stock_movements ADD COLUMN purchase_order_receipt_id uuid REFERENCES purchase_order_receipts (id)`,
+    `CREATE UNIQUE INDEX stock_movements_po_receipt_line ON stock_movements (purchase_order_receipt_id, purchase_order_position) WHERE purchase_order_receipt_id IS NOT NULL`,
+    `CREATE INDEX stock_movements_po_line_received ON stock_movements (purchase_order_id, purchase_order_position) WHERE purchase_order_id IS NOT NULL`,
+    `ALTER TABLE stock_movements ADD COLUMN unit_cost_millimes bigint CHECK (unit_cost_millimes >= 0)`,
+    `ALTER TABLE stock_movements ADD COLUMN average_cost_after_millimes bigint CHECK (average_cost_after_millimes >= 0)`,
+    `ALTER TABLE parts ADD COLUMN average_cost_millimes bigint`,
+    `UPDATE parts SET average_cost_millimes = purchase_price_millimes`,
+    `ALTER TABLE parts ALTER COLUMN average_cost_millimes SET NOT NULL`,
+    `ALTER TABLE parts ADD CONSTRAINT parts_average_cost_check CHECK (average_cost_millimes >= 0)`,
+  ]),
 ];

@@ -8,6 +8,8 @@ export interface Part {
   brand: string;
   description: string;
   purchasePriceMillimes: number;
+  /** Weighted average purchase cost, moved by each purchase-order receipt (back office only). */
+  averageCostMillimes: number;
   sellingPriceMillimes: number;
   vatRateBp: number;
   barcode: string | null;
@@ -36,9 +38,12 @@ export interface StockMovement {
   lineId: string | null;
   movedBy: string;
   createdAt: Date;
+  /** A purchase-order receipt's unit cost and the part's average cost after it (null for other movements). */
+  unitCostMillimes?: number | null;
+  averageCostAfterMillimes?: number | null;
 }
 
-const COLUMNS = `p.id, p.reference, p.brand, p.description, p.purchase_price_millimes::float8 AS "purchasePriceMillimes",
+const COLUMNS = `p.id, p.reference, p.brand, p.description, p.purchase_price_millimes::float8 AS "purchasePriceMillimes", p.average_cost_millimes::float8 AS "averageCostMillimes",
   p.selling_price_millimes::float8 AS "sellingPriceMillimes", p.vat_rate_bp AS "vatRateBp", p.barcode, p.reorder_point_milli AS "reorderPointMilli",
   COALESCE((SELECT sum(l.on_hand_milli) FROM stock_levels l WHERE l.part_id = p.id), 0)::float8 AS "onHandMilli",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
@@ -46,9 +51,9 @@ const COLUMNS = `p.id, p.reference, p.brand, p.description, p.purchase_price_mil
 export async function insertPart(db: EntityManager, part: Part): Promise<void> {
   await queryRows(
     db,
-    `INSERT INTO parts (id, reference, brand, description, purchase_price_millimes, selling_price_millimes, vat_rate_bp, barcode, reorder_point_milli, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-    [part.id, part.reference, part.brand, part.description, part.purchasePriceMillimes, part.sellingPriceMillimes, part.vatRateBp, part.barcode, part.reorderPointMilli, part.createdAt, part.updatedAt],
+    `INSERT INTO parts (id, reference, brand, description, purchase_price_millimes, selling_price_millimes, vat_rate_bp, barcode, reorder_point_milli, created_at, updated_at, average_cost_millimes)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+    [part.id, part.reference, part.brand, part.description, part.purchasePriceMillimes, part.sellingPriceMillimes, part.vatRateBp, part.barcode, part.reorderPointMilli, part.createdAt, part.updatedAt, part.averageCostMillimes],
   );
 }
 
@@ -133,7 +138,8 @@ export async function recordMovement(db: EntityManager, movement: StockMovement)
 }
 
 const MOVEMENT_COLUMNS = `m.id, m.part_id AS "partId", m.location, m.kind, m.quantity_milli::float8 AS "quantityMilli", m.on_hand_after_milli::float8 AS "onHandAfterMilli",
-  m.reason, m.negative_allowed AS "negativeAllowed", m.work_order_id AS "workOrderId", m.line_id AS "lineId", m.moved_by AS "movedBy", m.created_at AS "createdAt"`;
+  m.reason, m.negative_allowed AS "negativeAllowed", m.work_order_id AS "workOrderId", m.line_id AS "lineId", m.moved_by AS "movedBy", m.created_at AS "createdAt",
+  m.unit_cost_millimes::float8 AS "unitCostMillimes", m.average_cost_after_millimes::float8 AS "averageCostAfterMillimes"`;
 
 /** The ledger of a part, newest first; `after` is the id of the last movement of the previous page. */
 export async function movementsOf(db: Db, partId: string, query: { after?: string; limit: number }): Promise<StockMovement[]> {
@@ -162,13 +168,22 @@ export async function lineOfWorkOrder(db: Db, workOrderId: string, lineId: strin
   return rows[0];
 }
 
-/** Which lines of a work order cite a part, and whether each was consumed. */
-export async function partLinesOf(db: Db, workOrderId: string): Promise<Array<{ lineId: string; partId: string; consumed: boolean }>> {
+/** Which lines of a work order cite a part, and whether each was consumed; with the part's reference, brand, description and the line's quantity (never a price: technicians read it). */
+export async function partLinesOf(
+  db: Db,
+  workOrderId: string,
+): Promise<Array<{ lineId: string; partId: string; consumed: boolean; reference: string; brand: string; description: string; quantityMilli: number }>> {
   return queryRows(
     db,
     `SELECT l.id AS "lineId", l.part_id AS "partId",
-            EXISTS (SELECT 1 FROM stock_movements m WHERE m.line_id = l.id AND m.kind = 'consumption') AS consumed
-       FROM work_order_lines l WHERE l.work_order_id = $1 AND l.part_id IS NOT NULL ORDER BY l.created_at, l.id`,
+            EXISTS (SELECT 1 FROM stock_movements m WHERE m.line_id = l.id AND m.kind = 'consumption') AS consumed,
+            p.reference, p.brand, p.description, l.quantity_milli::float8 AS "quantityMilli"
+       FROM work_order_lines l JOIN parts p ON p.id = l.part_id WHERE l.work_order_id = $1 ORDER BY l.created_at, l.id`,
     [workOrderId],
   );
+}
+
+/** The part's average cost after a receipt (its row is locked by `findPart(…, true)`). */
+export async function setAverageCost(db: EntityManager, partId: string, averageCostMillimes: number): Promise<void> {
+  await queryRows(db, `UPDATE parts SET average_cost_millimes = $2 WHERE id = $1`, [partId, averageCostMillimes]);
 }

@@ -15,6 +15,8 @@ export interface PurchaseOrderLine {
   partId: string;
   quantityMilli: number;
   unitCostMillimes: number | null;
+  /** Received so far over every receipt of the order. */
+  receivedMilli: number;
 }
 
 export interface PurchaseOrder {
@@ -56,11 +58,12 @@ export async function listSuppliers(db: Db, query: { after?: string; limit: numb
 }
 
 const ORDER_COLUMNS = `o.id, o.number, o.supplier_id AS "supplierId", o.location, o.status, o.created_by AS "createdBy", o.ordered_at AS "orderedAt", o.received_at AS "receivedAt",
-  COALESCE((SELECT json_agg(json_build_object('partId', l.part_id, 'quantityMilli', l.quantity_milli, 'unitCostMillimes', l.unit_cost_millimes) ORDER BY l.position)
+  COALESCE((SELECT json_agg(json_build_object('partId', l.part_id, 'quantityMilli', l.quantity_milli, 'unitCostMillimes', l.unit_cost_millimes,
+                                'receivedMilli', (SELECT COALESCE(sum(m.quantity_milli), 0) FROM stock_movements m WHERE m.purchase_order_id = o.id AND m.purchase_order_position = l.position)) ORDER BY l.position)
               FROM purchase_order_lines l WHERE l.purchase_order_id = o.id), '[]'::json) AS lines,
   o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 
-export async function insertPurchaseOrder(db: EntityManager, order: Omit<PurchaseOrder, 'number'>): Promise<void> {
+export async function insertPurchaseOrder(db: EntityManager, order: Omit<PurchaseOrder, 'number' | 'lines'> & { lines: Array<Omit<PurchaseOrderLine, 'receivedMilli'>> }): Promise<void> {
   await queryRows(
     db,
     `INSERT INTO purchase_orders (id, supplier_id, location, status, created_by, ordered_at, received_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
@@ -101,4 +104,46 @@ export async function listPurchaseOrders(db: Db, query: { status?: PurchaseOrder
 /** Ties a receipt movement to its purchase-order line (unique: a line is received once). */
 export async function markReceived(db: EntityManager, movementId: string, purchaseOrderId: string, position: number): Promise<void> {
   await queryRows(db, `UPDATE stock_movements SET purchase_order_id = $2, purchase_order_position = $3 WHERE id = $1`, [movementId, purchaseOrderId, position]);
+}
+
+export interface PurchaseOrderReceipt {
+  id: string;
+  purchaseOrderId: string;
+  lines: Array<{ position: number; quantityMilli: number }>;
+  overReceiptAllowed: boolean;
+  receivedBy: string;
+  createdAt: Date;
+}
+
+export async function findReceipt(db: Db, id: string): Promise<PurchaseOrderReceipt | undefined> {
+  const rows = await queryRows<PurchaseOrderReceipt>(
+    db,
+    `SELECT id, purchase_order_id AS "purchaseOrderId", lines, over_receipt_allowed AS "overReceiptAllowed", received_by AS "receivedBy", created_at AS "createdAt"
+       FROM purchase_order_receipts WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function insertReceipt(db: EntityManager, receipt: PurchaseOrderReceipt): Promise<void> {
+  await queryRows(db, `INSERT INTO purchase_order_receipts (id, purchase_order_id, lines, over_receipt_allowed, received_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
+    receipt.id,
+    receipt.purchaseOrderId,
+    JSON.stringify(receipt.lines),
+    receipt.overReceiptAllowed,
+    receipt.receivedBy,
+    receipt.createdAt,
+  ]);
+}
+
+/** Ties a receipt movement to its receipt and order line, with the unit cost and the part's average cost after it. */
+export async function markReceiptMovement(
+  db: EntityManager,
+  movement: { id: string; purchaseOrderId: string; position: number; receiptId: string; unitCostMillimes: number; averageCostAfterMillimes: number },
+): Promise<void> {
+  await queryRows(
+    db,
+    `UPDATE stock_movements SET purchase_order_id = $2, purchase_order_position = $3, purchase_order_receipt_id = $4, unit_cost_millimes = $5, average_cost_after_millimes = $6 WHERE id = $1`,
+    [movement.id, movement.purchaseOrderId, movement.position, movement.receiptId, movement.unitCostMillimes, movement.averageCostAfterMillimes],
+  );
 }

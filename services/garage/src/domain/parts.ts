@@ -49,9 +49,9 @@ export function stockConsumable(status: WorkOrderStatus): boolean {
 }
 
 /** What a role sees of a part: customers never see purchase prices, and neither do technicians. */
-export function partView(caller: Caller, part: Part): Part | Omit<Part, 'purchasePriceMillimes'> {
+export function partView(caller: Caller, part: Part): Part | Omit<Part, 'purchasePriceMillimes' | 'averageCostMillimes'> {
   if (isAdmin(caller)) return part;
-  const { purchasePriceMillimes: _hidden, ...rest } = part;
+  const { purchasePriceMillimes: _hidden, averageCostMillimes: _cost, ...rest } = part;
   return rest;
 }
 
@@ -77,6 +77,7 @@ export class PartService {
         brand: input.brand,
         description: input.description,
         purchasePriceMillimes: input.purchasePriceMillimes,
+        averageCostMillimes: input.purchasePriceMillimes,
         sellingPriceMillimes: input.sellingPriceMillimes,
         vatRateBp: input.vatRateBp,
         barcode: input.barcode ?? null,

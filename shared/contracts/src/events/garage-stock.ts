@@ -39,4 +39,18 @@ export const garagePurchaseEvents = {
   'garage.supplier.created': v1(z.object({ supplierId: id }).strict()),
   'garage.purchaseorder.created': v1(z.object({ purchaseOrderId: id, purchaseOrderNumber: purchaseOrderNumber.optional(), supplierId: id, lineCount: z.number().int().min(1) }).strict()),
   'garage.purchaseorder.status_changed': v1(z.object({ purchaseOrderId: id, purchaseOrderNumber: purchaseOrderNumber.optional(), supplierId: id, from: z.string().max(32), status: z.string().max(32) }).strict()),
+  /** One delivery (partial or complete); quantities only, never costs. */
+  'garage.purchaseorder.received': v1(
+    z
+      .object({
+        purchaseOrderId: id,
+        purchaseOrderNumber: purchaseOrderNumber.optional(),
+        supplierId: id,
+        receiptId: id,
+        status: z.string().max(32),
+        overReceiptAllowed: z.boolean().optional(),
+        lines: z.array(z.object({ position: z.number().int().min(0), partId: id, quantityMilli: z.number().int().min(1) }).strict()).max(200),
+      })
+      .strict(),
+  ),
 } as const;

@@ -124,7 +124,7 @@ export const createSupplierBody = z
   .strict();
 export const supplierListQuery = z.object({ ...pageQuery }).strict();
 
-export const PURCHASE_ORDER_STATUSES = ['draft', 'ordered', 'received', 'cancelled'] as const;
+export const PURCHASE_ORDER_STATUSES = ['draft', 'ordered', 'partially_received', 'received', 'cancelled'] as const;
 export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
 
 export const createPurchaseOrderBody = z
@@ -136,3 +136,20 @@ export const createPurchaseOrderBody = z
   })
   .strict();
 export const purchaseOrderListQuery = z.object({ ...pageQuery, status: z.enum(PURCHASE_ORDER_STATUSES).optional() }).strict();
+
+/**
+ * One delivery of an ordered purchase order: some lines (by position), each with the quantity that
+ * arrived. `receiptId` is the idempotency key: the same receipt sent again changes nothing. More than
+ * ordered is refused (409) unless `allowOverReceipt`.
+ */
+export const purchaseOrderReceiptBody = z
+  .object({
+    receiptId: z.uuid(),
+    lines: z
+      .array(z.object({ position: z.number().int().min(0).max(199), quantityMilli }).strict())
+      .min(1)
+      .max(200)
+      .refine((lines) => new Set(lines.map((line) => line.position)).size === lines.length, { message: 'each line of the order once per receipt' }),
+    allowOverReceipt: z.boolean().optional(),
+  })
+  .strict();

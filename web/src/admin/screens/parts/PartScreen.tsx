@@ -159,6 +159,8 @@ function Ledger({ part }: { part: PartDetail }) {
           { id: 'location', header: t('stock.location'), cell: (row) => <bdi>{row.location}</bdi> },
           { id: 'quantity', header: t('stock.quantity'), cell: (row) => <bdi>{formatSigned(row.quantityMilli)}</bdi> },
           { id: 'after', header: t('stock.after'), cell: (row) => <bdi>{formatSigned(row.onHandAfterMilli)}</bdi> },
+          { id: 'unitCost', header: t('stock.unitCost'), cell: (row) => (typeof row.unitCostMillimes === 'number' ? <Money millimes={row.unitCostMillimes} /> : '—') },
+          { id: 'averageAfter', header: t('stock.averageAfter'), cell: (row) => (typeof row.averageCostAfterMillimes === 'number' ? <Money millimes={row.averageCostAfterMillimes} /> : '—') },
           {
             id: 'reason',
             header: t('stock.reason'),
@@ -206,6 +208,12 @@ export default function PartScreen() {
               <Money millimes={part.sellingPriceMillimes} />
               {` · ${formatRate(part.vatRateBp)} · ${t('fields.reorderPoint')} ${formatThousandths(part.reorderPointMilli)}`}
             </Text>
+            {part.averageCostMillimes !== undefined ? (
+              <Text size="sm" data-testid="average-cost">
+                {`${t('stock.averageCost')} : `}
+                <Money millimes={part.averageCostMillimes} />
+              </Text>
+            ) : null}
           </Group>
           <Levels part={part} />
           <RecordMovement part={part} />

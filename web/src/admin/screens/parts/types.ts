@@ -6,6 +6,8 @@ export interface Part {
   brand: string;
   description: string;
   purchasePriceMillimes: number;
+  /** Weighted average purchase cost (super-admins only; absent for other roles). */
+  averageCostMillimes?: number;
   sellingPriceMillimes: number;
   vatRateBp: number;
   barcode: string | null;
@@ -34,6 +36,9 @@ export interface StockMovement {
   lineId: string | null;
   movedBy: string;
   createdAt: string;
+  /** A purchase-order receipt's unit cost and the average cost after it. */
+  unitCostMillimes?: number | null;
+  averageCostAfterMillimes?: number | null;
 }
 
 export interface CannedJob {
