@@ -52,6 +52,12 @@ export const garageConfigSpec = {
   BOOKING_HORIZON_DAYS: field.int({ doc: 'How many days ahead a customer may book an appointment', default: 60, min: 1, max: 730 }),
   MAX_DOCUMENTS_PER_CUSTOMER: field.int({ doc: 'Registration documents a customer may store (all their vehicles)', default: 20, min: 1, max: 10_000 }),
   MAX_DOCUMENT_BYTES_PER_CUSTOMER: field.int({ doc: 'Bytes of registration documents a customer may store (all their vehicles)', default: 50 * 1024 * 1024, min: 1024, max: 10 * 1024 * 1024 * 1024 }),
+  TECHNICIAN_REACH_AFTER_CLOSE_HOURS: field.int({
+    doc: 'Hours a technician still reaches a work order, its customer and vehicle after it was delivered or cancelled (0: reach ends at delivery)',
+    default: 7 * 24,
+    min: 0,
+    max: 90 * 24,
+  }),
   ...maintenanceBookConfigSpec,
 };
 

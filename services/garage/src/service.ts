@@ -5,6 +5,7 @@ import { defineService, type StartedService } from '@ecar/runtime';
 import { garageRoutes } from './api/route-table.ts';
 import { loadGarageConfig, type GarageConfig } from './config.ts';
 import { FieldCipher } from './data/field-cipher.ts';
+import { TECHNICIAN_REACH_SETTING } from './data/scope.ts';
 import { garageMigrations } from './data/migrations.ts';
 import { GarageContext } from './domain/garage.ts';
 import { garageSubscriptions } from './messaging/subscriptions.ts';
@@ -19,6 +20,8 @@ export const garageService = defineService({
   name: 'garage',
   config: loadGarageConfig,
   migrations: garageMigrations,
+  // Read by the access rules in SQL (data/scope.ts), so every route follows the same reach.
+  databaseSession: (config) => ({ [TECHNICIAN_REACH_SETTING]: String(config.TECHNICIAN_REACH_AFTER_CLOSE_HOURS) }),
   // A unique constraint lost to a concurrent request (same plate, same account) is a 409, not a 500.
   unitOfWork: { onUniqueViolation: () => conflict('This already exists (a concurrent request created it first)') },
   context: (base, options: GarageOptions) =>

@@ -42,4 +42,12 @@ describe('garage configuration', () => {
     const old = loadGarageConfig({ NODE_ENV: 'test', FIELD_KEYS: `k1:${k1}` }).values.FIELD_KEYS.seal('x', 'a');
     assert.equal(values.FIELD_KEYS.openText(old, 'a'), 'x');
   });
+
+  it('TECHNICIAN_REACH_AFTER_CLOSE_HOURS: 7 days by default; negative, fractional, non-numeric or beyond 90 days refused', () => {
+    assert.equal(loadGarageConfig({ NODE_ENV: 'test' }).values.TECHNICIAN_REACH_AFTER_CLOSE_HOURS, 168);
+    assert.equal(loadGarageConfig({ NODE_ENV: 'test', TECHNICIAN_REACH_AFTER_CLOSE_HOURS: '0' }).values.TECHNICIAN_REACH_AFTER_CLOSE_HOURS, 0);
+    for (const value of ['-1', '1.5', 'seven', `${90 * 24 + 1}`]) {
+      assert.ok(problemsOf({ NODE_ENV: 'production', TECHNICIAN_REACH_AFTER_CLOSE_HOURS: value }).some((problem) => problem.startsWith('TECHNICIAN_REACH_AFTER_CLOSE_HOURS')), value);
+    }
+  });
 });

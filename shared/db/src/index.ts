@@ -13,6 +13,21 @@ export interface DatabaseOptions {
   migrations: MigrationClass[];
   poolMax?: number;
   applicationName?: string;
+  /** Custom settings of every session (`SET name = value` at connection); names `prefix.name`, plain values. */
+  session?: Readonly<Record<string, string>>;
+}
+
+const SESSION_NAME = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
+const SESSION_VALUE = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+/** `-c a.b=1 -c c.d=x`, the libpq `options` startup parameter; anything needing quoting is refused. */
+function sessionOptions(session: Readonly<Record<string, string>>): string {
+  return Object.entries(session)
+    .map(([name, value]) => {
+      if (!SESSION_NAME.test(name) || !SESSION_VALUE.test(value)) throw new Error(`database session setting ${name}=${value} is not a plain name and value`);
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
 }
 
 /**
@@ -35,6 +50,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       statement_timeout: 30_000,
+      ...(options.session && Object.keys(options.session).length > 0 ? { options: sessionOptions(options.session) } : {}),
     },
   });
 }

@@ -42,6 +42,11 @@ export interface ServiceSpec<C extends CommonConfig, X, O extends object = Recor
   migrations: readonly MigrationClass[];
   /** Tables the runtime role may use only so far (append-only logs), when migrations run as the owner. */
   databasePrivileges?: RuntimePrivileges;
+  /**
+   * Settings of every runtime database session (`-c name=value` at connection), for policy the SQL
+   * itself applies, e.g. garage's `ecar.technician_reach_after_close_hours` read by its access rules.
+   */
+  databaseSession?(config: C): Readonly<Record<string, string>>;
   /** Builds what the service works with (stores, use cases, settings) and returns it. */
   context(base: ServiceContext<C>, options: O): Promise<X> | X;
   /** The route table: the only place the service's routes are declared. */
@@ -123,6 +128,7 @@ interface Wiring<C extends CommonConfig> {
   warnings: string[];
   migrations: readonly MigrationClass[];
   databasePrivileges?: RuntimePrivileges | undefined;
+  databaseSession?: Readonly<Record<string, string>> | undefined;
   logger?: Logger | undefined;
   report?: ErrorReporter | undefined;
   unitOfWork?: UnitOfWorkOptions | undefined;
@@ -149,7 +155,7 @@ async function wire<C extends CommonConfig>(options: Wiring<C>, isRawBody?: (met
     options.report ?? (tracker ? (error, req) => tracker.capture(error, { method: req.method, route: req.route ? String(req.route.path) : 'unmatched' }) : undefined);
 
   const migrations = [...outboxMigrations(), ...options.migrations];
-  const dataSource = createDataSource({ url: config.DATABASE_URL, migrations, applicationName: `ecar-${service}` });
+  const dataSource = createDataSource({ url: config.DATABASE_URL, migrations, applicationName: `ecar-${service}`, ...(options.databaseSession ? { session: options.databaseSession } : {}) });
   if (config.DATABASE_MIGRATION_URL) {
     await migrateAsOwner({ ownerUrl: config.DATABASE_MIGRATION_URL, runtimeUrl: config.DATABASE_URL, migrations, restricted: options.databasePrivileges, logger, applicationName: `ecar-${service}` });
     await connectWithRetry(dataSource, logger);
@@ -250,7 +256,7 @@ export function defineService<C extends CommonConfig, X, O extends object = Reco
       // The route table exists only once the context does; the app asks per request which ones are uploads.
       let isUpload = (_method: string, _path: string) => false;
       const wired = await wire(
-        { service: spec.name, config, mode: loaded.mode, warnings: loaded.warnings, migrations: spec.migrations, databasePrivileges: spec.databasePrivileges, logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
+        { service: spec.name, config, mode: loaded.mode, warnings: loaded.warnings, migrations: spec.migrations, databasePrivileges: spec.databasePrivileges, databaseSession: spec.databaseSession?.(config), logger: options.logger, report: options.report, unitOfWork: spec.unitOfWork },
         (method, path) => isUpload(method, path),
       );
       const base = wired.context;

@@ -12,16 +12,20 @@ export function customerRoutes(customers: CustomerService): Route[] {
       path: '/api/v1/customers',
       roles: ROLES,
       query: customerListQuery,
-      summary: 'Customers within reach; blind-index lookups by email, phone, CIN or tax ID',
+      summary: 'Customers within reach; blind-index lookups by email, phone, CIN or tax ID (technicians: phone only, 403 otherwise)',
       async handle({ caller, query }) {
         const nationalId = query.cin ?? query.taxId;
-        const rows = await customers.list(caller, {
-          ...(query.email ? { email: query.email } : {}),
-          ...(query.phone ? { phone: query.phone } : {}),
-          ...(nationalId ? { nationalId } : {}),
-          ...(query.after ? { after: query.after } : {}),
-          limit: rowsForPage(query.limit),
-        });
+        const rows = await customers.list(
+          caller,
+          {
+            ...(query.email ? { email: query.email } : {}),
+            ...(query.phone ? { phone: query.phone } : {}),
+            ...(nationalId ? { nationalId } : {}),
+            ...(query.after ? { after: query.after } : {}),
+            limit: rowsForPage(query.limit),
+          },
+          { nationalId: query.cin !== undefined ? 'cin' : 'taxId' },
+        );
         return pageById(rows, query.limit, (row) => customerSummaryView(row, caller));
       },
     }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, conflict, notFound } from '@ecar/errors';
+import { badRequest, conflict, forbidden, notFound } from '@ecar/errors';
 import { documentsOfCustomer } from '../data/documents.ts';
 import { appointmentsOfCustomer } from '../data/appointments.ts';
 import { linesOf, timeEntriesOf, workOrdersOfCustomer } from '../data/work-orders.ts';
@@ -38,6 +38,29 @@ function fieldsRead(caller: Caller): string[] {
 /** A list shows what a table of customers needs: the address and the CIN/tax ID stay sealed. */
 export function listFields(caller: Caller): readonly CustomerSealedField[] {
   return isTechnician(caller) ? ['phone'] : ['phone', 'email'];
+}
+
+/** What a customer list may be filtered by, and the sealed field each filter is a lookup on. */
+export interface CustomerFilters {
+  email?: string;
+  phone?: string;
+  nationalId?: string;
+}
+
+const FILTERED_FIELD: Readonly<Record<keyof CustomerFilters, CustomerSealedField>> = { email: 'email', phone: 'phone', nationalId: 'nationalId' };
+
+/**
+ * A caller filters only on fields they may read (issue 12, finding 7): a lookup on a field is an
+ * oracle on it ("is this CIN one of my jobs' customers?"), so a technician, who reads the phone
+ * only, may not look up by e-mail, CIN or tax ID. Refused with 403, not 400: the request is well
+ * formed (a super-admin's same request succeeds), the role lacks the right; the rule is public, so
+ * the refusal reveals nothing about the data. The counter search (domain/search.ts) indexes no
+ * e-mail, CIN or tax ID and is super-admin only, so this is the one filter rule of customer look-ups.
+ */
+export function assertFilterable(caller: Caller, filters: CustomerFilters, names: Partial<Record<keyof CustomerFilters, string>> = {}): void {
+  const readable = readableFields(caller);
+  const refused = (Object.keys(FILTERED_FIELD) as Array<keyof CustomerFilters>).filter((key) => filters[key] !== undefined && !readable.includes(FILTERED_FIELD[key]));
+  if (refused.length > 0) throw forbidden(`Your role may not look customers up by ${refused.map((key) => names[key] ?? key).join(', ')}`);
 }
 
 const CHANGEABLE = ['name', 'phone', 'email', 'address', 'nationalId'] as const;
@@ -83,7 +106,8 @@ export class CustomerService {
   }
 
   /** A page of customers; one access event names every customer on it. Filters use blind indexes. */
-  async list(caller: Caller, query: { email?: string; phone?: string; nationalId?: string; after?: string; limit: number }): Promise<Customer[]> {
+  async list(caller: Caller, query: CustomerFilters & { after?: string; limit: number }, filterNames: Partial<Record<keyof CustomerFilters, string>> = {}): Promise<Customer[]> {
+    assertFilterable(caller, query, filterNames);
     return this.garage.unitOfWork.run(async (db) => {
       const customers = await this.garage.customers.list(db, caller, query, listFields(caller));
       const events =
