@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from '../../services/backup/src/crypto/keygen.ts';
 import { loadBackupPublicKey } from '../../services/backup/src/crypto/key-wrap.ts';
+import { loadManifestSigner } from '../../services/backup/src/crypto/manifest.ts';
 import { writeBackupSet } from '../../services/backup/src/storage/backup-writer.ts';
 import { checksumBelow } from '../../services/backup/src/storage/table-checksums.ts';
 
@@ -25,6 +26,7 @@ try {
     dumpUrl,
     databases: [database],
     publicKey: loadBackupPublicKey(keys.publicPem),
+    signer: loadManifestSigner(generateManifestSigningKey().privatePem),
     compression: Number(compression),
     checksums: checksumBelow(Number(maxRows)),
     onStep(step) {

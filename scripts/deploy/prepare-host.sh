@@ -168,6 +168,11 @@ book_keys() { printf 'b1:%s\n' "$(openssl rand -base64 32)"; }
 new_secret garage_book_signing_keys book_keys
 # HMAC key of the audit chain (issue 12): outside the database, so a rewrite needs it too.
 new_secret audit_chain_key base64_32
+# Ed25519 key that signs every backup manifest (issue 12, finding 8); its public half is what
+# restores, verifications and drills off the VPS check sets against (docs/operations/backup-restore.md).
+new_secret backup_signing_key openssl genpkey -algorithm ed25519
+openssl pkey -in "$secrets/backup_signing_key" -pubout > "$ECAR_CONFIG_DIR/backup_verify_key.pem"
+chmod 644 "$ECAR_CONFIG_DIR/backup_verify_key.pem"
 if [[ -n "${ECAR_SMTP_URL_FILE:-}" ]]; then secret_from auth_smtp_url ECAR_SMTP_URL_FILE; fi
 [[ -s "$secrets/auth_smtp_url" ]] || die "$secrets/auth_smtp_url is missing: set ECAR_SMTP_URL_FILE to a file holding smtps://user:password@relay:465"
 # notify's relay: its own file if the operator brings one (ECAR_NOTIFY_SMTP_URL_FILE), else auth's.
@@ -225,7 +230,7 @@ done
 for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url notify_amqp_url \
   notify_smtp_url notify_sms_api_key notify_tls_key \
   auth_signing_key_encryption_key auth_mfa_encryption_key auth_csrf_key auth_bootstrap_admin_password auth_smtp_url \
-  garage_field_keys garage_blind_index_key garage_book_signing_keys audit_chain_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_sftp_known_hosts backup_sftp_private_key \
+  garage_field_keys garage_blind_index_key garage_book_signing_keys audit_chain_key teif_signing_p12 teif_signing_p12_password ttn_password backup_public_key backup_signing_key backup_sftp_known_hosts backup_sftp_private_key \
   gateway_tls_key auth_tls_key garage_tls_key billing_tls_key audit_tls_key backup_tls_key; do
   own "$name" "$NODE_UID" "$NODE_UID" 400
 done

@@ -121,7 +121,7 @@ describe('backup failures', () => {
     }
   });
 
-  it('retention runs after a backup on both sides: a set outside the policy goes from /backups and from the SFTP server', async () => {
+  it('retention runs after a backup on the local side only: a set outside the policy goes from /backups, its SFTP copy stays (append-only, the storage owner prunes)', async () => {
     const service = await harness.startBackup({ BACKUP_KEEP_DAILY: '1', BACKUP_KEEP_WEEKLY: '0', BACKUP_KEEP_MONTHLY: '0' });
     try {
       const db = service.context.dataSource.manager;
@@ -132,11 +132,12 @@ describe('backup failures', () => {
       await tap.next('backup.upload.succeeded', id);
       const gone = await waitFor(async () => {
         const run = await findRun(db, old.id);
-        return run?.localStatus === 'deleted' && run.uploadStatus === 'deleted' ? run : undefined;
-      }, { timeoutMs: 30_000, what: 'retention to delete the old set on both sides' });
+        return run?.localStatus === 'deleted' ? run : undefined;
+      }, { timeoutMs: 30_000, what: 'retention to delete the old set locally' });
       assert.equal(gone.status, 'succeeded');
+      assert.equal(gone.uploadStatus, 'uploaded', 'the remote copy is not touched');
       assert.ok(!existsSync(join(harness.backupDir, old.id)), 'deleted locally');
-      assert.ok(!existsSync(join(harness.sftp.localPathOfRemoteDir, old.id)), 'deleted on the SFTP server');
+      assert.ok(existsSync(join(harness.sftp.localPathOfRemoteDir, old.id, 'manifest.json')), 'still on the SFTP server');
       assert.ok(existsSync(join(harness.backupDir, id, 'manifest.json')), 'the newest set stays');
       assert.ok(existsSync(join(harness.sftp.localPathOfRemoteDir, id, 'manifest.json')));
     } finally {

@@ -15,8 +15,10 @@ import { after, before, describe, it } from 'node:test';
 import { AMQP_URL, PG_ADMIN_URL, adminQuery, createTestDatabase, waitFor, type TestDatabase } from '@ecar/testkit';
 import { drillCommand } from '../../services/backup/src/cli/drill.ts';
 import { restoreCommand } from '../../services/backup/src/cli/restore.ts';
-import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
-import type { Manifest } from '../../services/backup/src/crypto/manifest.ts';
+import { unwrapDataKey, loadBackupPrivateKey, loadBackupPublicKey } from '../../services/backup/src/crypto/key-wrap.ts';
+import { loadManifestSigner, signManifest, verifyManifest, type Manifest } from '../../services/backup/src/crypto/manifest.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from '../../services/backup/src/crypto/keygen.ts';
+import { writeBackupSet } from '../../services/backup/src/storage/backup-writer.ts';
 import type { BackupService } from '../../services/backup/src/service.ts';
 import { checksumBelow, checksumsOf } from '../../services/backup/src/storage/table-checksums.ts';
 import { BackupEventTap } from '../support/backup-events.ts';
@@ -35,7 +37,7 @@ const manifestOf = (id: string) => JSON.parse(readFileSync(join(harness.backupDi
 
 async function restore(args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
-  const code = await restoreCommand([...args, '--no-progress'], (line) => lines.push(line));
+  const code = await restoreCommand([...args, '--verify-keys', harness.verifyKeysPath, '--no-progress'], (line) => lines.push(line));
   return { code, output: lines.join('\n') };
 }
 
@@ -187,7 +189,7 @@ describe('backup → SFTP → drill → restore, end to end', () => {
 
   it('the drill by hand (scripts/backup-drill.ts) restores and compares the set with the offline key', async () => {
     const lines: string[] = [];
-    const code = await drillCommand(['--set', join(harness.backupDir, backupId), '--key', harness.privateKeyPath, '--admin-url', PG_ADMIN_URL], (line) => lines.push(line));
+    const code = await drillCommand(['--set', join(harness.backupDir, backupId), '--key', harness.privateKeyPath, '--verify-keys', harness.verifyKeysPath, '--admin-url', PG_ADMIN_URL], (line) => lines.push(line));
     assert.equal(code, 0, lines.join('\n'));
     assert.match(lines.join('\n'), new RegExp(`^OK: ${backupId}: 2 database\\(s\\), 4 table\\(s\\) restored and compared`, 'm'));
   });
@@ -232,10 +234,14 @@ describe('backup → SFTP → drill → restore, end to end', () => {
     assert.equal(result.code, 1);
     assert.match(result.output, /^REFUSED: .*dump\.enc: SHA-256 differs from the manifest: file altered$/m);
 
-    // Same flip, with the manifest "fixed" to the new hash: the manifest's MAC no longer holds.
+    // Same flip, with the manifest "fixed" to the new hash: its signature no longer holds (checked
+    // before anything else), and with the signature check passed by re-signing, the MAC still fails.
     const manifest = JSON.parse(readFileSync(join(flipped, 'manifest.json'), 'utf8')) as Manifest;
     manifest.files.find((file) => file.name === dumpName)!.sha256 = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(join(flipped, 'manifest.json'), JSON.stringify(manifest));
+    result = await attempt(flipped);
+    assert.match(result.output, /^REFUSED: the manifest signature does not verify \(forged or altered set\): refused$/m);
+    writeFileSync(join(flipped, 'manifest.json'), JSON.stringify(signManifest(loadManifestSigner(harness.signingKeyPem), manifest)));
     result = await attempt(flipped);
     assert.match(result.output, /^REFUSED: the manifest does not match its authentication code \(manifest altered\)$/m);
 
@@ -255,5 +261,66 @@ describe('backup → SFTP → drill → restore, end to end', () => {
     const tables = await queryDatabase(target.url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
     assert.equal(tables.rows[0].n, 0, 'nothing reached the target database');
     for (const dir of [flipped, truncated]) rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  it('a forged set — complete, encrypted for the real public key, a valid MAC under the forger\'s data key — is refused by restore, drill and verify without the signing key (issue 12, finding 8)', async () => {
+    const forgeDir = mkdtempSync(join(tmpdir(), 'ecar-forged-'));
+    const forgedId = '20270101T000000Z-f0f0f0';
+    const forger = loadManifestSigner(generateManifestSigningKey().privatePem);
+    // What anyone holding the public encryption key can write: the service's own writer with their own signing key.
+    const forged = await writeBackupSet({
+      id: forgedId,
+      backupDir: forgeDir,
+      documentsDir: harness.documentsDir,
+      dumpUrl: PG_ADMIN_URL,
+      databases: [harness.garageDb.name],
+      publicKey: loadBackupPublicKey(harness.keys.publicPem),
+      signer: forger,
+      compression: 0,
+      checksums: checksumBelow(Number.MAX_SAFE_INTEGER),
+    });
+    const dir = join(forgeDir, forgedId);
+    // Control: before signing, this set would have passed — its MAC holds under the forger's data key.
+    const privateKey = loadBackupPrivateKey(readFileSync(harness.privateKeyPath, 'utf8'));
+    verifyManifest(unwrapDataKey(privateKey, forged.keyId, forged.wrappedKey), forged);
+
+    const target = await createTestDatabase('bkround_forged');
+    scratch.push(target);
+    const attempt = () => restore(['--set', dir, '--key', harness.privateKeyPath, '--database', harness.garageDb.name, '--target-url', target.url]);
+    let result = await attempt();
+    assert.equal(result.code, 1);
+    assert.match(result.output, /^REFUSED: the manifest is signed by ed25519:[0-9a-f]{64}, which is not a configured verification key: refused$/m);
+
+    const write = (manifest: Manifest) => writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const { signature: _signature, ...unsigned } = forged;
+    write(unsigned);
+    result = await attempt();
+    assert.match(result.output, /^REFUSED: the manifest is not signed: refused/m);
+    const genuineKeyId = manifestOf(backupId).signature!.keyId;
+    write({ ...forged, signature: { keyId: genuineKeyId, value: forged.signature!.value } });
+    result = await attempt();
+    assert.match(result.output, /^REFUSED: the manifest signature does not verify \(forged or altered set\): refused$/m);
+
+    const lines: string[] = [];
+    const code = await drillCommand(['--set', dir, '--key', harness.privateKeyPath, '--verify-keys', harness.verifyKeysPath, '--admin-url', PG_ADMIN_URL], (line) => lines.push(line));
+    assert.equal(code, 1);
+    assert.match(lines.join('\n'), /^REFUSED: the manifest signature does not verify/m);
+    const tables = await queryDatabase(target.url, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+    assert.equal(tables.rows[0].n, 0, 'nothing of the forged set reached the database');
+
+    // The service's verify (public keys only) flags a stored set whose manifest was replaced by a forged one.
+    const stored = join(harness.backupDir, backupId, 'manifest.json');
+    const genuine = readFileSync(stored);
+    try {
+      writeFileSync(stored, JSON.stringify({ ...manifestOf(backupId), signature: forged.signature }));
+      const response = await call(service.url, `/api/v1/backups/${backupId}/verify`, { method: 'POST', json: {}, token: admin });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      const local = response.body['local'] as { status: string; problems: string[] };
+      assert.equal(local.status, 'failed');
+      assert.ok(local.problems.some((problem) => problem.includes('not a configured verification key')), JSON.stringify(local));
+    } finally {
+      writeFileSync(stored, genuine);
+      rmSync(forgeDir, { recursive: true, force: true });
+    }
   });
 });

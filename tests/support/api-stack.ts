@@ -8,7 +8,7 @@ import type { Route } from '@ecar/runtime';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
-import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from '../../services/backup/src/crypto/keygen.ts';
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { billingService, type BillingService } from '../../services/billing/src/service.ts';
 import { WORKORDER_QUEUE } from '../../services/billing/src/messaging/subscriptions.ts';
@@ -60,6 +60,7 @@ export async function startApiStack(label: string): Promise<ApiStack> {
     BACKUP_DUMP_DATABASE_URL: PG_ADMIN_URL,
     BACKUP_DATABASES: `${garageDb.name},${billingDb.name}`,
     BACKUP_PUBLIC_KEY: (await generateBackupKeyPair()).publicPem,
+    BACKUP_SIGNING_KEY: generateManifestSigningKey().privatePem,
     BACKUP_SCHEDULE_ENABLED: 'false',
     BACKUP_DRILL_ENABLED: 'false',
   });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
-import { generateBackupKeyPair, type BackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
+import { generateBackupKeyPair, generateManifestSigningKey, type BackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { startSftpServer, type TestSftpServer } from './sshd.ts';
 import { currentSigningKey, signAccessToken, type SigningKey } from './tokens.ts';
@@ -22,6 +22,9 @@ export interface BackupHarness {
   keys: BackupKeyPair;
   keyDir: string;
   privateKeyPath: string;
+  /** The manifest signing key (BACKUP_SIGNING_KEY) and its public half, as the restore/drill commands' `--verify-keys` file. */
+  signingKeyPem: string;
+  verifyKeysPath: string;
   backupDb: TestDatabase;
   /** The databases the backup dumps, with a customer whose name and e-mail are known. */
   garageDb: TestDatabase;
@@ -90,6 +93,10 @@ export async function startBackupHarness(label: string, options: { drill?: boole
   const keys = await generateBackupKeyPair();
   const privateKeyPath = join(keyDir, 'backup-private.pem');
   writeFileSync(privateKeyPath, keys.privatePem, { mode: 0o600 });
+  const signing = generateManifestSigningKey();
+  const signingKeyPem = signing.privatePem;
+  const verifyKeysPath = join(keyDir, 'backup-verify.pem');
+  writeFileSync(verifyKeysPath, signing.publicPem);
 
   const common = { NODE_ENV: 'test', PORT: '0', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error', AMQP_URL };
   const auth = await authService.start({
@@ -110,6 +117,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     BACKUP_DUMP_DATABASE_URL: PG_ADMIN_URL,
     BACKUP_DATABASES: `${garageDb.name},${billingDb.name}`,
     BACKUP_PUBLIC_KEY: keys.publicPem,
+    BACKUP_SIGNING_KEY: signingKeyPem,
     BACKUP_SCHEDULE_ENABLED: 'false',
     // No compression: without encryption the customer's name would be readable in the dump.
     BACKUP_PG_DUMP_COMPRESSION: '0',
@@ -127,7 +135,7 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     BACKUP_DRILL_ADMIN_URL: PG_ADMIN_URL,
   };
 
-  let signing: SigningKey | undefined;
+  let tokenKey: SigningKey | undefined;
   const services: BackupService[] = [];
   return {
     auth,
@@ -136,6 +144,8 @@ export async function startBackupHarness(label: string, options: { drill?: boole
     keys,
     keyDir,
     privateKeyPath,
+    signingKeyPem,
+    verifyKeysPath,
     backupDb,
     garageDb,
     billingDb,
@@ -149,8 +159,8 @@ export async function startBackupHarness(label: string, options: { drill?: boole
       return service;
     },
     async token(role) {
-      signing ??= await currentSigningKey(authDb.url);
-      return signAccessToken(signing, role);
+      tokenKey ??= await currentSigningKey(authDb.url);
+      return signAccessToken(tokenKey, role);
     },
     async stop() {
       for (const service of services) await service.stop();

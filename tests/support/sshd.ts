@@ -1,7 +1,8 @@
 /**
  * A real OpenSSH server for backup tests: loopback high port, key-only, one throw-away system user
  * chrooted (internal-sftp) into a root-owned directory under /var/lib/ecar-test-sftp (sshd refuses
- * a chroot in a world-writable tree such as /tmp). Needs root, like the test suite. `stop()` and
+ * a chroot in a world-writable tree such as /tmp), append-only with the shipped `ForceCommand`
+ * (infra/ssh/sftp-target/ecar-backup-sftp.conf, read verbatim). Needs root, like the test suite. `stop()` and
  * `start()` take the server down and up again on the same port; `dispose()` removes everything.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,9 +11,18 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from '@ecar/testkit';
 
 const CHROOT_BASE = '/var/lib/ecar-test-sftp';
+
+/** The production SFTP target's ForceCommand (append-only: internal-sftp -P …), so tests run what is shipped. */
+export function appendOnlyForceCommand(): string {
+  const text = readFileSync(fileURLToPath(new URL('../../infra/ssh/sftp-target/ecar-backup-sftp.conf', import.meta.url)), 'utf8');
+  const line = text.split('\n').find((candidate) => candidate.trim().startsWith('ForceCommand internal-sftp -P '));
+  if (!line) throw new Error('infra/ssh/sftp-target/ecar-backup-sftp.conf has no "ForceCommand internal-sftp -P" line');
+  return line.trim();
+}
 
 export interface TestSftpServer {
   host: string;
@@ -120,7 +130,7 @@ export async function startSftpServer(): Promise<TestSftpServer> {
       'Subsystem sftp internal-sftp',
       `Match User ${username}`,
       `  ChrootDirectory ${chroot}`,
-      '  ForceCommand internal-sftp',
+      `  ${appendOnlyForceCommand()}`,
       '  AllowTcpForwarding no',
       '  X11Forwarding no',
       '',

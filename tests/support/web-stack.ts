@@ -8,7 +8,7 @@ import type { Role } from '@ecar/contracts';
 import { AMQP_URL, PG_ADMIN_URL, createBusNamespace, createTestDatabase, type BusNamespace, type TestDatabase } from '@ecar/testkit';
 import { auditService, type AuditService } from '../../services/audit/src/service.ts';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
-import { generateBackupKeyPair } from '../../services/backup/src/crypto/keygen.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from '../../services/backup/src/crypto/keygen.ts';
 import { backupService, type BackupService } from '../../services/backup/src/service.ts';
 import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
 import { REPORTS_QUEUE } from '../../services/billing/src/messaging/report-subscriptions.ts';
@@ -120,6 +120,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
       BACKUP_DUMP_DATABASE_URL: PG_ADMIN_URL,
       BACKUP_DATABASES: `${databases.garage.name},${databases.billing.name}`,
       BACKUP_PUBLIC_KEY: keys.publicPem,
+      BACKUP_SIGNING_KEY: generateManifestSigningKey().privatePem,
       BACKUP_SCHEDULE_ENABLED: 'false',
       BACKUP_DRILL_ENABLED: 'true',
       BACKUP_DRILL_PRIVATE_KEY: keys.privatePem,

@@ -1,6 +1,7 @@
 import { commonFields, ConfigError, field, loadConfig, type ConfigOf, type Mode } from '@ecar/config';
-import { developmentPublicKey } from './crypto/dev-key.ts';
+import { developmentPublicKey, developmentSigningKey } from './crypto/dev-key.ts';
 import { loadBackupPrivateKey, loadBackupPublicKey, type BackupPrivateKey, type BackupPublicKey } from './crypto/key-wrap.ts';
+import { loadManifestSigner, loadVerificationKeys, type ManifestSigner, type VerificationKeyring } from './crypto/manifest.ts';
 import { knownHostFingerprints } from './domain/known-hosts.ts';
 
 /** libpq (pg_dump, pg_restore) and node-postgres both read sslmode and sslrootcert from the URL. */
@@ -30,7 +31,16 @@ export const backupConfigSpec = {
     doc: 'RSA public key (PEM, ≥ 3072 bits) that wraps each backup set\'s data key; the private key stays offline. Development without it: a key pair in BACKUP_DEV_KEY_DIR',
     default: '',
   }),
-  BACKUP_DEV_KEY_DIR: field.string({ doc: 'Development only: where a throw-away backup key pair is created when BACKUP_PUBLIC_KEY is not set', default: './data/dev/backup-keys' }),
+  BACKUP_SIGNING_KEY: field.secretString({
+    doc: 'Ed25519 private key (PKCS#8 PEM) that signs every manifest (issue 12, finding 8); required in production. Development without it: a key in BACKUP_DEV_KEY_DIR',
+    minLength: 1,
+    optional: true,
+  }),
+  BACKUP_VERIFY_KEYS: field.string({
+    doc: 'Ed25519 public keys (SPKI PEM blocks) whose signatures are accepted besides the signing key\'s own: older signing keys during a rotation',
+    default: '',
+  }),
+  BACKUP_DEV_KEY_DIR: field.string({ doc: 'Development only: where a throw-away backup key pair and signing key are created when BACKUP_PUBLIC_KEY / BACKUP_SIGNING_KEY are not set', default: './data/dev/backup-keys' }),
   BACKUP_TIME_ZONE: field.string({ doc: 'Time zone of the schedule and of the retention calendar (IANA name)', default: 'Africa/Tunis', pattern: /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/ }),
   BACKUP_TIME: field.string({ doc: 'Daily backup time, HH:MM in BACKUP_TIME_ZONE', default: '02:30', pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }),
   BACKUP_SCHEDULE_ENABLED: field.bool({ doc: 'Run the daily backup, the catch-up at start and the drill schedule (tests drive runs by hand)', default: true }),
@@ -94,11 +104,12 @@ export function pinnedHostKeys(values: SftpKeys): string[] {
 }
 
 export function crossFieldProblems(
-  values: SftpKeys & Pick<BackupConfig, 'BACKUP_PUBLIC_KEY' | 'SFTP_ALLOWED_HOSTS' | 'SFTP_USERNAME' | 'SFTP_PRIVATE_KEY'>,
+  values: SftpKeys & Pick<BackupConfig, 'BACKUP_PUBLIC_KEY' | 'BACKUP_SIGNING_KEY' | 'SFTP_ALLOWED_HOSTS' | 'SFTP_USERNAME' | 'SFTP_PRIVATE_KEY'>,
   mode: Mode,
 ): string[] {
   const problems: string[] = [];
   if (values.BACKUP_PUBLIC_KEY === '' && mode === 'production') problems.push('BACKUP_PUBLIC_KEY is required in production (set BACKUP_PUBLIC_KEY or BACKUP_PUBLIC_KEY_FILE)');
+  if (!values.BACKUP_SIGNING_KEY && mode === 'production') problems.push('BACKUP_SIGNING_KEY is required in production (set BACKUP_SIGNING_KEY or BACKUP_SIGNING_KEY_FILE): manifests are signed');
   if (values.SFTP_HOST === '') {
     if (mode === 'production') problems.push('SFTP_HOST is required in production (the second copy, INC-5)');
     return problems;
@@ -127,10 +138,13 @@ export interface BackupSettings extends BackupConfig {
   publicKey: BackupPublicKey;
   /** Only where the restore drill runs (BACKUP_DRILL_PRIVATE_KEY). */
   drillKey: BackupPrivateKey | undefined;
+  signer: ManifestSigner;
+  /** The signer's public key and BACKUP_VERIFY_KEYS. */
+  verificationKeys: VerificationKeyring;
 }
 
 /** Keys are checked at start, each problem naming its variable, like the rest of the configuration. */
-function keysOf(config: BackupConfig, publicPem: string): Pick<BackupSettings, 'publicKey' | 'drillKey'> {
+function keysOf(config: BackupConfig, publicPem: string, signingPem: string): Pick<BackupSettings, 'publicKey' | 'drillKey' | 'signer' | 'verificationKeys'> {
   const problems: string[] = [];
   const attempt = <T>(variable: string, load: () => T): T | undefined => {
     try {
@@ -144,8 +158,10 @@ function keysOf(config: BackupConfig, publicPem: string): Pick<BackupSettings, '
   const drillPem = config.BACKUP_DRILL_PRIVATE_KEY;
   const drillKey = drillPem ? attempt('BACKUP_DRILL_PRIVATE_KEY', () => loadBackupPrivateKey(drillPem, config.BACKUP_DRILL_PRIVATE_KEY_PASSPHRASE)) : undefined;
   if (publicKey && drillKey && drillKey.keyId !== publicKey.keyId) problems.push('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY: the drill could not open any backup');
-  if (problems.length > 0 || !publicKey) throw new ConfigError('backup', problems);
-  return { publicKey, drillKey };
+  const signer = attempt('BACKUP_SIGNING_KEY', () => loadManifestSigner(signingPem));
+  const older = attempt('BACKUP_VERIFY_KEYS', () => loadVerificationKeys(config.BACKUP_VERIFY_KEYS));
+  if (problems.length > 0 || !publicKey || !signer || !older) throw new ConfigError('backup', problems);
+  return { publicKey, drillKey, signer, verificationKeys: new Map([...older, [signer.keyId, signer.publicKey]]) };
 }
 
 /** The service's configuration loader: development without BACKUP_PUBLIC_KEY encrypts for a generated key pair, and says so. */
@@ -159,6 +175,12 @@ export async function loadBackupSettings(env: NodeJS.ProcessEnv): Promise<{ valu
     publicPem = dev.publicPem;
     warnings.push(`BACKUP_PUBLIC_KEY not set: backups are encrypted for a development key pair (private key ${dev.privateKeyPath})`);
   }
+  let signingPem = config.BACKUP_SIGNING_KEY ?? '';
+  if (signingPem === '') {
+    const dev = await developmentSigningKey(config.BACKUP_DEV_KEY_DIR);
+    signingPem = dev.privatePem;
+    warnings.push(`BACKUP_SIGNING_KEY not set: manifests are signed with a development key (${dev.privateKeyPath}); set a real one in production`);
+  }
   if (!config.SFTP_HOST) warnings.push('SFTP_HOST not set: backups stay on this machine only (no second copy)');
-  return { values: { ...config, ...keysOf(config, publicPem) }, mode: loaded.mode, warnings };
+  return { values: { ...config, ...keysOf(config, publicPem, signingPem) }, mode: loaded.mode, warnings };
 }

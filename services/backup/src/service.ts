@@ -44,6 +44,8 @@ export const backupService = defineService<BackupSettings, BackupContext>({
       logger: base.logger,
       metrics: backupMetrics(base.registry),
       publicKey: config.publicKey,
+      signer: config.signer,
+      verificationKeys: config.verificationKeys,
       sftp: sftpOf(config),
       now: () => new Date(),
     };

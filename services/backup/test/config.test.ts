@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@ecar/config';
-import { crossFieldProblems, loadBackupConfig, pinnedHostKeys } from '../src/config.ts';
-import { generateBackupKeyPair } from '../src/crypto/keygen.ts';
+import { crossFieldProblems, loadBackupConfig, loadBackupSettings, pinnedHostKeys } from '../src/config.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from '../src/crypto/keygen.ts';
 import { backupService } from '../src/service.ts';
 
 const PIN = `SHA256:${'A'.repeat(43)}`;
@@ -67,12 +67,13 @@ describe('backup configuration', () => {
     }
   });
 
-  it('production needs the public key and the second copy', () => {
-    const base = { BACKUP_PUBLIC_KEY: '', SFTP_HOST: '', SFTP_PORT: 22, SFTP_ALLOWED_HOSTS: [], SFTP_HOST_KEY_SHA256: [], SFTP_KNOWN_HOSTS: '', SFTP_USERNAME: '', SFTP_PRIVATE_KEY: undefined };
+  it('production needs the public key, the manifest signing key and the second copy', () => {
+    const base = { BACKUP_PUBLIC_KEY: '', BACKUP_SIGNING_KEY: undefined, SFTP_HOST: '', SFTP_PORT: 22, SFTP_ALLOWED_HOSTS: [], SFTP_HOST_KEY_SHA256: [], SFTP_KNOWN_HOSTS: '', SFTP_USERNAME: '', SFTP_PRIVATE_KEY: undefined };
     assert.deepEqual(crossFieldProblems(base, 'development'), [], 'development may run without both');
     const problems = crossFieldProblems(base, 'production');
-    assert.equal(problems.length, 2, problems.join('; '));
+    assert.equal(problems.length, 3, problems.join('; '));
     assert.ok(problems.some((p) => p.startsWith('BACKUP_PUBLIC_KEY is required in production')));
+    assert.ok(problems.some((p) => p.startsWith('BACKUP_SIGNING_KEY is required in production')));
     assert.ok(problems.some((p) => p.startsWith('SFTP_HOST is required in production')));
   });
 
@@ -86,5 +87,42 @@ describe('backup configuration', () => {
     await assert.rejects(backupService.start({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DRILL_PRIVATE_KEY: other.privatePem }), (error: unknown) =>
       error instanceof ConfigError && error.problems.some((p) => p.startsWith('BACKUP_DRILL_PRIVATE_KEY does not belong to BACKUP_PUBLIC_KEY')),
     );
+  });
+
+  it('the manifest signing key: Ed25519 only, a seed that looks random, Ed25519 verification keys; development generates one and says so', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pair = await generateBackupKeyPair();
+    const problemsWith = async (env: NodeJS.ProcessEnv) => {
+      try {
+        await loadBackupSettings({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, ...env });
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError, String(error));
+        return error.problems;
+      }
+    };
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    assert.ok((await problemsWith({ BACKUP_SIGNING_KEY: rsa })).includes('BACKUP_SIGNING_KEY: an Ed25519 key is required, got rsa'));
+    const zeroSeed = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32)]);
+    const weak = `-----BEGIN PRIVATE KEY-----\n${zeroSeed.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+    assert.ok((await problemsWith({ BACKUP_SIGNING_KEY: weak })).includes('BACKUP_SIGNING_KEY: the key does not look random'));
+    assert.ok((await problemsWith({ BACKUP_SIGNING_KEY: 'not a key' }))[0]?.startsWith('BACKUP_SIGNING_KEY: not a readable private key'));
+    const signing = generateManifestSigningKey().privatePem;
+    assert.ok((await problemsWith({ BACKUP_SIGNING_KEY: signing, BACKUP_VERIFY_KEYS: pair.publicPem })).includes('BACKUP_VERIFY_KEYS: verification keys must be Ed25519, got rsa'));
+    const older = generateManifestSigningKey().publicPem;
+    const { values } = await loadBackupSettings({ NODE_ENV: 'test', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_SIGNING_KEY: signing, BACKUP_VERIFY_KEYS: older });
+    assert.match(values.signer.keyId, /^ed25519:[0-9a-f]{64}$/);
+    assert.equal(values.verificationKeys.size, 2, 'the signer and the older key');
+    assert.ok(values.verificationKeys.has(values.signer.keyId));
+
+    const dir = mkdtempSync(join(tmpdir(), 'ecar-dev-signing-'));
+    try {
+      const dev = await loadBackupSettings({ NODE_ENV: 'development', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DEV_KEY_DIR: dir });
+      assert.ok(dev.warnings.some((warning) => warning.startsWith('BACKUP_SIGNING_KEY not set: manifests are signed with a development key')));
+      const again = await loadBackupSettings({ NODE_ENV: 'development', BACKUP_PUBLIC_KEY: pair.publicPem, BACKUP_DEV_KEY_DIR: dir });
+      assert.equal(again.values.signer.keyId, dev.values.signer.keyId, 'created once, then reused');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

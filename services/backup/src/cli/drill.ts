@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackupIntegrityError } from '../crypto/chunked-cipher.ts';
 import { loadBackupPrivateKey } from '../crypto/key-wrap.ts';
+import { loadVerificationKeys } from '../crypto/manifest.ts';
 import { openBackupSet } from '../storage/backup-reader.ts';
 import { drillSet } from '../domain/restore-drill.ts';
 
-const USAGE = `usage: scripts/backup-drill.ts --set <backup set dir> --key <private.pem> [--passphrase-file <file>] --admin-url <postgres URL of a CREATEDB role>`;
+const USAGE = `usage: scripts/backup-drill.ts --set <backup set dir> --key <private.pem> [--passphrase-file <file>] --verify-keys <Ed25519 public keys .pem> --admin-url <postgres URL of a CREATEDB role>`;
 
 /**
  * `scripts/backup-drill.ts`: the restore drill by hand, on any machine that has the set and the
@@ -16,16 +17,17 @@ const USAGE = `usage: scripts/backup-drill.ts --set <backup set dir> --key <priv
 export async function drillCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { set: { type: 'string' }, key: { type: 'string' }, 'passphrase-file': { type: 'string' }, 'admin-url': { type: 'string' } },
+    options: { set: { type: 'string' }, key: { type: 'string' }, 'passphrase-file': { type: 'string' }, 'verify-keys': { type: 'string' }, 'admin-url': { type: 'string' } },
     strict: true,
   });
-  if (!values.set || !values.key || !values['admin-url']) {
+  if (!values.set || !values.key || !values['verify-keys'] || !values['admin-url']) {
     print(USAGE);
     return 2;
   }
   try {
     const passphrase = values['passphrase-file'] ? (await readFile(values['passphrase-file'], 'utf8')).trim() : undefined;
-    const set = await openBackupSet(resolve(values.set), loadBackupPrivateKey(await readFile(values.key, 'utf8'), passphrase));
+    const verificationKeys = loadVerificationKeys(await readFile(values['verify-keys'], 'utf8'));
+    const set = await openBackupSet(resolve(values.set), loadBackupPrivateKey(await readFile(values.key, 'utf8'), passphrase), verificationKeys);
     const started = Date.now();
     const result = await drillSet(set, values['admin-url']);
     for (const mismatch of result.mismatches) print(`MISMATCH: ${mismatch}`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateBackupKeyPair } from './keygen.ts';
+import { generateBackupKeyPair, generateManifestSigningKey } from './keygen.ts';
 
 /**
  * Development only: a throw-away key pair, created once in `dir`, so a developer's stack starts
@@ -17,4 +17,17 @@ export async function developmentPublicKey(dir: string): Promise<{ publicPem: st
     await writeFile(publicPath, pair.publicPem, { mode: 0o644 });
   }
   return { publicPem: await readFile(publicPath, 'utf8'), privateKeyPath };
+}
+
+/**
+ * Development only: a throw-away manifest signing key (Ed25519), created once in `dir` next to
+ * the development key pair. Production refuses to start without BACKUP_SIGNING_KEY (config.ts).
+ */
+export async function developmentSigningKey(dir: string): Promise<{ privatePem: string; privateKeyPath: string }> {
+  const privateKeyPath = join(dir, 'backup-signing.pem');
+  if (!existsSync(privateKeyPath)) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(privateKeyPath, generateManifestSigningKey().privatePem, { mode: 0o600 });
+  }
+  return { privatePem: await readFile(privateKeyPath, 'utf8'), privateKeyPath };
 }

@@ -1,4 +1,4 @@
-import { generateKeyPair } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { MIN_RSA_BITS } from './key-wrap.ts';
 
@@ -25,4 +25,14 @@ export async function generateBackupKeyPair(options: { bits?: number; passphrase
       : { type: 'pkcs8', format: 'pem' },
   });
   return { publicPem: publicKey, privatePem: privateKey };
+}
+
+/**
+ * A manifest signing key (Ed25519, issue 12 finding 8): the private half (PKCS#8 PEM) is the backup
+ * service's BACKUP_SIGNING_KEY, the public half (SPKI PEM) what restore, verify and drill check with.
+ * Production keys are made with `openssl genpkey -algorithm ed25519` (docs/operations/backup-restore.md).
+ */
+export function generateManifestSigningKey(): BackupKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  return { privatePem: privateKey, publicPem: publicKey };
 }

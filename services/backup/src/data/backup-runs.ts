@@ -144,10 +144,6 @@ export async function markLocalDeleted(db: EntityManager, ids: readonly string[]
   if (ids.length) await db.query(`UPDATE backup_runs SET local_status = 'deleted' WHERE id = ANY($1::text[])`, [ids]);
 }
 
-export async function markRemoteDeleted(db: EntityManager, ids: readonly string[]): Promise<void> {
-  if (ids.length) await db.query(`UPDATE backup_runs SET upload_status = 'deleted' WHERE id = ANY($1::text[])`, [ids]);
-}
-
 export async function markVerified(db: EntityManager, id: string): Promise<void> {
   await db.query(`UPDATE backup_runs SET verified_at = now() WHERE id = $1`, [id]);
 }

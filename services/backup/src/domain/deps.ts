@@ -5,6 +5,7 @@ import type { Logger } from '@ecar/logger';
 import type { UnitOfWork } from '@ecar/runtime';
 import type { BackupConfig } from '../config.ts';
 import type { BackupPublicKey } from '../crypto/key-wrap.ts';
+import type { ManifestSigner, VerificationKeyring } from '../crypto/manifest.ts';
 import type { BackupMetrics } from '../metrics.ts';
 import type { SftpSettings } from '../storage/sftp-target.ts';
 
@@ -17,6 +18,9 @@ export interface BackupDeps {
   logger: Logger;
   metrics: BackupMetrics;
   publicKey: BackupPublicKey;
+  signer: ManifestSigner;
+  /** Public keys a set's signature must verify against (the signer's and older ones). */
+  verificationKeys: VerificationKeyring;
   /** Undefined when no second copy is configured (development only). */
   sftp: SftpSettings | undefined;
   now(): Date;

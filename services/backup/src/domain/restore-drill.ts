@@ -65,7 +65,7 @@ export async function runRestoreDrill(deps: BackupDeps, privateKey: BackupPrivat
   let tables = 0;
   try {
     if (!newest) throw new Error('no backup set is stored locally');
-    const set = await openBackupSet(join(deps.config.BACKUP_DIR, newest.id), privateKey);
+    const set = await openBackupSet(join(deps.config.BACKUP_DIR, newest.id), privateKey, deps.verificationKeys);
     ({ databases, tables, mismatches } = await drillSet(set, deps.config.BACKUP_DRILL_ADMIN_URL));
   } catch (caught) {
     error = messageOf(caught);

@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { markLocalDeleted, markRemoteDeleted, storedRuns } from '../data/backup-runs.ts';
-import { deleteRemoteSets } from '../storage/sftp-target.ts';
+import { markLocalDeleted, storedRuns } from '../data/backup-runs.ts';
 import { dayKey, localDate, type LocalDate } from '@ecar/primitives';
 import { isoWeekKey, monthKey } from './calendar.ts';
 import type { BackupDeps } from './deps.ts';
@@ -51,27 +50,18 @@ function policyOf(deps: BackupDeps): RetentionPolicy {
 }
 
 /**
- * Applies the retention policy on both sides, each over the sets it holds. A set still waiting
- * for its upload is never deleted locally (it is the only copy), and the newest verified set is
- * always kept (setsToKeep).
+ * Applies the retention policy to the sets in BACKUP_DIR. A set still waiting for its upload is
+ * never deleted locally (it is the only copy), and the newest verified set is always kept
+ * (setsToKeep). The SFTP copy is append-only (issue 12, finding 8): this service cannot delete
+ * there, and its retention is the storage owner's, on the SFTP host (docs/operations/backup-restore.md).
  */
-export async function applyRetention(deps: BackupDeps): Promise<{ local: string[]; remote: string[] }> {
+export async function applyRetention(deps: BackupDeps): Promise<{ local: string[] }> {
   const runs = await storedRuns(deps.dataSource.manager);
-  const policy = policyOf(deps);
-
   const local = runs.filter((run) => run.localStatus === 'stored');
-  const keepLocal = setsToKeep(local.map((run) => ({ id: run.id, at: run.startedAt, verified: true })), policy, deps.config.BACKUP_TIME_ZONE);
+  const keepLocal = setsToKeep(local.map((run) => ({ id: run.id, at: run.startedAt, verified: true })), policyOf(deps), deps.config.BACKUP_TIME_ZONE);
   const dropLocal = local.filter((run) => !keepLocal.has(run.id) && run.uploadStatus !== 'pending').map((run) => run.id);
   for (const id of dropLocal) await rm(join(deps.config.BACKUP_DIR, id), { recursive: true, force: true });
   await markLocalDeleted(deps.dataSource.manager, dropLocal);
-
-  const remote = runs.filter((run) => run.uploadStatus === 'uploaded');
-  const keepRemote = setsToKeep(remote.map((run) => ({ id: run.id, at: run.startedAt, verified: true })), policy, deps.config.BACKUP_TIME_ZONE);
-  const dropRemote = remote.filter((run) => !keepRemote.has(run.id)).map((run) => run.id);
-  if (deps.sftp && dropRemote.length) {
-    await deleteRemoteSets(deps.sftp, dropRemote);
-    await markRemoteDeleted(deps.dataSource.manager, dropRemote);
-  }
-  if (dropLocal.length || dropRemote.length) deps.logger.info('backup retention applied', { deletedLocal: dropLocal, deletedRemote: dropRemote });
-  return { local: dropLocal, remote: dropRemote };
+  if (dropLocal.length) deps.logger.info('backup retention applied', { deletedLocal: dropLocal });
+  return { local: dropLocal };
 }

@@ -88,6 +88,7 @@ export class BackupRunner {
         dumpUrl: config.BACKUP_DUMP_DATABASE_URL,
         databases: config.BACKUP_DATABASES,
         publicKey: this.deps.publicKey,
+        signer: this.deps.signer,
         compression: config.BACKUP_PG_DUMP_COMPRESSION,
         checksums: checksumBelow(config.BACKUP_CHECKSUM_MAX_ROWS),
         onStep: (step) => logger.debug('backup step', { backupId: id, step }),

@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { notFound } from '@ecar/errors';
-import { MANIFEST_FILE } from '../crypto/manifest.ts';
+import { MANIFEST_FILE, parseManifest, verifyManifestSignature } from '../crypto/manifest.ts';
 import { findRun, markVerified } from '../data/backup-runs.ts';
 import { assertFileMatches } from '../storage/encrypted-file.ts';
 import { remoteSetSizes } from '../storage/sftp-target.ts';
@@ -10,9 +10,9 @@ import { messageOf, type BackupDeps } from './deps.ts';
 export type SideResult = { status: 'ok' } | { status: 'failed'; problems: string[] } | { status: 'absent' } | { status: 'unreachable'; problems: string[] };
 
 /**
- * Checks a set without the private key: every local file against the size and SHA-256 recorded
- * at backup time, and every remote file's size. (Tags and the manifest MAC need the private key:
- * the restore drill checks those.)
+ * Checks a set without the private key: the local manifest's signature against the verification
+ * keys, every local file against the size and SHA-256 recorded at backup time, and every remote
+ * file's size. (Tags and the manifest MAC need the private key: the restore drill checks those.)
  */
 export async function verifySet(deps: BackupDeps, id: string): Promise<{ id: string; local: SideResult; remote: SideResult }> {
   const run = await findRun(deps.dataSource.manager, id);
@@ -23,7 +23,10 @@ export async function verifySet(deps: BackupDeps, id: string): Promise<{ id: str
   if (run.localStatus === 'stored') {
     const problems: string[] = [];
     const dir = join(deps.config.BACKUP_DIR, id);
-    await access(join(dir, MANIFEST_FILE)).catch(() => problems.push(`${MANIFEST_FILE} is missing`));
+    await readFile(join(dir, MANIFEST_FILE), 'utf8').then(
+      (text) => verifyManifestSignature(deps.verificationKeys, parseManifest(text)),
+      () => problems.push(`${MANIFEST_FILE} is missing`),
+    ).catch((error: unknown) => problems.push(messageOf(error)));
     for (const file of files) await assertFileMatches(join(dir, file.name), file).catch((error: unknown) => problems.push(messageOf(error)));
     local = problems.length ? { status: 'failed', problems } : { status: 'ok' };
   }

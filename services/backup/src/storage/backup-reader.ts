@@ -4,7 +4,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BackupIntegrityError } from '../crypto/chunked-cipher.ts';
 import { unwrapDataKey, type BackupPrivateKey } from '../crypto/key-wrap.ts';
-import { MANIFEST_FILE, parseManifest, verifyManifest, type Manifest, type ManifestFile } from '../crypto/manifest.ts';
+import { MANIFEST_FILE, parseManifest, verifyManifest, verifyManifestSignature, type Manifest, type ManifestFile, type VerificationKeyring } from '../crypto/manifest.ts';
 import { DOCUMENTS_FILE, databaseFile } from './backup-writer.ts';
 import { libpqTarget, spawnTool } from './child-process.ts';
 import { assertFileMatches, decryptedStream } from './encrypted-file.ts';
@@ -16,11 +16,12 @@ export interface OpenedBackupSet {
 }
 
 /**
- * Opens a set for restore: the private key must be the one the set was written for, the data key
- * must unwrap, the manifest's MAC must hold and every file must match its size and SHA-256.
- * Anything else is refused before a byte reaches a database.
+ * Opens a set for restore: the manifest must be signed by one of the verification keys (a set
+ * forged with the public encryption key is refused here), the private key must be the one the set
+ * was written for, the data key must unwrap, the manifest's MAC must hold and every file must match
+ * its size and SHA-256. Anything else is refused before a byte reaches a database.
  */
-export async function openBackupSet(dir: string, privateKey: BackupPrivateKey): Promise<OpenedBackupSet> {
+export async function openBackupSet(dir: string, privateKey: BackupPrivateKey, verificationKeys: VerificationKeyring): Promise<OpenedBackupSet> {
   let text: string;
   try {
     text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
@@ -28,6 +29,7 @@ export async function openBackupSet(dir: string, privateKey: BackupPrivateKey): 
     throw new BackupIntegrityError(`no readable ${MANIFEST_FILE} in ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const manifest = parseManifest(text);
+  verifyManifestSignature(verificationKeys, manifest);
   const dataKey = unwrapDataKey(privateKey, manifest.keyId, manifest.wrappedKey);
   verifyManifest(dataKey, manifest);
   for (const file of manifest.files) await assertFileMatches(join(dir, file.name), file);

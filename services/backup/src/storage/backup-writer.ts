@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wrapDataKey, type BackupPublicKey } from '../crypto/key-wrap.ts';
-import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, type Manifest, type ManifestFile, type TableChecksum } from '../crypto/manifest.ts';
+import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, signManifest, type Manifest, type ManifestFile, type ManifestSigner, type TableChecksum } from '../crypto/manifest.ts';
 import { libpqTarget, spawnTool, toolVersion, withDatabase } from './child-process.ts';
 import { verifyWrittenFile, writeEncryptedFile } from './encrypted-file.ts';
 import { openSnapshot, tableChecksums, type ChecksumPolicy } from './table-checksums.ts';
@@ -15,6 +15,8 @@ export interface BackupSetOptions {
   dumpUrl: string;
   databases: readonly string[];
   publicKey: BackupPublicKey;
+  /** Signs the manifest (BACKUP_SIGNING_KEY): what restore, verify and drill check first. */
+  signer: ManifestSigner;
   compression: number;
   checksums: ChecksumPolicy;
   onStep?(step: string): void;
@@ -110,7 +112,7 @@ export async function writeBackupSet(options: BackupSetOptions): Promise<Manifes
     for (const file of files) await verifyWrittenFile(join(partial, file.name), dataKey, file);
     const [pgDump, tar] = await Promise.all([toolVersion('pg_dump'), toolVersion('tar')]);
     const finishedAt = new Date();
-    const manifest = sealManifest(dataKey, {
+    const manifest = signManifest(options.signer, sealManifest(dataKey, {
       format: MANIFEST_FORMAT,
       id: options.id,
       createdAt: startedAt.toISOString(),
@@ -121,7 +123,7 @@ export async function writeBackupSet(options: BackupSetOptions): Promise<Manifes
       timings: { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() },
       files,
       tables,
-    });
+    }));
     await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     await syncDirectory(partial);
     await rename(partial, join(options.backupDir, options.id));

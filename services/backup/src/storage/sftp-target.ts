@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
+import { MANIFEST_FILE } from '../crypto/manifest.ts';
 import { sshFingerprint } from '../domain/known-hosts.ts';
 
 export interface SftpSettings {
@@ -51,47 +54,69 @@ async function withSession<T>(settings: SftpSettings, use: (client: SftpClient) 
   }
 }
 
+/** Files are created read-only and never opened for writing again (flags `wx`: refused if the name exists). */
+const STORED_FILE_MODE = 0o444;
+
+/** The directories a set may occupy remotely: `<id>`, or `<id>.<n>` when an earlier attempt left `<id>` incomplete. */
+function setDirectories(id: string, names: readonly string[]): string[] {
+  const attempt = (name: string) => (name === id ? 1 : Number(name.slice(id.length + 1)));
+  return names.filter((name) => name === id || (name.startsWith(`${id}.`) && /^\d+$/.test(name.slice(id.length + 1)))).sort((a, b) => attempt(a) - attempt(b));
+}
+
+async function listNames(client: SftpClient, dir: string): Promise<string[]> {
+  return (await client.list(dir)).map((entry) => entry.name);
+}
+
+/** The directory of `id` that holds a manifest (written last: a set with one is complete), if any. */
+async function completeSetDirectory(client: SftpClient, settings: SftpSettings, id: string, expected?: Buffer): Promise<string | undefined> {
+  for (const name of setDirectories(id, await listNames(client, settings.remoteDir))) {
+    const manifest = posix.join(settings.remoteDir, name, MANIFEST_FILE);
+    if (!(await client.exists(manifest))) continue;
+    if (!expected || ((await client.get(manifest)) as Buffer).equals(expected)) return posix.join(settings.remoteDir, name);
+  }
+  return undefined;
+}
+
+async function putOnce(client: SftpClient, local: string, remote: string): Promise<void> {
+  await pipeline(createReadStream(local), client.createWriteStream(remote, { flags: 'wx', mode: STORED_FILE_MODE }));
+}
+
 /**
- * Uploads a local set directory to `<remoteDir>/.partial-<id>`, checks every remote size against
- * the local file, then renames it to `<remoteDir>/<id>`: a set under its final name is complete.
- * SFTP has no remote hashing; the manifest (which holds every file's SHA-256) is read back and compared.
+ * Uploads a local set directory to the append-only SFTP account (issue 12, finding 8): the account
+ * may not delete, rename, overwrite or chmod (sshd's `internal-sftp -P`, infra/ssh/), so every
+ * file is created once, read-only, under its final name in `<remoteDir>/<id>`, the manifest last
+ * — a remote set with its manifest is complete. Each remote size is checked against the local
+ * file and the manifest read back. An attempt that failed half-way leaves an incomplete `<id>`
+ * the service cannot remove: the next attempt writes `<id>.2` (then `.3`, …), and the storage
+ * owner removes incomplete directories (docs/operations/backup-restore.md).
  */
 export async function uploadSet(settings: SftpSettings, localDir: string, id: string): Promise<void> {
   await withSession(settings, async (client) => {
-    const partial = posix.join(settings.remoteDir, `.partial-${id}`);
-    const final = posix.join(settings.remoteDir, id);
-    if (await client.exists(final)) return;
-    if (await client.exists(partial)) await client.rmdir(partial, true);
-    await client.mkdir(partial, true);
-    const names = (await readdir(localDir)).sort();
-    for (const name of names) {
+    const localManifest = await readFile(join(localDir, MANIFEST_FILE));
+    await client.mkdir(settings.remoteDir, true);
+    if (await completeSetDirectory(client, settings, id, localManifest)) return;
+    const taken = setDirectories(id, await listNames(client, settings.remoteDir));
+    const dir = posix.join(settings.remoteDir, taken.length === 0 ? id : `${id}.${taken.length + 1}`);
+    await client.mkdir(dir);
+    const names = (await readdir(localDir)).filter((name) => name !== MANIFEST_FILE).sort();
+    for (const name of [...names, MANIFEST_FILE]) {
       const local = join(localDir, name);
-      const remote = posix.join(partial, name);
-      await client.fastPut(local, remote);
+      const remote = posix.join(dir, name);
+      await putOnce(client, local, remote);
       const [localSize, remoteStat] = await Promise.all([stat(local).then((s) => s.size), client.stat(remote)]);
       if (remoteStat.size !== localSize) throw new Error(`remote ${name} is ${remoteStat.size} bytes, local ${localSize}: upload incomplete`);
     }
-    if (names.includes('manifest.json')) {
-      const remoteManifest = (await client.get(posix.join(partial, 'manifest.json'))) as Buffer;
-      const localHash = createHash('sha256').update(await readFile(join(localDir, 'manifest.json'))).digest('hex');
-      if (createHash('sha256').update(remoteManifest).digest('hex') !== localHash) throw new Error('remote manifest differs from the local one');
-    }
-    await client.rename(partial, final);
+    const remoteManifest = (await client.get(posix.join(dir, MANIFEST_FILE))) as Buffer;
+    if (createHash('sha256').update(remoteManifest).digest('hex') !== createHash('sha256').update(localManifest).digest('hex')) throw new Error('remote manifest differs from the local one');
   });
 }
 
-export async function deleteRemoteSets(settings: SftpSettings, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await withSession(settings, async (client) => {
-    for (const id of ids) await client.rmdir(posix.join(settings.remoteDir, id), true);
-  });
-}
-
-/** Sizes of the files of a complete remote set, or undefined when the set is not there. */
+/** Sizes of the files of a complete remote set, or undefined when no complete copy is there. */
 export async function remoteSetSizes(settings: SftpSettings, id: string): Promise<Map<string, number> | undefined> {
   return withSession(settings, async (client) => {
-    const dir = posix.join(settings.remoteDir, id);
-    if (!(await client.exists(dir))) return undefined;
+    if (!(await client.exists(settings.remoteDir))) return undefined;
+    const dir = await completeSetDirectory(client, settings, id);
+    if (!dir) return undefined;
     const entries = await client.list(dir);
     return new Map(entries.filter((entry) => entry.type === '-').map((entry) => [entry.name, entry.size]));
   });
