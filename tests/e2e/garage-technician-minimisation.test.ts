@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { Params, workOrderReach } from '../../services/garage/src/data/scope.ts';
 import { advanceWorkOrder, createHousehold, expectStatus, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 
@@ -120,6 +121,25 @@ describe('technician data minimisation (issue 12, finding 7)', () => {
       await advanceWorkOrder(stack, admin, open, 'in_progress');
       await backdateClosing(open.workOrderId, 365 * 24);
       assert.deepEqual(await reach(open), [200, 200, 200, 1, 1], 'a job in progress, however old, stays in reach');
+    });
+
+    it('a database session without the reach setting gives no reach to a closed job (fails closed), and still to an open one', async () => {
+      const closed = await delivered();
+      const open = await createHousehold(stack, admin);
+      const client = new pg.Client({ connectionString: stack.databases.garage.url });
+      await client.connect();
+      try {
+        const reaches = async (h: Household) => {
+          const params = new Params();
+          const caller = { userId: h.technicianId, role: 'technician' as const, ip: '127.0.0.1', userAgent: 'test', correlationId: 'test' };
+          const sql = `SELECT count(*)::int AS n FROM work_orders w WHERE w.id = ${params.add(h.workOrderId)} AND ${workOrderReach(caller, 'w', params)}`;
+          return ((await client.query(sql, params.values)).rows[0] as { n: number }).n;
+        };
+        assert.equal(await reaches(closed), 0, 'delivered a moment ago, but no window configured on this session');
+        assert.equal(await reaches(open), 1);
+      } finally {
+        await client.end();
+      }
     });
 
     it('TECHNICIAN_REACH_AFTER_CLOSE_HOURS=0 ends the reach at delivery', async () => {
