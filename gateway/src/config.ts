@@ -1,4 +1,4 @@
-import { field, internalTlsFields, loadConfig } from '@ecar/config';
+import { field, internalTlsFields, loadConfig, producerUsersField } from '@ecar/config';
 
 const upstream = (service: string, port: number) =>
   field.url({ doc: `Base URL of the ${service} service (https with mutual TLS in production)`, default: `http://127.0.0.1:${port}`, protocols: ['http:', 'https:'] });
@@ -14,6 +14,7 @@ export const gatewayConfigSpec = {
   NOTIFY_URL: upstream('notify', 3006),
   AMQP_URL: field.secretUrl({ doc: 'RabbitMQ URL (amqps:// in production): the gateway follows auth.session.revoked', dev: 'amqp://guest:guest@127.0.0.1:5672', protocols: ['amqp:', 'amqps:'] }),
   BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
+  BUS_PRODUCER_USERS: producerUsersField(),
   BUS_QUEUE_PREFIX: field.string({ doc: "Prefix of this deployment's queue names (tests isolate with it)", default: '', pattern: /^[a-z0-9._-]*$/ }),
   ACCESS_TOKEN_TTL_SECONDS: field.int({ doc: 'Access token lifetime: how long a revoked session stays on the deny-list', default: 3600, min: 60, max: 3600 }),
   REVOCATION_GRACE_MS: field.int({ doc: 'How long the revoked-session deny-list is trusted once unfed (broker lost and auth not answering); past it authenticated requests get 503', default: 10_000, min: 1_000, max: 60_000 }),

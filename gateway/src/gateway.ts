@@ -54,7 +54,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const listenTls = loaded.mode === 'production' ? tls : undefined;
   if (!listenTls) logger.warn('gateway listening on plain HTTP: development only (npm start); in production nginx reaches it over mutual TLS');
   const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000, tls });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
+  // Revocations are applied only from auth's broker user (finding 3 mechanism, `verifyProducer`).
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA, producerUsers: config.BUS_PRODUCER_USERS });
   // The deny-list fails closed (finding 4 of issue 12): until it is loaded, and once unfed beyond
   // REVOCATION_GRACE_MS (broker lost and auth's snapshot not answering), tokens get 503.
   const revocations = new RevokedSessions({
