@@ -97,6 +97,6 @@ export const authEvents = {
   /** An account e-mail not sent: the per-address hourly limit was reached (the answer did not change). */
   'auth.account_mail.limited': {
     version: 1,
-    data: z.object({ email, purpose: z.enum(['email_verification', 'password_reset', 'registration_notice']) }).strict(),
+    data: z.object({ email, purpose: z.enum(['email_verification', 'password_reset', 'registration_notice', 'mfa_enrolment']) }).strict(),
   },
 } as const;

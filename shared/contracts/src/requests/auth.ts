@@ -23,6 +23,8 @@ export const resetRequestBody = z.object({ email }).strict();
 export const resetConfirmBody = z.object({ token: oneTimeToken, newPassword: password }).strict();
 export const resendVerificationBody = z.object({ email }).strict();
 export const codeBody = z.object({ code: z.string().max(16) }).strict();
+/** TOTP enrolment: a code of the new authenticator and the one-time code e-mailed by setup (finding 9 of issue 12). */
+export const totpEnrolmentBody = z.object({ code: z.string().max(16), emailCode: z.string().max(16) }).strict();
 
 /** Accounts listed per page at most. */
 export const MAX_USER_PAGE = 100;
