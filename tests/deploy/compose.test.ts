@@ -241,8 +241,9 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sftpDir, 'ssh_host_ed25519_key')]);
     const hostKey = readFileSync(join(sftpDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
     writeFileSync(join(inputs, 'known_hosts'), `sftp ${hostKey}\n`);
-    writeFileSync(join(inputs, 'smtp_url'), 'smtps://ecar:relay-password@smtp.example.tn:465\n');
-    // notify's relay (the fake SMTP relay of compose.test.yml) and the SMS gateway's bearer key.
+    // auth's and notify's relay (the fake SMTP relay of compose.test.yml: the MFA enrolment code
+    // reaches the test through it) and the SMS gateway's bearer key.
+    writeFileSync(join(inputs, 'smtp_url'), 'smtp://ecar:relay-password@smtp.example.tn:2525\n');
     writeFileSync(join(inputs, 'notify_smtp_url'), 'smtp://ecar:relay-password@smtp.example.tn:2525\n');
     const smsApiKey = randomBytes(16).toString('hex');
     writeFileSync(join(inputs, 'sms_api_key'), `${smsApiKey}\n`);
@@ -367,9 +368,13 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.equal(login['status'], 'mfa_enrolment_required');
     const pending = String(login['accessToken']);
     assert.equal((await api.call('/api/v1/customers', { token: pending })).status, 403, 'no access before enrolment');
+    const mailedCodes = async () => (await fakeLog('smtp-relay')).filter((entry) => typeof entry['code'] === 'string');
+    const seen = (await mailedCodes()).length;
     const setup = expect(await api.call('/api/v1/auth/mfa/totp/setup', { method: 'POST', token: pending }), 200, 'totp setup');
     authenticator.secret = String(setup['secret']);
-    const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator) } }), 200, 'totp verify');
+    // Enrolment needs the one-time code auth e-mailed to the admin (issue 12 finding 9), here through the fake relay.
+    const emailCode = await waitFor(async () => (await mailedCodes())[seen]?.['code'], { timeoutMs: 60_000, what: 'the MFA enrolment code at the fake relay' });
+    const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator), emailCode } }), 200, 'totp verify');
     adminToken = String(verified['accessToken']);
     const me = expect(await api.call('/api/v1/auth/me', { token: adminToken }), 200, 'me');
     assert.equal(me['role'], 'super-admin');
