@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import amqp from 'amqplib';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
-import { AMQP_URL, waitFor } from '@ecar/testkit';
-import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
+import { waitFor } from '@ecar/testkit';
+import type { Gateway } from '../../gateway/src/gateway.ts';
+import { BrokerAccounts, rabbitmqctl } from '../support/broker-accounts.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { call } from '../support/stack.ts';
 
@@ -15,19 +14,11 @@ import { call } from '../support/stack.ts';
  * that reached their queue. Now they apply it only when RabbitMQ's validated `user-id` is auth's
  * broker user and it came from the events exchange under its own type, as inbox consumers do.
  * Like tests/e2e/forged-events.test.ts, the test creates broker accounts of its own (one per
- * service, as in production) and tells garage and the gateway the pattern (BUS_PRODUCER_USERS).
+ * service, as in production: tests/support/broker-accounts.ts) and tells garage and the gateway
+ * the pattern (BUS_PRODUCER_USERS).
  */
 
-const suffix = randomBytes(3).toString('hex');
-const userOf = (service: string) => `ecar_${service}-r${suffix}`;
-const passwords = { auth: randomBytes(18).toString('base64url'), billing: randomBytes(18).toString('base64url') };
-
-function ctl(args: string[]): string {
-  const result = spawnSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
-  return result.stdout;
-}
-
+const accounts = new BrokerAccounts();
 let stack: GarageStack;
 let gateway: Gateway;
 
@@ -42,34 +33,11 @@ function revoked(sessionId: string): EventEnvelope {
   }) as EventEnvelope;
 }
 
-/** Publishes as `service`'s own broker account (user-id set to it, as the bus does); 'ok' once confirmed and routed. */
-async function publishAs(service: 'auth' | 'billing', envelope: EventEnvelope, route: { exchange: string; routingKey: string }): Promise<string> {
-  const url = new URL(AMQP_URL);
-  url.username = encodeURIComponent(userOf(service));
-  url.password = encodeURIComponent(passwords[service]);
-  const connection = await amqp.connect(url.toString());
-  try {
-    const channel = await connection.createConfirmChannel();
-    let returned = false;
-    channel.on('return', () => {
-      returned = true;
-    });
-    channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(envelope)), {
-      mandatory: true,
-      messageId: envelope.id,
-      contentType: 'application/json',
-      userId: userOf(service),
-    });
-    await channel.waitForConfirms();
-    return returned ? 'unroutable' : 'ok';
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
+const publishAs = (service: 'auth' | 'billing', envelope: EventEnvelope, route: { exchange: string; routingKey: string }) => accounts.publish(service, envelope, route);
 
 /** The exclusive revocation queues of this test's garage and gateway (their names end in a random UUID). */
 function revocationQueues(): string[] {
-  return ctl(['list_queues', '-p', '/', 'name'])
+  return rabbitmqctl(['list_queues', '-p', '/', 'name'])
     .split('\n')
     .map((line) => line.trim())
     .filter((name) => name.startsWith(stack.bus.queuePrefix) && name.includes('.revocations.'));
@@ -83,34 +51,14 @@ async function refusedCount(): Promise<number> {
 
 describe('revocation feeds apply only auth\'s own revocations', () => {
   before(async () => {
-    const producers = { BUS_PRODUCER_USERS: `ecar_{producer}-r${suffix}` };
-    stack = await startGarageStack('forgedrev', { garageEnv: producers });
-    gateway = await startGateway({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      ...producers,
-      AUTH_URL: stack.auth.url,
-      GARAGE_URL: stack.garage.url,
-      AUTH_JWKS_URL: `${stack.auth.url}/.well-known/jwks.json`,
-      AMQP_URL,
-      BUS_EXCHANGE: stack.bus.exchange,
-      BUS_QUEUE_PREFIX: stack.bus.queuePrefix,
-      REDIS_KEY_PREFIX: stack.bus.queuePrefix,
-      TRUST_PROXY_HOPS: '0',
-      RATE_LIMIT_PER_IP: '100000',
-      RATE_LIMIT_PER_USER: '100000',
-    });
-    const exchange = stack.bus.exchange.replaceAll('.', '\\.');
-    for (const service of ['auth', 'billing'] as const) {
-      ctl(['add_user', userOf(service), passwords[service]]);
-      ctl(['set_permissions', '-p', '/', userOf(service), '^$', `^(${exchange}|amq\\.default)$`, '^$']);
-    }
+    const producers = { BUS_PRODUCER_USERS: accounts.pattern };
+    stack = await startGarageStack('forgedrev', { garageEnv: producers, gateway: true, gatewayEnv: producers });
+    gateway = stack.gateway!;
+    accounts.create(['auth', 'billing'], stack.bus.exchange);
     await waitFor(() => (gateway.revocations.subscribed && revocationQueues().length === 2 ? true : undefined), { what: 'the gateway and garage subscribed to revocations' });
   });
   after(async () => {
-    for (const service of ['auth', 'billing']) spawnSync('rabbitmqctl', ['-q', 'delete_user', userOf(service)], { encoding: 'utf8' });
-    await gateway?.stop();
+    accounts.remove();
     await stack?.stop();
   });
 
