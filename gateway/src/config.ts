@@ -1,9 +1,28 @@
-import { field, internalTlsFields, loadConfig } from '@ecar/config';
+import { field, FieldError, internalTlsFields, loadConfig, producerUsersField, type Field } from '@ecar/config';
 
 const upstream = (service: string, port: number) =>
   field.url({ doc: `Base URL of the ${service} service (https with mutual TLS in production)`, default: `http://127.0.0.1:${port}`, protocols: ['http:', 'https:'] });
 
+/**
+ * Whether the gateway itself listens with mutual TLS (nginx its only client, finding 9 of issue
+ * 12): always in production, refused off there; off by default elsewhere (`npm start` and the
+ * tests talk plain HTTP to it), on where a test checks the edge listener.
+ */
+function listenTlsField(): Field<boolean> {
+  const plain = field.bool({ doc: '', default: false });
+  return {
+    doc: 'Listen with mutual TLS from the internal CA, serving only the peer whose certificate names nginx (production: always; elsewhere default off)',
+    secret: false,
+    parse(raw, context) {
+      if (context.mode !== 'production') return plain.parse(raw, context);
+      if (raw !== undefined && raw !== '' && !plain.parse(raw, context)) throw new FieldError(`${context.name} cannot be turned off in production`);
+      return true;
+    },
+  };
+}
+
 export const gatewayConfigSpec = {
+  LISTEN_TLS: listenTlsField(),
   PORT: field.port({ doc: 'HTTP port of the gateway (behind nginx)', default: 8080 }),
   HOST: field.string({ doc: 'Address to listen on', default: '127.0.0.1' }),
   AUTH_URL: upstream('auth', 3001),
@@ -14,6 +33,7 @@ export const gatewayConfigSpec = {
   NOTIFY_URL: upstream('notify', 3006),
   AMQP_URL: field.secretUrl({ doc: 'RabbitMQ URL (amqps:// in production): the gateway follows auth.session.revoked', dev: 'amqp://guest:guest@127.0.0.1:5672', protocols: ['amqp:', 'amqps:'] }),
   BUS_EXCHANGE: field.string({ doc: 'Topic exchange of domain events', default: 'ecar.events', pattern: /^[a-z0-9._-]+$/ }),
+  BUS_PRODUCER_USERS: producerUsersField(),
   BUS_QUEUE_PREFIX: field.string({ doc: "Prefix of this deployment's queue names (tests isolate with it)", default: '', pattern: /^[a-z0-9._-]*$/ }),
   ACCESS_TOKEN_TTL_SECONDS: field.int({ doc: 'Access token lifetime: how long a revoked session stays on the deny-list', default: 3600, min: 60, max: 3600 }),
   REVOCATION_GRACE_MS: field.int({ doc: 'How long the revoked-session deny-list is trusted once unfed (broker lost and auth not answering); past it authenticated requests get 503', default: 10_000, min: 1_000, max: 60_000 }),

@@ -6,7 +6,7 @@ import { AccessTokenVerifier, RemoteJwks, authenticate, failClosedRevocation, re
 import { BusConnection, RevokedSessions, type SessionDenyList } from '@ecar/bus';
 import { developmentBanner } from '@ecar/config';
 import { badRequest, notFound, tooManyRequests } from '@ecar/errors';
-import { clientAddress, createHttpMetrics, errorHandler, listen, requestContext, type RunningServer } from '@ecar/http';
+import { clientAddress, createHttpMetrics, errorHandler, listen, requestContext, requirePeer, type RunningServer } from '@ecar/http';
 import { createLogger, type Logger } from '@ecar/logger';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { corsAllowList } from './cors.ts';
@@ -26,6 +26,9 @@ export interface Gateway {
   revocations: RevokedSessions;
   stop(): Promise<void>;
 }
+
+/** The only client of the gateway's listener, by certificate name: the edge. */
+const EDGE_PEERS: readonly string[] = ['nginx'];
 
 function rateLimitHeaders(res: Response, limit: number, remaining: number, resetMs: number): void {
   res.setHeader('RateLimit-Limit', String(limit));
@@ -49,12 +52,15 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   if (!tls) logger.warn('gateway → services over plain HTTP: development only; production requires ECAR_TLS_* and https upstreams (mutual TLS, ENC-6)');
   // nginx → gateway (finding 9 of issue 12): in production the gateway listens only with mutual
   // TLS from the internal CA (nginx verifies the name `gateway`, presents its own `nginx`
-  // certificate) and believes X-Forwarded-For from nginx's certificate alone. Development and
-  // tests (`npm start`) keep plain HTTP on loopback.
-  const listenTls = loaded.mode === 'production' ? tls : undefined;
+  // certificate), serves the API and the web app to nginx's certificate alone (another
+  // deployable's gets 403) and believes X-Forwarded-For from it alone. Development and tests
+  // (`npm start`) keep plain HTTP on loopback (LISTEN_TLS off).
+  if (config.LISTEN_TLS && !tls) throw new Error('LISTEN_TLS needs the gateway\'s TLS identity (ECAR_TLS_CERT, ECAR_TLS_KEY, ECAR_TLS_CA)');
+  const listenTls = config.LISTEN_TLS ? tls : undefined;
   if (!listenTls) logger.warn('gateway listening on plain HTTP: development only (npm start); in production nginx reaches it over mutual TLS');
   const jwks = new RemoteJwks(config.AUTH_JWKS_URL, { minRefetchMs: 1_000, tls });
-  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA });
+  // Revocations are applied only from auth's broker user (finding 3 mechanism, `verifyProducer`).
+  const bus = new BusConnection({ url: config.AMQP_URL, name: 'ecar-gateway', logger, registry, ca: config.ECAR_TLS_CA, producerUsers: config.BUS_PRODUCER_USERS });
   // The deny-list fails closed (finding 4 of issue 12): until it is loaded, and once unfed beyond
   // REVOCATION_GRACE_MS (broker lost and auth's snapshot not answering), tokens get 503.
   const revocations = new RevokedSessions({
@@ -104,7 +110,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
-  if (listenTls) app.use(clientAddress(['nginx']));
+  if (listenTls) app.use(clientAddress(EDGE_PEERS));
   app.use(requestContext);
   app.use(metrics.middleware);
   // HSTS for a year with subdomains and preload (IMP-1); nginx sends the same at the edge.
@@ -121,6 +127,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  // Health and metrics above stay open to every internal peer (the container's own health check
+  // presents the gateway's certificate, Prometheus its own); everything below is nginx's.
+  if (listenTls) app.use(requirePeer(EDGE_PEERS));
   app.use(corsAllowList(config.CORS_ORIGINS));
   // The web app's files: /admin/ (nginx admits it only from the allow-list, NET-1), /app/, /assets/.
   app.use(webRoutes());

@@ -195,16 +195,19 @@ async function auditEvent(type: string, subject?: string): Promise<Record<string
 }
 
 /**
- * `node -e` inside a gateway container: GET argv[1] from this replica (mutual TLS with the
- * gateway's own certificate, as in production it listens only so), bearer argv[2]; prints the
- * status, 0 when the request fails.
+ * `node -e` inside a gateway container: GET argv[1] from this replica (mutual TLS, as in
+ * production it listens only so), bearer argv[2]; prints the status, 0 when the request fails.
+ * It presents the gateway's own certificate (enough for /health/*), or the one in PEER_CERT and
+ * PEER_KEY: the API answers nginx's certificate only (issue 12 finding 9), see `asNginx`.
  */
 const GATEWAY_OVER_TLS = `
   const { readFileSync } = require('node:fs');
   const https = require('node:https');
   const secret = (name) => readFileSync('/run/secrets/' + name);
   const headers = process.argv[2] ? { authorization: 'Bearer ' + process.argv[2] } : {};
-  https.get({ host: '127.0.0.1', port: 8080, path: process.argv[1], servername: 'gateway', headers, cert: secret('gateway_tls_cert'), key: secret('gateway_tls_key'), ca: secret('internal_ca_cert') }, (res) => {
+  const cert = process.env.PEER_CERT || secret('gateway_tls_cert');
+  const key = process.env.PEER_KEY || secret('gateway_tls_key');
+  https.get({ host: '127.0.0.1', port: 8080, path: process.argv[1], servername: 'gateway', headers, cert, key, ca: secret('internal_ca_cert') }, (res) => {
     res.resume();
     console.log(res.statusCode);
   }).on('error', () => console.log(0));`;
@@ -241,8 +244,9 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sftpDir, 'ssh_host_ed25519_key')]);
     const hostKey = readFileSync(join(sftpDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
     writeFileSync(join(inputs, 'known_hosts'), `sftp ${hostKey}\n`);
-    writeFileSync(join(inputs, 'smtp_url'), 'smtps://ecar:relay-password@smtp.example.tn:465\n');
-    // notify's relay (the fake SMTP relay of compose.test.yml) and the SMS gateway's bearer key.
+    // auth's and notify's relay (the fake SMTP relay of compose.test.yml: the MFA enrolment code
+    // reaches the test through it) and the SMS gateway's bearer key.
+    writeFileSync(join(inputs, 'smtp_url'), 'smtp://ecar:relay-password@smtp.example.tn:2525\n');
     writeFileSync(join(inputs, 'notify_smtp_url'), 'smtp://ecar:relay-password@smtp.example.tn:2525\n');
     const smsApiKey = randomBytes(16).toString('hex');
     writeFileSync(join(inputs, 'sms_api_key'), `${smsApiKey}\n`);
@@ -367,9 +371,13 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.equal(login['status'], 'mfa_enrolment_required');
     const pending = String(login['accessToken']);
     assert.equal((await api.call('/api/v1/customers', { token: pending })).status, 403, 'no access before enrolment');
+    const mailedCodes = async () => (await fakeLog('smtp-relay')).filter((entry) => typeof entry['code'] === 'string');
+    const seen = (await mailedCodes()).length;
     const setup = expect(await api.call('/api/v1/auth/mfa/totp/setup', { method: 'POST', token: pending }), 200, 'totp setup');
     authenticator.secret = String(setup['secret']);
-    const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator) } }), 200, 'totp verify');
+    // Enrolment needs the one-time code auth e-mailed to the admin (issue 12 finding 9), here through the fake relay.
+    const emailCode = await waitFor(async () => (await mailedCodes())[seen]?.['code'], { timeoutMs: 60_000, what: 'the MFA enrolment code at the fake relay' });
+    const verified = expect(await api.call('/api/v1/auth/mfa/totp/verify', { method: 'POST', token: pending, json: { code: await nextCode(authenticator), emailCode } }), 200, 'totp verify');
     adminToken = String(verified['accessToken']);
     const me = expect(await api.call('/api/v1/auth/me', { token: adminToken }), 200, 'me');
     assert.equal(me['role'], 'super-admin');
@@ -531,10 +539,13 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.equal(gateways.length, 2, 'two gateway replicas');
     // Straight to each replica (nginx would spread the calls): garage verifies tokens without
     // state, so a revoked one is refused only by the gateway's deny-list.
+    // The gateway serves its API to nginx's certificate only: the probe presents it (issue 12 finding 9).
+    const secrets = join(WORK, 'etc', 'secrets');
+    const asNginx = ['-e', `PEER_CERT=${readFileSync(join(secrets, 'nginx_tls_cert'), 'utf8')}`, '-e', `PEER_KEY=${readFileSync(join(secrets, 'nginx_tls_key'), 'utf8')}`];
     const statusVia = async (container: string, token: string) =>
       Number(
         (
-          await run('docker', ['exec', container, 'node', '-e', GATEWAY_OVER_TLS, '/api/v1/customers?limit=1', token])
+          await run('docker', ['exec', ...asNginx, container, 'node', '-e', GATEWAY_OVER_TLS, '/api/v1/customers?limit=1', token])
         ).stdout.trim(),
       );
     for (const gateway of gateways) assert.equal(await statusVia(gateway, second), 200, `gateway ${gateway} before the logout`);

@@ -59,7 +59,9 @@ if (role === 'sms') {
             const raw = data.join('\r\n');
             const reference = /^X-ECAR-Message:\s*(.+)$/im.exec(raw)?.[1]?.trim();
             const subject = /^Subject:\s*(.+)$/im.exec(raw)?.[1]?.trim();
-            record({ from: mail.from, to: mail.to, reference, subject, bytes: raw.length });
+            // auth's MFA enrolment mails carry a one-time code the test types in (quoted-printable leaves that line alone).
+            const code = /^Code: (\d{8})\s*$/m.exec(raw)?.[1];
+            record({ from: mail.from, to: mail.to, reference, subject, bytes: raw.length, ...(code ? { code } : {}) });
             data = null;
             mail = { from: '', to: [] };
             reply('250 2.0.0 queued');

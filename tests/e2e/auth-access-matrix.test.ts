@@ -48,6 +48,9 @@ const MATRIX: Record<string, MatrixCase<World>> = {
   'POST /api/v1/users/:id/sessions/revoke': { path: (w) => `${user(w)}/sessions/revoke`, expect: adminOnly(200) },
   'POST /api/v1/users/:id/mfa/reset': { path: (w) => `${user(w)}/mfa/reset`, expect: adminOnly(204) },
   'POST /api/v1/users/:id/unlock': { path: (w) => `${user(w)}/unlock`, expect: adminOnly(200) },
+  'GET /api/v1/users/sign-in-locks': { path: () => '/api/v1/users/sign-in-locks', expect: adminOnly(200) },
+  // No lock on this documentation address: the super-admin gets 404, the others never get that far.
+  'POST /api/v1/users/sign-in-locks/unlock': { path: () => '/api/v1/users/sign-in-locks/unlock', body: () => ({ ip: '192.0.2.1' }), expect: adminOnly(404) },
 };
 
 /**

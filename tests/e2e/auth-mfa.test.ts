@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { generate } from 'otplib';
 import pg from 'pg';
 import { waitFor } from '@ecar/testkit';
-import { newAuthenticator, nextCode, type Authenticator } from '../support/mfa.ts';
+import { emailedEnrolmentCode, mailboxOf, newAuthenticator, nextCode, type Authenticator } from '../support/mfa.ts';
 import { call, loginAsAdmin, startStack, type JsonResponse, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -58,14 +58,17 @@ describe('MFA for super-admins: TOTP, replay protection, recovery codes, reset (
     assert.equal((await call(stack.auth.url, '/api/v1/users', { token })).status, 403, 'auth refuses it too');
     assert.equal((await call(stack.gateway.url, '/api/v1/auth/me', { token })).status, 200, 'who-am-I is allowed');
 
+    const mailbox = mailboxOf(stack.gateway.url);
+    const seen = mailbox.to(BOSS.email).length;
     const setup = await call(stack.gateway.url, '/api/v1/auth/mfa/totp/setup', { method: 'POST', token });
     assert.equal(setup.status, 200);
+    const emailCode = await emailedEnrolmentCode(mailbox, BOSS.email, seen);
     assert.match(String(setup.body['otpauthUri']), /^otpauth:\/\/totp\/ECAR:nadia\.jaziri%40garage\.tn\?.*secret=/);
     assert.match(String(setup.body['qrCodeDataUrl']), /^data:image\/png;base64,iVBOR/);
     authenticator.secret = String(setup.body['secret']);
-    const wrong = await call(stack.gateway.url, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: 'abcdef' } });
+    const wrong = await call(stack.gateway.url, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: 'abcdef', emailCode } });
     assert.equal(wrong.status, 400);
-    const verify = await call(stack.gateway.url, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: await nextCode(authenticator) } });
+    const verify = await call(stack.gateway.url, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: await nextCode(authenticator), emailCode } });
     assert.equal(verify.status, 200, JSON.stringify(verify.body));
     assert.deepEqual(amrOf(verify), ['pwd', 'otp']);
     authenticator.recoveryCodes = verify.body['recoveryCodes'] as string[];

@@ -48,6 +48,21 @@ describe('sign-up and reset hardening (issue 12, finding 6)', () => {
     assert.equal((await post('/api/v1/auth/email/verify', { token: tokenInMail(links(email, VERIFY)[0]!) })).status, 400, 'the other link died with the verification');
   });
 
+  it("once the owner registers again, the squatter's older link stops working; the owner's re-sent link and the earlier one of the same registration work", async () => {
+    const email = 'older.link@garage.tn';
+    assert.equal((await post('/api/v1/auth/register', { email, displayName: 'Attacker', password: 'Squatteur-Tozeur-28!' })).status, 202);
+    const squatters = await waitFor(async () => links(email, VERIFY)[0], { what: "the squatter's verification e-mail" });
+    assert.equal((await post('/api/v1/auth/register', { email, displayName: 'Owner', password: 'Vrai-Proprio-Nabeul-5!' })).status, 202);
+    const owners = await waitFor(async () => links(email, VERIFY)[1], { what: "the owner's verification e-mail" });
+    assert.equal((await post('/api/v1/auth/email/verify/resend', { email })).status, 202);
+    await waitFor(async () => links(email, VERIFY)[2], { what: 'the re-sent verification e-mail' });
+    const older = await post('/api/v1/auth/email/verify', { token: tokenInMail(squatters) });
+    assert.equal(older.status, 400, "the squatter's link no longer verifies the address with the squatter's password");
+    assert.equal((await post('/api/v1/auth/email/verify', { token: tokenInMail(owners) })).status, 204, "the owner's link still works after the re-send");
+    assert.equal((await signIn(email, 'Vrai-Proprio-Nabeul-5!')).status, 200);
+    assert.equal((await signIn(email, 'Squatteur-Tozeur-28!')).status, 401);
+  });
+
   it('a completed reset verifies the address; a second request does not kill the first link; using one voids all', async () => {
     const email = 'reset.verifies@garage.tn';
     assert.equal((await post('/api/v1/auth/register', { email, displayName: 'Rania', password: 'Premier-Mot-Sfax-31!' })).status, 202);

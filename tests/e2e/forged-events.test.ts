@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import { DEAD_LETTER_REASON_HEADER } from '@ecar/bus';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import { AMQP_URL, waitFor, waitForConsumer } from '@ecar/testkit';
+import { BrokerAccounts } from '../support/broker-accounts.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 
 /*
@@ -23,44 +23,13 @@ import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
  * publishes `mandatory`: a message the broker could not route fails the test at once by name.
  */
 
-const suffix = randomBytes(3).toString('hex');
-const userOf = (service: string) => `ecar_${service}-f${suffix}`;
-const passwords = { auth: randomBytes(18).toString('base64url'), billing: randomBytes(18).toString('base64url') };
-
-function ctl(args: string[]): void {
-  const result = spawnSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
-}
-
+const accounts = new BrokerAccounts();
 let stack: GarageStack;
 
 /** Publishes as `service`'s own account; `claimedUser` is the user-id property it puts on the message. */
-async function publishAs(service: 'auth' | 'billing', envelope: EventEnvelope, claimedUser: string | undefined, route = { exchange: stack.bus.exchange, routingKey: envelope.type }): Promise<string> {
-  const url = new URL(AMQP_URL);
-  url.username = encodeURIComponent(userOf(service));
-  url.password = encodeURIComponent(passwords[service]);
-  const connection = await amqp.connect(url.toString());
-  try {
-    const channel = await connection.createConfirmChannel();
-    const closed = new Promise<string>((resolve) => channel.once('error', (error: Error) => resolve(error.message)));
-    // The broker returns an unroutable mandatory message before it confirms it.
-    let returned = false;
-    channel.on('return', () => {
-      returned = true;
-    });
-    channel.publish(route.exchange, route.routingKey, Buffer.from(JSON.stringify(envelope)), {
-      persistent: true,
-      mandatory: true,
-      messageId: envelope.id,
-      contentType: 'application/json',
-      ...(claimedUser ? { userId: claimedUser } : {}),
-    });
-    const outcome = await Promise.race([channel.waitForConfirms().then(() => 'ok', (error: Error) => error.message), closed]);
-    return outcome === 'ok' && returned ? 'unroutable' : outcome;
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
+const publishAs = (service: 'auth' | 'billing', envelope: EventEnvelope, claimedUser: string | undefined, route = { exchange: stack.bus.exchange, routingKey: envelope.type }) =>
+  accounts.publish(service, envelope, route, claimedUser);
+const userOf = (service: string) => accounts.userOf(service);
 
 function userUpdated(userId: string, email: string): EventEnvelope {
   return buildEvent({
@@ -90,18 +59,12 @@ async function deadLettered(): Promise<Array<{ reason: unknown; id: unknown }>> 
 
 describe('events are applied only when published by their producer (issue 12, finding 3)', () => {
   before(async () => {
-    stack = await startGarageStack('forged', { garageEnv: { BUS_PRODUCER_USERS: `ecar_{producer}-f${suffix}` } });
-    const exchange = stack.bus.exchange.replaceAll('.', '\\.');
-    for (const service of ['auth', 'billing'] as const) {
-      ctl(['add_user', userOf(service), passwords[service]]);
-      // Publish on this test's exchange and, as every production account may (RabbitMQ wants
-      // write access to a queue's dead-letter exchange to declare it), the default exchange.
-      ctl(['set_permissions', '-p', '/', userOf(service), '^$', `^(${exchange}|amq\\.default)$`, '^$']);
-    }
+    stack = await startGarageStack('forged', { garageEnv: { BUS_PRODUCER_USERS: accounts.pattern } });
+    accounts.create(['auth', 'billing'], stack.bus.exchange);
     await waitForConsumer(`${stack.bus.queuePrefix}garage.users`);
   });
   after(async () => {
-    for (const service of ['auth', 'billing']) spawnSync('rabbitmqctl', ['-q', 'delete_user', userOf(service)], { encoding: 'utf8' });
+    accounts.remove();
     await stack?.stop();
   });
 

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createBusNamespace, createTestDatabase, freePort, startChild, terminate, waitFor, type BusNamespace, type ChildService, type TestDatabase } from '@ecar/testkit';
+import { sharedMailbox } from '../support/fake-smtp.ts';
+import { useMailbox } from '../support/mfa.ts';
 import { call, loginAsAdmin, ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/stack.ts';
 
 const SERVICES = ['auth', 'audit', 'garage', 'billing'] as const;
@@ -20,6 +22,8 @@ describe('the real processes: gateway and services from their entry points', () 
     bus = createBusNamespace('processes');
     const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (name) => [name, await freePort()] as const)));
     const common = { NODE_ENV: 'test', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, AUTH_JWKS_URL: `http://127.0.0.1:${ports['auth']}/.well-known/jwks.json` };
+    // auth e-mails the admin's MFA enrolment code to this process's fake mailbox.
+    const smtpUrl = (await sharedMailbox()).url;
     const startService = async (name: (typeof SERVICES)[number]) => {
       const database = await createTestDatabase(`proc_${name}`);
       databases.push(database);
@@ -28,7 +32,7 @@ describe('the real processes: gateway and services from their entry points', () 
         PORT: String(ports[name]),
         DATABASE_URL: database.url,
         // The stack helpers' admin signs in with a 1-second TOTP step (see tests/support/stack.ts).
-        ...(name === 'auth' ? { ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, MFA_TOTP_PERIOD_SECONDS: '1' } : {}),
+        ...(name === 'auth' ? { ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, MFA_TOTP_PERIOD_SECONDS: '1', SMTP_URL: smtpUrl } : {}),
       };
       children.push(await startChild(name, `services/${name}/src/main.ts`, env, `http://127.0.0.1:${ports[name]}/health/ready`));
     };
@@ -40,6 +44,7 @@ describe('the real processes: gateway and services from their entry points', () 
       await startChild('gateway', 'gateway/src/main.ts', { ...common, ...upstreams, PORT: String(ports['gateway']), TRUST_PROXY_HOPS: '0' }, `http://127.0.0.1:${ports['gateway']}/health/live`),
     );
     gatewayUrl = `http://127.0.0.1:${ports['gateway']}`;
+    useMailbox(gatewayUrl, smtpUrl);
   });
 
   after(async () => {

@@ -11,6 +11,8 @@ export interface CaughtMail {
  * accepts every message on 127.0.0.1 and keeps it for the test to read; no mail leaves the box.
  */
 export class FakeSmtpServer {
+  /** The catchers listening in this process, by URL: test helpers find the mailbox a stack's auth sends to. */
+  static readonly listening = new Map<string, FakeSmtpServer>();
   readonly messages: CaughtMail[] = [];
   private readonly server: SMTPServer;
   private boundPort = 0;
@@ -42,6 +44,12 @@ export class FakeSmtpServer {
     });
     const address = this.server.server.address();
     this.boundPort = typeof address === 'object' && address ? address.port : 0;
+    FakeSmtpServer.listening.set(this.url, this);
+  }
+
+  /** Lets the process exit while it listens (the shared mailbox lives as long as the process). */
+  unref(): void {
+    this.server.server.unref();
   }
 
   get url(): string {
@@ -54,8 +62,33 @@ export class FakeSmtpServer {
   }
 
   async stop(): Promise<void> {
+    FakeSmtpServer.listening.delete(this.url);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+let shared: Promise<FakeSmtpServer> | undefined;
+
+/**
+ * One catcher per test process for the account e-mails no test reads itself (the MFA enrolment
+ * codes of the stacks' admins): the test stacks send there unless a test gives its own SMTP_URL.
+ * It does not keep the process alive.
+ */
+export function sharedMailbox(): Promise<FakeSmtpServer> {
+  shared ??= (async () => {
+    const smtp = new FakeSmtpServer();
+    await smtp.start();
+    smtp.unref();
+    return smtp;
+  })();
+  return shared;
+}
+
+/** The 8-digit code of an MFA enrolment mail (`Code: 12345678`). */
+export function enrolmentCodeInMail(mail: CaughtMail): string {
+  const match = /^Code: (\d{8})\s*$/m.exec(mail.raw.replace(/=\r?\n/g, ''));
+  if (!match?.[1]) throw new Error('no enrolment code in the message');
+  return match[1];
 }
 
 /** The one-time token of the link in a caught message (`…#token=<token>`), quoted-printable undone. */

@@ -41,7 +41,7 @@ function queuesOf(prefix: string, name: string): string[] {
  * auth (token signer + JWKS), garage and optionally audit in this process, each on port 0 with
  * a throw-away database, a private exchange on the real broker and a temporary document store.
  */
-export async function startGarageStack(label: string, options: { audit?: boolean; gateway?: boolean; garageEnv?: NodeJS.ProcessEnv } = {}): Promise<GarageStack> {
+export async function startGarageStack(label: string, options: { audit?: boolean; gateway?: boolean; garageEnv?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv } = {}): Promise<GarageStack> {
   const bus = createBusNamespace(label);
   const [authDb, garageDb, auditDb] = await Promise.all([
     createTestDatabase(`${label}_auth`),
@@ -73,10 +73,11 @@ export async function startGarageStack(label: string, options: { audit?: boolean
         AMQP_URL,
         BUS_EXCHANGE: bus.exchange,
         BUS_QUEUE_PREFIX: bus.queuePrefix,
-    REDIS_KEY_PREFIX: bus.queuePrefix,
+        REDIS_KEY_PREFIX: bus.queuePrefix,
         TRUST_PROXY_HOPS: '0',
         RATE_LIMIT_PER_IP: '100000',
         RATE_LIMIT_PER_USER: '100000',
+        ...options.gatewayEnv,
       })
     : undefined;
 

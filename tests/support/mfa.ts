@@ -1,4 +1,6 @@
 import { generate } from 'otplib';
+import { waitFor } from '@ecar/testkit';
+import { enrolmentCodeInMail, FakeSmtpServer } from './fake-smtp.ts';
 import { call, type JsonResponse } from './stack.ts';
 
 /** What a test remembers about one account's authenticator, like the phone app would. */
@@ -54,14 +56,48 @@ export async function signInWithMfa(
     return { accessToken: String(step.body['accessToken']), refreshToken: String(step.body['refreshToken']), login: step };
   }
   if (login.body['status'] === 'mfa_enrolment_required') {
-    const token = String(login.body['accessToken']);
-    const setup = await call(gatewayUrl, '/api/v1/auth/mfa/totp/setup', { method: 'POST', token, headers });
-    if (setup.status !== 200) throw new Error(`MFA setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
-    authenticator.secret = String(setup.body['secret']);
-    const verify = await call(gatewayUrl, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: await nextCode(authenticator) }, headers });
+    const verify = await enrolTotp(gatewayUrl, String(login.body['accessToken']), credentials.email, authenticator, headers);
     if (verify.status !== 200) throw new Error(`MFA enrolment failed: ${verify.status} ${JSON.stringify(verify.body)}`);
-    authenticator.recoveryCodes = verify.body['recoveryCodes'] as string[];
     return { accessToken: String(verify.body['accessToken']), refreshToken: String(verify.body['refreshToken']), login: verify };
   }
   return { accessToken: String(login.body['accessToken']), refreshToken: String(login.body['refreshToken']), login };
+}
+
+/** Gateway URL → the SMTP URL its auth sends to (a FakeSmtpServer of this process). */
+const mailboxes = new Map<string, string>();
+
+/** Tells the helpers where the auth behind `gatewayUrl` e-mails its codes (the stacks call it). */
+export function useMailbox(gatewayUrl: string, smtpUrl: string): void {
+  mailboxes.set(gatewayUrl, smtpUrl);
+}
+
+/** The catcher receiving the e-mails of the auth behind `gatewayUrl`. */
+export function mailboxOf(gatewayUrl: string): FakeSmtpServer {
+  const url = mailboxes.get(gatewayUrl);
+  const smtp = url ? FakeSmtpServer.listening.get(url) : undefined;
+  if (!smtp) throw new Error(`no fake SMTP mailbox registered for ${gatewayUrl} (tests/support/mfa.ts useMailbox)`);
+  return smtp;
+}
+
+/** Waits for the enrolment mail to `email` arriving after the first `seen` messages to it; its code. */
+export async function emailedEnrolmentCode(smtp: FakeSmtpServer, email: string, seen: number): Promise<string> {
+  const mail = await waitFor(() => smtp.to(email)[seen], { what: `the MFA enrolment code mailed to ${email}` });
+  return enrolmentCodeInMail(mail);
+}
+
+/**
+ * TOTP enrolment through the API as a user does it (finding 9 of issue 12): setup, the one-time
+ * code from the e-mail, then a code of the new authenticator; keeps the secret and the recovery
+ * codes in `authenticator`. Answers the verify response.
+ */
+export async function enrolTotp(gatewayUrl: string, token: string, email: string, authenticator: Authenticator, headers: Record<string, string> = {}): Promise<JsonResponse> {
+  const smtp = mailboxOf(gatewayUrl);
+  const seen = smtp.to(email).length;
+  const setup = await call(gatewayUrl, '/api/v1/auth/mfa/totp/setup', { method: 'POST', token, headers });
+  if (setup.status !== 200) throw new Error(`MFA setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+  authenticator.secret = String(setup.body['secret']);
+  const emailCode = await emailedEnrolmentCode(smtp, email, seen);
+  const verify = await call(gatewayUrl, '/api/v1/auth/mfa/totp/verify', { method: 'POST', token, json: { code: await nextCode(authenticator), emailCode }, headers });
+  if (verify.status === 200) authenticator.recoveryCodes = verify.body['recoveryCodes'] as string[];
+  return verify;
 }

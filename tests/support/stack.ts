@@ -3,7 +3,8 @@ import type { RunningService } from '@ecar/runtime';
 import { auditService } from '../../services/audit/src/service.ts';
 import { authService, type AuthService } from '../../services/auth/src/service.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
-import { newAuthenticator, signInWithMfa, type Authenticator } from './mfa.ts';
+import { sharedMailbox } from './fake-smtp.ts';
+import { newAuthenticator, signInWithMfa, useMailbox, type Authenticator } from './mfa.ts';
 
 export const ADMIN_EMAIL = 'admin@ecar.test';
 export const ADMIN_PASSWORD = 'Adm1n!-test-Passw0rd';
@@ -58,6 +59,8 @@ export async function startStack(
     ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     MFA_TOTP_PERIOD_SECONDS: TEST_TOTP_PERIOD_SECONDS,
+    // Account e-mails (MFA enrolment codes) go to the process's fake mailbox unless the test reads its own.
+    SMTP_URL: (await sharedMailbox()).url,
     ...authOverrides,
   };
   const auth = await authService.start(authEnv);
@@ -86,6 +89,7 @@ export async function startStack(
   };
   const gateway = await startGateway(gatewayEnv);
   adminAuthenticators.set(gateway.url, newAuthenticator(Number(authEnv.MFA_TOTP_PERIOD_SECONDS)));
+  useMailbox(gateway.url, String(authEnv.SMTP_URL));
   const stack: Stack = {
     auth,
     audit,

@@ -17,6 +17,8 @@ import { garageService, type GarageService } from '../../services/garage/src/ser
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAsAdmin, type JsonResponse } from './stack.ts';
+import { sharedMailbox } from './fake-smtp.ts';
+import { useMailbox } from './mfa.ts';
 
 export { ADMIN_EMAIL, ADMIN_PASSWORD, adminAuthenticator } from './stack.ts';
 
@@ -102,6 +104,8 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
     // 1 s TOTP steps (tests/support/stack.ts): many sign-ins of one admin without waiting 30 s.
     MFA_TOTP_PERIOD_SECONDS: '1',
     PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/app`,
+    // Account e-mails (MFA enrolment codes) go to the process's fake mailbox unless the test reads its own.
+    SMTP_URL: (await sharedMailbox()).url,
     // Cookies keep Secure: Chromium accepts Secure cookies from http://127.0.0.1 (a secure context).
     ...options.auth,
   });
@@ -149,6 +153,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
     ...options.gateway,
   });
   const url = gateway.url;
+  useMailbox(url, String(options.auth?.['SMTP_URL'] ?? (await sharedMailbox()).url));
   // Enrols the super-admin (first sign-in) so browser tests go through the TOTP step.
   let admin = await loginAsAdmin(url);
   let adminIssuedAt = Date.now();

@@ -93,6 +93,8 @@ export const authConfigSpec = {
     30,
     'authenticator apps assume 30 s',
   ),
+  MFA_ENROLMENT_CODE_TTL_SECONDS: field.int({ doc: 'Lifetime of the one-time code e-mailed when TOTP enrolment starts', default: 600, min: 60, max: 3600 }),
+  MFA_ENROLMENT_CODE_ATTEMPTS: field.int({ doc: 'Wrong e-mailed enrolment codes accepted before the code is void (enrolment starts again)', default: 5, min: 1, max: 10 }),
   MFA_ISSUER: field.string({ doc: 'Issuer shown in authenticator apps', default: 'ECAR', maxLength: 64 }),
   PUBLIC_BASE_URL: publicBaseUrlField(),
   SMTP_URL: requiredInProduction(

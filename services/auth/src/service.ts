@@ -61,8 +61,12 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
     maxDelayMs: config.LOGIN_MAX_DELAY_MS,
   });
   const totp = new Totp({ issuer: config.MFA_ISSUER, periodSeconds: config.MFA_TOTP_PERIOD_SECONDS });
-  const mfa = new MfaService(unitOfWork, new Keyring({ mk1: config.MFA_ENCRYPTION_KEY }, 'mk1'), totp, sessions, throttle);
   const mailer = config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.SMTP_ALLOWED_HOSTS, config.MAIL_FROM) : new DevelopmentLogMailer(logger);
+  const mfa = new MfaService(unitOfWork, new Keyring({ mk1: config.MFA_ENCRYPTION_KEY }, 'mk1'), totp, sessions, throttle, mailer, logger, {
+    ttlSeconds: config.MFA_ENROLMENT_CODE_TTL_SECONDS,
+    attempts: config.MFA_ENROLMENT_CODE_ATTEMPTS,
+    mailsPerAddressPerHour: config.MAIL_PER_ADDRESS_PER_HOUR,
+  });
   const self = new SelfService(unitOfWork, hasher, rules, sessions, mailer, logger, {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     emailTokenTtlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,

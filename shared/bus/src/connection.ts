@@ -51,7 +51,8 @@ const DEFAULT_RECONNECT: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
 export class BusConnection {
   private readonly callbacks = new Set<ConnectedCallback>();
   private readonly connectedWaiters = new Set<() => void>();
-  private readonly metrics: BusMetrics;
+  /** The bus metrics of this connection's registry (shared with its consumers and subscriptions). */
+  readonly metrics: BusMetrics;
   private readonly stopController = new AbortController();
   private model: ChannelModel | undefined;
   private ready = false;

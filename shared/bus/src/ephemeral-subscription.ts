@@ -3,9 +3,12 @@ import type { EventEnvelope } from '@ecar/contracts';
 import type { Logger } from '@ecar/logger';
 import type { BusConnection } from './connection.ts';
 import { decodeEnvelope } from './envelope-decoder.ts';
+import { verifyProducer } from './producer-identity.ts';
 import { assertEventExchange } from './topology.ts';
 
 export interface EphemeralSubscriptionOptions {
+  /** A stable name for the metrics (`ecar_bus_refused_total{subscription}`), e.g. `revocations`. */
+  name: string;
   connection: BusConnection;
   exchange: string;
   /** A name of this process's own: the queue is exclusive and deleted with the connection. */
@@ -27,6 +30,12 @@ export interface EphemeralSubscriptionOptions {
  * Events delivered to this process only while it runs, for a deployable without a database (the
  * gateway's deny-list): no inbox, no retries, no dead-letter queue. The queue is declared again
  * on every (re)connect; between connections events are not kept, which `onSubscribed` makes up for.
+ *
+ * Events are applied only from their producer, as inbox consumers do (finding 3 of issue 12,
+ * `verifyProducer`): from the events exchange under their own type, with the validated `user-id`
+ * of the producer's broker user. There are no retry copies here, so nothing from another exchange
+ * (the default one included) is accepted. A refused event is logged, counted
+ * (`ecar_bus_refused_total{reason="unverified_producer"}`) and dropped.
  */
 export class EphemeralSubscription {
   constructor(private readonly options: EphemeralSubscriptionOptions) {}
@@ -44,9 +53,16 @@ export class EphemeralSubscription {
         const decoded = decodeEnvelope(message.content);
         try {
           if (!decoded.ok) throw new Error(`${decoded.reason}: ${decoded.error}`);
-          this.options.handle(decoded.envelope);
+          const verdict = verifyProducer(message, decoded.envelope, { eventsExchange: exchange, userOf: connection.producerUser });
+          if (verdict.ok) {
+            this.options.handle(decoded.envelope);
+          } else {
+            connection.metrics.refused.inc({ subscription: this.options.name, reason: 'unverified_producer' });
+            logger.error('event from an unverified producer refused', { queue, type: decoded.envelope.type, producer: decoded.envelope.producer, error: verdict.error });
+          }
         } catch (error) {
           // No retry helps an event that does not parse or apply; it is dropped and logged (APP-1).
+          connection.metrics.refused.inc({ subscription: this.options.name, reason: 'unreadable' });
           logger.warn('unreadable event dropped', { queue, error });
         }
         channel.ack(message);

@@ -13,6 +13,8 @@ export interface BusMetrics {
   publishConfirmed: Counter;
   publishFailed: Counter<'reason'>;
   consumed: Counter<'queue' | 'outcome'>;
+  /** Events an in-memory subscription (no inbox, no DLQ) refused, by subscription and reason. */
+  refused: Counter<'subscription' | 'reason'>;
   connected: Gauge<'connection'>;
   /** Relays add themselves here; the lag gauge reads them when scraped. */
   outboxLagSources: Set<OutboxLagSource>;
@@ -54,6 +56,12 @@ export function busMetrics(registry: Registry): BusMetrics {
       name: 'ecar_bus_consumed_total',
       help: 'Messages handled by inbox consumers, by outcome',
       labelNames: ['queue', 'outcome'],
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: 'ecar_bus_refused_total',
+      help: 'Events an in-memory subscription (the revocation deny-list) refused: unverified producer or unreadable',
+      labelNames: ['subscription', 'reason'],
       registers: [registry],
     }),
     connected: new Gauge({

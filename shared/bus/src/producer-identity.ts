@@ -34,8 +34,8 @@ export interface ProducerCheck {
   eventsExchange: string;
   /** The broker user each producer publishes as. */
   userOf(producer: string): string;
-  /** This consumer's own broker user: the publisher of its retry copies. */
-  ownUser: string;
+  /** This consumer's own broker user: the publisher of its retry copies; unset = it has none (any copy is refused). */
+  ownUser?: string;
 }
 
 export type ProducerVerdict = { ok: true } | { ok: false; error: string };
@@ -53,5 +53,5 @@ export function verifyProducer(message: ConsumeMessage, envelope: EventEnvelope,
     const expected = check.userOf(envelope.producer);
     return userId === expected ? { ok: true } : { ok: false, error: `published by broker user ${userId}, not ${expected} (producer ${envelope.producer})` };
   }
-  return userId === check.ownUser ? { ok: true } : { ok: false, error: `a copy from exchange "${message.fields.exchange}" by ${userId}, not this consumer's own retry` };
+  return check.ownUser !== undefined && userId === check.ownUser ? { ok: true } : { ok: false, error: `a copy from exchange "${message.fields.exchange}" by ${userId}, not this consumer's own retry` };
 }

@@ -93,6 +93,7 @@ export class RevokedSessions {
     this.graceMs = options.graceMs ?? 10_000;
     this.pollMs = options.pollMs ?? 2_000;
     this.subscription = new EphemeralSubscription({
+      name: 'revocations',
       connection: options.connection,
       exchange: options.exchange,
       queue: options.queue,

@@ -21,7 +21,7 @@ export function internalTlsFields() {
  */
 const PRODUCTION_PRODUCER_USERS = 'ecar_{producer}';
 
-function producerUsersField(): Field<string> {
+export function producerUsersField(): Field<string> {
   return {
     doc: 'Broker user of each producing service, {producer} standing for its name (production default: ecar_{producer}); empty = all services share this service\'s broker user (development default)',
     secret: false,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
+import { forbidden } from '@ecar/errors';
 
 /** The deployable whose `X-Forwarded-For` a service believes: the gateway, by its certificate. */
 export const DEFAULT_TRUSTED_PROXY_IDENTITIES: readonly string[] = ['gateway'];
@@ -37,5 +38,22 @@ export function clientAddress(trustedIdentities: readonly string[] = DEFAULT_TRU
       Object.defineProperty(req, 'ip', { value: ip, configurable: true, enumerable: true });
     }
     next();
+  };
+}
+
+/**
+ * Authorises the mutual-TLS peer by its certificate's name (finding 9 of issue 12): every
+ * deployable holds a certificate of the internal CA, so the CA alone says only "one of ours".
+ * Requests from a peer whose verified certificate names none of `allowed` get 403 problem+json.
+ * Without TLS (development) nothing is checked.
+ */
+export function requirePeer(allowed: readonly string[]) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!(req.socket as Partial<TLSSocket>).encrypted) {
+      next();
+      return;
+    }
+    const identity = peerIdentity(req);
+    next(identity !== undefined && allowed.includes(identity) ? undefined : forbidden(`This listener serves ${allowed.join(', ')} only`));
   };
 }

@@ -5,4 +5,4 @@ export { createHttpMetrics, type HttpMetrics } from './metrics.ts';
 export { requestContext } from './request-context.ts';
 export { listen, installProcessHandlers, type RunningServer } from './server.ts';
 export { clientInfo } from './client-info.ts';
-export { clientAddress, peerIdentity, DEFAULT_TRUSTED_PROXY_IDENTITIES } from './client-address.ts';
+export { clientAddress, peerIdentity, requirePeer, DEFAULT_TRUSTED_PROXY_IDENTITIES } from './client-address.ts';

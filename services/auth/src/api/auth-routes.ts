@@ -1,6 +1,6 @@
 import { ROLES } from '@ecar/contracts';
 import {
-  codeBody,
+  totpEnrolmentBody,
   loginBody,
   mfaLoginBody,
   passwordChangeBody,
@@ -147,8 +147,8 @@ export function authRoutes(deps: AuthRoutesDeps): Route[] {
       roles: ROLES,
       allowPendingMfa: true,
       guards: live,
-      summary: 'Start TOTP enrolment: a new secret and its QR code',
-      handle: ({ principal }) => deps.mfa.beginEnrolment(principal.userId),
+      summary: "Start TOTP enrolment: a new secret and its QR code; a one-time code goes to the account's e-mail",
+      handle: ({ principal, client }) => deps.mfa.beginEnrolment(principal.userId, client),
     }),
     route({
       method: 'post',
@@ -156,10 +156,10 @@ export function authRoutes(deps: AuthRoutesDeps): Route[] {
       roles: ROLES,
       allowPendingMfa: true,
       guards: live,
-      body: codeBody,
-      summary: 'Confirm TOTP enrolment with a code; returns recovery codes and MFA tokens',
+      body: totpEnrolmentBody,
+      summary: 'Confirm TOTP enrolment with the e-mailed code and a code of the authenticator; returns recovery codes and MFA tokens',
       async handle({ principal, body, client, res }) {
-        const { tokens, recoveryCodes } = await deps.mfa.confirmEnrolment(principal.userId, principal.sessionId, body.code, client);
+        const { tokens, recoveryCodes } = await deps.mfa.confirmEnrolment(principal.userId, principal.sessionId, body, client);
         sendTokens(res, tokens, deps.cookies, { status: 'ok', recoveryCodes });
       },
     }),

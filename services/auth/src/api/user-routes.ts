@@ -1,5 +1,5 @@
 import { ADMIN, type Caller } from '@ecar/contracts';
-import { createUserBody, patchUserBody, userListQuery } from '@ecar/contracts/requests/auth';
+import { createUserBody, ipUnlockBody, patchUserBody, signInLockListQuery, userListQuery } from '@ecar/contracts/requests/auth';
 import { route, type Route } from '@ecar/runtime';
 import type { AccountAdministration, AdminActor } from '../domain/accounts.ts';
 import type { MfaService } from '../domain/mfa.ts';
@@ -33,6 +33,29 @@ export function userRoutes(deps: { sessions: SessionService; accounts: AccountAd
       success: 201,
       summary: 'Create an account (technicians, other super-admins)',
       handle: ({ caller, body }) => deps.accounts.create(adminOf(caller), body, caller.correlationId),
+    }),
+    // Before /:id: these paths are not account ids.
+    route({
+      method: 'get',
+      path: '/api/v1/users/sign-in-locks',
+      roles: ADMIN,
+      guards: live,
+      query: signInLockListQuery,
+      summary: 'Per-IP sign-in locks in force, tied to no account (offset paging)',
+      async handle({ query }) {
+        const page = await deps.accounts.signInIpLocks(query);
+        return { items: page.items.map((lock) => ({ ...lock, lockedUntil: lock.lockedUntil.toISOString() })), total: page.total, limit: query.limit, offset: query.offset };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/users/sign-in-locks/unlock',
+      roles: ADMIN,
+      guards: live,
+      body: ipUnlockBody,
+      success: 204,
+      summary: 'Lift the per-IP sign-in lock of one address (audited as auth.login.unlocked)',
+      handle: ({ caller, body }) => deps.accounts.unlockSignInIp(adminOf(caller), body.ip, caller.correlationId),
     }),
     route({
       method: 'get',

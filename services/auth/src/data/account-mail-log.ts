@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@ecar/db';
 
-export type AccountMailPurpose = 'email_verification' | 'password_reset' | 'registration_notice';
+export type AccountMailPurpose = 'email_verification' | 'password_reset' | 'registration_notice' | 'mfa_enrolment';
 
 function addressHash(email: string): Buffer {
   return createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest();

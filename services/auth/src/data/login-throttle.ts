@@ -53,3 +53,20 @@ export async function throttleKeysWithPrefix(db: EntityManager, prefix: string):
 export async function clearThrottlePrefix(db: EntityManager, prefix: string): Promise<number> {
   return affectedRows(db, `DELETE FROM login_throttle WHERE starts_with(key, $1)`, [prefix]);
 }
+
+export interface LockRow {
+  key: string;
+  failures: number;
+  lockedUntil: Date;
+}
+
+/** The locks still in force whose key starts with `prefix` (e.g. every per-IP lock), latest first, one page. */
+export async function activeLocks(db: EntityManager, prefix: string, page: { limit: number; offset: number }): Promise<{ items: LockRow[]; total: number }> {
+  const items: LockRow[] = await db.query(
+    `SELECT key, failures, locked_until AS "lockedUntil" FROM login_throttle
+      WHERE starts_with(key, $1) AND locked_until > now() ORDER BY locked_until DESC, key LIMIT $2 OFFSET $3`,
+    [prefix, page.limit, page.offset],
+  );
+  const counted: Array<{ total: number }> = await db.query(`SELECT count(*)::int AS total FROM login_throttle WHERE starts_with(key, $1) AND locked_until > now()`, [prefix]);
+  return { items, total: counted[0]?.total ?? 0 };
+}

@@ -94,4 +94,15 @@ export const authMigrations = [
      )`,
     `CREATE INDEX account_mail_log_address ON account_mail_log (address_hash, sent_at)`,
   ]),
+  sqlMigration('AuthMfaEnrolmentCode1797800000000', [
+    // The one-time code e-mailed when TOTP enrolment starts (finding 9 of issue 12): the password
+    // alone no longer enrols an authenticator. One open code per user, stored hashed, with the
+    // wrong attempts made against it.
+    `CREATE TABLE mfa_enrolment_codes (
+       user_id uuid PRIMARY KEY REFERENCES users(id),
+       code_hash bytea NOT NULL,
+       expires_at timestamptz NOT NULL,
+       attempts integer NOT NULL DEFAULT 0
+     )`,
+  ]),
 ];

@@ -64,3 +64,17 @@ export async function latestRegistrationPassword(db: EntityManager, userId: stri
   );
   return rows[0]?.passwordHash;
 }
+
+/**
+ * Before a verification link carrying `passwordHash` (the password of the registration it
+ * belongs to; none for the first one): voids the open links of every other registration of the
+ * address, so an older link of a squatter's registration stops working once the owner registers
+ * again (issue 12, finding 6). Links of the same registration (re-sent ones) stay valid.
+ */
+export async function voidOtherRegistrationLinks(db: EntityManager, userId: string, passwordHash: string | undefined): Promise<void> {
+  await db.query(
+    `UPDATE one_time_tokens SET used_at = now()
+      WHERE user_id = $1 AND purpose = 'email_verification' AND used_at IS NULL AND password_hash IS DISTINCT FROM $2`,
+    [userId, passwordHash ?? null],
+  );
+}

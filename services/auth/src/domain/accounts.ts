@@ -134,6 +134,16 @@ export class AccountAdministration {
     });
   }
 
+  async signInIpLocks(page: { limit: number; offset: number }): Promise<{ items: Array<{ ip: string; failures: number; lockedUntil: Date }>; total: number }> {
+    return this.throttle.ipLocks(this.unitOfWork.dataSource.manager, page);
+  }
+
+  /** Lifts the per-IP sign-in lock of one address (audited); 404 when it is not locked. */
+  async unlockSignInIp(actor: AdminActor, ip: string, correlationId: string): Promise<void> {
+    const lifted = await inTransaction(this.unitOfWork, (db) => this.throttle.unlockIp(db, ip, actor, correlationId));
+    if (!lifted) throw notFound('This address has no sign-in lock');
+  }
+
   async unlockSignIn(actor: AdminActor, id: string, correlationId: string): Promise<number> {
     return inTransaction(this.unitOfWork, async (db) => {
       const user = await findUserById(db, id);

@@ -3,7 +3,7 @@ import { newEvent, type Actor } from '@ecar/contracts';
 import { backoffDelay } from '@ecar/primitives';
 import type { EntityManager } from '@ecar/db';
 import type { UnitOfWork } from '@ecar/runtime';
-import { clearThrottle, clearThrottlePrefix, readThrottle, recordFailure, throttleKeysWithPrefix } from '../data/login-throttle.ts';
+import { activeLocks, clearThrottle, clearThrottlePrefix, readThrottle, recordFailure, throttleKeysWithPrefix } from '../data/login-throttle.ts';
 import { type ClientContext } from './sessions.ts';
 import { authorOf, inTransaction, publish } from './auth-events.ts';
 
@@ -134,7 +134,7 @@ export class LoginThrottle {
       if (!(await readThrottle(db, key))?.lockedUntil) continue;
       await clearThrottle(db, key);
       cleared += 1;
-      await this.publish(db, 'auth.login.unlocked', key, actor, correlationId, { scope: 'ip', reason: 'admin' });
+      await this.publish(db, 'auth.login.unlocked', key, actor, correlationId, { scope: 'ip', ip, reason: 'admin' });
     }
     if (userId && (await readThrottle(db, this.mfaKey(userId)))) {
       await clearThrottle(db, this.mfaKey(userId));
@@ -142,6 +142,26 @@ export class LoginThrottle {
       await this.publish(db, 'auth.login.unlocked', this.mfaKey(userId), actor, correlationId, { email, scope: 'mfa', reason: 'admin' });
     }
     return cleared;
+  }
+
+  /** The per-IP locks in force (an address locked whatever the e-mails it tried), latest first. */
+  async ipLocks(db: EntityManager, page: { limit: number; offset: number }): Promise<{ items: Array<{ ip: string; failures: number; lockedUntil: Date }>; total: number }> {
+    const prefix = this.ipKey('');
+    const { items, total } = await activeLocks(db, prefix, page);
+    return { items: items.map((row) => ({ ip: row.key.slice(prefix.length), failures: row.failures, lockedUntil: row.lockedUntil })), total };
+  }
+
+  /**
+   * An admin lifts the per-IP lock of one address, tied to no account (a shared office or
+   * carrier address locked by someone else's failures). False when that address is not locked.
+   */
+  async unlockIp(db: EntityManager, ip: string, actor: Actor, correlationId: string): Promise<boolean> {
+    const key = this.ipKey(ip);
+    const state = await readThrottle(db, key);
+    if (!state?.lockedUntil || state.lockedUntil.getTime() <= Date.now()) return false;
+    await clearThrottle(db, key);
+    await this.publish(db, 'auth.login.unlocked', key, actor, correlationId, { scope: 'ip', ip, reason: 'admin' });
+    return true;
   }
 
   private systemActor(client: ClientContext): Actor {

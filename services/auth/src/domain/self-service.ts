@@ -5,7 +5,7 @@ import { badRequest, notFound } from '@ecar/errors';
 import type { Logger } from '@ecar/logger';
 import type { UnitOfWork } from '@ecar/runtime';
 import { claimAccountMail, type AccountMailPurpose } from '../data/account-mail-log.ts';
-import { insertOneTimeToken, latestRegistrationPassword, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, trimOpenTokens, type OneTimePurpose } from '../data/one-time-tokens.ts';
+import { insertOneTimeToken, latestRegistrationPassword, lockOneTimeToken, spendOneTimeToken, spendOpenTokens, trimOpenTokens, voidOtherRegistrationLinks, type OneTimePurpose } from '../data/one-time-tokens.ts';
 import { findSession } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser, lockUser, markEmailVerified, replacePassword, restartUnverified, type UserRow } from '../data/users.ts';
 import type { Mailer } from './mailer.ts';
@@ -219,10 +219,12 @@ export class SelfService {
 
   /**
    * A new link; the older ones stay valid (each until used or expired) but at most
-   * `openLinksMax` are open at once, the oldest voided first.
+   * `openLinksMax` are open at once, the oldest voided first. A verification link voids the
+   * links of the address's other registrations: only the latest registration's can verify it.
    */
   private async issueLink(db: EntityManager, userId: string, purpose: OneTimePurpose, path: string, passwordHash?: string): Promise<string> {
     const token = newSecret();
+    if (purpose === 'email_verification') await voidOtherRegistrationLinks(db, userId, passwordHash);
     await trimOpenTokens(db, userId, purpose, this.options.openLinksMax - 1);
     await insertOneTimeToken(db, { tokenHash: hashSecret(token), purpose, userId, passwordHash, expiresAt: new Date(Date.now() + this.options.emailTokenTtlSeconds * 1000) });
     return `${this.options.publicBaseUrl.replace(/\/$/, '')}${path}#token=${token}`;

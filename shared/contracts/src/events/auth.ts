@@ -35,7 +35,8 @@ export const authEvents = {
   },
   'auth.login.unlocked': {
     version: 1,
-    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip', 'mfa']), reason: z.enum(['expired', 'admin']) }).strict(),
+    // ip: the address of a per-IP lock an admin lifted.
+    data: z.object({ email: email.optional(), scope: z.enum(['account_ip', 'ip', 'mfa']), ip: z.union([z.ipv4(), z.ipv6()]).optional(), reason: z.enum(['expired', 'admin']) }).strict(),
   },
   'auth.token.refreshed': {
     version: 1,
@@ -97,6 +98,6 @@ export const authEvents = {
   /** An account e-mail not sent: the per-address hourly limit was reached (the answer did not change). */
   'auth.account_mail.limited': {
     version: 1,
-    data: z.object({ email, purpose: z.enum(['email_verification', 'password_reset', 'registration_notice']) }).strict(),
+    data: z.object({ email, purpose: z.enum(['email_verification', 'password_reset', 'registration_notice', 'mfa_enrolment']) }).strict(),
   },
 } as const;

@@ -23,16 +23,25 @@ export const resetRequestBody = z.object({ email }).strict();
 export const resetConfirmBody = z.object({ token: oneTimeToken, newPassword: password }).strict();
 export const resendVerificationBody = z.object({ email }).strict();
 export const codeBody = z.object({ code: z.string().max(16) }).strict();
+/** TOTP enrolment: a code of the new authenticator and the one-time code e-mailed by setup (finding 9 of issue 12). */
+export const totpEnrolmentBody = z.object({ code: z.string().max(16), emailCode: z.string().max(16) }).strict();
 
 /** Accounts listed per page at most. */
 export const MAX_USER_PAGE = 100;
+/** Offset paging of the administration lists. */
+const offsetPage = {
+  limit: z.coerce.number().int().min(1).max(MAX_USER_PAGE).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
 export const userListQuery = z
   .object({
     role: roleSchema.optional(),
     status: z.enum(['active', 'disabled']).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_USER_PAGE).default(50),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    ...offsetPage,
   })
   .strict();
+/** Per-IP sign-in locks in force (offset paging like the accounts). */
+export const signInLockListQuery = z.object(offsetPage).strict();
+export const ipUnlockBody = z.object({ ip: z.union([z.ipv4(), z.ipv6()]) }).strict();
 export const createUserBody = z.object({ email, displayName, role: roleSchema, password }).strict();
 export const patchUserBody = z.object({ email: email.optional(), displayName: displayName.optional(), role: roleSchema.optional() }).strict();

@@ -97,6 +97,7 @@ function CredentialsStep({ onAnswer }: { onAnswer: (answer: LoginAnswer) => void
 }
 
 const SIX_DIGITS = /^\d{6}$/;
+const EIGHT_DIGITS = /^\d{8}$/;
 
 function MfaStep({ mfaToken, onAnswer }: { mfaToken: string; onAnswer: (answer: LoginAnswer) => void }) {
   const { t } = useTranslation('auth');
@@ -147,19 +148,26 @@ function MfaStep({ mfaToken, onAnswer }: { mfaToken: string; onAnswer: (answer: 
 function EnrolStep({ onAnswer }: { onAnswer: (answer: { csrfToken?: string; recoveryCodes?: string[] }) => void }) {
   const { t } = useTranslation('auth');
   const { t: tc } = useTranslation();
-  const [enrolment, setEnrolment] = useState<{ secret: string; qr: string } | { error: unknown } | undefined>();
+  const [enrolment, setEnrolment] = useState<{ secret: string; qr: string; emailCodeMinutes: number } | { error: unknown } | undefined>();
+  // The code of the authenticator and the one-time code e-mailed by setup (finding 9 of issue 12).
   const form = usePlainForm(
-    (values) => ({ code: !values['code'] ? tc('form.required') : SIX_DIGITS.test(values['code']) ? undefined : tc('form.invalid') }),
-    async (values) => onAnswer(await apiJson<{ csrfToken?: string; recoveryCodes?: string[] }>('/api/v1/auth/mfa/totp/verify', { method: 'POST', json: { code: values['code'] } })),
+    (values) => ({
+      code: !values['code'] ? tc('form.required') : SIX_DIGITS.test(values['code']) ? undefined : tc('form.invalid'),
+      emailCode: !values['emailCode'] ? tc('form.required') : EIGHT_DIGITS.test(values['emailCode']) ? undefined : tc('form.invalid'),
+    }),
+    async (values) =>
+      onAnswer(
+        await apiJson<{ csrfToken?: string; recoveryCodes?: string[] }>('/api/v1/auth/mfa/totp/verify', { method: 'POST', json: { code: values['code'], emailCode: values['emailCode'] } }),
+      ),
   );
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const started = await apiJson<{ secret: string; otpauthUri: string }>('/api/v1/auth/mfa/totp/setup', { method: 'POST', json: {} });
+      const started = await apiJson<{ secret: string; otpauthUri: string; emailCodeExpiresIn: number }>('/api/v1/auth/mfa/totp/setup', { method: 'POST', json: {} });
       // The QR code is drawn here in the browser from the otpauth URI (nothing sent elsewhere).
       const { toDataURL } = await import('qrcode');
       const qr = await toDataURL(started.otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 220 });
-      if (!cancelled) setEnrolment({ secret: started.secret, qr });
+      if (!cancelled) setEnrolment({ secret: started.secret, qr, emailCodeMinutes: Math.round(started.emailCodeExpiresIn / 60) });
     })().catch((error: unknown) => {
       if (!cancelled) setEnrolment({ error });
     });
@@ -181,10 +189,14 @@ function EnrolStep({ onAnswer }: { onAnswer: (answer: { csrfToken?: string; reco
             <Text size="sm">
               {t('enrol.secret')} : <Code data-testid="totp-secret">{enrolment.secret}</Code>
             </Text>
+            <Text size="sm" data-testid="enrol-email-sent">
+              {t('enrol.emailSent', { minutes: enrolment.emailCodeMinutes })}
+            </Text>
           </>
         ) : null}
         <ServerError message={form.errors['']} />
         <TextInput name="code" label={t('enrol.code')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} error={form.errors['code']} />
+        <TextInput name="emailCode" label={t('enrol.emailCode')} inputMode="numeric" autoComplete="off" maxLength={8} error={form.errors['emailCode']} />
         <Button type="submit" loading={form.busy} disabled={!enrolment || 'error' in enrolment}>
           {t('enrol.submit')}
         </Button>

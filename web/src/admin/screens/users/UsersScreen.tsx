@@ -98,6 +98,70 @@ function UserActions({ user }: { user: User }) {
   );
 }
 
+interface IpLock {
+  ip: string;
+  failures: number;
+  lockedUntil: string;
+}
+
+function IpLockRow({ lock }: { lock: IpLock }) {
+  const { t } = useTranslation('admin');
+  const unlock = useAction(() => apiJson('/api/v1/users/sign-in-locks/unlock', { method: 'POST', json: { ip: lock.ip } }), [['admin', 'sign-in-locks']]);
+  return (
+    <Table.Tr data-testid="ip-lock-row">
+      <Table.Td data-label={t('users.ipLocks.ip')} ff="monospace">
+        {/* An address reads left to right in Arabic too (IPv6 colons would be reordered). */}
+        <span dir="ltr">{lock.ip}</span>
+      </Table.Td>
+      <Table.Td data-label={t('users.ipLocks.failures')}>{lock.failures}</Table.Td>
+      <Table.Td data-label={t('users.ipLocks.until')}>
+        <When at={lock.lockedUntil} />
+      </Table.Td>
+      <Table.Td data-label={t('common.actions')}>
+        <ConfirmButton label={t('users.ipLocks.unlock')} question={`${t('users.ipLocks.unlock')} : ${lock.ip}`} onConfirm={() => unlock.mutate()} loading={unlock.isPending} />
+        <ActionResult mutation={unlock} success={t('users.ipLocks.unlocked')} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** Per-IP sign-in locks tied to no account (a shared address locked by others' failures): listed and lifted here, audited. */
+function IpLocks() {
+  const { t } = useTranslation('admin');
+  const query = useQuery({
+    queryKey: ['admin', 'sign-in-locks'],
+    queryFn: () => apiJson<{ items: IpLock[]; total: number }>('/api/v1/users/sign-in-locks', { query: { limit: 100 } }),
+  });
+  return (
+    <Section title={t('users.ipLocks.title')} testId="ip-locks">
+      <Text size="sm">{t('users.ipLocks.intro')}</Text>
+      <QueryState query={query} isEmpty={(data) => data.items.length === 0} empty={t('users.ipLocks.none')}>
+        {(data) => (
+          <Stack gap="xs">
+            <Text size="sm">{t('users.ipLocks.count', { count: data.total })}</Text>
+            <Table striped className={stacked.table}>
+              <Table.Caption c="gray.8">{t('users.ipLocks.title')}</Table.Caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('users.ipLocks.ip')}</Table.Th>
+                  <Table.Th scope="col">{t('users.ipLocks.failures')}</Table.Th>
+                  <Table.Th scope="col">{t('users.ipLocks.until')}</Table.Th>
+                  <Table.Th scope="col">{t('common.actions')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((lock) => (
+                  <IpLockRow key={lock.ip} lock={lock} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Stack>
+        )}
+      </QueryState>
+    </Section>
+  );
+}
+
 export default function UsersScreen() {
   const { t } = useTranslation('admin');
   const { t: common } = useTranslation();
@@ -113,6 +177,7 @@ export default function UsersScreen() {
       <Section title={t('users.new')}>
         <CreateUser />
       </Section>
+      <IpLocks />
       <NativeSelect
         label={t('users.role')}
         value={role}
