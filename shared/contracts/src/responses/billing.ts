@@ -1,6 +1,7 @@
 /**
  * The billing service's answers as clients read them (JSON: instants are ISO strings). One place
- * for the web app's types; services/billing/src/api/present.ts builds each answer as one of these,
+ * for the web app's types; services/billing/src/api/present.ts builds each answer as one of these
+ * (and billing's domain types for buyer, seller, lines and VAT are these),
  * so the type check fails when what the service sends and what the web app reads drift apart.
  * Types only: nothing here reaches a bundle.
  */
@@ -20,6 +21,7 @@ export interface BuyerResponse {
   address?: string;
   /** State bodies and exports do not pay the fiscal stamp. */
   stampExempt: boolean;
+  /** The language printed first on their documents (default: Arabic when the name is in Arabic script, else French). */
   language?: 'fr' | 'ar';
 }
 

@@ -11,9 +11,7 @@ import type {
   WorkOrderLineResponse,
   WorkOrderResponse,
 } from '@ecar/contracts/responses/garage';
-import type { AlertResponse, AuditEventResponse, ChainVerificationResponse } from '@ecar/contracts/responses/audit';
-import type { BackupRunResponse, DrillResponse, VerifySideResponse } from '@ecar/contracts/responses/backup';
-import type { BuyerResponse, CreditNoteResponse, InvoiceLineResponse, InvoiceResponse, InvoiceSummaryResponse, PaymentResponse } from '@ecar/contracts/responses/billing';
+import type { InvoiceLineResponse } from '@ecar/contracts/responses/billing';
 
 // The garage's answers: defined once in @ecar/contracts (the service's type check holds them to it).
 export type { AppointmentStatus, ConsentMethod, CustomerKind } from '@ecar/contracts/responses/garage';
@@ -30,15 +28,18 @@ export const WORK_ORDER_STATUSES = ['open', 'estimate_sent', 'approved', 'declin
 export type { WorkOrderStatus };
 
 // Billing's answers: defined once in @ecar/contracts (the service builds them with these types).
-export type InvoiceSummary = InvoiceSummaryResponse;
-export type InvoiceLine = InvoiceLineResponse;
+export type {
+  BuyerResponse as Buyer,
+  CreditNoteResponse as CreditNote,
+  InvoiceLineResponse as InvoiceLine,
+  InvoiceResponse as Invoice,
+  InvoiceSummaryResponse as InvoiceSummary,
+  PaymentMethod,
+  PaymentResponse as Payment,
+  PaymentStatus,
+} from '@ecar/contracts/responses/billing';
 /** A line as a draft's editor holds it before the service numbers and totals it. */
 export type DraftLine = Pick<InvoiceLineResponse, 'kind' | 'description' | 'quantityMilli' | 'unitPriceMillimes' | 'vatRateBp'>;
-export type Buyer = BuyerResponse;
-export type Invoice = InvoiceResponse;
-export type Payment = PaymentResponse;
-export type CreditNote = CreditNoteResponse;
-export type { PaymentMethod, PaymentStatus } from '@ecar/contracts/responses/billing';
 
 export interface User {
   id: string;
@@ -51,9 +52,5 @@ export interface User {
 }
 
 // Audit's and backup's answers: defined once in @ecar/contracts (the services' type check holds them to it).
-export type AuditEvent = AuditEventResponse;
-export type ChainVerification = ChainVerificationResponse;
-export type Alert = AlertResponse;
-export type BackupRun = BackupRunResponse;
-export type VerifySide = VerifySideResponse;
-export type Drill = DrillResponse;
+export type { AlertResponse as Alert, AuditEventResponse as AuditEvent, ChainVerificationResponse as ChainVerification } from '@ecar/contracts/responses/audit';
+export type { BackupRunResponse as BackupRun, DrillResponse as Drill, VerifySideResponse as VerifySide } from '@ecar/contracts/responses/backup';
