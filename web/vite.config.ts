@@ -28,8 +28,8 @@ export default defineConfig({
     rollupOptions: {
       input: { admin: here('admin/index.html'), app: here('app/index.html'), ...shell.inputs(here) },
       output: {
-        // The boot chunks (src/shell/boot.ts): imported first by each shell and free of React,
-        // Mantine and i18next, so they run as soon as the scripts are in, before those evaluate.
+        // The boot chunks (src/shell/boot.ts): the static part of each shell's entry, free of React,
+        // Mantine and i18next, so they run while the shell (a dynamic import) still downloads.
         codeSplitting: {
           groups: [
             { name: 'boot', priority: 2, test: /\/src\/shell\/(boot|screens|api\/url|i18n\/files|i18n\/languages)\.ts$|vite\/preload-helper/ },

@@ -5,11 +5,11 @@ import { SHELL_BASE, type EarlyQuery, type Screen, type ShellArea } from './scre
 
 /**
  * The first code a shell runs. It lives in its own small chunk (vite.config.ts, `boot` group),
- * imported first by each shell's main.tsx through its boot.ts, so it runs as soon as the scripts
- * are in, before the browser evaluates React, Mantine and the rest (~0.2–0.5 s on a slow phone):
- * the session check, the landing screen's module (with the whole stylesheet if it needs it), its
- * translations and its first GETs all start here, at once, instead of after that evaluation.
- * createShell.tsx then picks up what was started.
+ * imported statically by each shell's main.tsx through its boot.ts while the shell itself is a
+ * dynamic import, so it runs as soon as these few kilobytes are in, long before React, Mantine
+ * and the rest have downloaded and evaluated: the session check starts here, and once it says the
+ * landing screen may open, the screen's module (with the whole stylesheet if it needs it), its
+ * translations and its first GETs. createShell.tsx then picks up what was started (docs/web.md).
  */
 
 /** Mantine's whole stylesheet, fetched once; screens render only after it applied (unless styles: 'shell'). */
