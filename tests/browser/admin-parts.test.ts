@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { assertAccessible, assertNoHorizontalOverflow, launchChromium, openPage, signInAsAdmin } from '../support/browser.ts';
-import { createCustomer, startWebStack, type WebStack } from '../support/web-stack.ts';
+import { describe, it } from 'node:test';
+import { adminPage, assertAccessible, assertNoHorizontalOverflow, browserSuite, openAdminScreen, screenshot } from '../support/browser.ts';
+import { createVehicle, openWorkOrder } from '../support/self-fixtures.ts';
+import { createCustomer } from '../support/web-stack.ts';
 
 /**
  * Issue 14 in Chromium: the back office's parts catalogue (EAN-13 refused at the field), a part's
@@ -14,44 +13,19 @@ import { createCustomer, startWebStack, type WebStack } from '../support/web-sta
  * Arabic at 360 px without overflow and accessible.
  */
 
-let stack: WebStack;
-let browser: Browser;
 let workOrderId: string;
-const SHOTS = process.env['ECAR_SCREENSHOTS_DIR'];
 
-async function openScreen(page: Page, path: string): Promise<void> {
-  await page.goto(`${stack.url}/admin/${path}`);
-  await page.waitForSelector('main h1');
-  await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
-  await page.mouse.move(0, 0);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const suite = browserSuite('webparts', async (stack) => {
+  const customer = await createCustomer(stack, 'Sami Trabelsi');
+  const vehicle = await createVehicle(stack, customer.customerId, 'Renault', 'Clio');
+  workOrderId = await openWorkOrder(stack, { customerId: customer.customerId, vehicleId: vehicle.id, complaint: 'Vidange et plaquettes' });
+});
 
 describe('back office parts, stock and canned jobs in Chromium (issue 14)', () => {
-  before(async () => {
-    stack = await startWebStack('webparts');
-    if (SHOTS) await mkdir(SHOTS, { recursive: true });
-    const customer = await createCustomer(stack, 'Sami Trabelsi');
-    const vehicle = await stack.api('/api/v1/vehicles', { method: 'POST', json: { customerId: customer.customerId, plate: '245 TU 1200', make: 'Renault', model: 'Clio', year: 2018, mileageKm: 120000 } });
-    assert.equal(vehicle.status, 201);
-    const order = await stack.api('/api/v1/work-orders', { method: 'POST', json: { customerId: customer.customerId, vehicleId: vehicle.body['id'], complaint: 'Vidange et plaquettes' } });
-    assert.equal(order.status, 201);
-    workOrderId = String(order.body['id']);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it('creates a part, receives and adjusts its stock, lists it as low, builds a canned job with it and applies it to a work order', async () => {
-    const watched = await openPage(browser, stack, { language: 'en' });
+    const watched = await adminPage(suite, { language: 'en' });
     const { page } = watched;
-    await signInAsAdmin(page, stack);
-    await openScreen(page, 'parts');
+    await openAdminScreen(page, suite.stack, 'parts');
     await page.click('[data-testid=part-new]');
     const form = page.locator('[data-testid=part-form]');
     await form.getByLabel('Reference').fill('OC-90');
@@ -87,19 +61,18 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await page.waitForSelector('[data-testid=movement-form] [role=alert]:has-text("Not enough stock")');
     await page.waitForSelector('[data-testid=ledger] [data-kind=adjustment]');
     assert.equal(await page.locator('[data-testid=ledger] tbody tr').count(), 2);
-    await shot(page, 'part-en-desktop');
+    await screenshot(page, 'part-en-desktop');
     await assertAccessible(page, 'part detail');
 
-    await openScreen(page, 'stock/low');
+    await openAdminScreen(page, suite.stack, 'stock/low');
     await page.waitForSelector(`[data-testid=low-part][href$="/parts/${partId}"]`);
-    await openScreen(page, 'parts');
+    await openAdminScreen(page, suite.stack, 'parts');
     await page.getByLabel('Search (reference, barcode, brand, description)').fill('4006381333931');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForSelector('[data-testid=part-link]:has-text("OC-90")');
     assert.equal(await page.locator('[data-testid=part-link]').count(), 1);
 
-
-    await openScreen(page, 'purchase-orders');
+    await openAdminScreen(page, suite.stack, 'purchase-orders');
     await page.locator('[data-testid=supplier-form]').getByLabel('Supplier name').fill('Auto Pièces Sfax');
     await page.click('[data-testid=supplier-save]');
     await page.waitForSelector('[data-testid=po-form]');
@@ -116,15 +89,15 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await page.click('[data-testid=receipt-save]');
     await page.waitForSelector('[data-status=partially_received]');
     await page.waitForSelector('[data-testid=receipt-line]:has-text("5 / 12")');
-    await shot(page, 'purchase-orders-partial-en-desktop');
+    await screenshot(page, 'purchase-orders-partial-en-desktop');
     await page.click('[data-po-action=receive]');
     await page.waitForSelector('[data-status=received]');
-    await shot(page, 'purchase-orders-en-desktop');
-    await openScreen(page, `parts/${partId}`);
+    await screenshot(page, 'purchase-orders-en-desktop');
+    await openAdminScreen(page, suite.stack, `parts/${partId}`);
     await page.waitForSelector('[data-testid=on-hand]:has-text("15")');
     await page.waitForSelector('[data-testid=ledger] [data-kind=receipt]:has-text("Receipt")');
     await page.waitForSelector('[data-testid=average-cost]:has-text("Weighted average cost")');
-    await openScreen(page, 'canned-jobs');
+    await openAdminScreen(page, suite.stack, 'canned-jobs');
     await page.click('[data-testid=canned-new]');
     await page.waitForSelector('[data-testid=canned-form]');
     const job = page.locator('[data-testid=canned-form]');
@@ -141,9 +114,9 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     await page.click('[data-testid=canned-save]');
     await page.waitForURL(/\/admin\/canned-jobs\/[0-9a-f-]{36}$/);
     await page.waitForSelector('[data-testid=canned-part-row]');
-    await shot(page, 'canned-job-en-desktop');
+    await screenshot(page, 'canned-job-en-desktop');
 
-    await openScreen(page, `work-orders/${workOrderId}`);
+    await openAdminScreen(page, suite.stack, `work-orders/${workOrderId}`);
     await page.waitForSelector('[data-testid=canned-choose] option:has-text("Vidange Clio")', { state: 'attached' });
     await page.click('[data-testid=canned-apply]');
     await page.waitForSelector('[data-testid=apply-canned] [data-state=action-done]');
@@ -152,29 +125,28 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
     assert.match(rows[0]!, /Vidange Clio/);
     assert.match(rows[1]!, /Mahle OC-90/);
     await page.waitForSelector('[data-testid=totals]:has-text("34,500")');
-    await shot(page, 'work-order-canned-en-desktop');
+    await screenshot(page, 'work-order-canned-en-desktop');
     await watched.assertClean();
     await watched.close();
   });
 
   it('the new screens in Arabic at 360 px: right to left, no horizontal overflow, accessible', async () => {
     // Its own data, so this test does not depend on the journey above.
-    const part = await stack.api('/api/v1/parts', { method: 'POST', json: { reference: 'GDB1330', brand: 'TRW', description: 'Plaquettes de frein avant', purchasePriceMillimes: 31_000, sellingPriceMillimes: 52_000, vatRateBp: 1900, reorderPointMilli: 4000 } });
+    const part = await suite.stack.api('/api/v1/parts', { method: 'POST', json: { reference: 'GDB1330', brand: 'TRW', description: 'Plaquettes de frein avant', purchasePriceMillimes: 31_000, sellingPriceMillimes: 52_000, vatRateBp: 1900, reorderPointMilli: 4000 } });
     assert.equal(part.status, 201, JSON.stringify(part.body));
     const partId = String(part.body['id']);
-    assert.equal((await stack.api(`/api/v1/parts/${partId}/movements`, { method: 'POST', json: { kind: 'receipt', quantityMilli: 2000 } })).status, 201);
+    assert.equal((await suite.stack.api(`/api/v1/parts/${partId}/movements`, { method: 'POST', json: { kind: 'receipt', quantityMilli: 2000 } })).status, 201);
     // An order partly received, so the receipt form, the partly received status and the ledger's costs are on screen.
-    const supplier = await stack.api('/api/v1/suppliers', { method: 'POST', json: { name: 'Tunis Auto Distribution' } });
-    const order = await stack.api('/api/v1/purchase-orders', { method: 'POST', json: { supplierId: supplier.body['id'], lines: [{ partId, quantityMilli: 4000, unitCostMillimes: 33_000 }] } });
+    const supplier = await suite.stack.api('/api/v1/suppliers', { method: 'POST', json: { name: 'Tunis Auto Distribution' } });
+    const order = await suite.stack.api('/api/v1/purchase-orders', { method: 'POST', json: { supplierId: supplier.body['id'], lines: [{ partId, quantityMilli: 4000, unitCostMillimes: 33_000 }] } });
     assert.equal(order.status, 201, JSON.stringify(order.body));
-    assert.equal((await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/order`, { method: 'POST', json: {} })).status, 200);
-    const partial = await stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/receipts`, { method: 'POST', json: { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1000 }] } });
+    assert.equal((await suite.stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/order`, { method: 'POST', json: {} })).status, 200);
+    const partial = await suite.stack.api(`/api/v1/purchase-orders/${String(order.body['id'])}/receipts`, { method: 'POST', json: { receiptId: randomUUID(), lines: [{ position: 0, quantityMilli: 1000 }] } });
     assert.equal(partial.status, 200, JSON.stringify(partial.body));
-    const job = await stack.api('/api/v1/canned-jobs', { method: 'POST', json: { name: 'Plaquettes avant', make: 'Renault', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId, quantityMilli: 1000 }] } });
+    const job = await suite.stack.api('/api/v1/canned-jobs', { method: 'POST', json: { name: 'Plaquettes avant', make: 'Renault', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [{ partId, quantityMilli: 1000 }] } });
     assert.equal(job.status, 201, JSON.stringify(job.body));
     const jobId = String(job.body['id']);
-    const watched = await openPage(browser, stack, { viewport: 'phone', language: 'ar' });
-    await signInAsAdmin(watched.page, stack);
+    const watched = await adminPage(suite, { viewport: 'phone', language: 'ar' });
     assert.equal(await watched.page.getAttribute('html', 'dir'), 'rtl');
     for (const [name, path] of [
       ['parts', 'parts'],
@@ -185,8 +157,8 @@ describe('back office parts, stock and canned jobs in Chromium (issue 14)', () =
       ['purchase-orders', 'purchase-orders'],
       ['work-order', `work-orders/${workOrderId}`],
     ] as const) {
-      await openScreen(watched.page, path);
-      await shot(watched.page, `${name}-ar-phone`);
+      await openAdminScreen(watched.page, suite.stack, path);
+      await screenshot(watched.page, `${name}-ar-phone`);
       await assertNoHorizontalOverflow(watched.page, `${name} (ar, 360 px)`);
       await assertAccessible(watched.page, `${name} (ar)`);
     }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { assertAccessible, assertNoHorizontalOverflow, launchChromium, openPage, signInAsAdmin } from '../support/browser.ts';
-import { createCustomer, createTechnician, startWebStack, type Account, type WebStack } from '../support/web-stack.ts';
+import { describe, it } from 'node:test';
+import { adminPage, assertAccessible, assertNoHorizontalOverflow, browserSuite, openAdminScreen, screenshot } from '../support/browser.ts';
+import { createVehicle, openWorkOrder } from '../support/self-fixtures.ts';
+import { createCustomer, createTechnician, type Account } from '../support/web-stack.ts';
 
 /**
  * Issue 14, planning in Chromium: the super-admin adds a bay and a technician's weekly hours on
@@ -12,50 +11,25 @@ import { createCustomer, createTechnician, startWebStack, type Account, type Web
  * accessible); the same screens at tablet and desktop widths.
  */
 
-let stack: WebStack;
-let browser: Browser;
 let technician: Account;
 let customerId: string;
 let workOrderId: string;
-const SHOTS = process.env['ECAR_SCREENSHOTS_DIR'];
 
 /** A date some days ahead, in Tunis. */
 const day = new Date(Date.now() + 3 * 86_400_000 + 3_600_000).toISOString().slice(0, 10);
 
-async function openScreen(page: Page, path: string): Promise<void> {
-  await page.goto(`${stack.url}/admin/${path}`);
-  await page.waitForSelector('main h1');
-  await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
-  await page.mouse.move(0, 0);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const suite = browserSuite('webplanning', async (stack) => {
+  technician = await createTechnician(stack, 'Karim Ben Ali');
+  customerId = (await createCustomer(stack, 'Sami Trabelsi')).customerId;
+  const vehicle = await createVehicle(stack, customerId, 'Renault', 'Clio');
+  workOrderId = await openWorkOrder(stack, { customerId, vehicleId: vehicle.id, complaint: 'Vidange' });
+});
 
 describe('planning screens in Chromium (issue 14)', () => {
-  before(async () => {
-    stack = await startWebStack('webplanning');
-    if (SHOTS) await mkdir(SHOTS, { recursive: true });
-    technician = await createTechnician(stack, 'Karim Ben Ali');
-    customerId = (await createCustomer(stack, 'Sami Trabelsi')).customerId;
-    const vehicle = await stack.api('/api/v1/vehicles', { method: 'POST', json: { customerId, plate: '245 TU 1201', make: 'Renault', model: 'Clio', year: 2018, mileageKm: 120000 } });
-    assert.equal(vehicle.status, 201);
-    const order = await stack.api('/api/v1/work-orders', { method: 'POST', json: { customerId, vehicleId: vehicle.body['id'], complaint: 'Vidange' } });
-    assert.equal(order.status, 201);
-    workOrderId = String(order.body['id']);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it('adds a bay and working hours on screen; a booking shows as blocks on the board', async () => {
-    const watched = await openPage(browser, stack, { language: 'en' });
+    const watched = await adminPage(suite, { language: 'en' });
     const { page } = watched;
-    await signInAsAdmin(page, stack);
-    await openScreen(page, 'planning/resources');
+    await openAdminScreen(page, suite.stack, 'planning/resources');
     const bayForm = page.locator('[data-testid=bay-form]');
     await bayForm.getByLabel('Bay name').fill('Pont 1');
     await page.click('[data-testid=bay-save]');
@@ -72,18 +46,18 @@ describe('planning screens in Chromium (issue 14)', () => {
     await page.locator('[data-testid=online-mode]').selectOption('planning');
     await page.click('[data-testid=online-save]');
     await page.waitForSelector('[data-testid=online-booking] [role=status]');
-    assert.equal((await stack.api('/api/v1/planning/settings')).body['onlineBooking'], 'planning');
-    const schedule = await stack.api(`/api/v1/technicians/${technician.id}/schedule`);
+    assert.equal((await suite.stack.api('/api/v1/planning/settings')).body['onlineBooking'], 'planning');
+    const schedule = await suite.stack.api(`/api/v1/technicians/${technician.id}/schedule`);
     assert.equal((schedule.body['hours'] as unknown[]).length, 14);
 
-    const bays = (await stack.api('/api/v1/bays')).body as unknown as Array<{ id: string; name: string }>;
+    const bays = (await suite.stack.api('/api/v1/bays')).body as unknown as Array<{ id: string; name: string }>;
     const bay = bays.find((row) => row.name === 'Pont 1')!;
-    const booked = await stack.api('/api/v1/appointments', { method: 'POST', json: { customerId, slotStart: `${day}T09:00:00+01:00`, technicianId: technician.id, bayId: bay.id, durationMinutes: 90 } });
+    const booked = await suite.stack.api('/api/v1/appointments', { method: 'POST', json: { customerId, slotStart: `${day}T09:00:00+01:00`, technicianId: technician.id, bayId: bay.id, durationMinutes: 90 } });
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
-    const clash = await stack.api('/api/v1/appointments', { method: 'POST', json: { customerId, slotStart: `${day}T10:00:00+01:00`, technicianId: technician.id, bayId: bay.id, durationMinutes: 30 } });
+    const clash = await suite.stack.api('/api/v1/appointments', { method: 'POST', json: { customerId, slotStart: `${day}T10:00:00+01:00`, technicianId: technician.id, bayId: bay.id, durationMinutes: 30 } });
     assert.equal(clash.status, 409);
 
-    await openScreen(page, 'planning');
+    await openAdminScreen(page, suite.stack, 'planning');
     await page.getByLabel('Day').fill(day);
     await page.waitForSelector('[data-testid=booking-block]');
     assert.equal(await page.locator('[data-testid=technician-row] [data-testid=booking-block]').count(), 1);
@@ -93,7 +67,7 @@ describe('planning screens in Chromium (issue 14)', () => {
     await assertAccessible(page, 'planning board');
 
     // The work order's schedule form offers only free times of that technician and bay.
-    await openScreen(page, `work-orders/${workOrderId}`);
+    await openAdminScreen(page, suite.stack, `work-orders/${workOrderId}`);
     const form = page.locator('[data-testid=schedule]');
     await form.getByLabel('Day').fill(day);
     await form.getByLabel('Duration').selectOption('60');
@@ -104,7 +78,7 @@ describe('planning screens in Chromium (issue 14)', () => {
     await page.locator('[data-testid=schedule-start]').selectOption(`${day}T09:30:00.000Z`);
     await page.click('[data-testid=schedule-save]');
     await page.waitForSelector('[data-testid=schedule] [role=status]:has-text("Booked")');
-    const board = await stack.api(`/api/v1/planning/day?date=${day}`);
+    const board = await suite.stack.api(`/api/v1/planning/day?date=${day}`);
     const bookings = board.body['bookings'] as Array<{ workOrderId: string | null; startsAt: string }>;
     assert.equal(bookings.find((item) => item.workOrderId === workOrderId)?.startsAt, `${day}T09:30:00.000Z`, '10:30 in Tunis');
     await watched.assertClean();
@@ -118,18 +92,17 @@ describe('planning screens in Chromium (issue 14)', () => {
       ['tablet', 'fr'],
       ['desktop', 'en'],
     ] as const) {
-      const watched = await openPage(browser, stack, { viewport, language });
-      await signInAsAdmin(watched.page, stack);
-      await openScreen(watched.page, 'planning');
+      const watched = await adminPage(suite, { viewport, language });
+      await openAdminScreen(watched.page, suite.stack, 'planning');
       await watched.page.locator('main input[type=date]').fill(day);
       await watched.page.waitForSelector(viewport === 'phone' ? '[data-testid=booking-item]' : '[data-testid=booking-block]');
       if (viewport === 'phone') assert.equal(await watched.page.locator('[data-testid=board]').isVisible(), false);
-      await shot(watched.page, `planning-${viewport}-${language}`);
+      await screenshot(watched.page, `planning-${viewport}-${language}`);
       await assertNoHorizontalOverflow(watched.page, `planning (${language}, ${viewport})`);
       await assertAccessible(watched.page, `planning (${language}, ${viewport})`);
-      await openScreen(watched.page, 'planning/resources');
+      await openAdminScreen(watched.page, suite.stack, 'planning/resources');
       await watched.page.waitForSelector('[data-testid=hours-form]');
-      await shot(watched.page, `planning-resources-${viewport}-${language}`);
+      await screenshot(watched.page, `planning-resources-${viewport}-${language}`);
       await assertNoHorizontalOverflow(watched.page, `planning resources (${language}, ${viewport})`);
       await assertAccessible(watched.page, `planning resources (${language}, ${viewport})`);
       await watched.assertClean();

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { addDays, dayKey, localDate } from '@ecar/primitives';
-import { assertAccessible, assertNoHorizontalOverflow, launchChromium, openPage, setViewport, signInAsAdmin, signInOnApp } from '../support/browser.ts';
+import { adminPage, assertAccessible, assertNoHorizontalOverflow, browserSuite, openPage, setViewport, signInOnApp } from '../support/browser.ts';
 import { createVehicle } from '../support/self-fixtures.ts';
-import { createCustomer, startWebStack, type WebStack } from '../support/web-stack.ts';
+import { createCustomer } from '../support/web-stack.ts';
 
-let stack: WebStack;
-let browser: Browser;
+const suite = browserSuite('webrem');
 
 async function waitForInterval(id: string, months: number, km: number): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const job = (await stack.api(`/api/v1/canned-jobs/${id}`)).body;
+    const job = (await suite.stack.api(`/api/v1/canned-jobs/${id}`)).body;
     if (job['serviceIntervalMonths'] === months && job['serviceIntervalKm'] === km) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -21,28 +19,17 @@ async function waitForInterval(id: string, months: number, km: number): Promise<
 const inDays = (days: number) => dayKey(addDays(localDate(new Date(), 'Africa/Tunis'), days));
 
 describe('reminders in Chromium: the admin sets due dates, the due-soon list shows the vehicle, the customer sees their due dates', () => {
-  before(async () => {
-    stack = await startWebStack('webrem');
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it('a super-admin sets the visite technique, insurance and vignette, and the next service from a canned job’s interval', async () => {
-    const customer = await createCustomer(stack, 'Sami Gharbi');
-    const vehicle = await createVehicle(stack, customer.customerId, 'Kia', 'Picanto');
-    const job = await stack.api('/api/v1/canned-jobs', {
+    const customer = await createCustomer(suite.stack, 'Sami Gharbi');
+    const vehicle = await createVehicle(suite.stack, customer.customerId, 'Kia', 'Picanto');
+    const job = await suite.stack.api('/api/v1/canned-jobs', {
       method: 'POST',
       json: { name: 'Vidange 10 000 km', labourHoursMilli: 1000, labourRateMillimes: 40_000, parts: [], serviceIntervalMonths: 12, serviceIntervalKm: 10_000 },
     });
     assert.equal(job.status, 201, JSON.stringify(job.body));
 
-    const watched = await openPage(browser, stack, { viewport: 'desktop' });
+    const watched = await adminPage(suite, { viewport: 'desktop', screen: `vehicles/${vehicle.id}` });
     const { page } = watched;
-    await signInAsAdmin(page, stack);
-    await page.goto(`${stack.url}/admin/vehicles/${vehicle.id}`);
     const form = page.getByTestId('vehicle-edit');
     await form.waitFor();
     await page.getByTestId('vehicle-dues').getByText('Aucune échéance enregistrée.').waitFor();
@@ -55,7 +42,7 @@ describe('reminders in Chromium: the admin sets due dates, the due-soon list sho
     await form.getByTestId('vehicle-save').click();
     await page.getByTestId('vehicle-saved').waitFor();
 
-    const saved = (await stack.api(`/api/v1/vehicles/${vehicle.id}`)).body;
+    const saved = (await suite.stack.api(`/api/v1/vehicles/${vehicle.id}`)).body;
     assert.deepEqual([saved['technicalInspectionDue'], saved['insuranceDue'], saved['vignetteDue']], [inDays(1), inDays(20), inDays(120)]);
     assert.equal(saved['nextServiceMileageKm'], 51_000, 'the mileage + the canned job’s 10 000 km');
     assert.ok(typeof saved['nextServiceDate'] === 'string' && saved['nextServiceDate'] > inDays(360), 'today + 12 months');
@@ -68,7 +55,7 @@ describe('reminders in Chromium: the admin sets due dates, the due-soon list sho
     await assertAccessible(page, 'vehicle due dates');
 
     // The due-soon list: the vehicle is there within 30 days, with its owner; filtered by kind it stays (visite technique).
-    await page.goto(`${stack.url}/admin/reminders`);
+    await page.goto(`${suite.stack.url}/admin/reminders`);
     const row = page.locator('tr', { has: page.getByTestId('due-soon-vehicle').filter({ hasText: vehicle.plate }) });
     await row.waitFor();
     await row.getByText('Sami Gharbi').waitFor();
@@ -89,7 +76,7 @@ describe('reminders in Chromium: the admin sets due dates, the due-soon list sho
     }
     // The canned job's form keeps its interval when it is saved again (a PUT replaces the job).
     await setViewport(page, 'desktop');
-    await page.goto(`${stack.url}/admin/canned-jobs/${String(job.body['id'])}`);
+    await page.goto(`${suite.stack.url}/admin/canned-jobs/${String(job.body['id'])}`);
     const months = page.getByTestId('canned-interval-months');
     await months.waitFor();
     assert.equal(await months.inputValue(), '12');
@@ -102,14 +89,14 @@ describe('reminders in Chromium: the admin sets due dates, the due-soon list sho
   });
 
   it('the customer sees their vehicle’s due dates, in Arabic at 360 px', async () => {
-    const customer = await createCustomer(stack, 'Amira Ben Salah');
-    const vehicle = await createVehicle(stack, customer.customerId);
-    const set = await stack.api(`/api/v1/vehicles/${vehicle.id}`, { method: 'PATCH', json: { technicalInspectionDue: inDays(1), insuranceDue: inDays(-3), nextServiceMileageKm: 41_000 } });
+    const customer = await createCustomer(suite.stack, 'Amira Ben Salah');
+    const vehicle = await createVehicle(suite.stack, customer.customerId);
+    const set = await suite.stack.api(`/api/v1/vehicles/${vehicle.id}`, { method: 'PATCH', json: { technicalInspectionDue: inDays(1), insuranceDue: inDays(-3), nextServiceMileageKm: 41_000 } });
     assert.equal(set.status, 200, JSON.stringify(set.body));
-    const watched = await openPage(browser, stack, { viewport: 'phone', language: 'ar' });
+    const watched = await openPage(suite.browser, suite.stack, { viewport: 'phone', language: 'ar' });
     const { page } = watched;
-    await signInOnApp(page, stack, customer);
-    await page.goto(`${stack.url}/app/vehicles/${vehicle.id}`);
+    await signInOnApp(page, suite.stack, customer);
+    await page.goto(`${suite.stack.url}/app/vehicles/${vehicle.id}`);
     const card = page.getByTestId('customer-dues');
     await card.getByText('الآجال').waitFor();
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');

@@ -1,40 +1,27 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertAccessible, assertNoHorizontalOverflow, launchChromium, openPage, signInAsAdmin, signInOnApp } from '../support/browser.ts';
+import { describe, it } from 'node:test';
+import { adminPage, assertAccessible, assertNoHorizontalOverflow, browserSuite, openPage, signInOnApp } from '../support/browser.ts';
 import { createVehicle } from '../support/self-fixtures.ts';
-import { createCustomer, startWebStack, type WebStack } from '../support/web-stack.ts';
+import { createCustomer } from '../support/web-stack.ts';
 
 // A PNG signature and an empty IHDR-less body: the garage checks the first bytes against the type.
 const TINY_PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a2d3b1f60000000049454e44ae426082', 'hex');
 
-let stack: WebStack;
-let browser: Browser;
+const suite = browserSuite('webveh');
 
 async function vehicleOf(id: string): Promise<Record<string, unknown>> {
-  const response = await stack.api(`/api/v1/vehicles/${id}`);
+  const response = await suite.stack.api(`/api/v1/vehicles/${id}`);
   assert.equal(response.status, 200);
   return response.body;
 }
 
 describe('vehicle edit (staff) and document upload (customer) in Chromium', () => {
-  before(async () => {
-    stack = await startWebStack('webveh');
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it('a super-admin edits a vehicle: checked with the service schema, the garage refusal shown, the changes saved', async () => {
-    const customer = await createCustomer(stack, 'Karim Trabelsi');
-    const vehicle = await createVehicle(stack, customer.customerId, 'Renault', 'Clio');
-    const watched = await openPage(browser, stack, { viewport: 'desktop' });
+    const customer = await createCustomer(suite.stack, 'Karim Trabelsi');
+    const vehicle = await createVehicle(suite.stack, customer.customerId, 'Renault', 'Clio');
+    const watched = await adminPage(suite, { viewport: 'desktop', screen: `vehicles/${vehicle.id}` });
     const { page } = watched;
-    await signInAsAdmin(page, stack);
-    await page.goto(`${stack.url}/admin/vehicles/${vehicle.id}`);
     const form = page.getByTestId('vehicle-edit');
     await form.waitFor();
     assert.equal(await form.getByLabel('Immatriculation').inputValue(), vehicle.plate);
@@ -71,12 +58,12 @@ describe('vehicle edit (staff) and document upload (customer) in Chromium', () =
   });
 
   it('a customer uploads a registration document of their vehicle, sees it listed and downloads it (Arabic, 360 px)', async () => {
-    const customer = await createCustomer(stack, 'Amira Ben Salah');
-    const vehicle = await createVehicle(stack, customer.customerId);
-    const watched = await openPage(browser, stack, { viewport: 'phone', language: 'ar' });
+    const customer = await createCustomer(suite.stack, 'Amira Ben Salah');
+    const vehicle = await createVehicle(suite.stack, customer.customerId);
+    const watched = await openPage(suite.browser, suite.stack, { viewport: 'phone', language: 'ar' });
     const { page } = watched;
-    await signInOnApp(page, stack, customer);
-    await page.goto(`${stack.url}/app/vehicles/${vehicle.id}`);
+    await signInOnApp(page, suite.stack, customer);
+    await page.goto(`${suite.stack.url}/app/vehicles/${vehicle.id}`);
     const form = page.getByTestId('document-upload-form');
     await form.waitFor();
     assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
@@ -85,7 +72,7 @@ describe('vehicle edit (staff) and document upload (customer) in Chromium', () =
     await page.setInputFiles('[data-testid=document-file]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await page.click('[data-testid=document-upload]');
     await page.getByTestId('document-problem').waitFor();
-    assert.deepEqual((await stack.api(`/api/v1/vehicles/${vehicle.id}/documents`)).body['items'], [], 'nothing sent');
+    assert.deepEqual((await suite.stack.api(`/api/v1/vehicles/${vehicle.id}/documents`)).body['items'], [], 'nothing sent');
 
     // A file whose content is not what its type says: the garage's refusal is shown.
     await page.setInputFiles('[data-testid=document-file]', { name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not really a png image at all') });
@@ -96,7 +83,7 @@ describe('vehicle edit (staff) and document upload (customer) in Chromium', () =
     await page.click('[data-testid=document-upload]');
     await page.getByTestId('document-uploaded').waitFor();
     await page.getByTestId('document-row').waitFor();
-    const listed = (await stack.api(`/api/v1/vehicles/${vehicle.id}/documents`)).body['items'] as Array<{ contentType: string }>;
+    const listed = (await suite.stack.api(`/api/v1/vehicles/${vehicle.id}/documents`)).body['items'] as Array<{ contentType: string }>;
     assert.deepEqual(listed.map((document) => document.contentType), ['image/png']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('document-row').getByRole('button').click()]);
     assert.deepEqual(await readFile((await download.path())!), TINY_PNG);

@@ -55,6 +55,27 @@ describe('web app shells in Chromium (AUTH-5, AUTH-7, APP-3, APP-4, RES-3)', () 
     assert.equal(root.headers.get('location'), '/app/');
   });
 
+  it('the first load: every script comes from a link in the page, and a signed-out visitor fetches the sign-in translations but no screen module', async () => {
+    const html = await (await fetch(`${stack.url}/app/`)).text();
+    const named = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]));
+    assert.ok([...named].some((path) => /^\/assets\/shell-[\w-]+\.js$/.test(path ?? '')), 'the shell chunk is preloaded from the page');
+    const watched = await openPage(browser, stack, { viewport: 'phone' });
+    const scripts: string[] = [];
+    watched.page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.push(new URL(response.url()).pathname);
+    });
+    await watched.page.goto(`${stack.url}/app/`);
+    await watched.page.locator('form[data-step=credentials]').waitFor();
+    const later = scripts.filter((path) => !named.has(path));
+    assert.deepEqual(
+      later.map((path) => path.replace(/-[\w-]+\.js$/, '')),
+      ['/assets/signup'],
+      `scripts not preloaded from the page: ${later.join(', ')}`,
+    );
+    await watched.assertClean();
+    await watched.close();
+  });
+
   it('a super-admin signs in with password and TOTP on /admin/, sees the back office, and the page stays same-origin and CSP-clean', async () => {
     const watched = await openPage(browser, stack);
     await signInAsAdmin(watched.page, stack);

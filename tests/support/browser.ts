@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { nextCode } from './mfa.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, adminAuthenticator, type WebStack } from './web-stack.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, adminAuthenticator, startWebStack, type WebStack } from './web-stack.ts';
 
 /** What the init script and the overflow check use of the page's globals. */
 interface BrowserGlobals {
@@ -166,4 +168,68 @@ export async function assertNoHorizontalOverflow(page: Page, label: string): Pro
 
 export async function setViewport(page: Page, name: ViewportName): Promise<void> {
   await page.setViewportSize(VIEWPORTS[name]);
+}
+
+/** One stack and one Chromium shared by the tests of a file (browserSuite). */
+export interface BrowserSuite {
+  readonly stack: WebStack;
+  readonly browser: Browser;
+}
+
+/**
+ * The frame of a browser test file: starts a web stack (labelled `label`) and Chromium before its
+ * tests, runs `seed` once the stack is up, and stops them after. Call it once, at the top of the
+ * file; its tests read `suite.stack` and `suite.browser`.
+ */
+export function browserSuite(label: string, seed?: (stack: WebStack) => Promise<void>): BrowserSuite {
+  let stack: WebStack | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    stack = await startWebStack(label);
+    if (SCREENSHOTS_DIR) await mkdir(SCREENSHOTS_DIR, { recursive: true });
+    await seed?.(stack);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      assert.ok(stack, 'the stack is started before the tests');
+      return stack;
+    },
+    get browser() {
+      assert.ok(browser, 'Chromium is started before the tests');
+      return browser;
+    },
+  };
+}
+
+/**
+ * A fresh page (openPage) with the stack's super-admin signed in on /admin/, then on `screen`
+ * (a back-office path such as `vehicles/<id>`) once it has loaded, if given.
+ */
+export async function adminPage(suite: BrowserSuite, options: Parameters<typeof openPage>[2] & { screen?: string } = {}): Promise<WatchedPage> {
+  const { screen, ...pageOptions } = options;
+  const watched = await openPage(suite.browser, suite.stack, pageOptions);
+  await signInAsAdmin(watched.page, suite.stack);
+  if (screen !== undefined) await openAdminScreen(watched.page, suite.stack, screen);
+  return watched;
+}
+
+/** Opens a back-office screen and waits until it has loaded: its h1 shown, no loader left in it. */
+export async function openAdminScreen(page: Page, stack: WebStack, path: string): Promise<void> {
+  await page.goto(`${stack.url}/admin/${path}`);
+  await page.waitForSelector('main h1');
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('main .mantine-Loader-root'));
+  await page.mouse.move(0, 0);
+}
+
+/** Where `screenshot` writes (the screenshot script sets it); nothing is written without it. */
+const SCREENSHOTS_DIR = process.env['ECAR_SCREENSHOTS_DIR'];
+
+/** A full-page screenshot `<name>.png` into ECAR_SCREENSHOTS_DIR, when it is set. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS_DIR) await page.screenshot({ path: `${SCREENSHOTS_DIR}/${name}.png`, fullPage: true });
 }

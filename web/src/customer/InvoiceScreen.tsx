@@ -2,6 +2,7 @@ import { Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { InvoiceResponse } from '@ecar/contracts/responses/billing';
 import { apiJson, downloadFile } from '../shell/api/client.ts';
 import { formatDate, formatMoney } from '../shell/format.ts';
 import { isLanguage } from '../shell/i18n/index.ts';
@@ -11,20 +12,7 @@ import { useIntlLocale } from '../workshop/WorkshopUi.tsx';
 import classes from './customer.module.css';
 import { ScrollX } from '../shell/ui/ScrollX.tsx';
 
-interface Invoice {
-  id: string;
-  status: 'draft' | 'issued';
-  paymentStatus: 'draft' | 'unpaid' | 'partially_paid' | 'paid' | 'credited';
-  number: string | null;
-  issueDate: string | null;
-  seller: { name: string; address: string; taxId: string };
-  buyer: { name: string };
-  vehicle: { plate?: string; description?: string } | null;
-  lines: Array<{ position: number; description: string; quantityMilli: number; unitPriceMillimes: number; vatRateBp: number; amountHtMillimes: number }>;
-  vat: Array<{ rateBp: number; baseMillimes: number; vatMillimes: number }>;
-  totals: { htMillimes: number; vatMillimes: number; stampMillimes: number; ttcMillimes: number; ttcInWords: string };
-  balance: { paidMillimes: number; creditedMillimes: number; balanceMillimes: number };
-}
+type Invoice = InvoiceResponse;
 
 function InvoiceView({ invoice }: { invoice: Invoice }) {
   const { t, i18n } = useTranslation(['customer', 'workshop', 'common']);
@@ -48,7 +36,8 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
           <dt>{t('invoice.date')}</dt>
           <dd>{invoice.issueDate ? formatDate(invoice.issueDate, language) : '—'}</dd>
           <dt>{t('invoice.seller')}</dt>
-          <dd>{invoice.seller.name}</dd>
+          {/* Null only on a draft, which a customer is not shown. */}
+          <dd>{invoice.seller?.name ?? '—'}</dd>
           <dt>{t('invoice.buyer')}</dt>
           <dd>{invoice.buyer.name}</dd>
           {invoice.vehicle?.plate ? (

@@ -1,17 +1,13 @@
 import { Anchor, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { InvoiceSummaryResponse } from '@ecar/contracts/responses/billing';
 import { useCursorList } from '../shell/api/paging.ts';
 import { formatDate, formatMoney } from '../shell/format.ts';
 import { isLanguage } from '../shell/i18n/index.ts';
 import { CursorTable } from '../shell/ui/CursorTable.tsx';
 
-interface InvoiceSummary {
-  id: string;
-  number: string | null;
-  issueDate: string | null;
-  totalTtcMillimes: number | null;
-}
+type InvoiceSummary = InvoiceSummaryResponse;
 
 /** The customer's issued invoices (billing lists only their own), cursor-paged. */
 export default function InvoicesScreen() {

@@ -5,11 +5,11 @@ import { SHELL_BASE, type EarlyQuery, type Screen, type ShellArea } from './scre
 
 /**
  * The first code a shell runs. It lives in its own small chunk (vite.config.ts, `boot` group),
- * imported first by each shell's main.tsx through its boot.ts, so it runs as soon as the scripts
- * are in, before the browser evaluates React, Mantine and the rest (~0.2–0.5 s on a slow phone):
- * the session check, the landing screen's module (with the whole stylesheet if it needs it), its
- * translations and its first GETs all start here, at once, instead of after that evaluation.
- * createShell.tsx then picks up what was started.
+ * imported statically by each shell's main.tsx through its boot.ts while the shell itself is a
+ * dynamic import, so it runs as soon as these few kilobytes are in, long before React, Mantine
+ * and the rest have downloaded and evaluated: the session check starts here, and once it says the
+ * landing screen may open, the screen's module (with the whole stylesheet if it needs it), its
+ * translations and its first GETs. createShell.tsx then picks up what was started (docs/web.md).
  */
 
 /** Mantine's whole stylesheet, fetched once; screens render only after it applied (unless styles: 'shell'). */
@@ -55,14 +55,24 @@ function earlyGet(path: string): Promise<Response | undefined> {
 
 let session: Promise<Response | undefined> | undefined;
 let earlyQueries: Array<{ query: EarlyQuery; answer: Promise<Response | undefined> }> = [];
-/** True once the early GETs were sent (someone who may open the landing screen is signed in). */
-let earlySent: Promise<boolean> = Promise.resolve(false);
+/**
+ * True once the session check says the landing screen may open: a public screen, or someone
+ * signed in whose role may see it. Only then are its module, translations and first GETs
+ * requested (a signed-out visitor downloads the sign-in page only, no burst of 401s, nor of 403s
+ * for a technician sent on to /app/).
+ */
+let landingOpen: Promise<boolean> = Promise.resolve(false);
 
 /** The answer of the `GET /api/v1/auth/me` started at boot, once (later checks go through the API client). */
 export function takeEarlySession(): Promise<Response | undefined> | undefined {
   const taken = session;
   session = undefined;
   return taken;
+}
+
+/** Whether the landing screen may open for whoever is signed in (see `landingOpen`). */
+export function landingMayOpen(): Promise<boolean> {
+  return landingOpen;
 }
 
 /**
@@ -74,7 +84,7 @@ export function takeEarlyQueries(): { sent: Promise<boolean>; queries: Array<Ear
   const taken = earlyQueries;
   earlyQueries = [];
   const queries = taken.map(({ query, answer }) => ({ ...query, data: answer.then((response) => (response?.ok ? response.json() : undefined)).catch(() => undefined) }));
-  return { sent: earlySent, queries };
+  return { sent: taken.length > 0 ? landingOpen : Promise.resolve(false), queries };
 }
 
 function loadTranslations(namespaces: readonly Namespace[]): void {
@@ -88,28 +98,34 @@ export interface BootOptions {
 }
 
 export function bootShell(area: ShellArea, screens: readonly Screen[], options: BootOptions = {}): void {
-  session = earlyGet('/api/v1/auth/me');
+  const me = earlyGet('/api/v1/auth/me');
+  session = me;
   const { signInNamespaces } = options;
-  if (signInNamespaces) void session.then((response) => response?.status === 401 && loadTranslations(signInNamespaces));
+  if (signInNamespaces) void me.then((response) => response?.status === 401 && loadTranslations(signInNamespaces));
   const landing = landingScreen(area, screens);
   if (!landing) {
     void loadFullStyles();
     return;
   }
-  // A failed preload is retried (and shown) when the screen renders.
-  loadScreen(landing).catch(() => undefined);
-  loadTranslations(landing.namespaces ?? []);
-  if (landing.roles !== 'public' && landing.early) {
+  const roles = landing.roles;
+  landingOpen =
+    roles === 'public'
+      ? Promise.resolve(true)
+      : me
+          .then(async (response) => {
+            if (!response?.ok) return false;
+            const signedIn = (await response.clone().json()) as { role?: unknown };
+            return roles.some((role) => role === signedIn.role);
+          })
+          .catch(() => false);
+  void landingOpen.then((open) => {
+    if (!open) return;
+    // A failed preload is retried (and shown) when the screen renders.
+    loadScreen(landing).catch(() => undefined);
+    loadTranslations(landing.namespaces ?? []);
+  });
+  if (roles !== 'public' && landing.early) {
     const queries: readonly EarlyQuery[] = landing.early();
-    // Only once the session check says someone who may open the screen is signed in (no burst of
-    // 401s for a signed-out visitor, nor of 403s for a technician sent on to /app/).
-    const roles = landing.roles;
-    const signedIn = session.then(async (response) => {
-      if (!response?.ok) return false;
-      const me = (await response.clone().json()) as { role?: unknown };
-      return roles.some((role) => role === me.role);
-    });
-    earlySent = signedIn.catch(() => false);
-    earlyQueries = queries.map((query) => ({ query, answer: earlySent.then((ok) => (ok ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
+    earlyQueries = queries.map((query) => ({ query, answer: landingOpen.then((open) => (open ? earlyGet(withQuery(query.path, query.query)) : undefined)) }));
   }
 }

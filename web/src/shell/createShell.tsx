@@ -36,7 +36,7 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Outlet, useRoutes, type RouteObject } from 'react-router';
 import { ApiError, apiJson, withQuery } from './api/client.ts';
-import { landingScreen, loadScreen, takeEarlyQueries, withFullStyles } from './boot.ts';
+import { landingMayOpen, landingScreen, loadScreen, takeEarlyQueries, withFullStyles } from './boot.ts';
 import { ME_KEY, SessionProvider, fetchMe, useSession } from './auth/session.tsx';
 import { SignInFlow } from './auth/SignInFlow.tsx';
 import { directionOf, initI18n, isLanguage } from './i18n/index.ts';
@@ -231,8 +231,10 @@ export async function startShell(options: ShellOptions): Promise<void> {
   });
   const components: ScreenComponents = new Map(options.screens.map((screen) => [screen, screenComponent(screen)]));
   const landing = landingScreen(options.area, options.screens);
-  // Started at boot already; here only so that the component has it before the first render.
-  const screenReady = landing ? components.get(landing)?.preload().catch(() => undefined) : undefined;
+  // Started at boot already when the landing screen may open (signed in with a role that may see
+  // it, or public); here only so that the component has it before the first render.
+  const landingReady = landingMayOpen().then((open) => (open && landing ? landing : undefined));
+  const screenReady = landingReady.then((screen) => (screen ? components.get(screen)?.preload() : undefined)).catch(() => undefined);
   const i18n = await initI18n();
   const { signInNamespaces } = options;
   // The first render waits (at most FIRST_RENDER_WAIT_MS) for what the landing page needs: the
@@ -243,7 +245,7 @@ export async function startShell(options: ShellOptions): Promise<void> {
     Promise.all([
       session.then(() => (queryClient.getQueryData(ME_KEY) === null && signInNamespaces ? i18n.loadNamespaces([...signInNamespaces]) : undefined)),
       screenReady,
-      landing?.namespaces ? i18n.loadNamespaces([...landing.namespaces]) : undefined,
+      landingReady.then((screen) => (screen?.namespaces ? i18n.loadNamespaces([...screen.namespaces]) : undefined)),
     ]).catch(() => undefined),
     new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS)),
   ]);

@@ -1,18 +1,8 @@
+import type { AlertResponse } from '@ecar/contracts/responses/audit';
 import { queryRows, type EntityManager } from '@ecar/db';
 
-export interface AlertRow {
-  id: string;
-  rule: string;
-  severity: 'warning' | 'critical';
-  key: string;
-  summary: string;
-  triggeringEventId: string | null;
-  occurredAt: string;
-  raisedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  ackNote: string | null;
-}
+/** A stored alert, as the routes send it (@ecar/contracts/responses/audit: the web app reads the same type). */
+export type AlertRow = AlertResponse;
 
 export interface NewAlert {
   id: string;

@@ -1,21 +1,8 @@
+import type { AuditEventResponse } from '@ecar/contracts/responses/audit';
 import type { EntityManager } from '@ecar/db';
 
-export interface AuditEventRow {
-  seq: string;
-  eventId: string;
-  type: string;
-  action: string;
-  producer: string;
-  actor: { id: string | null; role: string | null; email: string | null; system: string | null; ip: string | null; userAgent: string | null };
-  correlationId: string;
-  subject: { type: string; id: string; ownerId: string | null };
-  changes: Record<string, [unknown, unknown]> | null;
-  data: Record<string, unknown>;
-  occurredAt: string;
-  recordedAt: string;
-  prevHash: string;
-  hash: string;
-}
+/** A stored record, as the routes send it (@ecar/contracts/responses/audit: the web app reads the same type). */
+export type AuditEventRow = AuditEventResponse;
 
 export interface AuditQuery {
   actor?: string;

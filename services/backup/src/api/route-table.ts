@@ -1,4 +1,5 @@
 import { ADMIN } from '@ecar/contracts';
+import type { BackupRunResponse, BackupStartedResponse, DrillResponse, VerifySetResponse } from '@ecar/contracts/responses/backup';
 import { backupListQuery, backupSetParams, drillListQuery } from '@ecar/contracts/requests/backup';
 import { route, type Route } from '@ecar/runtime';
 import type { BackupCatalogue, BackupRun, DrillRow } from '../domain/catalogue.ts';
@@ -6,7 +7,8 @@ import type { BackupDeps } from '../domain/deps.ts';
 import { verifySet } from '../domain/verify-set.ts';
 import type { BackupJobs } from '../jobs/backup-jobs.ts';
 
-function backupView(run: BackupRun) {
+/** The answers are typed by @ecar/contracts/responses/backup, which the web app reads: a drift fails the type check. */
+function backupView(run: BackupRun): BackupRunResponse {
   return {
     id: run.id,
     trigger: run.trigger,
@@ -28,7 +30,7 @@ function backupView(run: BackupRun) {
   };
 }
 
-function drillView(drill: DrillRow) {
+function drillView(drill: DrillRow): DrillResponse {
   return {
     id: drill.id,
     backupId: drill.backupId,
@@ -52,7 +54,8 @@ export function backupRoutes({ deps, catalogue, backups }: { deps: BackupDeps; c
       async handle({ caller, res }) {
         const { id } = await backups.requestBackup('manual', caller);
         res.location(`/api/v1/backups/${id}`);
-        return { id, status: 'running' };
+        const started: BackupStartedResponse = { id, status: 'running' };
+        return started;
       },
     }),
     route({
@@ -93,7 +96,8 @@ export function backupRoutes({ deps, catalogue, backups }: { deps: BackupDeps; c
       params: backupSetParams,
       summary: 'Check both copies of a set against the sizes and hashes recorded at backup time',
       async handle({ params }) {
-        return verifySet(deps, params.id);
+        const checked: VerifySetResponse = await verifySet(deps, params.id);
+        return checked;
       },
     }),
   ];

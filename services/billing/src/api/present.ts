@@ -1,3 +1,4 @@
+import type { CreditNoteResponse, InvoiceResponse, InvoiceSummaryResponse, PaymentResponse } from '@ecar/contracts/responses/billing';
 import type { CreditNoteRow } from '../data/credit-notes.ts';
 import type { InvoiceRow } from '../data/invoices.ts';
 import type { PaymentRow } from '../data/payments.ts';
@@ -5,7 +6,8 @@ import { amountInFrenchWords } from '../domain/french-words.ts';
 import { formatTnd } from '../domain/money.ts';
 import type { InvoiceView } from '../domain/queries.ts';
 
-export function presentInvoiceSummary(invoice: InvoiceRow) {
+/** The answers are typed by @ecar/contracts/responses/billing, which the web app reads: a drift fails the type check. */
+export function presentInvoiceSummary(invoice: InvoiceRow): InvoiceSummaryResponse {
   return {
     id: invoice.id,
     status: invoice.status,
@@ -21,7 +23,7 @@ export function presentInvoiceSummary(invoice: InvoiceRow) {
   };
 }
 
-export function presentInvoice(view: InvoiceView) {
+export function presentInvoice(view: InvoiceView): InvoiceResponse {
   const { invoice, lines, totals, balance } = view;
   return {
     id: invoice.id,
@@ -61,7 +63,7 @@ export function presentInvoice(view: InvoiceView) {
   };
 }
 
-export function presentPayment(payment: PaymentRow) {
+export function presentPayment(payment: PaymentRow): PaymentResponse {
   return {
     id: payment.id,
     invoiceId: payment.invoiceId,
@@ -79,7 +81,7 @@ export function presentPayment(payment: PaymentRow) {
   };
 }
 
-export function presentCreditNote(note: CreditNoteRow) {
+export function presentCreditNote(note: CreditNoteRow): CreditNoteResponse {
   return {
     id: note.id,
     invoiceId: note.invoiceId,

@@ -1,45 +1,19 @@
+import type { BuyerResponse, InvoiceLineKind, InvoiceLineResponse, SellerResponse, VatBucketResponse } from '@ecar/contracts/responses/billing';
+
+// What billing stores on an invoice is what clients read of it: one type each, in @ecar/contracts.
+
 /** The buyer as frozen on an invoice: name and identity (CIN for a person, matricule fiscal for a company). */
-export interface Buyer {
-  name: string;
-  kind: 'person' | 'company';
-  cin?: string;
-  taxId?: string;
-  address?: string;
-  /** State bodies and exports do not pay the fiscal stamp. */
-  stampExempt: boolean;
-  /** The language printed first on their documents (default: Arabic when the name is in Arabic script, else French). */
-  language?: 'fr' | 'ar';
-}
+export type Buyer = BuyerResponse;
 
 /** The seller (the garage) from configuration, frozen on every issued document. */
-export interface Seller {
-  name: string;
-  address: string;
-  taxId: string;
-  tradeRegister: string;
-  phone?: string;
-}
+export type Seller = SellerResponse;
 
-export type LineKind = 'labour' | 'part' | 'other';
+export type LineKind = InvoiceLineKind;
 
-export interface InvoiceLine {
-  position: number;
-  kind: LineKind;
-  description: string;
-  quantityMilli: number;
-  unitPriceMillimes: number;
-  vatRateBp: number;
-  amountHtMillimes: number;
-}
+export type InvoiceLine = InvoiceLineResponse;
 
 export type NewLine = Omit<InvoiceLine, 'position' | 'amountHtMillimes'>;
 
-export interface VatBreakdownRow {
-  rateBp: number;
-  baseMillimes: number;
-  vatMillimes: number;
-}
+export type VatBreakdownRow = VatBucketResponse;
 
-export type PaymentMethod = 'cash' | 'card' | 'cheque' | 'transfer';
-
-export type PaymentStatus = 'draft' | 'unpaid' | 'partially_paid' | 'paid' | 'credited';
+export type { PaymentMethod, PaymentStatus } from '@ecar/contracts/responses/billing';

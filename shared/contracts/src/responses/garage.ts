@@ -6,8 +6,8 @@ import type { LineApproval, WorkOrderStatus } from '../requests/garage.ts';
  * what the service sends no longer fits them. Types only: nothing here reaches a bundle.
  */
 
-/** A value as JSON.stringify sends it: Date becomes string, recursively. */
-export type JsonOf<T> = T extends Date ? string : T extends Array<infer Item> ? Array<JsonOf<Item>> : T extends object ? { [K in keyof T]: JsonOf<T[K]> } : T;
+/** A value as JSON.stringify sends it: Date becomes string, recursively (arrays and tuples keep their shape). */
+export type JsonOf<T> = T extends Date ? string : T extends object ? { [K in keyof T]: JsonOf<T[K]> } : T;
 
 export type CustomerKind = 'person' | 'company';
 export type ConsentMethod = 'written-form' | 'electronic' | 'in-person';

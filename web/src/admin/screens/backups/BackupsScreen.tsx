@@ -5,6 +5,7 @@ import { apiJson } from '../../../shell/api/client.ts';
 import { useCursorList } from '../../../shell/api/paging.ts';
 import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
+import type { VerifySetResponse } from '@ecar/contracts/responses/backup';
 import type { BackupRun, Drill, VerifySide } from '../../lib/types.ts';
 import { ActionResult, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
 
@@ -17,7 +18,7 @@ function sizeText(bytes: string | number | null): string {
 
 function Verify({ run }: { run: BackupRun }) {
   const { t } = useTranslation('admin');
-  const verify = useAction(() => apiJson<{ local: VerifySide; remote: VerifySide }>(`/api/v1/backups/${run.id}/verify`, { method: 'POST', json: {} }));
+  const verify = useAction(() => apiJson<VerifySetResponse>(`/api/v1/backups/${run.id}/verify`, { method: 'POST', json: {} }));
   if (run.status !== 'succeeded') return null;
   const side = (result: VerifySide) => `${t(`backups.sides.${result.status}`)}${'problems' in result && result.problems.length ? ` (${result.problems.join(' ; ')})` : ''}`;
   return (

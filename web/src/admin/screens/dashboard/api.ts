@@ -1,52 +1,27 @@
+import type { AlertResponse } from '@ecar/contracts/responses/audit';
+import type { BackupRunResponse, DrillResponse } from '@ecar/contracts/responses/backup';
+import type { InvoiceResponse, InvoiceSummaryResponse } from '@ecar/contracts/responses/billing';
 import type { AppointmentResponse, WorkOrderResponse } from '@ecar/contracts/responses/garage';
 import { apiJson } from '../../../shell/api/client.ts';
 import type { CursorPage } from '../../../shell/api/paging.ts';
 import type { BoardStatus } from './queries.ts';
 
-/** What the dashboard reads of each service's answers (GET lists of garage, billing, audit, backup). */
+/** What the dashboard reads of each service's answers (GET lists of garage, billing, audit, backup), picked from @ecar/contracts. */
 export type Appointment = AppointmentResponse;
 
 export { BOARD_STATUSES, type BoardStatus } from './queries.ts';
 
 export type WorkOrderSummary = Pick<WorkOrderResponse, 'id' | 'number' | 'complaint' | 'createdAt'> & { status: BoardStatus };
 
-export interface InvoiceSummary {
-  id: string;
-  number: string | null;
-  issueDate: string | null;
-  buyerName: string;
-  totalTtcMillimes: number;
-}
+export type InvoiceSummary = Pick<InvoiceSummaryResponse, 'id' | 'number' | 'issueDate' | 'buyerName' | 'totalTtcMillimes'>;
 
-export interface InvoiceBalance {
-  id: string;
-  paymentStatus: 'draft' | 'unpaid' | 'partially_paid' | 'paid' | 'credited';
-  balance: { balanceMillimes: number };
-}
+export type InvoiceBalance = Pick<InvoiceResponse, 'id' | 'paymentStatus'> & { balance: Pick<InvoiceResponse['balance'], 'balanceMillimes'> };
 
-export interface Alert {
-  id: string;
-  rule: string;
-  severity: 'warning' | 'critical';
-  summary: string;
-  raisedAt: string;
-}
+export type Alert = Pick<AlertResponse, 'id' | 'rule' | 'severity' | 'summary' | 'raisedAt'>;
 
-export interface BackupRun {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  upload: { status: 'none' | 'disabled' | 'pending' | 'uploaded' | 'deleted' };
-}
+export type BackupRun = Pick<BackupRunResponse, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'upload'>;
 
-export interface Drill {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  mismatches: string[] | null;
-}
+export type Drill = Pick<DrillResponse, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'mismatches'>;
 
 /** Garage pages appointments by id, not by time: read every page of the day, then sort. */
 export async function appointmentsBetween(from: string, to: string, signal: AbortSignal): Promise<Appointment[]> {

@@ -14,7 +14,7 @@ import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { TeifPanel } from '../../invoices/TeifPanel.tsx';
 import { checkBody } from '../../lib/forms.ts';
-import type { CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
+import type { CreditNote, DraftLine, Invoice, Payment, PaymentMethod, PaymentStatus } from '../../lib/types.ts';
 import { ActionResult, ConfirmButton, formatRate, formatThousandths, Money, parseThousandths, Reference, Section, StatusBadge, useAction, useLanguage, When } from '../../lib/ui.tsx';
 import stacked from '../../../shell/ui/stackedTable.module.css';
 
@@ -24,7 +24,7 @@ const LINES_MIN_WIDTH = { '--stacked-min-width': '560px' } as CSSProperties;
 const PAYMENT_COLOR: Record<PaymentStatus, string> = { draft: 'gray', unpaid: 'red', partially_paid: 'orange', paid: 'green', credited: 'violet' };
 const VAT_RATES = ['1900', '1300', '700', '0'] as const;
 
-function LinesTable({ lines, onRemove }: { lines: InvoiceLine[]; onRemove?: (index: number) => void }) {
+function LinesTable({ lines, onRemove }: { lines: DraftLine[]; onRemove?: (index: number) => void }) {
   const { t } = useTranslation('admin');
   if (lines.length === 0) return <EmptyState />;
   return (
@@ -87,7 +87,7 @@ function EditDraft({ invoice }: { invoice: Invoice }) {
   const { t } = useTranslation('admin');
   const fieldError = useFieldError();
   const client = useQueryClient();
-  const [lines, setLines] = useState<InvoiceLine[]>(invoice.lines);
+  const [lines, setLines] = useState<DraftLine[]>(invoice.lines);
   const [saved, setSaved] = useState(false);
   const form = useForm<DraftForm>({
     defaultValues: {

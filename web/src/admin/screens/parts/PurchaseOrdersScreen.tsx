@@ -12,6 +12,7 @@ import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ScrollX } from '../../../shell/ui/ScrollX.tsx';
 import { checkBody } from '../../lib/forms.ts';
+import { NameForm } from '../../lib/NameForm.tsx';
 import { ActionResult, formatThousandths, parseThousandths, Reference, Section, StatusBadge, useAction, When } from '../../lib/ui.tsx';
 import { PartPicker } from './PartPicker.tsx';
 import type { Part } from './types.ts';
@@ -39,31 +40,7 @@ const ORDERS_KEY = ['admin', 'purchase-orders'] as const;
 
 function AddSupplier() {
   const { t } = useTranslation('parts');
-  const fieldError = useFieldError();
-  const client = useQueryClient();
-  const form = useForm<{ name: string }>({ defaultValues: { name: '' } });
-  const submit = form.handleSubmit(async (values) => {
-    const body = checkBody(form, createSupplierBody, { name: values.name });
-    if (!body) return;
-    try {
-      await apiJson('/api/v1/suppliers', { method: 'POST', json: body });
-      form.reset({ name: '' });
-      await client.invalidateQueries({ queryKey: ['admin', 'suppliers'] });
-    } catch (error) {
-      applyServerErrors(form, error);
-    }
-  });
-  return (
-    <form onSubmit={submit} noValidate data-testid="supplier-form">
-      <Group align="flex-end" wrap="wrap">
-        <TextInput label={t('purchase.supplierName')} required {...form.register('name')} error={fieldError(form.formState.errors.name)} />
-        <Button type="submit" variant="default" loading={form.formState.isSubmitting} data-testid="supplier-save">
-          {t('purchase.addSupplier')}
-        </Button>
-      </Group>
-      <FormError form={form} />
-    </form>
-  );
+  return <NameForm path="/api/v1/suppliers" schema={createSupplierBody} invalidate={['admin', 'suppliers']} label={t('purchase.supplierName')} submitLabel={t('purchase.addSupplier')} testId="supplier" />;
 }
 
 interface DraftForm {

@@ -1,4 +1,5 @@
 import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { bayBody } from '@ecar/contracts/requests/garage';
 import type { BayResponse, PlanningSettingsResponse, TechnicianScheduleResponse } from '@ecar/contracts/responses/garage';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -11,6 +12,7 @@ import { useFieldError } from '../../../shell/ui/fields.ts';
 import { FormError } from '../../../shell/ui/FormError.tsx';
 import { ErrorState, LoadingState } from '../../../shell/ui/states.tsx';
 import { useTechnicians } from '../../lib/technicians.ts';
+import { NameForm } from '../../lib/NameForm.tsx';
 import { ActionResult, Section, useAction, When } from '../../lib/ui.tsx';
 
 const BAYS_KEY = ['admin', 'bays'] as const;
@@ -18,32 +20,12 @@ const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 function Bays() {
   const { t } = useTranslation('planning');
-  const fieldError = useFieldError();
-  const client = useQueryClient();
   const bays = useQuery({ queryKey: BAYS_KEY, queryFn: ({ signal }) => apiJson<BayResponse[]>('/api/v1/bays', { signal }) });
-  const form = useForm<{ name: string }>({ defaultValues: { name: '' } });
   const toggle = useAction((bay: BayResponse) => apiJson(`/api/v1/bays/${bay.id}`, { method: 'PATCH', json: { active: !bay.active } }), [BAYS_KEY]);
   const remove = useAction((bay: BayResponse) => apiJson(`/api/v1/bays/${bay.id}`, { method: 'DELETE' }), [BAYS_KEY]);
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await apiJson('/api/v1/bays', { method: 'POST', json: { name: values.name.trim() } });
-      form.reset({ name: '' });
-      await client.invalidateQueries({ queryKey: BAYS_KEY });
-    } catch (error) {
-      applyServerErrors(form, error);
-    }
-  });
   return (
     <Section title={t('bays.title')} testId="bays">
-      <form onSubmit={submit} noValidate data-testid="bay-form">
-        <Group align="flex-end" wrap="wrap">
-          <TextInput label={t('bays.name')} required {...form.register('name')} error={fieldError(form.formState.errors.name)} />
-          <Button type="submit" variant="default" loading={form.formState.isSubmitting} data-testid="bay-save">
-            {t('bays.add')}
-          </Button>
-        </Group>
-        <FormError form={form} />
-      </form>
+      <NameForm path="/api/v1/bays" schema={bayBody} invalidate={BAYS_KEY} label={t('bays.name')} submitLabel={t('bays.add')} testId="bay" />
       <ActionResult mutation={toggle} />
       <ActionResult mutation={remove} />
       {bays.isPending ? (
