@@ -1,28 +1,22 @@
 // bench/scale (issue 16): the screens people use all day, through the gateway, on a seeded
 // garage chain (scripts/seed: encrypted fields, blind indexes and the audit chain as production
-// writes them). Every service runs in this process on the seeded databases (auth on a throw-away
-// one), behind the real gateway (JWT check, deny-list, rate limits set out of the way); the load
+// writes them). Auth, garage, billing, audit and the gateway run as their own processes (bench/lib/stack.ts)
+// on the seeded databases (auth on a throw-away one): the real gateway (JWT check, deny-list,
+// rate limits set out of the way) in front, as in production; the load
 // comes from a second process (bench/scale/load.ts): `connections` keep-alive clients for
 // `seconds` per screen, URLs varied round robin. Prints p50/p95/p99 and req/s per screen, then
 // the audit chain's full verification and the sizes of the biggest tables.
 // Usage: node --import tsx bench/scale/run.ts [small|medium|large] [seconds] [connections]
 //   (seeds the profile first if needed: resumable, see docs/performance/scale.md)
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
-import { AMQP_URL, adminQuery, createBusNamespace, createTestDatabase, repoRoot } from '@ecar/testkit';
-import { startGateway } from '../../gateway/src/gateway.ts';
-import { auditService } from '../../services/audit/src/service.ts';
-import { authService } from '../../services/auth/src/service.ts';
-import { TEIF_QUEUE } from '../../services/billing/src/messaging/teif-subscriptions.ts';
-import { billingService } from '../../services/billing/src/service.ts';
-import { garageService } from '../../services/garage/src/service.ts';
+import { adminQuery, repoRoot } from '@ecar/testkit';
+import { startBenchStack } from '../lib/stack.ts';
 import { phoneOf, plateOf, seedId } from '../../scripts/seed/garage-chain.ts';
 import { SEED_PROFILES } from '../../scripts/seed/profiles.ts';
-import { databaseUrl, seedDatabaseNames, seedEnvironment } from '../../scripts/seed/targets.ts';
+import { databaseUrl, seedDatabaseNames } from '../../scripts/seed/targets.ts';
 
 const profile = SEED_PROFILES[process.argv[2] ?? 'medium'];
 if (!profile) throw new Error(`unknown profile ${process.argv[2]}: ${Object.keys(SEED_PROFILES).join(', ')}`);
@@ -35,35 +29,16 @@ const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed/run
 if (seeded.status !== 0) throw new Error('seeding failed');
 
 const names = seedDatabaseNames(profile.name);
-const env = seedEnvironment();
-const bus = createBusNamespace('benchscale');
-const authDb = await createTestDatabase('bench_scale_auth');
 const work = mkdtempSync(join(tmpdir(), 'ecar-bench-scale-'));
 mkdirSync(join(work, 'documents'), { mode: 0o700 });
-const common = { ...env, PORT: '0', AMQP_URL, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'error' };
-const auth = await authService.start({ ...common, DATABASE_URL: authDb.url, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'scale@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Scale-Passw0rd!-bench16' });
-const jwks = `${auth.url}/.well-known/jwks.json`;
-const [garage, billing, audit] = await Promise.all([
-  garageService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.garage), DOCUMENTS_DIR: join(work, 'documents') }),
-  billingService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.billing) }),
-  auditService.start({ ...common, AUTH_JWKS_URL: jwks, DATABASE_URL: databaseUrl(names.audit) }),
-]);
-const gateway = await startGateway({
-  NODE_ENV: env['NODE_ENV'] ?? 'development',
-  PORT: '0',
-  LOG_LEVEL: 'error',
-  AUTH_URL: auth.url,
-  GARAGE_URL: garage.url,
-  BILLING_URL: billing.url,
-  AUDIT_URL: audit.url,
-  AUTH_JWKS_URL: jwks,
-  AMQP_URL,
-  BUS_EXCHANGE: bus.exchange,
-  BUS_QUEUE_PREFIX: bus.queuePrefix,
-  REDIS_KEY_PREFIX: bus.queuePrefix,
-  TRUST_PROXY_HOPS: '0',
-  RATE_LIMIT_PER_IP: '100000000',
-  RATE_LIMIT_PER_USER: '100000000',
+// The seeded rows are keyed for the development keys (scripts/seed/targets.ts): the services start in that mode.
+const stack = await startBenchStack({
+  label: 'benchscale',
+  services: ['garage', 'billing', 'audit'],
+  databases: { garage: databaseUrl(names.garage), billing: databaseUrl(names.billing), audit: databaseUrl(names.audit) },
+  env: { NODE_ENV: process.env['NODE_ENV'] ?? 'development', LOG_LEVEL: 'error' },
+  serviceEnv: { garage: { DOCUMENTS_DIR: join(work, 'documents') }, audit: { AUDIT_VERIFY_INTERVAL_MS: '0' } },
+  gateway: true,
 });
 
 interface Figures {
@@ -90,8 +65,8 @@ function load(urls: string[], token: string): Promise<Figures> {
 const spread = (n: number, count: number) => Array.from({ length: count }, (_, i) => Math.floor(((i * 7919) % 1000) * (n / 1000)) % n);
 
 try {
-  const token = auth.domain.signer.sign({ userId: randomUUID(), role: 'super-admin', sessionId: randomUUID(), mfa: true }).token;
-  const base = gateway.url;
+  const token = stack.token('super-admin');
+  const base = stack.urls.gateway!;
   const billingRows = await billingInvoiceIds(200);
   const statuses = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'];
   const screens: Array<[string, string[], string]> = [
@@ -142,11 +117,7 @@ try {
     console.log(`${database}: ${(Number(size.rows[0].bytes) / 1024 / 1024).toFixed(1)} MB`);
   }
 } finally {
-  await gateway.stop();
-  await Promise.all([garage.stop(), billing.stop(), audit.stop()]);
-  await auth.stop();
-  await bus.cleanup(['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users'].flatMap((name) => allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}${name}`, [1000, 5000, 30000, 60000, 300000]))));
-  await authDb.drop();
+  await stack.stop();
 }
 
 async function billingInvoiceIds(count: number): Promise<string[]> {
