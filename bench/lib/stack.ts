@@ -47,6 +47,8 @@ const ENTRY: Record<BenchService | 'auth' | 'gateway', string> = {
   audit: 'services/audit/src/main.ts',
   gateway: 'gateway/src/main.ts',
 };
+/** The gateway's readiness: its deny-list is fed (it has no /health/ready of its own). */
+const HEALTH = (name: BenchService | 'auth' | 'gateway') => (name === 'gateway' ? '/health/revocations' : '/health/ready');
 const URL_VARIABLE: Record<BenchService, string> = { garage: 'GARAGE_URL', billing: 'BILLING_URL', audit: 'AUDIT_URL' };
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -69,7 +71,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
   const start = async (name: BenchService | 'auth' | 'gateway', env: NodeJS.ProcessEnv) => {
     const port = await freePort();
-    const child = await startChild(name, ENTRY[name], { ...common, ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health/ready`);
+    const child = await startChild(name, ENTRY[name], { ...common, ...env, PORT: String(port) }, `http://127.0.0.1:${port}${HEALTH(name)}`);
     children.push(child);
     urls[name] = `http://127.0.0.1:${port}`;
   };
