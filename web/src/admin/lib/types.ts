@@ -123,7 +123,8 @@ export interface AuditEvent {
 export interface ChainVerification {
   valid: boolean;
   checkedRows: number;
-  firstBreak: { seq: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'row_missing' } | null;
+  mode: 'full' | 'incremental';
+  firstBreak: { seq: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'row_missing' | 'checkpoint_mismatch' } | null;
   verifiedAt: string;
 }
 
