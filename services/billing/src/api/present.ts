@@ -1,11 +1,11 @@
 import type { CreditNoteRow } from '../data/credit-notes.ts';
-import type { InvoiceRow } from '../data/invoices.ts';
+import type { InvoiceSummaryRow } from '../data/invoices.ts';
 import type { PaymentRow } from '../data/payments.ts';
 import { amountInFrenchWords } from '../domain/french-words.ts';
 import { formatTnd } from '../domain/money.ts';
 import type { InvoiceView } from '../domain/queries.ts';
 
-export function presentInvoiceSummary(invoice: InvoiceRow) {
+export function presentInvoiceSummary(invoice: InvoiceSummaryRow) {
   return {
     id: invoice.id,
     status: invoice.status,
@@ -15,7 +15,7 @@ export function presentInvoiceSummary(invoice: InvoiceRow) {
     workOrderId: invoice.workOrderId,
     workOrderNumber: invoice.workOrderNumber,
     ownerUserId: invoice.ownerUserId,
-    buyerName: invoice.buyer.name,
+    buyerName: invoice.buyerName,
     totalTtcMillimes: invoice.totalTtc,
     createdAt: invoice.createdAt.toISOString(),
   };

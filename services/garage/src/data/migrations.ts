@@ -490,4 +490,7 @@ export const garageMigrations = [
     `ALTER TABLE parts ALTER COLUMN average_cost_millimes SET NOT NULL`,
     `ALTER TABLE parts ADD CONSTRAINT parts_average_cost_check CHECK (average_cost_millimes >= 0)`,
   ]),
+  // Issue 16: the work-order board asks for one status, first page by id (keyset: id > cursor).
+  // Without this a status with few orders walked the whole table (docs/performance/scale.md).
+  sqlMigration('GarageBoardIndex1797900000000', [`CREATE INDEX work_orders_status ON work_orders (status, id)`]),
 ];
