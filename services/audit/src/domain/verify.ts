@@ -49,6 +49,9 @@ const PAGE = 10_000;
 const sealed = (checkpoint: Omit<Checkpoint, 'seal'>) =>
   JSON.stringify([checkpoint.throughSeq, checkpoint.headHash, checkpoint.mode, checkpoint.checkedRows, checkpoint.verifiedAt]);
 
+/** A checkpoint with its seal (HMAC under the chain key), as a verification that found the chain intact appends it. */
+export const sealCheckpoint = (hash: ChainHasher, checkpoint: Omit<Checkpoint, 'seal'>): Checkpoint => ({ ...checkpoint, seal: hash.seal(sealed(checkpoint)) });
+
 /**
  * Recomputes every hash from the stored columns in seq order and stops at the first row that
  * breaks the chain. A full run starts at genesis or at the purge anchor (where the kept part
@@ -80,7 +83,7 @@ export async function verifyChain(db: EntityManager, hash: ChainHasher, options:
     if (checkpoint && BigInt(checkpoint.throughSeq) >= BigInt(start.seq)) {
       mode = 'incremental';
       const row = await chainRowAt(db, checkpoint.throughSeq);
-      const intact = hash.seal(sealed(checkpoint)) === checkpoint.seal && row !== undefined && row.hash === checkpoint.headHash && hash(row) === row.hash;
+      const intact = sealCheckpoint(hash, checkpoint).seal === checkpoint.seal && row !== undefined && row.hash === checkpoint.headHash && hash(row) === row.hash;
       start = { seq: (BigInt(checkpoint.throughSeq) + 1n).toString(), prevHash: checkpoint.headHash };
       if (!intact) return result({ seq: checkpoint.throughSeq, reason: 'checkpoint_mismatch', eventId: row?.eventId ?? null });
       headSeq = checkpoint.throughSeq;
@@ -118,8 +121,7 @@ export async function verifyChain(db: EntityManager, hash: ChainHasher, options:
   const verified = result(null);
   // Nothing new since the checkpoint: it still says where the next run starts.
   if (headSeq !== null && checked > 0) {
-    const checkpoint = { throughSeq: headSeq, headHash: expectedPrev, mode, checkedRows: checked, verifiedAt: verified.verifiedAt };
-    await insertCheckpoint(db, { ...checkpoint, seal: hash.seal(sealed(checkpoint)) });
+    await insertCheckpoint(db, sealCheckpoint(hash, { throughSeq: headSeq, headHash: expectedPrev, mode, checkedRows: checked, verifiedAt: verified.verifiedAt }));
   }
   return verified;
 }
