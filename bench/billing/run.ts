@@ -6,33 +6,13 @@
 // checked: 1..N, no gap, no duplicate. A one-row authenticated read is measured in the same run
 // as the baseline of this machine at that moment.
 // Usage: node --import tsx bench/billing/run.ts [invoices=2000] [clients=20]
-import amqp from 'amqplib';
 import pg from 'pg';
-import { AMQP_URL, createBusNamespace, createTestDatabase, freePort, startChild, terminate } from '@ecar/testkit';
-import { currentSigningKey, signAccessToken } from '../../tests/support/tokens.ts';
+import { startBenchStack } from '../lib/stack.ts';
 
 const invoices = Number(process.argv[2] ?? 2000);
 const clients = Number(process.argv[3] ?? 20);
-const bus = createBusNamespace('benchbill');
-const [authDb, billingDb] = await Promise.all([createTestDatabase('bench_bill_auth'), createTestDatabase('bench_bill')]);
-const [authPort, billingPort] = await Promise.all([freePort(), freePort()]);
-const common = { NODE_ENV: 'development', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, AMQP_URL };
-// Stands in for the audit queue (bound to `#` in production) so the relay's mandatory publishes are routable.
-const sink = `${bus.queuePrefix}bench.sink`;
-const connection = await amqp.connect(AMQP_URL);
-const channel = await connection.createChannel();
-await channel.assertExchange(bus.exchange, 'topic', { durable: true });
-await channel.assertQueue(sink, { durable: false, arguments: { 'x-max-length': 1000 } });
-await channel.bindQueue(sink, bus.exchange, 'billing.#');
-
-const auth = await startChild('auth', 'services/auth/src/main.ts', { ...common, PORT: String(authPort), DATABASE_URL: authDb.url }, `http://127.0.0.1:${authPort}/health/ready`);
-const billing = await startChild(
-  'billing',
-  'services/billing/src/main.ts',
-  { ...common, PORT: String(billingPort), DATABASE_URL: billingDb.url, AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json` },
-  `http://127.0.0.1:${billingPort}/health/ready`,
-);
-const base = `http://127.0.0.1:${billingPort}`;
+const stack = await startBenchStack({ label: 'benchbill', services: ['billing'] });
+const base = stack.urls.billing!;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -59,7 +39,7 @@ const line = { kind: 'labour', description: 'Main-d’œuvre', quantityMilli: 15
 const draftBody = JSON.stringify({ buyer: { name: 'Client Bench', kind: 'company', taxId: '1234567/A/B/M/000', stampExempt: false }, lines: [line, { ...line, vatRateBp: 700 }] });
 
 try {
-  const token = signAccessToken(await currentSigningKey(authDb.url), 'super-admin', undefined, 3600);
+  const token = stack.token('super-admin');
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = async (path: string, body?: string): Promise<Record<string, unknown>> => {
     const response = await fetch(`${base}${path}`, { method: 'POST', headers, ...(body ? { body } : {}) });
@@ -80,7 +60,7 @@ try {
   const issuing = await drive(invoices, async (index) => void (await post(`/api/v1/invoices/${ids[index]}/issue`)));
   const mixed = await drive(Math.floor(invoices / 2), async () => void (await post(`/api/v1/invoices/${String((await post('/api/v1/invoices', draftBody))['id'])}/issue`)));
 
-  const db = new pg.Client({ connectionString: billingDb.url });
+  const db = new pg.Client({ connectionString: stack.databases.billing });
   await db.connect();
   const { rows } = await db.query<{ n: number; distinct: number; max: number; min: number }>(
     `SELECT count(*)::int AS n, count(DISTINCT number)::int AS distinct, max(seq) AS max, min(seq) AS min FROM invoices WHERE status = 'issued'`,
@@ -101,9 +81,5 @@ try {
   console.log(`numbering: ${check.n} issued, ${check.distinct} distinct numbers, seq ${check.min}..${check.max} → ${gapless ? 'gapless, no duplicate' : 'GAP OR DUPLICATE'}`);
   if (!gapless) process.exitCode = 1;
 } finally {
-  await Promise.all([terminate(billing), terminate(auth)]);
-  await channel.close();
-  await connection.close();
-  await bus.cleanup([sink, `${bus.queuePrefix}billing.workorders`, `${bus.queuePrefix}billing.workorders.dlq`, ...[1000, 5000, 30000].map((ms) => `${bus.queuePrefix}billing.workorders.retry.${ms}`)]);
-  await Promise.all([authDb.drop(), billingDb.drop()]);
+  await stack.stop();
 }

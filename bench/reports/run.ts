@@ -8,34 +8,14 @@
 // Each query is requested sequentially `runs` times after 3 warm-up requests, then by 5 clients
 // (exports: 10 times, one client).
 // Usage: node --import tsx bench/reports/run.ts [runs=30]
-import amqp from 'amqplib';
 import pg from 'pg';
-import { allConsumerQueues, consumerQueueNames } from '@ecar/bus';
-import { AMQP_URL, createBusNamespace, createTestDatabase, freePort, startChild, terminate } from '@ecar/testkit';
-import { currentSigningKey, signAccessToken } from '../../tests/support/tokens.ts';
+import { startBenchStack } from '../lib/stack.ts';
 
 const runs = Number(process.argv[2] ?? 30);
 const INVOICES = 40_000;
 const WORK_ORDERS = 50_000;
-const bus = createBusNamespace('benchrep');
-const [authDb, billingDb] = await Promise.all([createTestDatabase('bench_rep_auth'), createTestDatabase('bench_rep')]);
-const [authPort, billingPort] = await Promise.all([freePort(), freePort()]);
-const common = { NODE_ENV: 'development', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, AMQP_URL };
-const sink = `${bus.queuePrefix}bench.sink`;
-const connection = await amqp.connect(AMQP_URL);
-const channel = await connection.createChannel();
-await channel.assertExchange(bus.exchange, 'topic', { durable: true });
-await channel.assertQueue(sink, { durable: false, arguments: { 'x-max-length': 1000 } });
-await channel.bindQueue(sink, bus.exchange, 'billing.#');
-
-const auth = await startChild('auth', 'services/auth/src/main.ts', { ...common, PORT: String(authPort), DATABASE_URL: authDb.url }, `http://127.0.0.1:${authPort}/health/ready`);
-const billing = await startChild(
-  'billing',
-  'services/billing/src/main.ts',
-  { ...common, PORT: String(billingPort), DATABASE_URL: billingDb.url, AUTH_JWKS_URL: `http://127.0.0.1:${authPort}/.well-known/jwks.json` },
-  `http://127.0.0.1:${billingPort}/health/ready`,
-);
-const base = `http://127.0.0.1:${billingPort}`;
+const stack = await startBenchStack({ label: 'benchrep', services: ['billing'] });
+const base = stack.urls.billing!;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -85,7 +65,7 @@ const SEED = [
 ];
 
 try {
-  const db = new pg.Client({ connectionString: billingDb.url });
+  const db = new pg.Client({ connectionString: stack.databases.billing });
   await db.connect();
   const seeding = performance.now();
   for (const statement of SEED) await db.query(statement);
@@ -94,7 +74,7 @@ try {
   await db.end();
   console.log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
-  const token = signAccessToken(await currentSigningKey(authDb.url), 'super-admin', undefined, 3600);
+  const token = stack.token('super-admin');
   const headers = { authorization: `Bearer ${token}` };
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Tunis' }).format(new Date());
   const [year, month] = today.split('-');
@@ -131,14 +111,5 @@ try {
     console.log(`| ${label} | 5 | ${concurrent.length} | ${percentile(concurrent, 50).toFixed(0)} | ${percentile(concurrent, 95).toFixed(0)} | ${concurrent.at(-1)!.toFixed(0)} |`);
   }
 } finally {
-  await Promise.all([terminate(billing), terminate(auth)]);
-  await channel.close();
-  await connection.close();
-  await bus.cleanup([
-    sink,
-    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.workorders`, [1000, 5000, 30000])),
-    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.teif`, [1000, 5000, 30000])),
-    ...allConsumerQueues(consumerQueueNames(`${bus.queuePrefix}billing.reports`, [1000, 5000, 30000])),
-  ]);
-  await Promise.all([authDb.drop(), billingDb.drop()]);
+  await stack.stop();
 }

@@ -48,7 +48,7 @@ function updated(actor: Actor, customerId: string, occurredAt: Date): EventEnvel
 
 describe('operator commands: breach report (INC-3) and chain verification CLI', () => {
   before(async () => {
-    h = await startAuditHarness('auditcli', { AUDIT_VERIFY_INTERVAL_MS: '250' });
+    h = await startAuditHarness('auditcli', { AUDIT_VERIFY_INTERVAL_MS: '250', AUDIT_FULL_VERIFY_INTERVAL_MS: '0' });
     out = await mkdtemp(join(tmpdir(), 'ecar-breach-'));
     const tech = { userId: compromised, role: 'technician', ip: '102.157.3.3' } as const;
     const other = { userId: bystander, role: 'technician', ip: '41.226.7.7' } as const;

@@ -75,7 +75,8 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     bus = createBusNamespace('ownaudit');
     issuer = new TestTokenIssuer();
     await issuer.start();
-    audit = await auditService.start(auditEnv(auditDb, bus, issuer, { DATABASE_URL: runtimeUrl(auditDb), DATABASE_MIGRATION_URL: auditDb.url }));
+    // Every scheduled run in full (no checkpoint shortcut): these checks are about the whole chain.
+    audit = await auditService.start(auditEnv(auditDb, bus, issuer, { DATABASE_URL: runtimeUrl(auditDb), DATABASE_MIGRATION_URL: auditDb.url, AUDIT_FULL_VERIFY_INTERVAL_MS: '0' }));
     await waitForAuditQueue(bus.queuePrefix);
     billingDb = await ownedDatabase('ownbilling');
     billing = await startBillingStack('ownbilling', { DATABASE_URL: runtimeUrl(billingDb), DATABASE_MIGRATION_URL: billingDb.url });
@@ -110,6 +111,9 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     const verified = await audit.domain.verifyNow();
     assert.equal(verified.valid, true);
     assert.equal(verified.checkedRows, 3);
+    // Verification checkpoints (issue 16): appended by the runtime role's verification, never changed.
+    assert.match(await asRuntime(auditDb, `UPDATE audit_chain_checkpoints SET seal = 'forged'`), DENIED);
+    assert.match(await asRuntime(auditDb, `DELETE FROM audit_chain_checkpoints`), DENIED);
   });
 
   it('a rewrite re-chained with the published unkeyed hash is still detected: the chain is keyed (AUDIT_CHAIN_KEY)', async () => {

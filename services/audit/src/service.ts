@@ -66,7 +66,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
       alerts,
     );
     const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
-    const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger);
+    const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger, config.AUDIT_FULL_VERIFY_INTERVAL_MS);
     return {
       log: new AuditLog(base.dataSource, hash),
       alerts,

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { ADMIN } from '@ecar/contracts';
-import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery, ownReadsQuery } from '@ecar/contracts/requests/audit';
+import { alertAckBody, alertListQuery, auditEventsQuery, dataAccessQuery, ownReadsQuery, verifyQuery } from '@ecar/contracts/requests/audit';
 import { route, type Route } from '@ecar/runtime';
 import type { Alerts } from '../domain/alerts.ts';
 import { csvHeader, csvLine } from '../domain/csv.ts';
@@ -74,8 +74,9 @@ export function auditRoutes({ log, alerts, subjectReads }: { log: AuditLog; aler
       method: 'get',
       path: '/api/v1/audit/verify',
       roles: ADMIN,
-      summary: 'Verify the whole hash chain now',
-      handle: () => log.verify(),
+      query: verifyQuery,
+      summary: 'Verify the hash chain now: in full (default), or from the last checkpoint (mode=incremental)',
+      handle: ({ query }) => log.verify(query.mode),
     }),
     route({
       method: 'get',

@@ -105,37 +105,60 @@ export async function appendToChain(
 
 export type StoredRecord = ChainRecord & { hash: string };
 
+/** Timestamps as the hash covers them (what `Date#toISOString` gives), formatted by PostgreSQL: no Date per row. */
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
 /** Rows in chain order after `afterSeq`, with every hashed column in the form it was hashed. */
 export async function readChainPage(db: EntityManager, afterSeq: string, limit: number): Promise<StoredRecord[]> {
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT seq::text, event_id::text, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr, user_agent,
-            correlation_id, subject_type, subject_id, subject_owner, changes, data, occurred_at, recorded_at, prev_hash, hash
+  return db.query(
+    `SELECT seq::text AS seq, event_id::text AS "eventId", type, action, producer, actor_id AS "actorId", actor_role AS "actorRole",
+            actor_email AS "actorEmail", actor_system AS "actorSystem", remote_addr AS "remoteAddr", user_agent AS "userAgent",
+            correlation_id AS "correlationId", subject_type AS "subjectType", subject_id AS "subjectId", subject_owner AS "subjectOwner",
+            changes, data, to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "occurredAt",
+            to_char(recorded_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "recordedAt", prev_hash AS "prevHash", hash
        FROM audit_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
     [afterSeq, limit],
   );
-  return rows.map((row) => ({
-    seq: row['seq'] as string,
-    eventId: row['event_id'] as string,
-    type: row['type'] as string,
-    action: row['action'] as string,
-    producer: row['producer'] as string,
-    actorId: row['actor_id'] as string | null,
-    actorRole: row['actor_role'] as string | null,
-    actorEmail: row['actor_email'] as string | null,
-    actorSystem: row['actor_system'] as string | null,
-    remoteAddr: row['remote_addr'] as string | null,
-    userAgent: row['user_agent'] as string | null,
-    correlationId: row['correlation_id'] as string,
-    subjectType: row['subject_type'] as string,
-    subjectId: row['subject_id'] as string,
-    subjectOwner: row['subject_owner'] as string | null,
-    changes: row['changes'] as string | null,
-    data: row['data'] as string,
-    occurredAt: (row['occurred_at'] as Date).toISOString(),
-    recordedAt: (row['recorded_at'] as Date).toISOString(),
-    prevHash: row['prev_hash'] as string,
-    hash: row['hash'] as string,
-  }));
+}
+
+/** The stored row at `seq`, or undefined (purged or deleted). */
+export async function chainRowAt(db: EntityManager, seq: string): Promise<StoredRecord | undefined> {
+  const rows = await readChainPage(db, (BigInt(seq) - 1n).toString(), 1);
+  return rows[0]?.seq === seq ? rows[0] : undefined;
+}
+
+/** Where a verification stopped: the last row it checked and that row's hash, sealed with the chain key. */
+export interface Checkpoint {
+  throughSeq: string;
+  headHash: string;
+  mode: 'full' | 'incremental';
+  checkedRows: number;
+  /** ISO-8601, UTC, milliseconds. */
+  verifiedAt: string;
+  seal: string;
+}
+
+export async function latestCheckpoint(db: EntityManager): Promise<Checkpoint | undefined> {
+  const rows: Array<Omit<Checkpoint, 'checkedRows'> & { checkedRows: string }> = await db.query(
+    `SELECT through_seq::text AS "throughSeq", head_hash AS "headHash", mode, checked_rows::text AS "checkedRows",
+            to_char(verified_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "verifiedAt", seal
+       FROM audit_chain_checkpoints ORDER BY id DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { ...row, checkedRows: Number(row.checkedRows) } : undefined;
+}
+
+/** When the last full verification that found the chain intact ended, if any. */
+export async function lastFullCheckpointAt(db: EntityManager): Promise<Date | undefined> {
+  const rows: Array<{ at: Date }> = await db.query(`SELECT max(verified_at) AS at FROM audit_chain_checkpoints WHERE mode = 'full'`);
+  return rows[0]?.at ?? undefined;
+}
+
+export async function insertCheckpoint(db: EntityManager, checkpoint: Checkpoint): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_chain_checkpoints (through_seq, head_hash, mode, checked_rows, verified_at, seal) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [checkpoint.throughSeq, checkpoint.headHash, checkpoint.mode, checkpoint.checkedRows, checkpoint.verifiedAt, checkpoint.seal],
+  );
 }
 
 export async function chainLength(db: EntityManager): Promise<number> {

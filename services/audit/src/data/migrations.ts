@@ -3,12 +3,14 @@ import { sqlMigration } from '@ecar/db';
 /**
  * What the runtime role keeps of the log's tables when migrations run as the owner (issue 12,
  * finding 2): it appends and reads, nothing more; anchors are written by audit_purge() alone
- * (SECURITY DEFINER, the owner's rights).
+ * (SECURITY DEFINER, the owner's rights); verification checkpoints are appended by the
+ * verification alone and sealed with the chain key.
  */
 export const AUDIT_RUNTIME_PRIVILEGES = {
   audit_events: ['SELECT', 'INSERT'],
   audit_refs: ['SELECT', 'INSERT'],
   audit_chain_anchors: ['SELECT'],
+  audit_chain_checkpoints: ['SELECT', 'INSERT'],
 } as const;
 
 /** Key of the transaction-level advisory lock that serialises writers of the chain. */
@@ -153,5 +155,20 @@ export const auditMigrations = [
   // Issue 15: "who read my data" finds the customers an account owns by the owner the garage names on its events.
   sqlMigration('AuditSubjectReads1797600000000', [
     `CREATE INDEX audit_events_owner ON audit_events (subject_owner) WHERE subject_owner IS NOT NULL`,
+  ]),
+  // Issue 16: where a verification stopped (the last verified row and its hash), so a routine run
+  // checks only what came after. Append-only like the log; each row is sealed with AUDIT_CHAIN_KEY.
+  sqlMigration('AuditCheckpoints1797900000000', [
+    `CREATE TABLE audit_chain_checkpoints (
+       id bigserial PRIMARY KEY,
+       through_seq bigint NOT NULL CHECK (through_seq > 0),
+       head_hash text NOT NULL,
+       mode text NOT NULL CHECK (mode IN ('full', 'incremental')),
+       checked_rows bigint NOT NULL,
+       verified_at timestamptz NOT NULL,
+       seal text NOT NULL
+     )`,
+    `CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_chain_checkpoints FOR EACH ROW EXECUTE FUNCTION audit_append_only_guard()`,
+    `CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_chain_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION audit_truncate_guard()`,
   ]),
 ];

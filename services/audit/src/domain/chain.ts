@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey } from 'node:crypto';
 
 /** The `prev_hash` of the very first row of a chain that was never purged. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -30,8 +30,11 @@ export interface ChainRecord {
   prevHash: string;
 }
 
-/** How a row's hash is computed from its stored columns. */
-export type ChainHasher = (record: ChainRecord) => string;
+/** How a row's hash is computed from its stored columns; `seal` is the same key's MAC over another message (verification checkpoints). */
+export interface ChainHasher {
+  (record: ChainRecord): string;
+  seal(message: string): string;
+}
 
 function serialised(record: ChainRecord): string {
   return JSON.stringify([
@@ -70,5 +73,9 @@ export function hashRecord(record: ChainRecord): string {
  * key, named by configuration, outside the database) are checked as v1.
  */
 export function chainHasher(key: Buffer, plainThroughSeq = 0n): ChainHasher {
-  return (record) => (BigInt(record.seq) <= plainThroughSeq ? hashRecord(record) : createHmac('sha256', key).update(`ecar-audit-v2\n${serialised(record)}`).digest('hex'));
+  // One key object for every row: a raw Buffer key is imported again by each createHmac call.
+  const secret = createSecretKey(key);
+  const hash = (record: ChainRecord) =>
+    plainThroughSeq > 0n && BigInt(record.seq) <= plainThroughSeq ? hashRecord(record) : createHmac('sha256', secret).update(`ecar-audit-v2\n${serialised(record)}`).digest('hex');
+  return Object.assign(hash, { seal: (message: string) => createHmac('sha256', secret).update(`ecar-audit-checkpoint-v1\n${message}`).digest('hex') });
 }

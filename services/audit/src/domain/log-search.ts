@@ -2,7 +2,7 @@ import type { DataSource } from '@ecar/db';
 import { pageOf, rowsForPage, type Page } from '@ecar/primitives';
 import { queryAuditEvents, type AuditEventRow, type AuditQuery } from '../data/audit-events.ts';
 import type { ChainHasher } from './chain.ts';
-import { verifyChain, type VerificationResult } from './verify.ts';
+import { verifyChain, type VerificationMode, type VerificationResult } from './verify.ts';
 
 export type { AuditEventRow } from '../data/audit-events.ts';
 
@@ -36,7 +36,8 @@ export class AuditLog {
     }
   }
 
-  verify(): Promise<VerificationResult> {
-    return verifyChain(this.dataSource.manager, this.hash);
+  /** `full` walks the whole chain; `incremental` what came after the last checkpoint. */
+  verify(mode: VerificationMode = 'full'): Promise<VerificationResult> {
+    return verifyChain(this.dataSource.manager, this.hash, { mode });
   }
 }

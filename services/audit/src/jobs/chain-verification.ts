@@ -4,20 +4,25 @@ import type { UnitOfWork } from '@ecar/runtime';
 import { Gauge, type Registry } from 'prom-client';
 import type { Alerts } from '../domain/alerts.ts';
 import type { ChainHasher } from '../domain/chain.ts';
+import { lastFullCheckpointAt } from '../data/chain.ts';
 import { verifyChain, type VerificationResult } from '../domain/verify.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
- * The scheduled verification: publishes `ecar_audit_chain_valid` (Prometheus alerts on 0) and,
+ * The scheduled verification, from the last checkpoint (what was appended since the previous run),
+ * or in full when the last full run that found the chain intact is older than `fullEveryMs` (a
+ * change to a row before the checkpoint is found only by a full run). Publishes `ecar_audit_chain_valid` (Prometheus alerts on 0) and,
  * when the chain is broken, raises a critical alert (once a day per break).
  */
-export function chainVerificationTask(dataSource: DataSource, unitOfWork: UnitOfWork, alerts: Alerts, hash: ChainHasher, registry: Registry, logger: Logger) {
+export function chainVerificationTask(dataSource: DataSource, unitOfWork: UnitOfWork, alerts: Alerts, hash: ChainHasher, registry: Registry, logger: Logger, fullEveryMs: number) {
   const valid = new Gauge({ name: 'ecar_audit_chain_valid', help: '1 when the last audit hash-chain verification passed, 0 when it failed', registers: [registry] });
   const rows = new Gauge({ name: 'ecar_audit_chain_verified_rows', help: 'Rows checked by the last audit hash-chain verification', registers: [registry] });
   const lastRun = new Gauge({ name: 'ecar_audit_chain_verified_timestamp_seconds', help: 'When the audit hash chain was last verified', registers: [registry] });
   return async (): Promise<VerificationResult> => {
-    const result = await verifyChain(dataSource.manager, hash);
+    const lastFull = await lastFullCheckpointAt(dataSource.manager);
+    const mode = lastFull && Date.now() - lastFull.getTime() < fullEveryMs ? 'incremental' : 'full';
+    const result = await verifyChain(dataSource.manager, hash, { mode });
     valid.set(result.valid ? 1 : 0);
     rows.set(result.checkedRows);
     lastRun.set(Date.now() / 1000);

@@ -1,13 +1,13 @@
 import type { CreditNoteResponse, InvoiceResponse, InvoiceSummaryResponse, PaymentResponse } from '@ecar/contracts/responses/billing';
 import type { CreditNoteRow } from '../data/credit-notes.ts';
-import type { InvoiceRow } from '../data/invoices.ts';
+import type { InvoiceSummaryRow } from '../data/invoices.ts';
 import type { PaymentRow } from '../data/payments.ts';
 import { amountInFrenchWords } from '../domain/french-words.ts';
 import { formatTnd } from '../domain/money.ts';
 import type { InvoiceView } from '../domain/queries.ts';
 
 /** The answers are typed by @ecar/contracts/responses/billing, which the web app reads: a drift fails the type check. */
-export function presentInvoiceSummary(invoice: InvoiceRow): InvoiceSummaryResponse {
+export function presentInvoiceSummary(invoice: InvoiceSummaryRow): InvoiceSummaryResponse {
   return {
     id: invoice.id,
     status: invoice.status,
@@ -17,7 +17,7 @@ export function presentInvoiceSummary(invoice: InvoiceRow): InvoiceSummaryRespon
     workOrderId: invoice.workOrderId,
     workOrderNumber: invoice.workOrderNumber,
     ownerUserId: invoice.ownerUserId,
-    buyerName: invoice.buyer.name,
+    buyerName: invoice.buyerName,
     totalTtcMillimes: invoice.totalTtc,
     createdAt: invoice.createdAt.toISOString(),
   };

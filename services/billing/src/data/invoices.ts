@@ -128,7 +128,16 @@ export interface ListPosition {
   id: string;
 }
 
-export async function listInvoices(db: EntityManager, query: ListQuery): Promise<Array<InvoiceRow & { position: ListPosition }>> {
+/** What a list shows of an invoice, and what its access record names: no seller, buyer details, lines or VAT breakdown. */
+export type InvoiceSummaryRow = Pick<InvoiceRow, 'id' | 'origin' | 'workOrderId' | 'workOrderNumber' | 'customerId' | 'ownerUserId' | 'status' | 'number' | 'issueDate' | 'totalTtc' | 'createdAt'> & {
+  buyerName: string;
+};
+
+const SUMMARY_COLUMNS = `id, origin, work_order_id AS "workOrderId", work_order_number AS "workOrderNumber", customer_id AS "customerId", owner_user_id AS "ownerUserId",
+  buyer->>'name' AS "buyerName", status, number, to_char(issue_date, 'YYYY-MM-DD') AS "issueDate", total_ttc::text AS "totalTtc", created_at AS "createdAt"`;
+
+/** One page of the list, newest first (index invoices_created, or invoices_status_created for one status). */
+export async function listInvoices(db: EntityManager, query: ListQuery): Promise<Array<InvoiceSummaryRow & { position: ListPosition }>> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (clause: (n: number) => string, value: unknown) => {
@@ -144,11 +153,14 @@ export async function listInvoices(db: EntityManager, query: ListQuery): Promise
   }
   params.push(query.limit);
   const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "positionAt"
+    `SELECT ${SUMMARY_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "positionAt"
        FROM invoices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
     params,
   );
-  return rows.map((row) => ({ ...toInvoice(row), position: { at: String(row['positionAt']), id: String(row['id']) } }));
+  return rows.map((row) => {
+    const { positionAt, totalTtc, ...summary } = row;
+    return { ...(summary as Omit<InvoiceSummaryRow, 'totalTtc'>), totalTtc: nullableNumber(totalTtc), position: { at: String(positionAt), id: String(row['id']) } };
+  });
 }
 
 export async function updateDraftHeader(

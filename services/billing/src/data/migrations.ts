@@ -222,5 +222,13 @@ export const billingMigrations = [
   // Issue 14: the work order's human number (OR-2026-000123), carried by garage.workorder.completed, cited on the invoice.
   // Drafts and invoices made before it keep null (their PDF cites the work order's id, as it always did).
   sqlMigration('BillingWorkOrderNumber1797200000000', [`ALTER TABLE invoices ADD COLUMN work_order_number text CHECK (work_order_number ~ '^OR-[0-9]{4}-[0-9]{6}$')`]),
+  // Issue 16: the list pages by (created_at DESC, id DESC); the old index had id ascending, so the
+  // first page read and sorted every invoice sharing the newest created_at. One index per way the
+  // list is asked for: all invoices, and one status (docs/performance/scale.md).
+  sqlMigration('BillingListIndexes1797900000000', [
+    `DROP INDEX invoices_created`,
+    `CREATE INDEX invoices_created ON invoices (created_at DESC, id DESC)`,
+    `CREATE INDEX invoices_status_created ON invoices (status, created_at DESC, id DESC)`,
+  ]),
   ...reportMigrations,
 ];

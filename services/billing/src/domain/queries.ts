@@ -1,7 +1,7 @@
 import type { Caller } from '@ecar/contracts';
 import { badRequest, forbidden, notFound } from '@ecar/errors';
 import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credit-notes.ts';
-import { findInvoice, linesOf, listInvoices, type InvoiceRow, type ListPosition } from '../data/invoices.ts';
+import { findInvoice, linesOf, listInvoices, type InvoiceRow, type InvoiceSummaryRow, type ListPosition } from '../data/invoices.ts';
 import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
 import { pageOf, rowsForPage, type Page } from '@ecar/primitives';
 import { stampInForce } from '../data/tax-tables.ts';
@@ -61,7 +61,7 @@ function decodeCursor(cursor: string): ListPosition {
 const encodeCursor = (position: ListPosition) => Buffer.from(`${position.at}|${position.id}`).toString('base64url');
 
 /** One page of invoices, newest first (customers: their own issued ones); every invoice on it is recorded as read. */
-export async function invoicePage(context: BillingContext, caller: Caller, query: { status?: 'draft' | 'issued'; cursor?: string; limit: number }): Promise<Page<InvoiceRow>> {
+export async function invoicePage(context: BillingContext, caller: Caller, query: { status?: 'draft' | 'issued'; cursor?: string; limit: number }): Promise<Page<InvoiceSummaryRow>> {
   if (caller.role === 'technician') throw forbidden();
   const rows = await listInvoices(context.dataSource.manager, {
     ...(caller.role === 'customer' ? { ownerUserId: caller.userId, issuedOnly: true } : {}),
@@ -69,7 +69,7 @@ export async function invoicePage(context: BillingContext, caller: Caller, query
     ...(query.cursor ? { before: decodeCursor(query.cursor) } : {}),
     limit: rowsForPage(query.limit),
   });
-  const page = pageOf(rows, query.limit, (row): InvoiceRow => row, (row) => encodeCursor(row.position));
+  const page = pageOf(rows, query.limit, ({ position: _position, ...row }): InvoiceSummaryRow => row, (row) => encodeCursor(row.position));
   await recordAccess(context, caller, 'list', page.items);
   return page;
 }

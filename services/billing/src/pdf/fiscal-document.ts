@@ -3,7 +3,7 @@ import { amountInFrenchWords } from '../domain/french-words.ts';
 import { formatQuantity, formatRate, formatTnd } from '../domain/money.ts';
 import type { Buyer, Seller, VatBreakdownRow } from '../domain/types.ts';
 import { drawBidiText, hasArabic, type FontPair } from './bidi-text.ts';
-import { loadArabicFonts } from './fonts.ts';
+import { registerArabicFonts } from './fonts.ts';
 
 /** What an invoice or a credit note prints: every mandatory mention of DOMAIN.md, in French and Arabic. */
 export interface FiscalDocument {
@@ -68,13 +68,11 @@ function buyerIdentity(buyer: Buyer): string[] {
  * text extraction finds `1 234,560 TND`.
  */
 export async function renderFiscalDocument(document: FiscalDocument): Promise<Buffer> {
-  const fonts = loadArabicFonts();
   // Loaded with the first PDF, not at start: together about 20 MB resident (docs/performance/memory.md).
   const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const qr = document.ttn ? await QRCode.toBuffer(document.ttn.qr, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 }) : undefined;
   const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${document.title} ${document.number}`, Producer: 'ECAR', Creator: 'ECAR billing' }, lang: 'fr-TN' });
-  pdf.registerFont('Amiri', fonts.regular);
-  pdf.registerFont('Amiri-Bold', fonts.bold);
+  await registerArabicFonts(pdf);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));

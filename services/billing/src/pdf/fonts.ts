@@ -1,2 +1,2 @@
 // Moved to @ecar/pdf (shared with garage's estimate PDF, issue #14).
-export { ARABIC_FONT_FILES, assertPdfFontsPresent, loadArabicFonts } from '@ecar/pdf';
+export { ARABIC_FONT_FILES, assertPdfFontsPresent, loadArabicFonts, registerArabicFonts } from '@ecar/pdf';

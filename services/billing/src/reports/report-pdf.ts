@@ -1,5 +1,5 @@
 import { drawBidiText, type FontPair } from '../pdf/bidi-text.ts';
-import { loadArabicFonts } from '../pdf/fonts.ts';
+import { registerArabicFonts } from '../pdf/fonts.ts';
 import { cellText, reportLabels, type ReportLanguage, type Sheet } from './report-sheets.ts';
 
 const REGULAR: FontPair = { arabic: 'Amiri', latin: 'Helvetica' };
@@ -14,12 +14,10 @@ const WIDTH = 595.28 - 2 * MARGIN;
  * is loaded with the first PDF, not at start.
  */
 export async function reportPdf(sheets: readonly Sheet[], heading: string, language: ReportLanguage): Promise<Buffer> {
-  const fonts = loadArabicFonts();
   const { default: PDFDocument } = await import('pdfkit');
   const title = `${reportLabels(language).report} — ${heading}`;
   const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: title, Producer: 'ECAR', Creator: 'ECAR billing' }, lang: language === 'ar' ? 'ar-TN' : language === 'en' ? 'en' : 'fr-TN' });
-  pdf.registerFont('Amiri', fonts.regular);
-  pdf.registerFont('Amiri-Bold', fonts.bold);
+  await registerArabicFonts(pdf);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -490,4 +490,14 @@ export const garageMigrations = [
     `ALTER TABLE parts ALTER COLUMN average_cost_millimes SET NOT NULL`,
     `ALTER TABLE parts ADD CONSTRAINT parts_average_cost_check CHECK (average_cost_millimes >= 0)`,
   ]),
+  // Issue 16: the work-order board asks for one status, first page by id (keyset: id > cursor).
+  // Without this a status with few orders walked the whole table (docs/performance/scale.md).
+  sqlMigration('GarageBoardIndex1797900000000', [`CREATE INDEX work_orders_status ON work_orders (status, id)`]),
+  // A technician's board (orders assigned to them, one status, by id): with the assignments in
+  // work-order order per technician, PostgreSQL merges them with work_orders_status and stops at
+  // the page instead of reading every order the technician ever had. Replaces (technician_id).
+  sqlMigration('GarageTechnicianBoardIndex1797900000001', [
+    `CREATE INDEX work_order_technicians_technician_order ON work_order_technicians (technician_id, work_order_id)`,
+    `DROP INDEX work_order_technicians_technician`,
+  ]),
 ];

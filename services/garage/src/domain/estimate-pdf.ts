@@ -1,4 +1,4 @@
-import { drawBidiText, hasArabic, loadArabicFonts, type FontPair } from '@ecar/pdf';
+import { drawBidiText, hasArabic, registerArabicFonts, type FontPair } from '@ecar/pdf';
 import type { LineApproval } from '@ecar/contracts/requests/garage';
 import { estimateTotals, lineNetMillimes } from './estimate.ts';
 
@@ -84,14 +84,12 @@ const date = (at: Date) => new Intl.DateTimeFormat('fr-TN', { timeZone: 'Africa/
  * imported with the first estimate, not at start (garage's resident memory stays low).
  */
 export async function renderEstimatePdf(document: EstimateDocument, language: EstimateLanguage): Promise<Buffer> {
-  const fonts = loadArabicFonts();
   const { default: PDFDocument } = await import('pdfkit');
   const words = WORDS[language];
   const rtl = language === 'ar';
   const title = `${words.title} ${document.number ?? ''}`.trim();
   const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: title, Producer: 'ECAR', Creator: 'ECAR garage' }, lang: { fr: 'fr-TN', ar: 'ar-TN', en: 'en' }[language] });
-  pdf.registerFont('Amiri', fonts.regular);
-  pdf.registerFont('Amiri-Bold', fonts.bold);
+  await registerArabicFonts(pdf);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -47,6 +47,9 @@ export const alertListQuery = z
   })
   .strict();
 
+/** Chain verification on demand: the whole chain, or what came after the last checkpoint. */
+export const verifyQuery = z.object({ mode: z.enum(['full', 'incremental']).default('full') }).strict();
+
 export const alertAckBody = z.object({ note: z.string().max(1000).optional() }).strict();
 
 /** A customer's own access records ("who read my data", issue 15): newest first, by cursor. */

@@ -26,14 +26,16 @@ export interface AuditEventResponse {
   hash: string;
 }
 
-export type ChainBreakReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'row_missing';
+export type ChainBreakReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'row_missing' | 'checkpoint_mismatch';
 
 /** GET /api/v1/audit/verify: the whole chain recomputed now. */
 export interface ChainVerificationResponse {
   valid: boolean;
+  /** `full`: from genesis (or the purge anchor); `incremental`: from the last checkpoint. */
+  mode: 'full' | 'incremental';
   checkedRows: number;
-  /** The first row from which the chain cannot be trusted. */
-  firstBreak: { seq: string; reason: ChainBreakReason; eventId: string; foundSeq?: string } | null;
+  /** The first row from which the chain cannot be trusted (`eventId` null for a forged checkpoint). */
+  firstBreak: { seq: string; reason: ChainBreakReason; eventId: string | null; foundSeq?: string } | null;
   /** Where verification started: genesis, or the anchor left by a retention purge. */
   startedFrom: { seq: string; prevHash: string };
   headSeq: string | null;
