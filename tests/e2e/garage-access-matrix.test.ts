@@ -169,6 +169,7 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     body: () => ({ kind: 'receipt', quantityMilli: 1000 }),
     expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
   },
+  'GET /api/v1/parts/:id/reservations': { path: (h) => `/api/v1/parts/${h.partId}/reservations`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
   'GET /api/v1/stock/low': { path: () => '/api/v1/stock/low', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
   'GET /api/v1/work-orders/:id/parts': { path: (h) => `/api/v1/work-orders/${h.workOrderId}/parts`, expect: reach(200, 200, 'role-denied') },
   'POST /api/v1/work-orders/:id/parts': {

@@ -105,8 +105,8 @@ describe('garage parts and stock', () => {
     assert.ok((lowNow['items'] as Array<{ id: string }>).some((item) => item.id === partId), 'below its reorder point, the part is on the low-stock list');
     const detail = await expectStatus(stack.call(`/api/v1/parts/${partId}`, { token: admin }), 200);
     assert.deepEqual(detail['levels'], [
-      { location: 'main', onHandMilli: -1000 },
-      { location: 'van-1', onHandMilli: 2000 },
+      { location: 'main', onHandMilli: -1000, reservedMilli: 0, availableMilli: -1000 },
+      { location: 'van-1', onHandMilli: 2000, reservedMilli: 0, availableMilli: 2000 },
     ]);
     assert.equal(detail['onHandMilli'], 1000);
     assert.deepEqual(await ledgerSum(partId), { ledger: 1000, level: 1000 });

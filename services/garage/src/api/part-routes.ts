@@ -83,10 +83,20 @@ export function partRoutes(parts: PartService): Route[] {
     }),
     route({
       method: 'get',
+      path: '/api/v1/parts/:id/reservations',
+      roles: ADMIN,
+      query: movementListQuery,
+      summary: 'What approved work-order lines hold of a part (reserved, short, released, consumed), newest first',
+      async handle({ params, query }) {
+        return pageById(await parts.reservations(params.id, page(query)), query.limit);
+      },
+    }),
+    route({
+      method: 'get',
       path: '/api/v1/stock/low',
       roles: ADMIN,
       query: lowStockQuery,
-      summary: 'Parts whose quantity on hand is below their reorder point',
+      summary: 'Parts whose available quantity (on hand − reserved) is below their reorder point, or that approved lines are waiting for',
       async handle({ query }) {
         return pageById(await parts.lowStock(page(query)), query.limit);
       },
@@ -104,7 +114,7 @@ export function partRoutes(parts: PartService): Route[] {
       roles: ADMIN_TECHNICIAN,
       body: usePartBody,
       success: 201,
-      summary: 'Use a catalogue part on a work order: its line and, once the work is approved, its consumption from stock (409 when none is left)',
+      summary: 'Use a catalogue part on a work order: its line and, during the job, its consumption from the available stock (409 when none is left)',
       handle: ({ caller, params, body }) => parts.useOnWorkOrder(caller, params.id, body),
     }),
     route({
@@ -113,7 +123,7 @@ export function partRoutes(parts: PartService): Route[] {
       roles: ADMIN_TECHNICIAN,
       body: consumeLineBody,
       success: 201,
-      summary: "Take a part line's part from stock (once per line; 409 when none is left)",
+      summary: "Take a part line's part from stock now, with its reservation (once per line; 409 when none is left)",
       handle: ({ caller, params, body }) => parts.consumeLine(caller, params.id, params.lineId, body.location),
     }),
   ];
@@ -162,7 +172,7 @@ export function cannedJobRoutes(cannedJobs: CannedJobService): Route[] {
       body: applyCannedJobBody,
       success: 201,
       summary: 'Apply a service package to a work order: its labour and part lines in one step',
-      handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId),
+      handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId, body.location),
     }),
   ];
 }

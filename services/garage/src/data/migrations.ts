@@ -490,4 +490,35 @@ export const garageMigrations = [
     `ALTER TABLE parts ALTER COLUMN average_cost_millimes SET NOT NULL`,
     `ALTER TABLE parts ADD CONSTRAINT parts_average_cost_check CHECK (average_cost_millimes >= 0)`,
   ]),
+  // Issue 14: stock reserved for approved part lines, consumed when the work order completes. A level's
+  // reserved quantity is the sum of its live reservations (same transaction, under the level's row lock);
+  // available = on hand − reserved. A reservation may be short (less reserved than the line needs) when
+  // the shelf is empty: receipts fill short reservations first, oldest first.
+  sqlMigration('GarageStockReservations1798100000000', [
+    `ALTER TABLE stock_levels ADD COLUMN reserved_milli bigint NOT NULL DEFAULT 0 CONSTRAINT stock_levels_reserved_check CHECK (reserved_milli >= 0)`,
+    // Where a part line's part is reserved and taken from (lines written before this: the main store).
+    `ALTER TABLE work_order_lines ADD COLUMN part_location text`,
+    `UPDATE work_order_lines SET part_location = 'main' WHERE part_id IS NOT NULL`,
+    `CREATE TABLE stock_reservations (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       line_id uuid NOT NULL,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       location text NOT NULL,
+       quantity_milli bigint NOT NULL CHECK (quantity_milli > 0),
+       reserved_milli bigint NOT NULL CHECK (reserved_milli >= 0 AND reserved_milli <= quantity_milli),
+       status text NOT NULL CHECK (status IN ('reserved', 'released', 'consumed')),
+       reserved_by uuid NOT NULL,
+       close_reason text,
+       seq bigserial NOT NULL UNIQUE,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       closed_at timestamptz,
+       CHECK ((status = 'reserved') = (closed_at IS NULL))
+     )`,
+    // One live reservation per line, however often (or however concurrently) it is approved.
+    `CREATE UNIQUE INDEX stock_reservations_live_line ON stock_reservations (line_id) WHERE status = 'reserved'`,
+    `CREATE INDEX stock_reservations_work_order ON stock_reservations (work_order_id) WHERE status = 'reserved'`,
+    `CREATE INDEX stock_reservations_short ON stock_reservations (part_id, location, seq) WHERE status = 'reserved' AND reserved_milli < quantity_milli`,
+    `CREATE INDEX stock_reservations_part ON stock_reservations (part_id, seq)`,
+  ]),
 ];
