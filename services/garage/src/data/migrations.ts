@@ -521,4 +521,10 @@ export const garageMigrations = [
     `CREATE INDEX stock_reservations_short ON stock_reservations (part_id, location, seq) WHERE status = 'reserved' AND reserved_milli < quantity_milli`,
     `CREATE INDEX stock_reservations_part ON stock_reservations (part_id, seq)`,
   ]),
+  // Issue 14: a booking that no longer fits its technician's hours or absences (the change was made all the
+  // same, on purpose) is flagged for re-planning until it is moved or cancelled.
+  sqlMigration('GaragePlanningReplan1798200000000', [
+    `ALTER TABLE schedule_bookings ADD COLUMN replan_reason text CHECK (replan_reason IN ('outside_hours', 'absent')), ADD COLUMN replan_flagged_at timestamptz`,
+    `CREATE INDEX schedule_bookings_replan ON schedule_bookings (id) WHERE cancelled_at IS NULL AND replan_reason IS NOT NULL`,
+  ]),
 ];
