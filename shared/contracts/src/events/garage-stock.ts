@@ -6,6 +6,15 @@ const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
 /** `BC-2026-000007` (issue #14; optional, so events stored before numbers still parse). */
 const purchaseOrderNumber = z.string().regex(/^BC-\d{4}-\d{6}$/);
 const workOrderNumber = z.string().regex(/^OR-\d{4}-\d{6}$/);
+/** Which reservation: of which work order's line, of which part, where. */
+const reservationRef = z.object({
+  reservationId: id,
+  workOrderId: id,
+  workOrderNumber: workOrderNumber.optional(),
+  lineId: id,
+  partId: id,
+  location: z.string().max(32),
+});
 
 /** Parts catalogue, stock ledger and canned jobs of the garage service (issue 14). Prices never travel in these events. */
 export const garageStockEvents = {
@@ -37,14 +46,8 @@ export const garageStockEvents = {
    * needs, what is held, what is still short, and what stays available at that place.
    */
   'garage.stock.reserved': v1(
-    z
-      .object({
-        reservationId: id,
-        workOrderId: id,
-        workOrderNumber: workOrderNumber.optional(),
-        lineId: id,
-        partId: id,
-        location: z.string().max(32),
+    reservationRef
+      .extend({
         quantityMilli: z.number().int().min(1),
         reservedMilli: z.number().int().min(0),
         shortMilli: z.number().int().min(0),
@@ -54,14 +57,8 @@ export const garageStockEvents = {
   ),
   /** A reservation given back: the work order cancelled, its estimate reopened, the line removed. */
   'garage.stock.released': v1(
-    z
-      .object({
-        reservationId: id,
-        workOrderId: id,
-        workOrderNumber: workOrderNumber.optional(),
-        lineId: id,
-        partId: id,
-        location: z.string().max(32),
+    reservationRef
+      .extend({
         releasedMilli: z.number().int().min(0),
         reason: z.enum(['cancelled', 'reopened', 'declined', 'removed']),
         availableMilli: z.number().int(),
