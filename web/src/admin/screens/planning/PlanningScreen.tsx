@@ -31,9 +31,19 @@ function useTrack(date: string) {
 
 function BookingBlock({ booking, place, label }: { booking: BookingResponse; place: CSSProperties; label: string }) {
   const language = useLanguage();
+  const { t } = useTranslation('planning');
   const target = booking.workOrderId ? `/work-orders/${booking.workOrderId}` : '/appointments';
+  const title = booking.replanReason ? `${label} · ${t('replan.marked', { reason: t(`replan.reasons.${booking.replanReason}`) })}` : label;
   return (
-    <Anchor component={Link} to={target} className={`${classes.segment} ${classes.booking}`} style={place} data-testid="booking-block" title={label}>
+    <Anchor
+      component={Link}
+      to={target}
+      className={`${classes.segment} ${classes.booking}${booking.replanReason ? ` ${classes.replan}` : ''}`}
+      style={place}
+      data-testid="booking-block"
+      data-replan={booking.replanReason ?? undefined}
+      title={title}
+    >
       <bdi>
         {formatTime(booking.startsAt, language)} {label}
       </bdi>
@@ -183,6 +193,11 @@ export default function PlanningScreen() {
                       <Text size="sm">
                         {nameOf(booking.technicianId)} · <bdi>{bayName.get(booking.bayId) ?? ''}</bdi>
                       </Text>
+                      {booking.replanReason ? (
+                        <Text size="sm" c="red.9" fw={700} data-replan={booking.replanReason}>
+                          {t('replan.marked', { reason: t(`replan.reasons.${booking.replanReason}`) })}
+                        </Text>
+                      ) : null}
                     </Card>
                   </li>
                 ))}
