@@ -174,40 +174,43 @@ function Reservations({ part }: { part: PartDetail }) {
   const list = useCursorList<StockReservation>(['admin', 'part-reservations', part.id], `/api/v1/parts/${part.id}/reservations`, {}, { cursorParam: 'after' });
   return (
     <Section title={t('reservations.title')} testId="reservations">
-      {list.query.isSuccess && list.items.length === 0 ? <EmptyState>{t('reservations.none')}</EmptyState> : null}
-      <CursorTable
-        list={list}
-        caption={t('reservations.title')}
-        rowKey={(row) => row.id}
-        columns={[
-          { id: 'when', header: t('stock.when'), cell: (row) => <When at={row.createdAt} /> },
-          {
-            id: 'workOrder',
-            header: t('stock.workOrder'),
-            cell: (row) => (
-              <Anchor component={Link} to={`/work-orders/${row.workOrderId}`}>
-                <bdi>{row.workOrderNumber}</bdi>
-              </Anchor>
-            ),
-          },
-          { id: 'location', header: t('stock.location'), cell: (row) => <bdi>{row.location}</bdi> },
-          { id: 'quantity', header: t('stock.quantity'), cell: (row) => <bdi>{formatSigned(row.quantityMilli)}</bdi> },
-          { id: 'held', header: t('reservations.held'), cell: (row) => <bdi>{row.status === 'reserved' ? formatSigned(row.reservedMilli) : '—'}</bdi> },
-          {
-            id: 'status',
-            header: t('reservations.status'),
-            cell: (row) => (
-              <span data-reservation={row.status}>
-                <StatusBadge
-                  value={row.status}
-                  color={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? 'red' : RESERVATION_COLORS[row.status]}
-                  label={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? t('reservations.short') : t(`reservations.statuses.${row.status}`)}
-                />
-              </span>
-            ),
-          },
-        ]}
-      />
+      {list.query.isSuccess && list.items.length === 0 ? (
+        <EmptyState>{t('reservations.none')}</EmptyState>
+      ) : (
+        <CursorTable
+          list={list}
+          caption={t('reservations.title')}
+          rowKey={(row) => row.id}
+          columns={[
+            { id: 'when', header: t('stock.when'), cell: (row) => <When at={row.createdAt} /> },
+            {
+              id: 'workOrder',
+              header: t('stock.workOrder'),
+              cell: (row) => (
+                <Anchor component={Link} to={`/work-orders/${row.workOrderId}`}>
+                  <bdi>{row.workOrderNumber}</bdi>
+                </Anchor>
+              ),
+            },
+            { id: 'location', header: t('stock.location'), cell: (row) => <bdi>{row.location}</bdi> },
+            { id: 'quantity', header: t('stock.quantity'), cell: (row) => <bdi>{formatSigned(row.quantityMilli)}</bdi> },
+            { id: 'held', header: t('reservations.held'), cell: (row) => <bdi>{row.status === 'reserved' ? formatSigned(row.reservedMilli) : '—'}</bdi> },
+            {
+              id: 'status',
+              header: t('reservations.status'),
+              cell: (row) => (
+                <span data-reservation={row.status}>
+                  <StatusBadge
+                    value={row.status}
+                    color={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? 'red' : RESERVATION_COLORS[row.status]}
+                    label={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? t('reservations.short') : t(`reservations.statuses.${row.status}`)}
+                  />
+                </span>
+              ),
+            },
+          ]}
+        />
+      )}
     </Section>
   );
 }
