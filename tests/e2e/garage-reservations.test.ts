@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { EventEnvelope } from '@ecar/contracts';
 import { queryRows } from '@ecar/db';
-import { AMQP_URL, waitFor } from '@ecar/testkit';
+import { waitFor } from '@ecar/testkit';
+import { listenTo, type BusListener } from '../support/bus-listener.ts';
 import { createHousehold, expectStatus, type Household } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { createPart, receive } from '../support/stock-fixtures.ts';
@@ -19,9 +18,7 @@ import { createPart, receive } from '../support/stock-fixtures.ts';
 
 let stack: GarageStack;
 let admin: string;
-let connection: ChannelModel;
-let channel: Channel;
-const events: EventEnvelope[] = [];
+let bus: BusListener;
 
 const post = (path: string, token: string, json: unknown) => stack.call(path, { method: 'POST', token, json });
 
@@ -60,26 +57,16 @@ async function negativeLevels(partId: string): Promise<number> {
   return row!.count;
 }
 
-const eventsOf = (type: string, partId: string) => events.filter((event) => event.type === type && (event.data as { partId: string }).partId === partId);
+const eventsOf = (type: string, partId: string) => bus.events.filter((event) => event.type === type && (event.data as { partId: string }).partId === partId);
 
 describe('garage stock reservations', () => {
   before(async () => {
     stack = await startGarageStack('garagereserve');
     admin = stack.token('super-admin');
-    connection = await amqp.connect(AMQP_URL);
-    channel = await connection.createChannel();
-    await channel.assertExchange(stack.bus.exchange, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, stack.bus.exchange, 'garage.stock.#');
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      events.push(JSON.parse(message.content.toString()) as EventEnvelope);
-      channel.ack(message);
-    });
+    bus = await listenTo(stack.bus.exchange, 'garage.stock.#');
   });
   after(async () => {
-    await channel?.close();
-    await connection?.close();
+    await bus?.close();
     await stack?.stop();
   });
 
