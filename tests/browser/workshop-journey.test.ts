@@ -159,6 +159,7 @@ describe('workshop journey in Chromium (issue 14)', () => {
     // The pads' ledger: received, then used on the work order; the reservation was used, nothing is held any more.
     await admin.page.goto(`${stack.url}/admin/parts/${pads}`);
     await admin.page.waitForSelector('[data-testid=ledger] [data-kind=consumption]');
+    assert.match((await admin.page.locator('[data-testid=ledger] tr', { has: admin.page.locator('[data-kind=consumption]') }).textContent()) ?? '', new RegExp(String(decided['number'])), 'the ledger cites the work order by its number');
     await admin.page.waitForSelector('[data-testid=ledger] [data-kind=receipt]');
     await admin.page.waitForSelector('[data-testid=reservations] [data-reservation=consumed]');
     assert.match((await admin.page.getByTestId('reserved').textContent()) ?? '', /: 0$/);

@@ -67,6 +67,8 @@ export interface StockMovement {
   /** A purchase-order receipt's unit cost and the part's average cost after it (null for other movements). */
   unitCostMillimes?: number | null;
   averageCostAfterMillimes?: number | null;
+  /** The work order's `OR-…` number (the ledger's list). */
+  workOrderNumber?: string | null;
 }
 
 const COLUMNS = `p.id, p.reference, p.brand, p.description, p.purchase_price_millimes::float8 AS "purchasePriceMillimes", p.average_cost_millimes::float8 AS "averageCostMillimes",
@@ -197,7 +199,12 @@ export async function movementsOf(db: Db, partId: string, query: { after?: strin
   const params = new Params();
   const where = [`m.part_id = ${params.add(partId)}`];
   if (query.after) where.push(`m.seq < (SELECT seq FROM stock_movements WHERE id = ${params.add(query.after)})`);
-  return queryRows<StockMovement>(db, `SELECT ${MOVEMENT_COLUMNS} FROM stock_movements m WHERE ${where.join(' AND ')} ORDER BY m.seq DESC LIMIT ${params.add(query.limit)}`, params.values);
+  return queryRows<StockMovement>(
+    db,
+    `SELECT ${MOVEMENT_COLUMNS}, w.number AS "workOrderNumber" FROM stock_movements m LEFT JOIN work_orders w ON w.id = m.work_order_id
+      WHERE ${where.join(' AND ')} ORDER BY m.seq DESC LIMIT ${params.add(query.limit)}`,
+    params.values,
+  );
 }
 
 export async function consumptionOfLine(db: Db, lineId: string): Promise<StockMovement | undefined> {

@@ -248,7 +248,7 @@ function Ledger({ part }: { part: PartDetail }) {
             cell: (row) =>
               row.workOrderId ? (
                 <Anchor component={Link} to={`/work-orders/${row.workOrderId}`}>
-                  <ShortId id={row.workOrderId} />
+                  {row.workOrderNumber ? <bdi>{row.workOrderNumber}</bdi> : <ShortId id={row.workOrderId} />}
                 </Anchor>
               ) : (
                 '—'

@@ -64,6 +64,7 @@ export interface StockMovement {
   /** A purchase-order receipt's unit cost and the average cost after it. */
   unitCostMillimes?: number | null;
   averageCostAfterMillimes?: number | null;
+  workOrderNumber?: string | null;
 }
 
 export interface CannedJob {
