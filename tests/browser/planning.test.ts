@@ -109,4 +109,36 @@ describe('planning screens in Chromium (issue 14)', () => {
       await watched.close();
     }
   });
+
+  it('hours that shrink over booked jobs: the screen lists them by reference; changed anyway, they are listed to re-plan on the board', async () => {
+    const watched = await adminPage(suite, { language: 'en' });
+    const { page } = watched;
+    await openAdminScreen(page, suite.stack, 'planning/resources');
+    await page.locator('[data-testid=hours-technician]').selectOption({ label: 'Karim Ben Ali' });
+    const hours = page.locator('[data-testid=hours-form]');
+    for (const name of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) await hours.getByLabel(name).fill('13:00-18:00');
+    await page.click('[data-testid=hours-save]');
+    const prompt = page.getByTestId('replan-prompt');
+    await prompt.waitFor();
+    const references = await prompt.locator('[data-testid=displaced] bdi').allTextContents();
+    assert.equal(references.length, 2, 'the morning appointment and work order');
+    assert.ok(references.every((reference) => /^(RDV|OR)-\d{4}-\d{6}$/.test(reference)), references.join(', '));
+    assert.equal(((await suite.stack.api(`/api/v1/technicians/${technician.id}/schedule`)).body['hours'] as unknown[]).length, 14, 'nothing changed yet');
+    await page.mouse.move(0, 0);
+    await assertAccessible(page, 'refused change of hours');
+    await screenshot(page, 'planning-replan-prompt-en-desktop');
+    await page.click('[data-testid=replan-proceed]');
+    await page.waitForSelector('[data-testid=hours-saved]');
+    assert.equal(((await suite.stack.api(`/api/v1/technicians/${technician.id}/schedule`)).body['hours'] as unknown[]).length, 7);
+    await openAdminScreen(page, suite.stack, 'planning');
+    await page.waitForSelector('[data-testid=replanning] [data-testid=replan-item]');
+    assert.deepEqual((await page.locator('[data-testid=replan-item]').allTextContents()).sort(), [...references].sort());
+    await page.getByLabel('Day').fill(day);
+    await page.waitForSelector('[data-testid=technician-row] [data-testid=booking-block][data-replan=outside_hours]');
+    assert.equal(await page.locator('[data-testid=technician-row] [data-replan=outside_hours]').count(), 2, 'the board marks both bookings to re-plan');
+    await assertAccessible(page, 'bookings to re-plan');
+    await screenshot(page, 'planning-replanning-en-desktop');
+    await watched.assertClean();
+    await watched.close();
+  });
 });

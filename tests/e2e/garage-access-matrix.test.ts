@@ -169,6 +169,7 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
     body: () => ({ kind: 'receipt', quantityMilli: 1000 }),
     expect: { 'super-admin': same(201), technician: same(403), customer: same(403) },
   },
+  'GET /api/v1/parts/:id/reservations': { path: (h) => `/api/v1/parts/${h.partId}/reservations`, expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
   'GET /api/v1/stock/low': { path: () => '/api/v1/stock/low', expect: { 'super-admin': same(200), technician: same(403), customer: same(403) } },
   'GET /api/v1/work-orders/:id/parts': { path: (h) => `/api/v1/work-orders/${h.workOrderId}/parts`, expect: reach(200, 200, 'role-denied') },
   'POST /api/v1/work-orders/:id/parts': {
@@ -238,6 +239,7 @@ const MATRIX: Record<string, MatrixCase<Household & Stocked>> = {
   },
   'DELETE /api/v1/technicians/:id/absences/:absenceId': { path: (h) => `/api/v1/technicians/${planOf(h).technicianId}/absences/${planOf(h).absenceId}`, prepare: plan, expect: ADMIN_ONLY(204) },
   'GET /api/v1/planning/day': { path: () => '/api/v1/planning/day?date=2031-01-06', expect: ADMIN_ONLY(200) },
+  'GET /api/v1/planning/replanning': { path: () => '/api/v1/planning/replanning', expect: ADMIN_ONLY(200) },
   'GET /api/v1/planning/free-slots': {
     path: () => `/api/v1/planning/free-slots?from=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 2 * 86_400_000).toISOString())}`,
     expect: { 'super-admin': same(200), technician: same(403), customer: same(200) },

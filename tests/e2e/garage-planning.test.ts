@@ -258,4 +258,60 @@ describe('garage planning: bays, hours, absences, bookings, free slots', () => {
     );
     await expectStatus(put('/api/v1/planning/settings', { onlineBooking: 'capacity', bookingMinutes: 60 }), 200);
   });
+
+  it('hours that shrink, or an absence, over booked jobs: refused with a 409 listing them by reference (nothing changed), or made with replan: true and the bookings flagged until moved', async () => {
+    const date = day(7);
+    const place = await bay();
+    const tech = await technician();
+    const morning = await expectStatus(appointment(at(date, '09:00'), { technicianId: tech, bayId: place, durationMinutes: 60 }), 201);
+    const afternoon = await expectStatus(appointment(at(date, '14:00'), { technicianId: tech, bayId: place, durationMinutes: 60 }), 201);
+    const bookingOf = async (appointmentId: string) => {
+      const [row] = await queryRows<{ id: string }>(stack.garage.domain.dataSource, `SELECT id FROM schedule_bookings WHERE appointment_id = $1 AND cancelled_at IS NULL`, [appointmentId]);
+      return row!.id;
+    };
+    const [morningBooking, afternoonBooking] = [await bookingOf(String(morning['id'])), await bookingOf(String(afternoon['id']))];
+
+    // Mondays become mornings only: the 14:00 job no longer fits.
+    const mornings = [{ weekday: 1, start: '08:00', end: '12:00' }, ...WEEK.filter((interval) => interval.weekday !== 1)];
+    const refused = await put(`/api/v1/technicians/${tech}/hours`, { hours: mornings });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body['type'], 'urn:ecar:problem:conflict');
+    const conflicts = refused.body['conflicts'] as Array<Record<string, unknown>>;
+    assert.deepEqual(conflicts.map((item) => [item['bookingId'], item['reference'], item['reason']]), [[afternoonBooking, afternoon['number'], 'outside_hours']]);
+    assert.match(String(refused.body['detail']), new RegExp(String(afternoon['number'])));
+    const unchanged = await expectStatus(stack.call(`/api/v1/technicians/${tech}/schedule`, { token: admin }), 200);
+    assert.equal((unchanged['hours'] as unknown[]).length, 10, 'the refused change was not made');
+
+    // An absence over the morning job: refused the same way, then recorded on purpose.
+    const absence = { startsAt: at(date, '08:00'), endsAt: at(date, '10:30'), reason: 'Formation' };
+    const away = await post(`/api/v1/technicians/${tech}/absences`, absence);
+    assert.equal(away.status, 409);
+    assert.deepEqual((away.body['conflicts'] as Array<Record<string, unknown>>).map((item) => [item['reference'], item['reason']]), [[morning['number'], 'absent']]);
+    assert.equal(((await expectStatus(stack.call(`/api/v1/technicians/${tech}/schedule`, { token: admin }), 200))['absences'] as unknown[]).length, 0);
+    await expectStatus(post(`/api/v1/technicians/${tech}/absences`, { ...absence, replan: true }), 201);
+    await expectStatus(put(`/api/v1/technicians/${tech}/hours`, { hours: mornings, replan: true }), 200);
+
+    const flagged = await expectStatus(stack.call('/api/v1/planning/replanning?limit=100', { token: admin }), 200);
+    const mine = (flagged['items'] as Array<Record<string, unknown>>).filter((item) => item['technicianId'] === tech);
+    assert.deepEqual(mine.map((item) => [item['reference'], item['replanReason']]).sort(), [
+      [afternoon['number'], 'outside_hours'],
+      [morning['number'], 'absent'],
+    ].sort());
+    const board = await expectStatus(stack.call(`/api/v1/planning/day?date=${date}`, { token: admin }), 200);
+    assert.deepEqual(
+      (board['bookings'] as Array<Record<string, unknown>>).filter((item) => item['technicianId'] === tech).map((item) => item['replanReason']).sort(),
+      ['absent', 'outside_hours'],
+      'the day board shows them flagged',
+    );
+    const events = await queryRows<{ payload: string }>(stack.garage.domain.dataSource, `SELECT payload FROM outbox_events WHERE type = 'garage.schedule.replanning_needed' AND payload LIKE $1`, [`%${tech}%`]);
+    assert.equal(events.length, 2, 'each flagged booking is an event');
+
+    // Moving a flagged booking to a time that fits re-plans it: its flag goes.
+    await expectStatus(post(`/api/v1/appointments/${String(afternoon['id'])}/schedule`, { technicianId: tech, bayId: place, start: at(date, '11:00'), durationMinutes: 60 }), 200);
+    const after = await expectStatus(stack.call('/api/v1/planning/replanning?limit=100', { token: admin }), 200);
+    assert.deepEqual(
+      (after['items'] as Array<Record<string, unknown>>).filter((item) => item['technicianId'] === tech).map((item) => item['id']),
+      [morningBooking],
+    );
+  });
 });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { EventEnvelope } from '@ecar/contracts';
 import { queryRows } from '@ecar/db';
-import { AMQP_URL, waitFor } from '@ecar/testkit';
+import { waitFor } from '@ecar/testkit';
+import { listenTo, type BusListener } from '../support/bus-listener.ts';
 import { advanceWorkOrder, createHousehold, expectStatus } from '../support/garage-fixtures.ts';
 import { startGarageStack, type GarageStack } from '../support/garage-stack.ts';
 import { createPart, nextReference, receive } from '../support/stock-fixtures.ts';
@@ -18,9 +17,7 @@ import { createPart, nextReference, receive } from '../support/stock-fixtures.ts
 
 let stack: GarageStack;
 let admin: string;
-let connection: ChannelModel;
-let channel: Channel;
-const moved: EventEnvelope[] = [];
+let bus: BusListener;
 
 const post = (path: string, token: string, json: unknown) => stack.call(path, { method: 'POST', token, json });
 
@@ -35,20 +32,10 @@ describe('garage parts and stock', () => {
   before(async () => {
     stack = await startGarageStack('garagestock');
     admin = stack.token('super-admin');
-    connection = await amqp.connect(AMQP_URL);
-    channel = await connection.createChannel();
-    await channel.assertExchange(stack.bus.exchange, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await channel.bindQueue(queue, stack.bus.exchange, 'garage.stock.moved');
-    await channel.consume(queue, (message) => {
-      if (!message) return;
-      moved.push(JSON.parse(message.content.toString()) as EventEnvelope);
-      channel.ack(message);
-    });
+    bus = await listenTo(stack.bus.exchange, 'garage.stock.moved');
   });
   after(async () => {
-    await channel?.close();
-    await connection?.close();
+    await bus?.close();
     await stack?.stop();
   });
 
@@ -105,8 +92,8 @@ describe('garage parts and stock', () => {
     assert.ok((lowNow['items'] as Array<{ id: string }>).some((item) => item.id === partId), 'below its reorder point, the part is on the low-stock list');
     const detail = await expectStatus(stack.call(`/api/v1/parts/${partId}`, { token: admin }), 200);
     assert.deepEqual(detail['levels'], [
-      { location: 'main', onHandMilli: -1000 },
-      { location: 'van-1', onHandMilli: 2000 },
+      { location: 'main', onHandMilli: -1000, reservedMilli: 0, availableMilli: -1000 },
+      { location: 'van-1', onHandMilli: 2000, reservedMilli: 0, availableMilli: 2000 },
     ]);
     assert.equal(detail['onHandMilli'], 1000);
     assert.deepEqual(await ledgerSum(partId), { ledger: 1000, level: 1000 });
@@ -115,7 +102,7 @@ describe('garage parts and stock', () => {
     const rest = await expectStatus(stack.call(`/api/v1/parts/${partId}/movements?after=${String(ledger['nextCursor'])}`, { token: admin }), 200);
     assert.deepEqual((rest['items'] as Array<{ kind: string }>).map((item) => item.kind), ['adjustment', 'receipt', 'receipt']);
     const events = await waitFor(() => {
-      const mine = moved.filter((event) => (event.data as { partId: string }).partId === partId);
+      const mine = bus.events.filter((event) => (event.data as { partId: string }).partId === partId);
       return mine.length === 5 ? mine : undefined;
     });
     const overridden = events.find((event) => (event.data as { negativeAllowed?: boolean }).negativeAllowed);
@@ -170,7 +157,7 @@ describe('garage parts and stock', () => {
     assert.deepEqual([typeof first['reference'], typeof first['description'], first['quantityMilli']], ['string', 'string', 2000]);
     assert.doesNotMatch(JSON.stringify(parts), /Millimes/, 'no price on the parts of a job');
     const events = await waitFor(() => {
-      const mine = moved.filter((event) => (event.data as { workOrderId?: string }).workOrderId === h.workOrderId);
+      const mine = bus.events.filter((event) => (event.data as { workOrderId?: string }).workOrderId === h.workOrderId);
       return mine.length === 2 ? mine : undefined;
     });
     assert.deepEqual(events.map((event) => (event.data as { kind: string }).kind), ['consumption', 'consumption']);

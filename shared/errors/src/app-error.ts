@@ -15,6 +15,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   errors?: FieldProblem[];
   headers?: Record<string, string>;
+  /** RFC 9457 extension members the client acts on (e.g. the bookings a change would displace). */
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -28,6 +30,7 @@ export class AppError extends Error {
   readonly isCatastrophic: boolean;
   readonly errors: FieldProblem[] | undefined;
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(message: string, options: AppErrorOptions) {
     super(message, { cause: options.cause });
@@ -38,6 +41,7 @@ export class AppError extends Error {
     this.isCatastrophic = options.isCatastrophic ?? false;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions;
   }
 }
 
@@ -49,7 +53,8 @@ export const forbidden = (message = 'You may not do this') =>
   new AppError(message, { status: 403, name: 'forbidden', title: 'Forbidden' });
 /** Also the answer for objects the caller may not see (404, not 403: no existence oracle). */
 export const notFound = (message = 'Not found') => new AppError(message, { status: 404, name: 'not-found', title: 'Not found' });
-export const conflict = (message: string) => new AppError(message, { status: 409, name: 'conflict', title: 'Conflict' });
+export const conflict = (message: string, extensions?: Record<string, unknown>) =>
+  new AppError(message, { status: 409, name: 'conflict', title: 'Conflict', ...(extensions ? { extensions } : {}) });
 export const payloadTooLarge = (message = 'Request body too large') =>
   new AppError(message, { status: 413, name: 'payload-too-large', title: 'Payload too large' });
 export const unsupportedMediaType = (message = 'Content-Type must be application/json') =>

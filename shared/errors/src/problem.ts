@@ -9,6 +9,8 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldProblem[];
+  /** Extension members (RFC 9457 §3.2). */
+  [extension: string]: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -16,6 +18,8 @@ export const PROBLEM_TYPE_BASE = 'urn:ecar:problem:';
 
 export function problemOf(error: AppError, instance?: string, requestId?: string): Problem {
   return {
+    // Extensions first: they never replace a standard member.
+    ...(error.extensions ?? {}),
     type: `${PROBLEM_TYPE_BASE}${error.problemName}`,
     title: error.title,
     status: error.status,

@@ -227,9 +227,20 @@ interface JobPart {
   description: string;
   quantityMilli: number;
   consumed: boolean;
+  /** Held for this job since the customer approved the line; short: still to arrive. */
+  reservedMilli: number;
+  shortMilli: number;
 }
 
-/** The catalogue parts of the job: reference, description, quantity, taken from stock or not (never a price). */
+type PartStock = 'consumed' | 'short' | 'reserved' | 'notConsumed';
+
+function stockOf(part: JobPart): PartStock {
+  if (part.consumed) return 'consumed';
+  if (part.shortMilli > 0) return 'short';
+  return part.reservedMilli > 0 ? 'reserved' : 'notConsumed';
+}
+
+/** The catalogue parts of the job: reference, description, quantity, taken from stock, reserved for the job or still awaited (never a price). */
 function JobParts({ jobId }: { jobId: string }) {
   const { t } = useTranslation('technician');
   const parts = useQuery({ queryKey: ['work-orders', jobId, 'parts'], queryFn: ({ signal }) => apiJson<{ items: JobPart[] }>(`/api/v1/work-orders/${jobId}/parts`, { signal }) });
@@ -261,7 +272,9 @@ function JobParts({ jobId }: { jobId: string }) {
                 <Table.Td>
                   <bdi>{String(part.quantityMilli / 1000).replace('.', ',')}</bdi>
                 </Table.Td>
-                <Table.Td data-consumed={part.consumed}>{t(part.consumed ? 'job.parts.consumed' : 'job.parts.notConsumed')}</Table.Td>
+                <Table.Td data-consumed={part.consumed} data-stock={stockOf(part)}>
+                  {stockOf(part) === 'short' ? t('job.parts.short', { quantity: String(part.shortMilli / 1000).replace('.', ',') }) : t(`job.parts.${stockOf(part)}`)}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

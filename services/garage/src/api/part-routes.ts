@@ -1,4 +1,5 @@
-import { ADMIN, ADMIN_TECHNICIAN } from '@ecar/contracts';
+import { ADMIN, ADMIN_TECHNICIAN, type Caller } from '@ecar/contracts';
+import type { z } from 'zod';
 import {
   applyCannedJobBody,
   cannedJobBody,
@@ -23,20 +24,42 @@ import type { CannedJobService } from '../domain/canned-jobs.ts';
 import type { PartService } from '../domain/parts.ts';
 import type { PurchaseOrderService } from '../domain/purchase-orders.ts';
 
-const page = (query: { after?: string | undefined; limit: number }) => ({ ...(query.after ? { after: query.after } : {}), limit: rowsForPage(query.limit) });
+type PageQuery = { after?: string | undefined; limit: number };
+const page = (query: PageQuery) => ({ ...(query.after ? { after: query.after } : {}), limit: rowsForPage(query.limit) });
+
+/**
+ * A keyset-paged list of the back office (`after`, `limit`, `nextCursor`): `rows` gets the path's
+ * `:id` (if any), the parsed query and the page to read. One declaration for every such list.
+ */
+function pagedList<Q extends PageQuery>(spec: {
+  path: string;
+  summary: string;
+  query: z.ZodType<Q>;
+  roles?: typeof ADMIN | typeof ADMIN_TECHNICIAN;
+  rows: (input: { id: string; query: Q; caller: Caller }, page: { after?: string; limit: number }) => Promise<Array<{ id: string }>>;
+}): Route {
+  return route({
+    method: 'get',
+    path: spec.path,
+    roles: spec.roles ?? ADMIN,
+    query: spec.query,
+    summary: spec.summary,
+    async handle({ caller, params, query }) {
+      const id = (params as Record<string, string>)['id'] ?? '';
+      return pageById(await spec.rows({ id, query: query as Q, caller }, page(query as Q)), (query as Q).limit);
+    },
+  });
+}
 
 /** Parts catalogue, stock ledger, low-stock list, parts on work orders (issue 14). Purchase prices are the super-admin's only. */
 export function partRoutes(parts: PartService): Route[] {
   return [
-    route({
-      method: 'get',
+    pagedList({
       path: '/api/v1/parts',
       roles: ADMIN_TECHNICIAN,
       query: partListQuery,
       summary: 'Search the parts catalogue by reference, barcode, brand or description (technicians: without purchase prices)',
-      async handle({ caller, query }) {
-        return pageById(await parts.list(caller, { ...(query.q ? { q: query.q } : {}), ...page(query) }), query.limit);
-      },
+      rows: ({ caller, query }, at) => parts.list(caller, { ...(query.q ? { q: query.q } : {}), ...at }),
     }),
     route({
       method: 'post',
@@ -62,15 +85,11 @@ export function partRoutes(parts: PartService): Route[] {
       summary: 'Change a part of the catalogue',
       handle: ({ caller, params, body }) => parts.update(caller, params.id, body),
     }),
-    route({
-      method: 'get',
+    pagedList({
       path: '/api/v1/parts/:id/movements',
-      roles: ADMIN,
       query: movementListQuery,
       summary: 'The stock ledger of a part, newest first',
-      async handle({ params, query }) {
-        return pageById(await parts.movements(params.id, page(query)), query.limit);
-      },
+      rows: ({ id }, at) => parts.movements(id, at),
     }),
     route({
       method: 'post',
@@ -81,15 +100,17 @@ export function partRoutes(parts: PartService): Route[] {
       summary: 'Record a receipt, a return or an adjustment (with its reason); stock never goes below zero without allowNegative',
       handle: ({ caller, params, body }) => parts.move(caller, params.id, body),
     }),
-    route({
-      method: 'get',
+    pagedList({
+      path: '/api/v1/parts/:id/reservations',
+      query: movementListQuery,
+      summary: 'What approved work-order lines hold of a part (reserved, short, released, consumed), newest first',
+      rows: ({ id }, at) => parts.reservations(id, at),
+    }),
+    pagedList({
       path: '/api/v1/stock/low',
-      roles: ADMIN,
       query: lowStockQuery,
-      summary: 'Parts whose quantity on hand is below their reorder point',
-      async handle({ query }) {
-        return pageById(await parts.lowStock(page(query)), query.limit);
-      },
+      summary: 'Parts whose available quantity (on hand − reserved) is below their reorder point, or that approved lines are waiting for',
+      rows: (_, at) => parts.lowStock(at),
     }),
     route({
       method: 'get',
@@ -104,7 +125,7 @@ export function partRoutes(parts: PartService): Route[] {
       roles: ADMIN_TECHNICIAN,
       body: usePartBody,
       success: 201,
-      summary: 'Use a catalogue part on a work order: its line and, once the work is approved, its consumption from stock (409 when none is left)',
+      summary: 'Use a catalogue part on a work order: its line and, during the job, its consumption from the available stock (409 when none is left)',
       handle: ({ caller, params, body }) => parts.useOnWorkOrder(caller, params.id, body),
     }),
     route({
@@ -113,7 +134,7 @@ export function partRoutes(parts: PartService): Route[] {
       roles: ADMIN_TECHNICIAN,
       body: consumeLineBody,
       success: 201,
-      summary: "Take a part line's part from stock (once per line; 409 when none is left)",
+      summary: "Take a part line's part from stock now, with its reservation (once per line; 409 when none is left)",
       handle: ({ caller, params, body }) => parts.consumeLine(caller, params.id, params.lineId, body.location),
     }),
   ];
@@ -121,15 +142,11 @@ export function partRoutes(parts: PartService): Route[] {
 
 export function cannedJobRoutes(cannedJobs: CannedJobService): Route[] {
   return [
-    route({
-      method: 'get',
+    pagedList({
       path: '/api/v1/canned-jobs',
-      roles: ADMIN,
       query: cannedJobListQuery,
       summary: 'The price list of service packages; with make/model: those that fit that vehicle',
-      async handle({ query }) {
-        return pageById(await cannedJobs.list({ ...(query.make ? { make: query.make } : {}), ...(query.model ? { model: query.model } : {}), ...page(query) }), query.limit);
-      },
+      rows: ({ query }, at) => cannedJobs.list({ ...(query.make ? { make: query.make } : {}), ...(query.model ? { model: query.model } : {}), ...at }),
     }),
     route({
       method: 'post',
@@ -162,23 +179,14 @@ export function cannedJobRoutes(cannedJobs: CannedJobService): Route[] {
       body: applyCannedJobBody,
       success: 201,
       summary: 'Apply a service package to a work order: its labour and part lines in one step',
-      handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId),
+      handle: ({ caller, params, body }) => cannedJobs.apply(caller, params.id, body.cannedJobId, body.location),
     }),
   ];
 }
 
 export function purchaseOrderRoutes(orders: PurchaseOrderService): Route[] {
   return [
-    route({
-      method: 'get',
-      path: '/api/v1/suppliers',
-      roles: ADMIN,
-      query: supplierListQuery,
-      summary: 'Suppliers of parts',
-      async handle({ query }) {
-        return pageById(await orders.suppliers(page(query)), query.limit);
-      },
-    }),
+    pagedList({ path: '/api/v1/suppliers', query: supplierListQuery, summary: 'Suppliers of parts', rows: (_, at) => orders.suppliers(at) }),
     route({
       method: 'post',
       path: '/api/v1/suppliers',
@@ -188,15 +196,11 @@ export function purchaseOrderRoutes(orders: PurchaseOrderService): Route[] {
       summary: 'Add a supplier',
       handle: ({ caller, body }) => orders.createSupplier(caller, body),
     }),
-    route({
-      method: 'get',
+    pagedList({
       path: '/api/v1/purchase-orders',
-      roles: ADMIN,
       query: purchaseOrderListQuery,
       summary: 'Purchase orders, optionally of one status',
-      async handle({ query }) {
-        return pageById(await orders.list({ ...(query.status ? { status: query.status } : {}), ...page(query) }), query.limit);
-      },
+      rows: ({ query }, at) => orders.list({ ...(query.status ? { status: query.status } : {}), ...at }),
     }),
     route({
       method: 'post',

@@ -1,5 +1,6 @@
 import { ADMIN, ADMIN_CUSTOMER } from '@ecar/contracts';
-import { absenceBody, bayBody, freeSlotsQuery, patchBayBody, planningDayQuery, planningSettingsBody, scheduleBody, workingHoursBody } from '@ecar/contracts/requests/garage';
+import { absenceBody, bayBody, freeSlotsQuery, patchBayBody, planningDayQuery, planningSettingsBody, replanningQuery, scheduleBody, workingHoursBody } from '@ecar/contracts/requests/garage';
+import { pageById, rowsForPage } from '@ecar/primitives';
 import { route, type Route } from '@ecar/runtime';
 import type { PlanningService } from '../domain/planning.ts';
 
@@ -36,8 +37,8 @@ export function planningRoutes(planning: PlanningService): Route[] {
       path: '/api/v1/technicians/:id/hours',
       roles: ADMIN,
       body: workingHoursBody,
-      summary: "Replace a technician's weekly working hours (weekday 1 = Monday, HH:MM in Tunis)",
-      handle: ({ caller, params, body }) => planning.setHours(caller, params.id, body.hours),
+      summary: "Replace a technician's weekly working hours (weekday 1 = Monday, HH:MM in Tunis); 409 listing the bookings left outside them, unless replan: true flags them for re-planning",
+      handle: ({ caller, params, body }) => planning.setHours(caller, params.id, body.hours, body.replan === true),
     }),
     route({
       method: 'post',
@@ -45,7 +46,7 @@ export function planningRoutes(planning: PlanningService): Route[] {
       roles: ADMIN,
       body: absenceBody,
       success: 201,
-      summary: 'Record an absence of a technician (from, to, reason)',
+      summary: 'Record an absence of a technician (from, to, reason); 409 listing the bookings it falls on, unless replan: true flags them for re-planning',
       handle: ({ caller, params, body }) => planning.addAbsence(caller, params.id, body),
     }),
     route({
@@ -71,6 +72,16 @@ export function planningRoutes(planning: PlanningService): Route[] {
       query: freeSlotsQuery,
       summary: 'Free slots for a duration between two instants, optionally on one technician or bay (customers: start and end only)',
       handle: ({ caller, query }) => planning.freeSlots(caller, query),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/planning/replanning',
+      roles: ADMIN,
+      query: replanningQuery,
+      summary: 'Bookings to re-plan: a change of their technician\'s hours or absences, made anyway, left them outside (with the RDV-/OR- reference and why); moving or cancelling one clears it',
+      async handle({ query }) {
+        return pageById(await planning.replanning({ ...(query.after ? { after: query.after } : {}), limit: rowsForPage(query.limit) }), query.limit);
+      },
     }),
     route({ method: 'get', path: '/api/v1/planning/settings', roles: ADMIN, summary: 'How online booking finds room, and its duration', handle: () => planning.settings() }),
     route({

@@ -54,7 +54,7 @@ export function workOrderRoutes(workOrders: WorkOrderService): Route[] {
       roles: ADMIN_TECHNICIAN,
       body: statusBody,
       summary: 'Move the order along its life cycle (allowed transitions only)',
-      handle: ({ caller, params, body }) => workOrders.changeStatus(caller, params.id, body.status),
+      handle: ({ caller, params, body }) => workOrders.changeStatus(caller, params.id, body.status, body.allowNegativeStock === true),
     }),
     route({
       method: 'post',

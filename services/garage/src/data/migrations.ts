@@ -500,4 +500,41 @@ export const garageMigrations = [
     `CREATE INDEX work_order_technicians_technician_order ON work_order_technicians (technician_id, work_order_id)`,
     `DROP INDEX work_order_technicians_technician`,
   ]),
+  // Issue 14: stock reserved for approved part lines, consumed when the work order completes. A level's
+  // reserved quantity is the sum of its live reservations (same transaction, under the level's row lock);
+  // available = on hand − reserved. A reservation may be short (less reserved than the line needs) when
+  // the shelf is empty: receipts fill short reservations first, oldest first.
+  sqlMigration('GarageStockReservations1798100000000', [
+    `ALTER TABLE stock_levels ADD COLUMN reserved_milli bigint NOT NULL DEFAULT 0 CONSTRAINT stock_levels_reserved_check CHECK (reserved_milli >= 0)`,
+    // Where a part line's part is reserved and taken from (lines written before this: the main store).
+    `ALTER TABLE work_order_lines ADD COLUMN part_location text`,
+    `UPDATE work_order_lines SET part_location = 'main' WHERE part_id IS NOT NULL`,
+    `CREATE TABLE stock_reservations (
+       id uuid PRIMARY KEY,
+       work_order_id uuid NOT NULL REFERENCES work_orders (id),
+       line_id uuid NOT NULL,
+       part_id uuid NOT NULL REFERENCES parts (id),
+       location text NOT NULL,
+       quantity_milli bigint NOT NULL CHECK (quantity_milli > 0),
+       reserved_milli bigint NOT NULL CHECK (reserved_milli >= 0 AND reserved_milli <= quantity_milli),
+       status text NOT NULL CHECK (status IN ('reserved', 'released', 'consumed')),
+       reserved_by uuid NOT NULL,
+       close_reason text,
+       seq bigserial NOT NULL UNIQUE,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       closed_at timestamptz,
+       CHECK ((status = 'reserved') = (closed_at IS NULL))
+     )`,
+    // One live reservation per line, however often (or however concurrently) it is approved.
+    `CREATE UNIQUE INDEX stock_reservations_live_line ON stock_reservations (line_id) WHERE status = 'reserved'`,
+    `CREATE INDEX stock_reservations_work_order ON stock_reservations (work_order_id) WHERE status = 'reserved'`,
+    `CREATE INDEX stock_reservations_short ON stock_reservations (part_id, location, seq) WHERE status = 'reserved' AND reserved_milli < quantity_milli`,
+    `CREATE INDEX stock_reservations_part ON stock_reservations (part_id, seq)`,
+  ]),
+  // Issue 14: a booking that no longer fits its technician's hours or absences (the change was made all the
+  // same, on purpose) is flagged for re-planning until it is moved or cancelled.
+  sqlMigration('GaragePlanningReplan1798200000000', [
+    `ALTER TABLE schedule_bookings ADD COLUMN replan_reason text CHECK (replan_reason IN ('outside_hours', 'absent')), ADD COLUMN replan_flagged_at timestamptz`,
+    `CREATE INDEX schedule_bookings_replan ON schedule_bookings (id) WHERE cancelled_at IS NULL AND replan_reason IS NOT NULL`,
+  ]),
 ];

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@ecar/db';
+import { Params } from './scope.ts';
 
 /** Planning rows (issue 14): bays, technicians' weekly hours and absences, bookings, the online-booking setting. */
 
@@ -34,7 +35,11 @@ export interface Booking {
   endsAt: Date;
   appointmentId: string | null;
   workOrderId: string | null;
+  /** Set when a change of the technician's hours or absences left it outside them (cleared by a move). */
+  replanReason?: ReplanReason | null;
 }
+
+export type ReplanReason = 'outside_hours' | 'absent';
 
 export interface PlanningSettings {
   onlineBooking: 'capacity' | 'planning';
@@ -44,7 +49,7 @@ export interface PlanningSettings {
 const BAY = `id, name, note, active, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const ABSENCE = `id, technician_id AS "technicianId", starts_at AS "startsAt", ends_at AS "endsAt", reason`;
 const BOOKING = `id, technician_id AS "technicianId", bay_id AS "bayId", starts_at AS "startsAt", ends_at AS "endsAt",
-  appointment_id AS "appointmentId", work_order_id AS "workOrderId"`;
+  appointment_id AS "appointmentId", work_order_id AS "workOrderId", replan_reason AS "replanReason"`;
 
 /**
  * Serialises the changes of the planning that touch the same technician or bay: transaction-scoped
@@ -161,13 +166,34 @@ export async function insertBooking(db: EntityManager, booking: Booking, created
 }
 
 export async function moveBooking(db: EntityManager, booking: Booking): Promise<void> {
-  await db.query(`UPDATE schedule_bookings SET technician_id = $2, bay_id = $3, starts_at = $4, ends_at = $5, updated_at = now() WHERE id = $1`, [
+  // A booking moved has been re-planned: its flag goes.
+  await db.query(`UPDATE schedule_bookings SET technician_id = $2, bay_id = $3, starts_at = $4, ends_at = $5, replan_reason = NULL, replan_flagged_at = NULL, updated_at = now() WHERE id = $1`, [
     booking.id,
     booking.technicianId,
     booking.bayId,
     booking.startsAt,
     booking.endsAt,
   ]);
+}
+
+export async function flagForReplanning(db: EntityManager, id: string, reason: ReplanReason): Promise<void> {
+  await db.query(`UPDATE schedule_bookings SET replan_reason = $2, replan_flagged_at = now(), updated_at = now() WHERE id = $1`, [id, reason]);
+}
+
+/** Live bookings with the human reference of what they book (RDV-… or OR-…). */
+export async function bookingsWithReference(db: EntityManager, query: { ids?: readonly string[]; flagged?: boolean; after?: string; limit?: number }): Promise<Array<Booking & { reference: string }>> {
+  const params = new Params();
+  const where = ['b.cancelled_at IS NULL'];
+  if (query.ids) where.push(`b.id = ANY(${params.add(query.ids)}::uuid[])`);
+  if (query.flagged) where.push('b.replan_reason IS NOT NULL');
+  if (query.after) where.push(`b.id > ${params.add(query.after)}`);
+  return db.query(
+    `SELECT b.id, b.technician_id AS "technicianId", b.bay_id AS "bayId", b.starts_at AS "startsAt", b.ends_at AS "endsAt", b.appointment_id AS "appointmentId",
+            b.work_order_id AS "workOrderId", b.replan_reason AS "replanReason", COALESCE(a.number, w.number) AS reference
+       FROM schedule_bookings b LEFT JOIN appointments a ON a.id = b.appointment_id LEFT JOIN work_orders w ON w.id = b.work_order_id
+      WHERE ${where.join(' AND ')} ORDER BY b.id LIMIT ${params.add(query.limit ?? 1000)}`,
+    params.values,
+  );
 }
 
 export async function cancelBooking(db: EntityManager, id: string): Promise<void> {

@@ -73,8 +73,8 @@ export class CannedJobService {
     return listCannedJobs(this.garage.dataSource.manager, query);
   }
 
-  /** Adds the job's labour line and part lines to a work order, in one transaction; stock is taken later, when the parts are used. */
-  async apply(caller: Caller, workOrderId: string, cannedJobId: string) {
+  /** Adds the job's labour line and part lines to a work order, in one transaction; their parts are reserved when the customer approves the lines and taken when the work order completes. */
+  async apply(caller: Caller, workOrderId: string, cannedJobId: string, location = 'main') {
     return this.garage.unitOfWork.run(async (db) => {
       const order = await findWorkOrder(db, caller, workOrderId, true);
       if (!order) throw notFound('Work order not found');
@@ -97,7 +97,7 @@ export class CannedJobService {
         lines.push(labour);
         events.push(this.parts.lineAddedEvent(caller, order, labour));
       }
-      const parts = await this.parts.partLines(db, caller, order, job.parts);
+      const parts = await this.parts.partLines(db, caller, order, job.parts, location);
       lines.push(...parts.lines);
       events.push(...parts.events);
       // Work found during the job goes to the customer once for the whole package (estimates).

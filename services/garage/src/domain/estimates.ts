@@ -145,9 +145,10 @@ export class EstimateService {
     return this.askCustomer(db, caller, order, 'estimate_sent');
   }
 
-  /** Back to an open estimate: the previous answers no longer apply, every line is a draft again. */
-  async reopened(db: EntityManager, order: WorkOrder): Promise<void> {
+  /** Back to an open estimate: the previous answers no longer apply, every line is a draft again (and holds no stock). */
+  async reopened(db: EntityManager, caller: Caller, order: WorkOrder): Promise<NewEvent[]> {
     await moveApprovals(db, order.id, ['awaiting_approval', 'approved', 'declined'], 'draft');
+    return this.garage.useCases.parts.releaseReservations(db, caller, order, 'reopened');
   }
 
   private async changeableLine(db: EntityManager, order: WorkOrder, lineId: string): Promise<WorkOrderLine> {
@@ -180,8 +181,10 @@ export class EstimateService {
     return this.garage.unitOfWork.run(async (db) => {
       const order = await this.locked(db, caller, id);
       await this.changeableLine(db, order, lineId);
+      // A line still changeable holds no stock; released all the same should that rule ever change.
+      const released = await this.garage.useCases.parts.releaseReservations(db, caller, order, 'removed', [lineId]);
       await deleteLine(db, lineId);
-      return { result: undefined, events: [newEvent(caller, 'garage.workorder.line_removed', { type: 'work-order', id }, { ...this.ref(order), lineId })] };
+      return { result: undefined, events: [newEvent(caller, 'garage.workorder.line_removed', { type: 'work-order', id }, { ...this.ref(order), lineId }), ...released] };
     });
   }
 
@@ -233,9 +236,11 @@ export class EstimateService {
     const ids = (value: 'approved' | 'declined') => decisions.filter((item) => item.decision === value).map((item) => item.lineId);
     await decideLines(db, ids('approved'), 'approved', decision.id);
     await decideLines(db, ids('declined'), 'declined', decision.id);
+    // Approved part lines hold their parts from now on (declined lines never held any).
+    const reserved = await this.garage.useCases.parts.reserveLines(db, caller, before, ids('approved'));
 
     let after = before;
-    const events: NewEvent[] = [];
+    const events: NewEvent[] = [...reserved];
     if (before.status === 'estimate_sent') {
       const outcome = ids('approved').length > 0 ? 'approved' : 'declined';
       after = { ...before, status: outcome, estimateDecision: outcome, estimateDecidedBy: caller.userId, estimateDecidedAt: decision.givenAt, estimateDecidedIp: caller.ip, updatedAt: now };

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { isAdmin, newEvent, type Caller } from '@ecar/contracts';
+import { isAdmin, newEvent, type Caller, type NewEvent } from '@ecar/contracts';
 import type { StockMovementKind, WorkOrderStatus } from '@ecar/contracts/requests/garage';
 import type { EntityManager } from '@ecar/db';
 import { conflict, notFound } from '@ecar/errors';
 import {
+  closeReservation,
   consumptionOfLine,
   findPart,
+  insertReservation,
+  liveReservationOfLine,
+  liveReservationsOf,
+  partLinesOfOrder,
+  reservationsOfPart,
+  shortReservations,
+  topUpReservation,
+  type PartLine,
+  type StockReservation,
   insertPart,
   lineOfWorkOrder,
   linkLineToPart,
@@ -83,6 +93,9 @@ export class PartService {
         barcode: input.barcode ?? null,
         reorderPointMilli: input.reorderPointMilli ?? 0,
         onHandMilli: 0,
+        reservedMilli: 0,
+        availableMilli: 0,
+        shortMilli: 0,
         createdAt: now,
         updatedAt: now,
       };
@@ -136,7 +149,7 @@ export class PartService {
         workOrderId = input.workOrderId;
       }
       const allowNegative = input.kind === 'adjustment' && input.allowNegative === true;
-      const movement = await this.writeMovement(db, caller, {
+      const { movement, events } = await this.writeMovement(db, caller, {
         partId,
         location: input.location,
         kind: input.kind,
@@ -146,26 +159,48 @@ export class PartService {
         workOrderId,
         lineId: null,
       });
-      return { result: movement, events: [this.movedEvent(caller, movement)] };
+      return { result: movement, events };
     });
   }
 
   /**
-   * One ledger movement under the level's row lock: the new quantity on hand is computed from the
-   * locked level, so of two technicians taking the last unit the second sees none left (409).
-   * Runs inside the caller's unit of work (work-order use, purchase-order receipt).
+   * One ledger movement under the level's row lock: the new quantities are computed from the locked
+   * level, so of two technicians taking the last unit the second sees none left (409). A movement
+   * that takes stock away may take only what is available (on hand − reserved for work orders),
+   * plus what it releases of its own reservation (`releasedMilli`, a reserved line consumed); past
+   * that it needs `allowNegative`, the explicit override the ledger row and the event record. Stock
+   * coming in fills the short reservations of that part and place first, oldest first. Runs inside
+   * the caller's unit of work (work-order use, purchase-order receipt); returns the movement and
+   * its events (`garage.stock.moved`, and `garage.stock.reserved` for each reservation filled).
    */
   async writeMovement(
     db: EntityManager,
     caller: Caller,
-    input: { partId: string; location: string; kind: StockMovementKind; quantityMilli: number; reason: string | null; allowNegative: boolean; workOrderId: string | null; lineId: string | null },
-  ): Promise<StockMovement> {
-    const onHand = await lockStockLevel(db, input.partId, input.location);
-    const after = onHand + input.quantityMilli;
+    input: {
+      partId: string;
+      location: string;
+      kind: StockMovementKind;
+      quantityMilli: number;
+      reason: string | null;
+      allowNegative: boolean;
+      workOrderId: string | null;
+      lineId: string | null;
+      releasedMilli?: number;
+      reservationId?: string;
+      unitCostMillimes?: number;
+    },
+  ): Promise<{ movement: StockMovement; events: NewEvent[] }> {
+    const level = await lockStockLevel(db, input.partId, input.location);
+    const released = input.releasedMilli ?? 0;
+    const after = level.onHandMilli + input.quantityMilli;
+    const availableAfter = after - (level.reservedMilli - released);
     // Only a movement that takes stock away can be refused; a receipt or return is always welcome.
-    const belowZero = after < 0 && input.quantityMilli < 0;
+    const belowZero = input.quantityMilli < 0 && (availableAfter < 0 || after < 0);
     if (belowZero && !input.allowNegative) {
-      throw conflict(`Not enough stock at ${input.location}: ${onHand / 1000} on hand, ${-input.quantityMilli / 1000} asked`);
+      const held = level.reservedMilli - released;
+      const others = held > 0 ? `, ${held / 1000} reserved for other work orders` : '';
+      const own = released > 0 ? ` (${released / 1000} of them reserved for this line)` : '';
+      throw conflict(`Not enough stock at ${input.location}: ${level.onHandMilli / 1000} on hand${others}, ${-input.quantityMilli / 1000} asked${own}`);
     }
     const movement: StockMovement = {
       id: randomUUID(),
@@ -180,12 +215,30 @@ export class PartService {
       lineId: input.lineId,
       movedBy: caller.userId,
       createdAt: new Date(),
+      ...(input.unitCostMillimes !== undefined ? { unitCostMillimes: input.unitCostMillimes, averageCostAfterMillimes: input.unitCostMillimes } : {}),
     };
-    await recordMovement(db, movement);
-    return movement;
+    await recordMovement(db, movement, released);
+    const events: NewEvent[] = [this.movedEvent(caller, movement, input.reservationId ? { reservationId: input.reservationId, releasedMilli: released } : undefined)];
+    if (input.quantityMilli > 0) events.push(...(await this.fillShort(db, caller, input.partId, input.location, availableAfter)));
+    return { movement, events };
   }
 
-  movedEvent(caller: Caller, movement: StockMovement) {
+  /** Stock that came in goes to the approved lines waiting for it (oldest first), under the level's lock. */
+  private async fillShort(db: EntityManager, caller: Caller, partId: string, location: string, available: number): Promise<NewEvent[]> {
+    const events: NewEvent[] = [];
+    let left = available;
+    if (left <= 0) return events;
+    for (const reservation of await shortReservations(db, partId, location)) {
+      if (left <= 0) break;
+      const take = Math.min(left, reservation.quantityMilli - reservation.reservedMilli);
+      await topUpReservation(db, reservation, take);
+      left -= take;
+      events.push(this.reservedEvent(caller, { ...reservation, reservedMilli: reservation.reservedMilli + take }, left, null));
+    }
+    return events;
+  }
+
+  movedEvent(caller: Caller, movement: StockMovement, reservation?: { reservationId: string; releasedMilli: number }) {
     return newEvent(caller, 'garage.stock.moved', this.subject({ id: movement.partId }), {
       movementId: movement.id,
       partId: movement.partId,
@@ -197,7 +250,139 @@ export class PartService {
       ...(movement.negativeAllowed ? { negativeAllowed: true } : {}),
       ...(movement.workOrderId ? { workOrderId: movement.workOrderId } : {}),
       ...(movement.lineId ? { lineId: movement.lineId } : {}),
+      ...(reservation ? { reservationId: reservation.reservationId, releasedMilli: reservation.releasedMilli } : {}),
     });
+  }
+
+  private reservedEvent(caller: Caller, reservation: StockReservation, availableMilli: number, workOrderNumber: string | null): NewEvent {
+    return newEvent(caller, 'garage.stock.reserved', this.subject({ id: reservation.partId }), {
+      reservationId: reservation.id,
+      workOrderId: reservation.workOrderId,
+      ...(workOrderNumber ? { workOrderNumber } : {}),
+      lineId: reservation.lineId,
+      partId: reservation.partId,
+      location: reservation.location,
+      quantityMilli: reservation.quantityMilli,
+      reservedMilli: reservation.reservedMilli,
+      shortMilli: reservation.quantityMilli - reservation.reservedMilli,
+      availableMilli,
+    });
+  }
+
+  /**
+   * Approved part lines hold their parts (issue 14): each gets one reservation of its quantity at its
+   * location, as much as is available now (on hand − reserved, under the level's row lock: of two
+   * approvals of the last unit at once, one holds it and the other is short). A short reservation is
+   * filled by the next receipt; the customer's approval itself is never refused for want of stock.
+   * Lines already taken from stock, or already holding a reservation, are left as they are.
+   */
+  async reserveLines(db: EntityManager, caller: Caller, order: WorkOrder, lineIds: readonly string[]): Promise<NewEvent[]> {
+    if (lineIds.length === 0) return [];
+    const events: NewEvent[] = [];
+    for (const line of await partLinesOfOrder(db, order.id, lineIds)) {
+      if (!line.partId || (await consumptionOfLine(db, line.id)) || (await liveReservationOfLine(db, line.id))) continue;
+      const location = line.location ?? 'main';
+      const level = await lockStockLevel(db, line.partId, location);
+      const available = level.onHandMilli - level.reservedMilli;
+      const reservation: StockReservation = {
+        id: randomUUID(),
+        workOrderId: order.id,
+        lineId: line.id,
+        partId: line.partId,
+        location,
+        quantityMilli: line.quantityMilli,
+        reservedMilli: Math.max(0, Math.min(line.quantityMilli, available)),
+        status: 'reserved',
+        reservedBy: caller.userId,
+        closeReason: null,
+        createdAt: new Date(),
+        closedAt: null,
+      };
+      await insertReservation(db, reservation);
+      events.push(this.reservedEvent(caller, reservation, available - reservation.reservedMilli, order.number));
+    }
+    return events;
+  }
+
+  /** Gives back what a work order's reservations hold (the order cancelled, or its estimate reopened); `lineIds` narrows it to those lines. */
+  async releaseReservations(db: EntityManager, caller: Caller, order: WorkOrder, reason: 'cancelled' | 'reopened' | 'declined' | 'removed', lineIds?: readonly string[]): Promise<NewEvent[]> {
+    const events: NewEvent[] = [];
+    for (const reservation of await liveReservationsOf(db, order.id, lineIds)) {
+      const level = await lockStockLevel(db, reservation.partId, reservation.location);
+      await closeReservation(db, reservation, 'released', reason);
+      events.push(
+        newEvent(caller, 'garage.stock.released', this.subject({ id: reservation.partId }), {
+          reservationId: reservation.id,
+          workOrderId: order.id,
+          workOrderNumber: order.number,
+          lineId: reservation.lineId,
+          partId: reservation.partId,
+          location: reservation.location,
+          releasedMilli: reservation.reservedMilli,
+          reason,
+          availableMilli: level.onHandMilli - level.reservedMilli + reservation.reservedMilli,
+        }),
+      );
+    }
+    return events;
+  }
+
+  /**
+   * Takes a part line's part from stock: the one way a work order uses stock (the technician taking
+   * it during the job, a part used at once, the completion of the order). Its reservation, if any, is
+   * consumed with it (the movement releases what it held); the rest must be available unless
+   * `allowNegative` (super-admin's audited override). Valued at the part's weighted average cost.
+   * Once per line: a second consumption is a 409 (and the ledger's unique index refuses it anyway).
+   */
+  async consumeLineIn(db: EntityManager, caller: Caller, order: WorkOrder, line: PartLine, options: { location?: string | undefined; allowNegative?: boolean | undefined } = {}) {
+    if (!line.partId) throw conflict('This line cites no catalogue part');
+    if (await consumptionOfLine(db, line.id)) throw conflict('The part of this line was already taken from stock');
+    const reservation = await liveReservationOfLine(db, line.id);
+    const location = reservation?.location ?? options.location ?? line.location ?? 'main';
+    if (reservation && options.location && options.location !== reservation.location) {
+      throw conflict(`The part of this line is reserved at ${reservation.location}; take it from there`);
+    }
+    const part = await findPart(db, line.partId);
+    if (!part) throw notFound('Part not found');
+    const written = await this.writeMovement(db, caller, {
+      partId: line.partId,
+      location,
+      kind: 'consumption',
+      quantityMilli: -line.quantityMilli,
+      reason: null,
+      allowNegative: options.allowNegative === true,
+      workOrderId: order.id,
+      lineId: line.id,
+      unitCostMillimes: part.averageCostMillimes,
+      ...(reservation ? { releasedMilli: reservation.reservedMilli, reservationId: reservation.id } : {}),
+    });
+    if (reservation) await closeReservation(db, reservation, 'consumed', 'consumed');
+    return written;
+  }
+
+  /**
+   * The work order completes: every approved part line not yet taken from stock is consumed, each
+   * exactly once (its reservation with it). A line whose stock is missing stops the completion with
+   * a 409 naming it, unless `allowNegative` (the super-admin's audited override).
+   */
+  async consumeOnCompletion(db: EntityManager, caller: Caller, order: WorkOrder, allowNegative: boolean): Promise<NewEvent[]> {
+    const events: NewEvent[] = [];
+    for (const line of await partLinesOfOrder(db, order.id)) {
+      if (line.approval !== 'approved' || (await consumptionOfLine(db, line.id))) continue;
+      try {
+        events.push(...(await this.consumeLineIn(db, caller, order, line, { allowNegative })).events);
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        throw conflict(`The work order cannot be completed: a part line's part is missing (line ${line.id}: ${detail}); receive it, or complete with allowNegativeStock`);
+      }
+    }
+    return events;
+  }
+
+  async reservations(id: string, query: { after?: string; limit: number }) {
+    const db = this.garage.dataSource.manager;
+    if (!(await findPart(db, id))) throw notFound('Part not found');
+    return reservationsOfPart(db, id, query);
   }
 
   private async lockedOrder(db: EntityManager, caller: Caller, id: string): Promise<WorkOrder> {
@@ -206,26 +391,11 @@ export class PartService {
     return order;
   }
 
-  private async consume(db: EntityManager, caller: Caller, order: WorkOrder, line: { id: string; partId: string; quantityMilli: number }, location: string) {
-    if (!stockConsumable(order.status)) throw conflict(`Stock is used once the work is approved (this work order is ${order.status})`);
-    if (await consumptionOfLine(db, line.id)) throw conflict('The part of this line was already taken from stock');
-    return this.writeMovement(db, caller, {
-      partId: line.partId,
-      location,
-      kind: 'consumption',
-      quantityMilli: -line.quantityMilli,
-      reason: null,
-      allowNegative: false,
-      workOrderId: order.id,
-      lineId: line.id,
-    });
-  }
-
   /**
    * Lines built from the catalogue (priced and taxed as the part is), written with the work-order
    * store's own insert; the caller's unit of work publishes their `line_added` events.
    */
-  async partLines(db: EntityManager, caller: Caller, order: WorkOrder, parts: ReadonlyArray<{ partId: string; quantityMilli: number }>) {
+  async partLines(db: EntityManager, caller: Caller, order: WorkOrder, parts: ReadonlyArray<{ partId: string; quantityMilli: number }>, location = 'main') {
     const lines: WorkOrderLine[] = [];
     const events = [];
     for (const item of parts) {
@@ -239,7 +409,7 @@ export class PartService {
         vatRateBp: part.vatRateBp,
       });
       await insertLine(db, line);
-      await linkLineToPart(db, line.id, part.id);
+      await linkLineToPart(db, line.id, part.id, location);
       lines.push(line);
       events.push(this.lineAddedEvent(caller, order, line));
     }
@@ -264,27 +434,29 @@ export class PartService {
       const order = await this.lockedOrder(db, caller, workOrderId);
       if (!linesEditable(order.status)) throw conflict(`Lines cannot be added to a ${order.status} work order`);
       const consume = input.consume ?? stockConsumable(order.status);
-      const { lines, events } = await this.partLines(db, caller, order, [input]);
+      if (consume && !stockConsumable(order.status)) throw conflict(`Stock is used once the work is approved (this work order is ${order.status})`);
+      const { lines, events } = await this.partLines(db, caller, order, [input], input.location);
       const line = lines[0]!;
       events.push(...(await this.garage.useCases.estimates.lineAdded(db, caller, order, line)));
       let movement: StockMovement | null = null;
       if (consume) {
-        movement = await this.consume(db, caller, order, { id: line.id, partId: input.partId, quantityMilli: line.quantityMilli }, input.location);
-        events.push(this.movedEvent(caller, movement));
+        const written = await this.consumeLineIn(db, caller, order, { id: line.id, kind: 'part', partId: input.partId, location: input.location, quantityMilli: line.quantityMilli, approval: line.approval });
+        movement = written.movement;
+        events.push(...written.events);
       }
       return { result: { line: { ...line, partId: input.partId }, movement }, events };
     });
   }
 
   /** Takes a part line's part from stock (a line from an estimate or a canned job); once per line. */
-  async consumeLine(caller: Caller, workOrderId: string, lineId: string, location: string): Promise<StockMovement> {
+  async consumeLine(caller: Caller, workOrderId: string, lineId: string, location: string | undefined): Promise<StockMovement> {
     return this.garage.unitOfWork.run(async (db) => {
       const order = await this.lockedOrder(db, caller, workOrderId);
       const line = await lineOfWorkOrder(db, workOrderId, lineId);
       if (!line) throw notFound('Line not found');
-      if (!line.partId) throw conflict('This line cites no catalogue part');
-      const movement = await this.consume(db, caller, order, { id: line.id, partId: line.partId, quantityMilli: line.quantityMilli }, location);
-      return { result: movement, events: [this.movedEvent(caller, movement)] };
+      if (!stockConsumable(order.status)) throw conflict(`Stock is used once the work is approved (this work order is ${order.status})`);
+      const { movement, events } = await this.consumeLineIn(db, caller, order, line, { location });
+      return { result: movement, events };
     });
   }
 

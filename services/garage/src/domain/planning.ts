@@ -11,6 +11,8 @@ import {
   bayHasBookings,
   bookingOf,
   bookingsBetween,
+  bookingsWithReference,
+  flagForReplanning,
   cancelBooking,
   deleteAbsence,
   deleteBay,
@@ -33,6 +35,7 @@ import {
   type Bay,
   type Booking,
   type PlanningSettings,
+  type ReplanReason,
 } from '../data/planning.ts';
 import { findAppointment } from '../data/appointments.ts';
 import { firstFree, freeSlots, refusalOf, type Placement, type PlanningWindow, type Refusal } from './free-slots.ts';
@@ -77,7 +80,11 @@ export class PlanningService {
   }
 
   private bookingEvent(caller: Caller, type: 'garage.schedule.booked' | 'garage.schedule.moved' | 'garage.schedule.cancelled', booking: Booking): NewEvent {
-    return newEvent(caller, type, { type: 'booking', id: booking.id }, {
+    return newEvent(caller, type, { type: 'booking', id: booking.id }, this.bookingData(booking));
+  }
+
+  private bookingData(booking: Booking) {
+    return {
       bookingId: booking.id,
       technicianId: booking.technicianId,
       bayId: booking.bayId,
@@ -85,7 +92,7 @@ export class PlanningService {
       endsAt: booking.endsAt.toISOString(),
       ...(booking.appointmentId ? { appointmentId: booking.appointmentId } : {}),
       ...(booking.workOrderId ? { workOrderId: booking.workOrderId } : {}),
-    });
+    };
   }
 
   // ---- bays -------------------------------------------------------------------------------
@@ -160,7 +167,45 @@ export class PlanningService {
     };
   }
 
-  setHours(caller: Caller, technicianId: string, hours: Array<{ weekday: number; start: string; end: string }>) {
+  /**
+   * After a change of a technician's hours or absences (in its transaction, under the technician's
+   * lock): the live bookings of that technician from now on that no longer fit (outside the new
+   * hours, or during the new absence). Without `replan` the change is refused with a 409 listing
+   * them by reference (and rolled back); with it they are flagged for re-planning, each a
+   * `garage.schedule.replanning_needed` event, and listed by `GET /api/v1/planning/replanning`.
+   */
+  private async recheckBookings(db: EntityManager, caller: Caller, technicianId: string, replan: boolean): Promise<NewEvent[]> {
+    const now = new Date();
+    // Bookings already flagged are on the re-planning list: they neither block a further change nor are flagged twice.
+    const upcoming = (await bookingsBetween(db, now, new Date('9999-01-01T00:00:00Z'))).filter((booking) => booking.technicianId === technicianId && !booking.replanReason);
+    if (upcoming.length === 0) return [];
+    const window = await this.window(db, now, new Date(Math.max(...upcoming.map((booking) => booking.endsAt.getTime()))));
+    const displaced = upcoming.flatMap((booking) => {
+      const refusal = refusalOf(window, booking, booking.id);
+      return refusal === 'outside_hours' || refusal === 'absent' ? [{ booking, reason: refusal as ReplanReason }] : [];
+    });
+    if (displaced.length === 0) return [];
+    const references = new Map((await bookingsWithReference(db, { ids: displaced.map((item) => item.booking.id) })).map((row) => [row.id, row.reference]));
+    const conflicts = displaced.map(({ booking, reason }) => ({
+      bookingId: booking.id,
+      reference: references.get(booking.id) ?? null,
+      startsAt: booking.startsAt.toISOString(),
+      endsAt: booking.endsAt.toISOString(),
+      reason,
+    }));
+    if (!replan) {
+      const names = conflicts.map((item) => item.reference ?? item.bookingId).join(', ');
+      throw conflict(`This change leaves ${conflicts.length} booking(s) of the technician outside their hours or during an absence: ${names}. Move them first, or send replan: true to make the change and flag them for re-planning`, { conflicts });
+    }
+    const events: NewEvent[] = [];
+    for (const { booking, reason } of displaced) {
+      await flagForReplanning(db, booking.id, reason);
+      events.push(newEvent(caller, 'garage.schedule.replanning_needed', { type: 'booking', id: booking.id }, { ...this.bookingData(booking), reason }));
+    }
+    return events;
+  }
+
+  setHours(caller: Caller, technicianId: string, hours: Array<{ weekday: number; start: string; end: string }>, replan = false) {
     return this.garage.unitOfWork.run(async (db) => {
       await lockResources(db, [`technician:${technicianId}`]);
       await replaceWorkingHours(
@@ -168,14 +213,15 @@ export class PlanningService {
         technicianId,
         hours.map((interval) => ({ technicianId, weekday: interval.weekday, startMinute: clockMinutes(interval.start), endMinute: clockMinutes(interval.end) })),
       );
+      const flagged = await this.recheckBookings(db, caller, technicianId, replan);
       return {
         result: undefined,
-        events: [newEvent(caller, 'garage.schedule.hours_set', { type: 'technician', id: technicianId }, { technicianId, intervals: hours.length })],
+        events: [newEvent(caller, 'garage.schedule.hours_set', { type: 'technician', id: technicianId }, { technicianId, intervals: hours.length }), ...flagged],
       };
     }).then(() => this.technicianSchedule(technicianId));
   }
 
-  addAbsence(caller: Caller, technicianId: string, input: { startsAt: Date; endsAt: Date; reason: string }): Promise<Absence> {
+  addAbsence(caller: Caller, technicianId: string, input: { startsAt: Date; endsAt: Date; reason: string; replan?: boolean | undefined }): Promise<Absence> {
     return this.garage.unitOfWork.run(async (db) => {
       await lockResources(db, [`technician:${technicianId}`]);
       const absence: Absence = { id: randomUUID(), technicianId, startsAt: input.startsAt, endsAt: input.endsAt, reason: input.reason };
@@ -186,8 +232,13 @@ export class PlanningService {
         startsAt: absence.startsAt.toISOString(),
         endsAt: absence.endsAt.toISOString(),
       });
-      return { result: absence, events: [event] };
+      return { result: absence, events: [event, ...(await this.recheckBookings(db, caller, technicianId, input.replan === true))] };
     });
+  }
+
+  /** Bookings flagged for re-planning (a change of hours or absences made anyway), with their references. */
+  replanning(query: { after?: string; limit: number }) {
+    return bookingsWithReference(this.garage.dataSource.manager, { flagged: true, ...query });
   }
 
   removeAbsence(caller: Caller, technicianId: string, absenceId: string): Promise<void> {

@@ -195,7 +195,7 @@ export class PurchaseOrderService {
       // A line without a unit cost is valued at the catalogue's purchase price.
       const unitCost = ordered.unitCostMillimes ?? part.purchasePriceMillimes;
       const average = weightedAverageCost(onHand, part.averageCostMillimes, line.quantityMilli, unitCost);
-      const movement = await this.parts.writeMovement(db, caller, {
+      const { movement, events: moved } = await this.parts.writeMovement(db, caller, {
         partId: part.id,
         location: order.location,
         kind: 'receipt',
@@ -207,7 +207,7 @@ export class PurchaseOrderService {
       });
       await markReceiptMovement(db, { id: movement.id, purchaseOrderId: order.id, position: line.position, receiptId: input.receiptId, unitCostMillimes: unitCost, averageCostAfterMillimes: average });
       await setAverageCost(db, part.id, average);
-      events.push(this.parts.movedEvent(caller, movement));
+      events.push(...moved);
     }
     events.push(
       newEvent(caller, 'garage.purchaseorder.received', { type: 'purchase-order', id: order.id }, {

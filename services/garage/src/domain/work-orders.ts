@@ -24,7 +24,7 @@ import { CUSTOMER_SEALED_FIELDS } from './customer.ts';
 import { readableFields } from './customers.ts';
 import { estimateTotals } from './estimate.ts';
 import { isApproved } from './estimates.ts';
-import { newEvent } from '@ecar/contracts';
+import { newEvent, type NewEvent } from '@ecar/contracts';
 import type { GarageContext } from './garage.ts';
 import type { WorkOrderStatus } from '@ecar/contracts/requests/garage';
 import { canTransition, linesEditable, timeRecordable } from './work-order-states.ts';
@@ -156,11 +156,16 @@ export class WorkOrderService {
     });
   }
 
-  async changeStatus(caller: Caller, id: string, to: WorkOrderStatus): Promise<WorkOrder> {
+  /**
+   * `allowNegativeStock` is the super-admin's audited override: a completion that consumes a part not
+   * in stock (recorded on the ledger row and its event as `negativeAllowed`).
+   */
+  async changeStatus(caller: Caller, id: string, to: WorkOrderStatus, allowNegativeStock = false): Promise<WorkOrder> {
     return this.garage.unitOfWork.run(async (db) => {
       const before = await this.locked(db, caller, id);
       const targets = isAdmin(caller) ? STATUS_TARGETS['super-admin'] : isTechnician(caller) ? STATUS_TARGETS.technician : [];
       if (!targets.includes(to)) throw forbidden(`Your role cannot move a work order to ${to}`);
+      if (allowNegativeStock && !isAdmin(caller)) throw forbidden('Only a super-admin may complete without the stock');
       if (!canTransition(before.status, to)) throw conflict(`A work order cannot go from ${before.status} to ${to}`);
       const now = new Date();
       const after: WorkOrder = {
@@ -172,14 +177,19 @@ export class WorkOrderService {
         // Back to an open estimate: the previous decision no longer applies.
         ...(to === 'open' ? { estimateDecision: null, estimateDecidedBy: null, estimateDecidedAt: null, estimateDecidedIp: null } : {}),
       };
-      const events = [newEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
+      const events: NewEvent[] = [newEvent(caller, 'garage.workorder.status_changed', this.subject(after), { ...this.ref(after), from: before.status }, { status: [before.status, to] })];
       if (to === 'estimate_sent' && (await linesOf(db, id)).length === 0) throw conflict('An estimate needs at least one line');
-      if (to === 'completed') events.push(await this.completedEvent(db, caller, after));
+      if (to === 'completed') {
+        events.push(await this.completedEvent(db, caller, after));
+        // The approved parts leave the shelf once, with the completion (their reservations with them).
+        events.push(...(await this.garage.useCases.parts.consumeOnCompletion(db, caller, after, allowNegativeStock)));
+      }
+      if (to === 'cancelled') events.push(...(await this.garage.useCases.parts.releaseReservations(db, caller, after, 'cancelled')));
       // Nobody works on a job waiting for its parts: the running clocks stop when it starts waiting.
       if (to === 'waiting_for_parts') await this.stopClocks(db, after.id, now);
       await saveWorkOrder(db, after);
       if (to === 'estimate_sent') events.push(...(await this.garage.useCases.estimates.sent(db, caller, after)));
-      if (to === 'open') await this.garage.useCases.estimates.reopened(db, after);
+      if (to === 'open') events.push(...(await this.garage.useCases.estimates.reopened(db, caller, after)));
       return { result: after, events };
     });
   }

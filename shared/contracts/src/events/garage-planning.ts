@@ -28,5 +28,7 @@ export const garagePlanningEvents = {
   'garage.schedule.booked': v1(bookingRef),
   'garage.schedule.moved': v1(bookingRef),
   'garage.schedule.cancelled': v1(bookingRef),
+  /** A change of the technician's hours or absences, made anyway, left this booking outside them: to re-plan. */
+  'garage.schedule.replanning_needed': v1(bookingRef.extend({ reason: z.enum(['outside_hours', 'absent']) }).strict()),
   'garage.schedule.settings_changed': v1(z.object({ onlineBooking: z.enum(['capacity', 'planning']), bookingMinutes: z.number().int() }).strict()),
 } as const;

@@ -5,6 +5,16 @@ const fieldNames = z.array(z.string().min(1).max(64)).max(64);
 const v1 = <T extends z.ZodType>(data: T) => ({ version: 1, data }) as const;
 /** `BC-2026-000007` (issue #14; optional, so events stored before numbers still parse). */
 const purchaseOrderNumber = z.string().regex(/^BC-\d{4}-\d{6}$/);
+const workOrderNumber = z.string().regex(/^OR-\d{4}-\d{6}$/);
+/** Which reservation: of which work order's line, of which part, where. */
+const reservationRef = z.object({
+  reservationId: id,
+  workOrderId: id,
+  workOrderNumber: workOrderNumber.optional(),
+  lineId: id,
+  partId: id,
+  location: z.string().max(32),
+});
 
 /** Parts catalogue, stock ledger and canned jobs of the garage service (issue 14). Prices never travel in these events. */
 export const garageStockEvents = {
@@ -25,6 +35,33 @@ export const garageStockEvents = {
         negativeAllowed: z.boolean().optional(),
         workOrderId: id.optional(),
         lineId: id.optional(),
+        /** A consumption that took a reserved line's part: its reservation, and what it held. */
+        reservationId: id.optional(),
+        releasedMilli: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * An approved part line holds its part (or a receipt filled a short reservation): what the line
+   * needs, what is held, what is still short, and what stays available at that place.
+   */
+  'garage.stock.reserved': v1(
+    reservationRef
+      .extend({
+        quantityMilli: z.number().int().min(1),
+        reservedMilli: z.number().int().min(0),
+        shortMilli: z.number().int().min(0),
+        availableMilli: z.number().int(),
+      })
+      .strict(),
+  ),
+  /** A reservation given back: the work order cancelled, its estimate reopened, the line removed. */
+  'garage.stock.released': v1(
+    reservationRef
+      .extend({
+        releasedMilli: z.number().int().min(0),
+        reason: z.enum(['cancelled', 'reopened', 'declined', 'removed']),
+        availableMilli: z.number().int(),
       })
       .strict(),
   ),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textSchema } from '../formats.ts';
+import { pageQuery } from './paging.ts';
 
 /** Request schemas of the garage's planning (issue 14): bays, technicians' hours and absences, bookings, free slots; re-exported by `requests/garage`. */
 
@@ -25,7 +26,11 @@ export const workingIntervalSchema = z
 
 /** A technician's whole week (replaces the previous one); intervals of one day never overlap. */
 export const workingHoursBody = z
-  .object({ hours: z.array(workingIntervalSchema).max(28) })
+  .object({
+    hours: z.array(workingIntervalSchema).max(28),
+    /** Make the change even if bookings no longer fit: they are flagged for re-planning (without it: 409 listing them). */
+    replan: z.boolean().optional(),
+  })
   .strict()
   .refine(
     (body) => {
@@ -39,7 +44,7 @@ export const workingHoursBody = z
   );
 
 export const absenceBody = z
-  .object({ startsAt: instant, endsAt: instant, reason: textSchema(300) })
+  .object({ startsAt: instant, endsAt: instant, reason: textSchema(300), replan: z.boolean().optional() })
   .strict()
   .refine((body) => body.startsAt < body.endsAt, { message: 'start before end', path: ['endsAt'] })
   .refine((body) => body.endsAt.getTime() - body.startsAt.getTime() <= 366 * 86_400_000, { message: 'at most one year', path: ['endsAt'] });
@@ -48,6 +53,7 @@ export const absenceBody = z
 export const scheduleBody = z.object({ technicianId: z.uuid(), bayId: z.uuid(), start: instant, durationMinutes: durationMinutesSchema }).strict();
 
 export const planningDayQuery = z.object({ date: z.iso.date() }).strict();
+export const replanningQuery = z.object({ ...pageQuery }).strict();
 
 /** Free slots between two instants (at most 14 days apart), for a duration, optionally on one technician or one bay. */
 export const freeSlotsQuery = z

@@ -91,7 +91,8 @@ export const usePartBody = z
   })
   .strict();
 
-export const consumeLineBody = z.object({ location: locationSchema.default('main') }).strict();
+/** Absent: where the line's part is reserved (or the line's own location). */
+export const consumeLineBody = z.object({ location: locationSchema.optional() }).strict();
 
 const cannedJobFields = {
   name: textSchema(120),
@@ -117,7 +118,8 @@ export const cannedJobBody = z
 
 export const cannedJobListQuery = z.object({ ...pageQuery, make: textSchema(60).optional(), model: textSchema(60).optional() }).strict();
 
-export const applyCannedJobBody = z.object({ cannedJobId: z.uuid() }).strict();
+/** `location`: where the package's parts will be reserved and taken from (default `main`). */
+export const applyCannedJobBody = z.object({ cannedJobId: z.uuid(), location: locationSchema.default('main') }).strict();
 
 export const createSupplierBody = z
   .object({ name: textSchema(200), email: z.email().max(320).optional(), phone: z.string().trim().regex(/^\+?[\d\s.-]{8,20}$/).optional(), note: textSchema(500).optional() })

@@ -114,7 +114,11 @@ export const openWorkOrderBody = z
   });
 
 export const assignBody = z.object({ technicianIds: z.array(z.uuid()).min(1).max(10) }).strict();
-export const statusBody = z.object({ status: z.enum(WORK_ORDER_STATUSES) }).strict();
+/**
+ * `allowNegativeStock` (super-admin only, audited): complete even though an approved part line's
+ * part is not in stock, taking the quantity on hand below what is available.
+ */
+export const statusBody = z.object({ status: z.enum(WORK_ORDER_STATUSES), allowNegativeStock: z.boolean().optional() }).strict();
 export const lineBody = z
   .object({
     kind: z.enum(['labour', 'part']),

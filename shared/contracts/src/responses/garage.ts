@@ -195,6 +195,22 @@ export interface BookingResponse {
   endsAt: string;
   appointmentId: string | null;
   workOrderId: string | null;
+  /** Flagged for re-planning: a change of the technician's hours or absences, made anyway, left it outside them. */
+  replanReason?: 'outside_hours' | 'absent' | null;
+}
+
+/** GET /api/v1/planning/replanning rows: the booking and the RDV-/OR- reference of what it books. */
+export interface ReplanningResponse extends BookingResponse {
+  reference: string;
+}
+
+/** A 409 of a change of hours or absences: the bookings it would leave outside (problem+json `conflicts`). */
+export interface DisplacedBooking {
+  bookingId: string;
+  reference: string | null;
+  startsAt: string;
+  endsAt: string;
+  reason: 'outside_hours' | 'absent';
 }
 
 /** GET /api/v1/planning/day — the board of one day in Tunis. */

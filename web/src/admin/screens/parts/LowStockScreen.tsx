@@ -6,7 +6,7 @@ import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import { formatThousandths } from '../../lib/ui.tsx';
 import { formatSigned, type Part } from './types.ts';
 
-/** Parts whose quantity on hand (every location) is below their reorder point. */
+/** Parts whose available quantity (on hand − reserved, every location) is below their reorder point, or that approved lines wait for. */
 export default function LowStockScreen() {
   const { t } = useTranslation('parts');
   const list = useCursorList<Part>(['admin', 'stock-low'], '/api/v1/stock/low', {}, { cursorParam: 'after' });
@@ -31,6 +31,9 @@ export default function LowStockScreen() {
           { id: 'brand', header: t('fields.brand'), cell: (row) => row.brand },
           { id: 'description', header: t('fields.description'), cell: (row) => <span dir="auto">{row.description}</span> },
           { id: 'onHand', header: t('fields.onHand'), cell: (row) => <bdi>{formatSigned(row.onHandMilli)}</bdi> },
+          { id: 'reserved', header: t('fields.reserved'), cell: (row) => <bdi>{formatSigned(row.reservedMilli)}</bdi> },
+          { id: 'available', header: t('fields.available'), cell: (row) => <bdi data-available>{formatSigned(row.availableMilli)}</bdi> },
+          { id: 'short', header: t('fields.short'), cell: (row) => <bdi data-short>{formatSigned(row.shortMilli)}</bdi> },
           { id: 'reorder', header: t('fields.reorderPoint'), cell: (row) => <bdi>{formatThousandths(row.reorderPointMilli)}</bdi> },
         ]}
       />

@@ -16,7 +16,7 @@ import { EmptyState, QueryState } from '../../../shell/ui/states.tsx';
 import { checkBody } from '../../lib/forms.ts';
 import { formatRate, formatThousandths, Money, parseThousandths, Section, ShortId, StatusBadge, When } from '../../lib/ui.tsx';
 import { PartForm } from './PartForm.tsx';
-import { formatSigned, type PartDetail, type StockMovement } from './types.ts';
+import { formatSigned, isLow, type PartDetail, type StockMovement, type StockReservation } from './types.ts';
 
 const MANUAL_KINDS = ['receipt', 'adjustment', 'return'] as const;
 
@@ -111,7 +111,21 @@ function Levels({ part }: { part: PartDetail }) {
           {`${t('fields.onHand')} : `}
           <bdi>{formatSigned(part.onHandMilli)}</bdi>
         </Text>
-        {part.onHandMilli < part.reorderPointMilli ? <StatusBadge value="low" color="orange" label={t('stock.low')} /> : null}
+        <Text data-testid="reserved">
+          {`${t('fields.reserved')} : `}
+          <bdi>{formatSigned(part.reservedMilli)}</bdi>
+        </Text>
+        <Text fw={700} data-testid="available">
+          {`${t('fields.available')} : `}
+          <bdi>{formatSigned(part.availableMilli)}</bdi>
+        </Text>
+        {part.shortMilli > 0 ? (
+          <Text c="red.9" data-testid="short">
+            {`${t('fields.short')} : `}
+            <bdi>{formatSigned(part.shortMilli)}</bdi>
+          </Text>
+        ) : null}
+        {isLow(part) ? <StatusBadge value="low" color="orange" label={t('stock.low')} /> : null}
       </Group>
       {part.levels.length === 0 ? (
         <EmptyState>{t('stock.noStock')}</EmptyState>
@@ -123,6 +137,8 @@ function Levels({ part }: { part: PartDetail }) {
               <Table.Tr>
                 <Table.Th scope="col">{t('stock.location')}</Table.Th>
                 <Table.Th scope="col">{t('fields.onHand')}</Table.Th>
+                <Table.Th scope="col">{t('fields.reserved')}</Table.Th>
+                <Table.Th scope="col">{t('fields.available')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -134,11 +150,66 @@ function Levels({ part }: { part: PartDetail }) {
                   <Table.Td>
                     <bdi>{formatSigned(level.onHandMilli)}</bdi>
                   </Table.Td>
+                  <Table.Td>
+                    <bdi>{formatSigned(level.reservedMilli)}</bdi>
+                  </Table.Td>
+                  <Table.Td>
+                    <bdi>{formatSigned(level.availableMilli)}</bdi>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </ScrollX>
+      )}
+    </Section>
+  );
+}
+
+const RESERVATION_COLORS = { reserved: 'blue', released: 'gray', consumed: 'teal' } as const;
+
+/** What approved work-order lines hold of the part: reserved (or short), released, consumed with the completion. */
+function Reservations({ part }: { part: PartDetail }) {
+  const { t } = useTranslation('parts');
+  const list = useCursorList<StockReservation>(['admin', 'part-reservations', part.id], `/api/v1/parts/${part.id}/reservations`, {}, { cursorParam: 'after' });
+  return (
+    <Section title={t('reservations.title')} testId="reservations">
+      {list.query.isSuccess && list.items.length === 0 ? (
+        <EmptyState>{t('reservations.none')}</EmptyState>
+      ) : (
+        <CursorTable
+          list={list}
+          caption={t('reservations.title')}
+          rowKey={(row) => row.id}
+          columns={[
+            { id: 'when', header: t('stock.when'), cell: (row) => <When at={row.createdAt} /> },
+            {
+              id: 'workOrder',
+              header: t('stock.workOrder'),
+              cell: (row) => (
+                <Anchor component={Link} to={`/work-orders/${row.workOrderId}`}>
+                  <bdi>{row.workOrderNumber}</bdi>
+                </Anchor>
+              ),
+            },
+            { id: 'location', header: t('stock.location'), cell: (row) => <bdi>{row.location}</bdi> },
+            { id: 'quantity', header: t('stock.quantity'), cell: (row) => <bdi>{formatSigned(row.quantityMilli)}</bdi> },
+            { id: 'held', header: t('reservations.held'), cell: (row) => <bdi>{row.status === 'reserved' ? formatSigned(row.reservedMilli) : '—'}</bdi> },
+            {
+              id: 'status',
+              header: t('reservations.status'),
+              cell: (row) => (
+                <span data-reservation={row.status}>
+                  <StatusBadge
+                    value={row.status}
+                    color={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? 'red' : RESERVATION_COLORS[row.status]}
+                    label={row.status === 'reserved' && row.reservedMilli < row.quantityMilli ? t('reservations.short') : t(`reservations.statuses.${row.status}`)}
+                  />
+                </span>
+              ),
+            },
+          ]}
+        />
       )}
     </Section>
   );
@@ -177,7 +248,7 @@ function Ledger({ part }: { part: PartDetail }) {
             cell: (row) =>
               row.workOrderId ? (
                 <Anchor component={Link} to={`/work-orders/${row.workOrderId}`}>
-                  <ShortId id={row.workOrderId} />
+                  {row.workOrderNumber ? <bdi>{row.workOrderNumber}</bdi> : <ShortId id={row.workOrderId} />}
                 </Anchor>
               ) : (
                 '—'
@@ -216,6 +287,7 @@ export default function PartScreen() {
             ) : null}
           </Group>
           <Levels part={part} />
+          <Reservations part={part} />
           <RecordMovement part={part} />
           <Ledger part={part} />
           <Section title={t('catalogue.editTitle')} testId="part-edit">

@@ -6,7 +6,7 @@ import { useCursorList } from '../../../shell/api/paging.ts';
 import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import { Money, Section, StatusBadge } from '../../lib/ui.tsx';
 import { PartForm } from './PartForm.tsx';
-import { formatSigned, type Part } from './types.ts';
+import { formatSigned, isLow, type Part } from './types.ts';
 
 /** The parts catalogue: search by reference, barcode, brand or description; create a part. */
 export default function PartsScreen() {
@@ -71,13 +71,14 @@ export default function PartsScreen() {
           { id: 'brand', header: t('fields.brand'), cell: (row) => row.brand },
           { id: 'description', header: t('fields.description'), cell: (row) => <span dir="auto">{row.description}</span> },
           { id: 'price', header: t('fields.sellingPrice'), cell: (row) => <Money millimes={row.sellingPriceMillimes} /> },
+          { id: 'onHand', header: t('fields.onHand'), cell: (row) => <bdi data-on-hand>{formatSigned(row.onHandMilli)}</bdi> },
           {
-            id: 'onHand',
-            header: t('fields.onHand'),
+            id: 'available',
+            header: t('fields.available'),
             cell: (row) => (
               <Group gap={4} wrap="nowrap">
-                <bdi data-on-hand>{formatSigned(row.onHandMilli)}</bdi>
-                {row.onHandMilli < row.reorderPointMilli ? <StatusBadge value="low" color="orange" label={t('stock.low')} /> : null}
+                <bdi data-available>{formatSigned(row.availableMilli)}</bdi>
+                {isLow(row) ? <StatusBadge value="low" color="orange" label={t('stock.low')} /> : null}
               </Group>
             ),
           },

@@ -13,13 +13,38 @@ export interface Part {
   barcode: string | null;
   reorderPointMilli: number;
   onHandMilli: number;
+  /** Held for approved work-order lines; available = on hand − reserved. */
+  reservedMilli: number;
+  availableMilli: number;
+  /** What approved lines still wait for (to order). */
+  shortMilli: number;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface PartDetail extends Part {
-  levels: Array<{ location: string; onHandMilli: number }>;
+  levels: Array<{ location: string; onHandMilli: number; reservedMilli: number; availableMilli: number }>;
 }
+
+export type ReservationStatus = 'reserved' | 'released' | 'consumed';
+
+/** What one approved work-order line holds of a part. */
+export interface StockReservation {
+  id: string;
+  workOrderId: string;
+  workOrderNumber: string;
+  lineId: string;
+  location: string;
+  quantityMilli: number;
+  reservedMilli: number;
+  status: ReservationStatus;
+  closeReason: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+/** Below its reorder point, or awaited by approved lines: to order. */
+export const isLow = (part: Pick<Part, 'availableMilli' | 'reorderPointMilli' | 'shortMilli'>) => part.availableMilli < part.reorderPointMilli || part.shortMilli > 0;
 
 export type MovementKind = 'receipt' | 'consumption' | 'adjustment' | 'return';
 
@@ -39,6 +64,7 @@ export interface StockMovement {
   /** A purchase-order receipt's unit cost and the average cost after it. */
   unitCostMillimes?: number | null;
   averageCostAfterMillimes?: number | null;
+  workOrderNumber?: string | null;
 }
 
 export interface CannedJob {

@@ -1,5 +1,5 @@
 import { Anchor, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import type { BookingResponse, PlanningDayResponse } from '@ecar/contracts/responses/garage';
+import type { BookingResponse, PlanningDayResponse, ReplanningResponse } from '@ecar/contracts/responses/garage';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,9 @@ import { apiJson } from '../../../shell/api/client.ts';
 import { formatTime, tunisDay } from '../../../shell/format.ts';
 import { EmptyState, ErrorState, LoadingState } from '../../../shell/ui/states.tsx';
 import { useTechnicians } from '../../lib/technicians.ts';
-import { useLanguage } from '../../lib/ui.tsx';
+import { Section, StatusBadge, useLanguage, When } from '../../lib/ui.tsx';
+import { useCursorList } from '../../../shell/api/paging.ts';
+import { CursorTable } from '../../../shell/ui/CursorTable.tsx';
 import classes from './planning.module.css';
 
 /** The board's track: 06:00 to 21:00 in Tunis. */
@@ -29,9 +31,19 @@ function useTrack(date: string) {
 
 function BookingBlock({ booking, place, label }: { booking: BookingResponse; place: CSSProperties; label: string }) {
   const language = useLanguage();
+  const { t } = useTranslation('planning');
   const target = booking.workOrderId ? `/work-orders/${booking.workOrderId}` : '/appointments';
+  const title = booking.replanReason ? `${label} · ${t('replan.marked', { reason: t(`replan.reasons.${booking.replanReason}`) })}` : label;
   return (
-    <Anchor component={Link} to={target} className={`${classes.segment} ${classes.booking}`} style={place} data-testid="booking-block" title={label}>
+    <Anchor
+      component={Link}
+      to={target}
+      className={`${classes.segment} ${classes.booking}${booking.replanReason ? ` ${classes.replan}` : ''}`}
+      style={place}
+      data-testid="booking-block"
+      data-replan={booking.replanReason ?? undefined}
+      title={title}
+    >
       <bdi>
         {formatTime(booking.startsAt, language)} {label}
       </bdi>
@@ -39,7 +51,38 @@ function BookingBlock({ booking, place, label }: { booking: BookingResponse; pla
   );
 }
 
-/** The super-admin's day: rows per technician and per bay, bookings as blocks; a list on phones. */
+/** Bookings a change of hours or absences, made anyway, left outside them: each to move (or cancel), which clears it. */
+function Replanning({ nameOf }: { nameOf: (id: string) => string }) {
+  const { t } = useTranslation('planning');
+  const list = useCursorList<ReplanningResponse>(['admin', 'planning', 'replanning'], '/api/v1/planning/replanning', {}, { cursorParam: 'after' });
+  if (list.query.isSuccess && list.items.length === 0) return null;
+  return (
+    <Section title={t('replan.title')} testId="replanning">
+      <Text size="sm">{t('replan.help')}</Text>
+      <CursorTable
+        list={list}
+        caption={t('replan.title')}
+        rowKey={(row) => row.id}
+        columns={[
+          {
+            id: 'reference',
+            header: t('replan.reference'),
+            cell: (row) => (
+              <Anchor component={Link} to={row.workOrderId ? `/work-orders/${row.workOrderId}` : '/appointments'} data-testid="replan-item">
+                <bdi>{row.reference}</bdi>
+              </Anchor>
+            ),
+          },
+          { id: 'when', header: t('replan.when'), cell: (row) => <When at={row.startsAt} /> },
+          { id: 'technician', header: t('replan.technician'), cell: (row) => nameOf(row.technicianId) },
+          { id: 'reason', header: t('replan.reason'), cell: (row) => <StatusBadge value={row.replanReason ?? 'outside_hours'} color="red" label={t(`replan.reasons.${row.replanReason ?? 'outside_hours'}`)} /> },
+        ]}
+      />
+    </Section>
+  );
+}
+
+/** The super-admin's day: rows per technician and per bay, bookings as blocks; a list on phones; the bookings to re-plan. */
 export default function PlanningScreen() {
   const { t } = useTranslation('planning');
   const language = useLanguage();
@@ -66,6 +109,7 @@ export default function PlanningScreen() {
           {t('board.manage')}
         </Anchor>
       </Group>
+      <Replanning nameOf={nameOf} />
       <TextInput type="date" label={t('board.day')} value={date} onChange={(event) => setDate(event.currentTarget.value)} w={200} data-testid="board-day" />
       {day.isPending && valid ? (
         <LoadingState />
@@ -149,6 +193,11 @@ export default function PlanningScreen() {
                       <Text size="sm">
                         {nameOf(booking.technicianId)} · <bdi>{bayName.get(booking.bayId) ?? ''}</bdi>
                       </Text>
+                      {booking.replanReason ? (
+                        <Text size="sm" c="red.9" fw={700} data-replan={booking.replanReason}>
+                          {t('replan.marked', { reason: t(`replan.reasons.${booking.replanReason}`) })}
+                        </Text>
+                      ) : null}
                     </Card>
                   </li>
                 ))}

@@ -1,11 +1,11 @@
 import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { bayBody } from '@ecar/contracts/requests/garage';
-import type { BayResponse, PlanningSettingsResponse, TechnicianScheduleResponse } from '@ecar/contracts/responses/garage';
+import type { BayResponse, DisplacedBooking, PlanningSettingsResponse, TechnicianScheduleResponse } from '@ecar/contracts/responses/garage';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, type FieldValues, type UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { apiJson } from '../../../shell/api/client.ts';
+import { ApiError, apiJson } from '../../../shell/api/client.ts';
 
 import { applyServerErrors } from '../../../shell/forms.ts';
 import { useFieldError } from '../../../shell/ui/fields.ts';
@@ -69,6 +69,40 @@ function parseDay(text: string, weekday: number): Array<{ weekday: number; start
   return intervals.map((match) => ({ weekday, start: match![1]!, end: match![2]! }));
 }
 
+/** The bookings a change of hours or absences would leave outside them (the 409's `conflicts`), if that is what the error says. */
+function displacedBy(error: unknown): DisplacedBooking[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 409) return undefined;
+  const conflicts = (error.problem as { conflicts?: unknown }).conflicts;
+  return Array.isArray(conflicts) ? (conflicts as DisplacedBooking[]) : undefined;
+}
+
+/** The refused change, with the bookings it would leave outside and a way to make it anyway (they are flagged for re-planning). */
+function ReplanPrompt({ displaced, onProceed, onCancel }: { displaced: DisplacedBooking[]; onProceed: () => void; onCancel: () => void }) {
+  const { t } = useTranslation('planning');
+  return (
+    <Stack gap="xs" role="alert" data-testid="replan-prompt">
+      <Text fw={700} c="red.9">
+        {t('replan.refused', { count: displaced.length })}
+      </Text>
+      <ul>
+        {displaced.map((item) => (
+          <li key={item.bookingId} data-testid="displaced">
+            <bdi>{item.reference ?? item.bookingId.slice(0, 8)}</bdi> · <When at={item.startsAt} /> · {t(`replan.reasons.${item.reason}`)}
+          </li>
+        ))}
+      </ul>
+      <Group>
+        <Button color="red" onClick={onProceed} data-testid="replan-proceed">
+          {t('replan.proceed')}
+        </Button>
+        <Button variant="default" onClick={onCancel}>
+          {t('replan.cancel')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 function Hours({ technicianId }: { technicianId: string }) {
   const { t } = useTranslation('planning');
   const key = ['admin', 'technician-schedule', technicianId];
@@ -78,13 +112,15 @@ function Hours({ technicianId }: { technicianId: string }) {
   const fieldError = useFieldError();
   const client = useQueryClient();
   const [saved, setSaved] = useState(false);
+  /** A refused change waiting for the admin's choice: what it would displace, and how to send it again with replan. */
+  const [pending, setPending] = useState<{ displaced: DisplacedBooking[]; send: (replan: boolean) => Promise<void> } | null>(null);
   useEffect(() => {
     if (schedule.data) form.reset(Object.fromEntries(WEEKDAYS.map((weekday) => [`d${weekday}`, formatDay(schedule.data, weekday)])));
   }, [schedule.data, form]);
   const removeAbsence = useAction((id: string) => apiJson(`/api/v1/technicians/${technicianId}/absences/${id}`, { method: 'DELETE' }), [key]);
   const submit = form.handleSubmit(async (values) => {
     setSaved(false);
-    const hours = [];
+    const hours: Array<{ weekday: number; start: string; end: string }> = [];
     for (const weekday of WEEKDAYS) {
       const parsed = parseDay(values[`d${weekday}`] ?? '', weekday);
       if (!parsed) {
@@ -93,32 +129,52 @@ function Hours({ technicianId }: { technicianId: string }) {
       }
       hours.push(...parsed);
     }
-    try {
-      await apiJson(`/api/v1/technicians/${technicianId}/hours`, { method: 'PUT', json: { hours } });
+    const send = async (replan: boolean) => {
+      await apiJson(`/api/v1/technicians/${technicianId}/hours`, { method: 'PUT', json: { hours, ...(replan ? { replan } : {}) } });
+      setPending(null);
       setSaved(true);
-      await client.invalidateQueries({ queryKey: key });
+      await Promise.all([client.invalidateQueries({ queryKey: key }), client.invalidateQueries({ queryKey: ['admin', 'planning'] })]);
+    };
+    await attempt(form, send);
+  });
+  /** Sends a change; refused for the bookings it displaces, it waits for the admin's choice. */
+  const attempt = async <T extends FieldValues>(target: UseFormReturn<T>, send: (replan: boolean) => Promise<void>) => {
+    try {
+      await send(false);
     } catch (error) {
+      const displaced = displacedBy(error);
+      if (displaced) setPending({ displaced, send });
+      else applyServerErrors(target, error);
+    }
+  };
+  const proceed = async () => {
+    if (!pending) return;
+    try {
+      await pending.send(true);
+    } catch (error) {
+      setPending(null);
       applyServerErrors(form, error);
     }
-  });
+  };
   const addAbsence = absence.handleSubmit(async (values) => {
-    try {
-      const [fromDay = '', fromTime = ''] = values.from.split('T');
-      const [toDay = '', toTime = ''] = values.to.split('T');
+    const [fromDay = '', fromTime = ''] = values.from.split('T');
+    const [toDay = '', toTime = ''] = values.to.split('T');
+    const send = async (replan: boolean) => {
       await apiJson(`/api/v1/technicians/${technicianId}/absences`, {
         method: 'POST',
-        json: { startsAt: tunisSlot(fromDay, fromTime.slice(0, 5)), endsAt: tunisSlot(toDay, toTime.slice(0, 5)), reason: values.reason.trim() },
+        json: { startsAt: tunisSlot(fromDay, fromTime.slice(0, 5)), endsAt: tunisSlot(toDay, toTime.slice(0, 5)), reason: values.reason.trim(), ...(replan ? { replan } : {}) },
       });
+      setPending(null);
       absence.reset({ from: '', to: '', reason: '' });
-      await client.invalidateQueries({ queryKey: key });
-    } catch (error) {
-      applyServerErrors(absence, error);
-    }
+      await Promise.all([client.invalidateQueries({ queryKey: key }), client.invalidateQueries({ queryKey: ['admin', 'planning'] })]);
+    };
+    await attempt(absence, send);
   });
   if (schedule.isPending) return <LoadingState />;
   if (schedule.error) return <ErrorState error={schedule.error} />;
   return (
     <Stack>
+      {pending ? <ReplanPrompt displaced={pending.displaced} onProceed={() => void proceed()} onCancel={() => setPending(null)} /> : null}
       <form onSubmit={submit} noValidate data-testid="hours-form">
         <Stack gap="xs">
           <Text size="sm">{t('hours.help')}</Text>

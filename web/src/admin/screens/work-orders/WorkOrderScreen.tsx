@@ -225,7 +225,7 @@ function StatusActions({ order }: { order: WorkOrderDetail }) {
         ))}
         {order.status === 'estimate_sent' ? (
           <>
-            <Button color="teal" onClick={() => decide.mutate('approve')} loading={decide.isPending} data-move="approve">
+            <Button color="teal.9" onClick={() => decide.mutate('approve')} loading={decide.isPending} data-move="approve">
               {t('workOrders.approve')}
             </Button>
             <Button color="red" variant="light" onClick={() => decide.mutate('decline')} loading={decide.isPending} data-move="decline">
