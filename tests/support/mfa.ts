@@ -16,13 +16,21 @@ export function newAuthenticator(periodSeconds: number): Authenticator {
   return { periodSeconds, lastStep: -1, recoveryCodes: [] };
 }
 
-/** A code of a time step not used yet; waits for the next step when the current one is spent. */
+/**
+ * A code of a time step not used yet (replay protection: waits for the next step when the current
+ * one is spent), made early enough in its step: auth accepts one step of drift, so a code made with
+ * at least min(period / 2, 1 s) of its step left stays valid for that plus one period — enough for a
+ * slow page on a loaded machine to submit it (web stacks: 2 s steps, so at least 3 s).
+ */
 export async function nextCode(authenticator: Authenticator): Promise<string> {
   if (!authenticator.secret) throw new Error('authenticator not enrolled');
-  let step = Math.floor(Date.now() / 1000 / authenticator.periodSeconds);
-  while (step <= authenticator.lastStep) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    step = Math.floor(Date.now() / 1000 / authenticator.periodSeconds);
+  const periodMs = authenticator.periodSeconds * 1000;
+  const margin = Math.min(periodMs / 2, 1000);
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, 50));
+  let step = Math.floor(Date.now() / periodMs);
+  while (step <= authenticator.lastStep || (step + 1) * periodMs - Date.now() < margin) {
+    await sleep();
+    step = Math.floor(Date.now() / periodMs);
   }
   authenticator.lastStep = step;
   return generate({ secret: authenticator.secret, period: authenticator.periodSeconds, epoch: step * authenticator.periodSeconds });

@@ -88,7 +88,7 @@ export async function startStack(
     ...gatewayOverrides,
   };
   const gateway = await startGateway(gatewayEnv);
-  adminAuthenticators.set(gateway.url, newAuthenticator(Number(authEnv.MFA_TOTP_PERIOD_SECONDS)));
+  useAdminAuthenticator(gateway.url, Number(authEnv.MFA_TOTP_PERIOD_SECONDS));
   useMailbox(gateway.url, String(authEnv.SMTP_URL));
   const stack: Stack = {
     auth,
@@ -152,6 +152,11 @@ export async function loginAsAdmin(gatewayUrl: string, headers: Record<string, s
   adminSignIns.set(gatewayUrl, current);
   const { accessToken, refreshToken } = await current;
   return { accessToken, refreshToken };
+}
+
+/** Registers the authenticator of a stack's super-admin, with the TOTP step its auth uses. */
+export function useAdminAuthenticator(gatewayUrl: string, periodSeconds: number): void {
+  adminAuthenticators.set(gatewayUrl, newAuthenticator(periodSeconds));
 }
 
 /** The stack admin's authenticator (its TOTP secret and recovery codes once enrolled). */

@@ -16,9 +16,12 @@ import { billingService, type BillingService } from '../../services/billing/src/
 import { garageService, type GarageService } from '../../services/garage/src/service.ts';
 import { WEB_DIST_DIR } from '../../gateway/src/web.ts';
 import { startGateway, type Gateway } from '../../gateway/src/gateway.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAsAdmin, type JsonResponse } from './stack.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAsAdmin, useAdminAuthenticator, type JsonResponse } from './stack.ts';
 import { sharedMailbox } from './fake-smtp.ts';
 import { useMailbox } from './mfa.ts';
+
+/** TOTP step of the web stacks' auth, in seconds (see MFA_TOTP_PERIOD_SECONDS below). */
+export const WEB_TOTP_PERIOD_SECONDS = 2;
 
 export { ADMIN_EMAIL, ADMIN_PASSWORD, adminAuthenticator } from './stack.ts';
 
@@ -101,8 +104,9 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
     DATABASE_URL: databases.auth.url,
     ECAR_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     ECAR_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    // 1 s TOTP steps (tests/support/stack.ts): many sign-ins of one admin without waiting 30 s.
-    MFA_TOTP_PERIOD_SECONDS: '1',
+    // 2 s TOTP steps: many sign-ins of one admin without waiting 30 s (tests/support/stack.ts), and
+    // a code typed by a slow page on a loaded machine still in its window (at least 3 s, see nextCode).
+    MFA_TOTP_PERIOD_SECONDS: String(WEB_TOTP_PERIOD_SECONDS),
     PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/app`,
     // Account e-mails (MFA enrolment codes) go to the process's fake mailbox unless the test reads its own.
     SMTP_URL: (await sharedMailbox()).url,
@@ -155,6 +159,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
   const url = gateway.url;
   useMailbox(url, String(options.auth?.['SMTP_URL'] ?? (await sharedMailbox()).url));
   // Enrols the super-admin (first sign-in) so browser tests go through the TOTP step.
+  useAdminAuthenticator(url, WEB_TOTP_PERIOD_SECONDS);
   let admin = await loginAsAdmin(url);
   let adminIssuedAt = Date.now();
   const stack: WebStack = {
