@@ -42,9 +42,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.ECAR_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, LOG_SILENT: process.env.LOG_SILENT ?? '1' } },
-);
-process.exit(result.status ?? 1);
+const run = (group) =>
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...group],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, LOG_SILENT: process.env.LOG_SILENT ?? '1' } },
+  ).status ?? 1;
+// Chromium aborts its requests with ERR_NETWORK_CHANGED when the host's network interfaces change,
+// which the Docker deployment suite does (compose networks, container restarts): the browser tests
+// run first, on their own, and the rest (deployment suite included) after them.
+const browser = files.filter((file) => file.startsWith('tests/browser/'));
+const rest = files.filter((file) => !file.startsWith('tests/browser/'));
+const statuses = [browser, rest].filter((group) => group.length > 0).map(run);
+process.exit(statuses.find((status) => status !== 0) ?? 0);
