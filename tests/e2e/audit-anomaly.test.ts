@@ -117,6 +117,33 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
     assert.equal(raised[0]!['key'], `user:${reader}`);
   });
 
+  it('the customer-read rule fires at the threshold of distinct customers in the window, not below, and not for reads the window has left', async () => {
+    const mine = async (reader: string) => (await alerts('customer_reads')).filter((alert) => alert['key'] === `user:${reader}`);
+    // Threshold 10, window 600 s. Nine distinct customers, two of them read again: 9, no alert.
+    const reader = randomUUID();
+    const customers = Array.from({ length: 10 }, () => randomUUID());
+    await settle([
+      customerAccessed(reader, customers.slice(0, 5), at(0)),
+      customerAccessed(reader, customers.slice(0, 2), at(30_000)),
+      customerAccessed(reader, customers.slice(5, 9), at(60_000)),
+    ]);
+    assert.equal((await mine(reader)).length, 0, 'nine distinct customers stay below the threshold');
+    // The tenth distinct customer, still within 600 s of the first read: the alert fires.
+    await settle([customerAccessed(reader, [customers[9]!], at(120_000))]);
+    const raised = await mine(reader);
+    assert.equal(raised.length, 1);
+    assert.match(raised[0]!['summary'], /read at least 10 distinct customers within 600 s/);
+
+    // Ten distinct customers, but the first one's read has left the window when the tenth comes.
+    const slow = randomUUID();
+    const others = Array.from({ length: 11 }, () => randomUUID());
+    await settle([customerAccessed(slow, [others[0]!], at(0)), customerAccessed(slow, others.slice(1, 10), at(601_000))]);
+    assert.equal((await mine(slow)).length, 0, 'only nine of the ten reads are within one window');
+    // One more distinct customer inside the window of the last nine: ten, the alert fires.
+    await settle([customerAccessed(slow, [others[10]!], at(602_000))]);
+    assert.equal((await mine(slow)).length, 1);
+  });
+
   it('a super-admin acting from a new IP, or outside working hours, raises an alert', async () => {
     const admin = randomUUID();
     await settle([adminAction(admin, '41.226.50.1', at(0)), adminAction(admin, '185.220.101.9', at(60_000)), adminAction(admin, '41.226.50.1', at(120_000))]);
@@ -134,7 +161,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
 
   it('every alert is logged as audit.alert.raised, mailed through the allow-listed relay and posted to the webhook; acknowledging is audited', async () => {
     const all = (await h.get('/api/v1/audit/alerts?status=all&limit=200')).body.items;
-    assert.equal(all.length, 6);
+    assert.equal(all.length, 8, 'every alert the tests above raised');
     await waitFor(() => (smtp.mails.length >= all.length ? true : undefined), { what: 'alert mails' });
     assert.equal(smtp.mails.length, all.length);
     for (const alert of all) assert.ok(smtp.mails.some((mail) => mail.unwrapped.includes(alert['id'])), `mail for ${alert['rule']}`);
