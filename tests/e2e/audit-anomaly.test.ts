@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
+import { outboxMigrations } from '@ecar/bus';
+import { createDataSource, initializeDatabase } from '@ecar/db';
+import { createLogger } from '@ecar/logger';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
+import { auditMigrations } from '../../services/audit/src/data/migrations.ts';
 import { auditService } from '../../services/audit/src/service.ts';
 import { FakeSmtpServer, FakeWebhook } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
@@ -198,6 +202,37 @@ describe('alert destinations must be on the outbound allow-list (RES-3)', () => 
       await assert.rejects(auditService.start({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
       await assert.rejects(auditService.start({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('the customer-read state migration (issue 16)', () => {
+  it('carries the reads already observed over, one row per reader and customer with the latest read, and keeps the other rules\' signals', async () => {
+    const database = await createTestDatabase('auditreadlast');
+    const logger = createLogger({ service: 'test', silent: true });
+    const upTo = auditMigrations.findIndex((migration) => new migration().name === 'AuditCustomerReadLast1798300000000');
+    assert.ok(upTo > 0);
+    const before = createDataSource({ url: database.url, migrations: [...outboxMigrations(), ...auditMigrations.slice(0, upTo)], poolMax: 2 });
+    const after = createDataSource({ url: database.url, migrations: [...outboxMigrations(), ...auditMigrations], poolMax: 2 });
+    try {
+      await initializeDatabase(before, logger);
+      await before.query(
+        `INSERT INTO anomaly_signals (rule, key, value, occurred_at) VALUES
+           ('customer_reads', 'user:a', 'c1', '2026-11-24T10:00:00Z'), ('customer_reads', 'user:a', 'c1', '2026-11-24T10:05:00Z'),
+           ('customer_reads', 'user:a', 'c2', '2026-11-24T10:01:00Z'), ('login_failures_ip', 'ip:10.0.0.1', 'e1', '2026-11-24T10:02:00Z')`,
+      );
+      await before.destroy();
+      await initializeDatabase(after, logger);
+      const carried = await after.query(`SELECT reader, customer, last_at FROM customer_read_last ORDER BY customer`);
+      assert.deepEqual(carried, [
+        { reader: 'user:a', customer: 'c1', last_at: new Date('2026-11-24T10:05:00Z') },
+        { reader: 'user:a', customer: 'c2', last_at: new Date('2026-11-24T10:01:00Z') },
+      ]);
+      assert.deepEqual(await after.query(`SELECT rule FROM anomaly_signals`), [{ rule: 'login_failures_ip' }]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
       await database.drop();
     }
   });
