@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildEvent, type Actor, type EventEnvelope } from '@ecar/contracts';
+import { outboxMigrations } from '@ecar/bus';
+import { createDataSource, initializeDatabase } from '@ecar/db';
+import { createLogger } from '@ecar/logger';
 import { createBusNamespace, createTestDatabase, waitFor } from '@ecar/testkit';
+import { auditMigrations } from '../../services/audit/src/data/migrations.ts';
 import { auditService } from '../../services/audit/src/service.ts';
 import { FakeSmtpServer, FakeWebhook } from '../support/audit-fakes.ts';
 import { auditEnv, startAuditHarness, TestTokenIssuer, type ApiBody, type AuditHarness } from '../support/audit-harness.ts';
@@ -117,6 +121,33 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
     assert.equal(raised[0]!['key'], `user:${reader}`);
   });
 
+  it('the customer-read rule fires at the threshold of distinct customers in the window, not below, and not for reads the window has left', async () => {
+    const mine = async (reader: string) => (await alerts('customer_reads')).filter((alert) => alert['key'] === `user:${reader}`);
+    // Threshold 10, window 600 s. Nine distinct customers, two of them read again: 9, no alert.
+    const reader = randomUUID();
+    const customers = Array.from({ length: 10 }, () => randomUUID());
+    await settle([
+      customerAccessed(reader, customers.slice(0, 5), at(0)),
+      customerAccessed(reader, customers.slice(0, 2), at(30_000)),
+      customerAccessed(reader, customers.slice(5, 9), at(60_000)),
+    ]);
+    assert.equal((await mine(reader)).length, 0, 'nine distinct customers stay below the threshold');
+    // The tenth distinct customer, still within 600 s of the first read: the alert fires.
+    await settle([customerAccessed(reader, [customers[9]!], at(120_000))]);
+    const raised = await mine(reader);
+    assert.equal(raised.length, 1);
+    assert.match(raised[0]!['summary'], /read at least 10 distinct customers within 600 s/);
+
+    // Ten distinct customers, but the first one's read has left the window when the tenth comes.
+    const slow = randomUUID();
+    const others = Array.from({ length: 11 }, () => randomUUID());
+    await settle([customerAccessed(slow, [others[0]!], at(0)), customerAccessed(slow, others.slice(1, 10), at(601_000))]);
+    assert.equal((await mine(slow)).length, 0, 'only nine of the ten reads are within one window');
+    // One more distinct customer inside the window of the last nine: ten, the alert fires.
+    await settle([customerAccessed(slow, [others[10]!], at(602_000))]);
+    assert.equal((await mine(slow)).length, 1);
+  });
+
   it('a super-admin acting from a new IP, or outside working hours, raises an alert', async () => {
     const admin = randomUUID();
     await settle([adminAction(admin, '41.226.50.1', at(0)), adminAction(admin, '185.220.101.9', at(60_000)), adminAction(admin, '41.226.50.1', at(120_000))]);
@@ -134,7 +165,7 @@ describe('anomaly rules raise alerts on their scenario, stay quiet on normal tra
 
   it('every alert is logged as audit.alert.raised, mailed through the allow-listed relay and posted to the webhook; acknowledging is audited', async () => {
     const all = (await h.get('/api/v1/audit/alerts?status=all&limit=200')).body.items;
-    assert.equal(all.length, 6);
+    assert.equal(all.length, 8, 'every alert the tests above raised');
     await waitFor(() => (smtp.mails.length >= all.length ? true : undefined), { what: 'alert mails' });
     assert.equal(smtp.mails.length, all.length);
     for (const alert of all) assert.ok(smtp.mails.some((mail) => mail.unwrapped.includes(alert['id'])), `mail for ${alert['rule']}`);
@@ -171,6 +202,37 @@ describe('alert destinations must be on the outbound allow-list (RES-3)', () => 
       await assert.rejects(auditService.start({ ...env, ALERT_SMTP_URL: 'smtp://mail.example.com:25', ALERT_MAIL_TO: 'a@b.tn' }), /ALERT_SMTP_URL: host mail.example.com:25 is not on OUTBOUND_ALLOWLIST/);
       await assert.rejects(auditService.start({ ...env, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }), /ALERT_WEBHOOK_URL: host hooks.example.com is not on OUTBOUND_ALLOWLIST/);
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('the customer-read state migration (issue 16)', () => {
+  it('carries the reads already observed over, one row per reader and customer with the latest read, and keeps the other rules\' signals', async () => {
+    const database = await createTestDatabase('auditreadlast');
+    const logger = createLogger({ service: 'test', silent: true });
+    const upTo = auditMigrations.findIndex((migration) => new migration().name === 'AuditCustomerReadLast1798300000000');
+    assert.ok(upTo > 0);
+    const before = createDataSource({ url: database.url, migrations: [...outboxMigrations(), ...auditMigrations.slice(0, upTo)], poolMax: 2 });
+    const after = createDataSource({ url: database.url, migrations: [...outboxMigrations(), ...auditMigrations], poolMax: 2 });
+    try {
+      await initializeDatabase(before, logger);
+      await before.query(
+        `INSERT INTO anomaly_signals (rule, key, value, occurred_at) VALUES
+           ('customer_reads', 'user:a', 'c1', '2026-11-24T10:00:00Z'), ('customer_reads', 'user:a', 'c1', '2026-11-24T10:05:00Z'),
+           ('customer_reads', 'user:a', 'c2', '2026-11-24T10:01:00Z'), ('login_failures_ip', 'ip:10.0.0.1', 'e1', '2026-11-24T10:02:00Z')`,
+      );
+      await before.destroy();
+      await initializeDatabase(after, logger);
+      const carried = await after.query(`SELECT reader, customer, last_at FROM customer_read_last ORDER BY customer`);
+      assert.deepEqual(carried, [
+        { reader: 'user:a', customer: 'c1', last_at: new Date('2026-11-24T10:05:00Z') },
+        { reader: 'user:a', customer: 'c2', last_at: new Date('2026-11-24T10:01:00Z') },
+      ]);
+      assert.deepEqual(await after.query(`SELECT rule FROM anomaly_signals`), [{ rule: 'login_failures_ip' }]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
       await database.drop();
     }
   });

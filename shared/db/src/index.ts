@@ -98,6 +98,22 @@ export async function databaseIsReachable(dataSource: DataSource): Promise<boole
   return true;
 }
 
+interface ArrayQueryable {
+  query(config: { text: string; values: readonly unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
+}
+
+/**
+ * A query whose rows come back as arrays of column values in select order, straight from the
+ * driver (no row objects, no ORM): for reads of many rows where the per-row cost matters. Runs
+ * in the manager's transaction when it has one, on the pool otherwise.
+ */
+export async function queryArrays<Row extends unknown[]>(db: EntityManager, text: string, values: readonly unknown[] = []): Promise<Row[]> {
+  const runner = db.queryRunner;
+  const client: ArrayQueryable =
+    runner && !runner.isReleased ? ((await runner.connect()) as ArrayQueryable) : ((db.connection.driver as unknown as { master: ArrayQueryable }).master);
+  return (await client.query({ text, values, rowMode: 'array' })).rows as Row[];
+}
+
 /** A migration written as plain SQL statements: reviewable, and exactly what runs. */
 export function sqlMigration(name: string, up: string[], down: string[] = []): MigrationClass {
   const migration = class implements MigrationInterface {

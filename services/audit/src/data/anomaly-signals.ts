@@ -11,34 +11,39 @@ export async function observe(db: EntityManager, rule: string, key: string, valu
 }
 
 /**
- * Records many observations of one rule at once, then counts, per key, the distinct values seen in
- * the window that ends at that key's latest observation of the batch.
+ * The customer-read rule's state (issue 16): per reader, each customer once, with the latest time
+ * it was read. A batch folds its reads in (one upsert), then, per reader, counts the customers
+ * last read within the window that ends at that reader's latest read of the batch, but stops at
+ * `threshold`: the cost is bounded by the threshold, not by how much the reader has read.
  */
-export async function observeMany(
+export async function countCustomerReads(
   db: EntityManager,
-  rule: string,
-  observations: ReadonlyArray<{ key: string; value: string; at: Date }>,
+  reads: ReadonlyArray<{ reader: string; customer: string; at: Date }>,
   windowMs: number,
+  threshold: number,
 ): Promise<Map<string, number>> {
-  if (observations.length === 0) return new Map();
+  if (reads.length === 0) return new Map();
   await db.query(
-    `INSERT INTO anomaly_signals (rule, key, value, occurred_at) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[])`,
-    [rule, observations.map((o) => o.key), observations.map((o) => o.value), observations.map((o) => o.at)],
+    `INSERT INTO customer_read_last (reader, customer, last_at)
+     SELECT reader, customer, max(at) FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS r(reader, customer, at) GROUP BY reader, customer
+     ON CONFLICT (reader, customer) DO UPDATE SET last_at = GREATEST(customer_read_last.last_at, EXCLUDED.last_at)`,
+    [reads.map((r) => r.reader), reads.map((r) => r.customer), reads.map((r) => r.at)],
   );
   const latest = new Map<string, Date>();
-  for (const { key, at } of observations) if (!(latest.get(key)! >= at)) latest.set(key, at);
-  const rows: Array<{ key: string; count: number }> = await db.query(
-    `SELECT k.key, (SELECT count(DISTINCT s.value)::int FROM anomaly_signals s
-                     WHERE s.rule = $1 AND s.key = k.key AND s.occurred_at > k.at - make_interval(secs => $4::double precision / 1000) AND s.occurred_at <= k.at) AS count
-       FROM unnest($2::text[], $3::timestamptz[]) AS k(key, at)`,
-    [rule, [...latest.keys()], [...latest.values()], windowMs],
+  for (const { reader, at } of reads) if (!(latest.get(reader)! >= at)) latest.set(reader, at);
+  const rows: Array<{ reader: string; count: number }> = await db.query(
+    `SELECT k.reader, (SELECT count(*)::int FROM (SELECT 1 FROM customer_read_last c
+                        WHERE c.reader = k.reader AND c.last_at > k.at - make_interval(secs => $3::double precision / 1000) LIMIT $4) AS w) AS count
+       FROM unnest($1::text[], $2::timestamptz[]) AS k(reader, at)`,
+    [[...latest.keys()], [...latest.values()], windowMs, threshold],
   );
-  return new Map(rows.map((row) => [row.key, row.count]));
+  return new Map(rows.map((row) => [row.reader, row.count]));
 }
 
 /** Observations older than any window are of no more use. */
 export async function forgetSignalsBefore(db: EntityManager, before: Date): Promise<void> {
   await db.query(`DELETE FROM anomaly_signals WHERE occurred_at < $1`, [before]);
+  await db.query(`DELETE FROM customer_read_last WHERE last_at < $1`, [before]);
 }
 
 /** Remembers `ip` for `adminId`; answers whether it is new and whether the admin had any IP before. */

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@ecar/db';
+import { queryArrays, type EntityManager } from '@ecar/db';
 import { GENESIS_HASH, type ChainHasher, type ChainRecord } from '../domain/chain.ts';
 import type { RecordRef, UnchainedRecord } from '../domain/record.ts';
 import { CHAIN_LOCK_KEY } from './migrations.ts';
@@ -108,17 +108,63 @@ export type StoredRecord = ChainRecord & { hash: string };
 /** Timestamps as the hash covers them (what `Date#toISOString` gives), formatted by PostgreSQL: no Date per row. */
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
+/** Every hashed column in the form it was hashed, in the order `serialised()` puts them, with its record field. */
+const HASHED_COLUMNS: ReadonlyArray<readonly [sql: string, field: keyof ChainRecord]> = [
+  ['e.seq::text', 'seq'],
+  ['e.event_id::text', 'eventId'],
+  ['e.type', 'type'],
+  ['e.action', 'action'],
+  ['e.producer', 'producer'],
+  ['e.actor_id', 'actorId'],
+  ['e.actor_role', 'actorRole'],
+  ['e.actor_email', 'actorEmail'],
+  ['e.actor_system', 'actorSystem'],
+  ['e.remote_addr', 'remoteAddr'],
+  ['e.user_agent', 'userAgent'],
+  ['e.correlation_id', 'correlationId'],
+  ['e.subject_type', 'subjectType'],
+  ['e.subject_id', 'subjectId'],
+  ['e.subject_owner', 'subjectOwner'],
+  ['e.changes', 'changes'],
+  ['e.data', 'data'],
+  [`to_char(e.occurred_at AT TIME ZONE 'UTC', ${ISO_UTC})`, 'occurredAt'],
+  [`to_char(e.recorded_at AT TIME ZONE 'UTC', ${ISO_UTC})`, 'recordedAt'],
+  ['e.prev_hash::text', 'prevHash'],
+];
+
+const PAGE_AFTER = `FROM audit_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`;
+
 /** Rows in chain order after `afterSeq`, with every hashed column in the form it was hashed. */
 export async function readChainPage(db: EntityManager, afterSeq: string, limit: number): Promise<StoredRecord[]> {
-  return db.query(
-    `SELECT seq::text AS seq, event_id::text AS "eventId", type, action, producer, actor_id AS "actorId", actor_role AS "actorRole",
-            actor_email AS "actorEmail", actor_system AS "actorSystem", remote_addr AS "remoteAddr", user_agent AS "userAgent",
-            correlation_id AS "correlationId", subject_type AS "subjectType", subject_id AS "subjectId", subject_owner AS "subjectOwner",
-            changes, data, to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "occurredAt",
-            to_char(recorded_at AT TIME ZONE 'UTC', ${ISO_UTC}) AS "recordedAt", prev_hash AS "prevHash", hash
-       FROM audit_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
-    [afterSeq, limit],
+  return db.query(`SELECT ${HASHED_COLUMNS.map(([sql, field]) => `${sql} AS "${field}"`).join(', ')}, e.hash::text AS hash ${PAGE_AFTER}`, [afterSeq, limit]);
+}
+
+/** A row as full verification reads it: seq, event id, prev_hash, stored hash, then the serialised text the hash covers. */
+export type StoredMessage = [seq: string, eventId: string, prevHash: string, hash: string, text: string];
+
+/**
+ * `serialised()` (domain/chain.ts) computed by PostgreSQL: the JSON array of the hashed columns
+ * in the same order and the same JSON text (to_json escapes strings as JSON.stringify does; text
+ * cannot hold what they would escape differently). The driver then builds five strings per row
+ * instead of twenty-one, and Node hashes a ready text. Verification falls back to `serialised()`
+ * on a row whose hash does not match, so this text is only ever a faster way to the same answer.
+ */
+const SERIALISED_SQL = `'[' || ${HASHED_COLUMNS.map(([sql]) => `coalesce(to_json(${sql})::text, 'null')`).join(` || ',' || `)} || ']'`;
+
+/** Rows with `fromSeq < seq <= throughSeq`, in chain order, for full verification (arrays straight from the driver, no ORM). */
+export async function readChainMessages(db: EntityManager, fromSeq: string, throughSeq: string): Promise<StoredMessage[]> {
+  return queryArrays<StoredMessage>(
+    db,
+    `SELECT e.seq::text, e.event_id::text, e.prev_hash::text, e.hash::text, ${SERIALISED_SQL}
+       FROM audit_events e WHERE e.seq > $1 AND e.seq <= $2 ORDER BY e.seq`,
+    [fromSeq, throughSeq],
   );
+}
+
+/** The last row's seq, or undefined for an empty table. */
+export async function lastSeq(db: EntityManager): Promise<string | undefined> {
+  const rows: Array<{ seq: string | null }> = await db.query(`SELECT max(seq)::text AS seq FROM audit_events`);
+  return rows[0]?.seq ?? undefined;
 }
 
 /** The stored row at `seq`, or undefined (purged or deleted). */

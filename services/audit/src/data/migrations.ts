@@ -171,4 +171,19 @@ export const auditMigrations = [
     `CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_chain_checkpoints FOR EACH ROW EXECUTE FUNCTION audit_append_only_guard()`,
     `CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_chain_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION audit_truncate_guard()`,
   ]),
+  // Issue 16: the customer-read rule's state, one row per reader and customer with the latest read,
+  // so the rule's count is bounded by its threshold instead of scanning every read of the window.
+  sqlMigration('AuditCustomerReadLast1798300000000', [
+    `CREATE TABLE customer_read_last (
+       reader text NOT NULL,
+       customer text NOT NULL,
+       last_at timestamptz NOT NULL,
+       PRIMARY KEY (reader, customer)
+     )`,
+    `CREATE INDEX customer_read_last_window ON customer_read_last (reader, last_at)`,
+    // The reads already observed carry over (a window under way goes on); they are no longer kept as signals.
+    `INSERT INTO customer_read_last (reader, customer, last_at)
+     SELECT key, value, max(occurred_at) FROM anomaly_signals WHERE rule = 'customer_reads' GROUP BY key, value`,
+    `DELETE FROM anomaly_signals WHERE rule = 'customer_reads'`,
+  ]),
 ];

@@ -30,13 +30,19 @@ export interface ChainRecord {
   prevHash: string;
 }
 
-/** How a row's hash is computed from its stored columns; `seal` is the same key's MAC over another message (verification checkpoints). */
+/**
+ * How a row's hash is computed from its stored columns. `serialised` is the same hash over the
+ * row's serialised text when the database gives it already built (full verification; see
+ * `readChainMessages`); `seal` is the same key's MAC over another message (verification checkpoints).
+ */
 export interface ChainHasher {
   (record: ChainRecord): string;
+  serialised(seq: string, text: string): string;
   seal(message: string): string;
 }
 
-function serialised(record: ChainRecord): string {
+/** The text the hash covers: the JSON array of every column, in this order. */
+export function serialised(record: ChainRecord): string {
   return JSON.stringify([
     record.seq,
     record.eventId,
@@ -61,9 +67,11 @@ function serialised(record: ChainRecord): string {
   ]);
 }
 
+const hashSerialisedV1 = (text: string) => createHash('sha256').update('ecar-audit-v1\n').update(text).digest('hex');
+
 /** v1, unkeyed: SHA-256 over every stored column, the previous hash included. Kept for rows written before the key. */
 export function hashRecord(record: ChainRecord): string {
-  return createHash('sha256').update(`ecar-audit-v1\n${serialised(record)}`).digest('hex');
+  return hashSerialisedV1(serialised(record));
 }
 
 /**
@@ -75,7 +83,8 @@ export function hashRecord(record: ChainRecord): string {
 export function chainHasher(key: Buffer, plainThroughSeq = 0n): ChainHasher {
   // One key object for every row: a raw Buffer key is imported again by each createHmac call.
   const secret = createSecretKey(key);
-  const hash = (record: ChainRecord) =>
-    plainThroughSeq > 0n && BigInt(record.seq) <= plainThroughSeq ? hashRecord(record) : createHmac('sha256', secret).update(`ecar-audit-v2\n${serialised(record)}`).digest('hex');
-  return Object.assign(hash, { seal: (message: string) => createHmac('sha256', secret).update(`ecar-audit-checkpoint-v1\n${message}`).digest('hex') });
+  const ofText = (seq: string, text: string) =>
+    plainThroughSeq > 0n && BigInt(seq) <= plainThroughSeq ? hashSerialisedV1(text) : createHmac('sha256', secret).update('ecar-audit-v2\n').update(text).digest('hex');
+  const hash = (record: ChainRecord) => ofText(record.seq, serialised(record));
+  return Object.assign(hash, { serialised: ofText, seal: (message: string) => createHmac('sha256', secret).update(`ecar-audit-checkpoint-v1\n${message}`).digest('hex') });
 }

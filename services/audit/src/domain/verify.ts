@@ -1,5 +1,5 @@
 import type { EntityManager } from '@ecar/db';
-import { chainLength, chainRowAt, insertCheckpoint, latestAnchor, latestCheckpoint, readChainPage, type Checkpoint, type StoredRecord } from '../data/chain.ts';
+import { chainLength, chainRowAt, insertCheckpoint, lastSeq, latestAnchor, latestCheckpoint, readChainMessages, type Checkpoint, type StoredMessage } from '../data/chain.ts';
 import { GENESIS_HASH, type ChainHasher } from './chain.ts';
 
 export type BreakReason =
@@ -40,10 +40,19 @@ export interface VerifyOptions {
   /** Default `full`: every row, whatever the checkpoints say (they are never trusted by a full run). */
   mode?: VerificationMode;
   onProgress?: (checked: number, total: number) => void;
+  /** Seqs per read (default 5,000); tests make it small to cross page boundaries. */
+  pageSize?: number;
 }
 
-/** Rows per read; the next page is read while this one is hashed (PostgreSQL and Node work at once). */
-const PAGE = 10_000;
+/** Seqs per read (5,000 rows hold about 4 MB of text), and how many reads are under way while one is hashed. */
+const PAGE = 5_000;
+const AHEAD = 2;
+
+/** The row at `seq` hashed from its columns by `serialised()` itself: the definition of the hash. */
+async function hashesAsStored(db: EntityManager, hash: ChainHasher, seq: string): Promise<boolean> {
+  const row = await chainRowAt(db, seq);
+  return row !== undefined && hash(row) === row.hash;
+}
 
 /** What a checkpoint's seal covers, in this order. */
 const sealed = (checkpoint: Omit<Checkpoint, 'seal'>) =>
@@ -61,6 +70,7 @@ export const sealCheckpoint = (hash: ChainHasher, checkpoint: Omit<Checkpoint, '
  */
 export async function verifyChain(db: EntityManager, hash: ChainHasher, options: VerifyOptions = {}): Promise<VerificationResult> {
   const { onProgress } = options;
+  const page = BigInt(options.pageSize ?? PAGE);
   const total = onProgress ? await chainLength(db) : 0;
   const anchor = await latestAnchor(db);
   let start = anchor ? { seq: anchor.firstSeq, prevHash: anchor.prevHash } : { seq: '1', prevHash: GENESIS_HASH };
@@ -92,30 +102,36 @@ export async function verifyChain(db: EntityManager, hash: ChainHasher, options:
 
   let expectedSeq = BigInt(start.seq);
   let expectedPrev = start.prevHash;
-  let next: Promise<StoredRecord[]> = readChainPage(db, (expectedSeq - 1n).toString(), PAGE);
-  for (;;) {
-    const page = await next;
-    if (page.length === 0) break;
-    const last = page[page.length - 1]!;
-    next = readChainPage(db, last.seq, PAGE);
-    for (const row of page) {
-      if (BigInt(row.seq) !== expectedSeq) {
-        await next.catch(() => undefined);
-        return result({ seq: expectedSeq.toString(), reason: 'row_missing', eventId: row.eventId, foundSeq: row.seq });
-      }
-      if (row.prevHash !== expectedPrev) {
-        await next.catch(() => undefined);
-        return result({ seq: row.seq, reason: 'prev_hash_mismatch', eventId: row.eventId });
-      }
-      if (hash(row) !== row.hash) {
-        await next.catch(() => undefined);
-        return result({ seq: row.seq, reason: 'hash_mismatch', eventId: row.eventId });
-      }
+  // The rows up to the head as it is now, in ranges of PAGE seqs read AHEAD at once (each on its
+  // own connection) while Node hashes the oldest: PostgreSQL and Node work at the same time.
+  const through = BigInt((await lastSeq(db)) ?? '0');
+  let nextFrom = expectedSeq - 1n;
+  const reads: Array<Promise<StoredMessage[]>> = [];
+  const readAhead = () => {
+    while (reads.length < AHEAD && nextFrom < through) {
+      const to = nextFrom + page < through ? nextFrom + page : through;
+      reads.push(readChainMessages(db, nextFrom.toString(), to.toString()));
+      nextFrom = to;
+    }
+  };
+  const stop = async (chainBreak: ChainBreak) => {
+    await Promise.allSettled(reads);
+    return result(chainBreak);
+  };
+  readAhead();
+  while (reads.length > 0) {
+    const rows = await reads.shift()!;
+    readAhead();
+    for (const [seq, eventId, prevHash, stored, text] of rows) {
+      if (BigInt(seq) !== expectedSeq) return stop({ seq: expectedSeq.toString(), reason: 'row_missing', eventId, foundSeq: seq });
+      if (prevHash !== expectedPrev) return stop({ seq, reason: 'prev_hash_mismatch', eventId });
+      // The text PostgreSQL built stands in for serialised(); a mismatch is judged on serialised() itself.
+      if (hash.serialised(seq, text) !== stored && !(await hashesAsStored(db, hash, seq))) return stop({ seq, reason: 'hash_mismatch', eventId });
       checked += 1;
       expectedSeq += 1n;
-      expectedPrev = row.hash;
+      expectedPrev = stored;
+      headSeq = seq;
     }
-    headSeq = last.seq;
     onProgress?.(checked, total);
   }
   const verified = result(null);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
-import { forgetSignalsBefore, observe, observeMany, rememberAdminIp } from '../../data/anomaly-signals.ts';
+import { countCustomerReads, forgetSignalsBefore, observe, rememberAdminIp } from '../../data/anomaly-signals.ts';
 import type { AlertInput, Alerts } from '../alerts.ts';
 import { actionOf } from '../classify.ts';
 import type { RecordRef } from '../record.ts';
@@ -38,7 +38,8 @@ export class AnomalyDetector {
 
   /**
    * The rules over a batch, in delivery order. Customer reads (the high-volume rule) are
-   * evaluated set-wise: one insert and one count per reader for the whole batch.
+   * evaluated set-wise: one upsert for the whole batch and, per reader, one count that stops at
+   * the threshold.
    */
   async inspectBatch(db: EntityManager, items: ReadonlyArray<{ envelope: EventEnvelope; refs: readonly RecordRef[] }>): Promise<void> {
     for (const { envelope } of items) await this.inspect(db, envelope);
@@ -97,17 +98,18 @@ export class AnomalyDetector {
 
   private async customerReads(db: EntityManager, items: ReadonlyArray<{ envelope: EventEnvelope; refs: readonly RecordRef[] }>): Promise<void> {
     const { customerReads, customerReadsWindowMs } = this.settings;
-    const observations: Array<{ key: string; value: string; at: Date }> = [];
+    const reads: Array<{ reader: string; customer: string; at: Date }> = [];
     const lastEvent = new Map<string, EventEnvelope>();
     for (const { envelope, refs } of items) {
       const actor = envelope.actor;
       if (!('userId' in actor) || actionOf(envelope.type) !== 'access') continue;
       const key = `user:${actor.userId}`;
       const at = new Date(envelope.occurredAt);
-      for (const ref of refs) if (ref.type === 'customer') observations.push({ key, value: ref.id, at });
+      for (const ref of refs) if (ref.type === 'customer') reads.push({ reader: key, customer: ref.id, at });
       lastEvent.set(key, envelope);
     }
-    const counts = await observeMany(db, 'customer_reads', observations, customerReadsWindowMs);
+    // The count stops at the threshold: an alert says "at least", and a reader far above it costs no more.
+    const counts = await countCustomerReads(db, reads, customerReadsWindowMs, customerReads);
     for (const [key, distinct] of counts) {
       const envelope = lastEvent.get(key);
       if (!envelope || distinct < customerReads) continue;
@@ -115,7 +117,7 @@ export class AnomalyDetector {
         rule: 'customer_reads',
         severity: 'warning',
         key,
-        summary: `User ${key.slice('user:'.length)} read ${distinct} distinct customers within ${customerReadsWindowMs / 1000} s`,
+        summary: `User ${key.slice('user:'.length)} read at least ${distinct} distinct customers within ${customerReadsWindowMs / 1000} s`,
         triggeringEventId: envelope.id,
         occurredAt: new Date(envelope.occurredAt),
       }, customerReadsWindowMs);
