@@ -1,9 +1,9 @@
-import { route, type Route } from '@ecar/runtime';
+import { PEERS, route, type Route } from '@ecar/runtime';
 import type { SessionService } from '../domain/sessions.ts';
 
 /**
- * Not routed by the gateway (its allow-list has no `/internal`): only deployables on the internal
- * network reach it. A gateway starting up loads the sessions revoked within one access-token
+ * Not routed by the gateway (its allow-list has no `/internal`): over mutual TLS only the
+ * deployables that verify access tokens themselves may call it (`PEERS.tokenVerifiers`). A gateway starting up loads the sessions revoked within one access-token
  * lifetime, then follows `auth.session.revoked` events. Session ids are not credentials.
  */
 export function internalRoutes(sessions: SessionService, accessTtlSeconds: number): Route[] {
@@ -12,6 +12,7 @@ export function internalRoutes(sessions: SessionService, accessTtlSeconds: numbe
       method: 'get',
       path: '/internal/v1/revoked-sessions',
       roles: 'public',
+      peers: PEERS.tokenVerifiers,
       summary: "Sessions revoked within one access-token lifetime (the gateway's deny-list at start)",
       async handle() {
         const revoked = await sessions.recentlyRevoked(accessTtlSeconds);
