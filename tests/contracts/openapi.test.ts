@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { PEERS, peersOf, routeId } from '@ecar/runtime';
 import { API_DOCUMENTS, documentPath, renderDocument } from '../../scripts/openapi-documents.ts';
 
 const redocly = fileURLToPath(new URL('../../node_modules/.bin/redocly', import.meta.url));
@@ -31,5 +32,17 @@ describe('OpenAPI documents generated from the route tables', () => {
       assert.equal(new Set(operations.map((operation) => operation.operationId)).size, operations.length, document.service);
       for (const operation of operations) assert.match(operation.description, /^(Roles: |No access token)/);
     }
+  });
+
+  it('every peer a route table names holds an internal certificate (PKI_PEERS of prepare-host.sh); only /internal routes and the JWKS admit more than the gateway', () => {
+    const pki = /^PKI_PEERS="([^"]+)"$/m.exec(readFileSync(new URL('../../scripts/deploy/prepare-host.sh', import.meta.url), 'utf8'))![1]!.split(' ');
+    const widened: string[] = [];
+    for (const document of API_DOCUMENTS) {
+      for (const route of document.routes()) {
+        for (const peer of peersOf(route)) assert.ok(pki.includes(peer), `${routeId(route)}: ${peer} has no certificate`);
+        if (peersOf(route) !== PEERS.api) widened.push(routeId(route));
+      }
+    }
+    assert.deepEqual(widened.sort(), ['GET /.well-known/jwks.json', 'GET /internal/v1/customers/:id/contact', 'GET /internal/v1/revoked-sessions', 'GET /internal/v1/users/:userId/customer']);
   });
 });

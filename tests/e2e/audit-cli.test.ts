@@ -125,6 +125,11 @@ describe('operator commands: breach report (INC-3) and chain verification CLI', 
   it('the verification CLI exits 0 on a valid chain and 2, naming the row, on a tampered one; the scheduled check sets the metric and raises an alert', async () => {
     const chainValid = async () => /^ecar_audit_chain_valid\{[^}]*\} (\d)$/m.exec(await (await fetch(`${h.audit.url}/metrics`)).text())?.[1];
     await waitFor(async () => ((await chainValid()) === '1' ? true : undefined), { what: 'the scheduled verification to pass' });
+    // The verified head leaves the database (issue 12, finding 2): seq and keyed hash, as the row holds them.
+    const published = /^ecar_audit_chain_head\{[^}]*seq="(\d+)"[^}]*hash="([0-9a-f]+)"[^}]*\} 1$/m.exec(await (await fetch(`${h.audit.url}/metrics`)).text());
+    assert.ok(published, 'ecar_audit_chain_head on /metrics');
+    const [headRow] = await h.sql<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [published[1]]);
+    assert.equal(headRow?.hash, published[2]);
     const env = { ...process.env, DATABASE_URL: h.database.url };
     const valid = await run(process.execPath, ['--import', 'tsx', 'services/audit/src/cli/verify.ts'], { cwd: ROOT, env });
     assert.equal(JSON.parse(valid.stdout).valid, true);

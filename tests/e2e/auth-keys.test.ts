@@ -23,8 +23,8 @@ async function jwksKids(baseUrl: string): Promise<string[]> {
 }
 
 /** The rotation command exactly as an operator runs it, against the stack's auth database. */
-async function runRotationCli(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/auth/src/cli/rotate-signing-key.ts'], {
+async function runRotationCli(...args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/auth/src/cli/rotate-signing-key.ts', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...stack.env.auth },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,6 +37,30 @@ async function runRotationCli(): Promise<string> {
   const match = /new signing key: (\S+)/.exec(output);
   assert.ok(match?.[1], output);
   return match[1];
+}
+
+/** The active signing key's private half, as someone who stole it holds it. */
+async function activePrivateKey(): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.databases.auth.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ kid: string; sealed: string }>(`SELECT kid, private_key_sealed AS sealed FROM signing_keys WHERE retired_at IS NULL`);
+    const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
+    return keyring.openText(rows[0]!.sealed, `signing_keys.private_key.${rows[0]!.kid}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A token signed with `privatePem` under `kid`, for the admin of `accessToken`, with a session id of the forger's choosing. */
+function forgeToken(accessToken: string, privatePem: string, kid: string, sessionId: string = randomUUID()): string {
+  const claims = jwt.decode(accessToken) as jwt.JwtPayload;
+  const now = Math.floor(Date.now() / 1000);
+  return jwt.sign(
+    { iss: 'ecar-auth', aud: 'ecar-api', sub: claims.sub, role: 'super-admin', sid: sessionId, jti: randomUUID(), amr: ['pwd', 'otp'], iat: now, nbf: now, exp: now + 600 },
+    createPrivateKey(privatePem),
+    { algorithm: 'ES256', keyid: kid },
+  );
 }
 
 describe('signing-key rotation by kid (AUTH-1)', () => {
@@ -84,25 +108,48 @@ describe('signing-key rotation by kid (AUTH-1)', () => {
 
   it('a token naming an unknown kid is refused, even when signed by a real key', async () => {
     const { accessToken } = await loginAsAdmin(stack.gateway.url);
-    const client = new pg.Client({ connectionString: stack.databases.auth.url });
-    await client.connect();
-    let privatePem: string;
-    try {
-      const { rows } = await client.query<{ kid: string; sealed: string }>(`SELECT kid, private_key_sealed AS sealed FROM signing_keys WHERE retired_at IS NULL`);
-      const keyring = new Keyring({ sk1: Buffer.from(devSecret('SIGNING_KEY_ENCRYPTION_KEY'), 'base64') }, 'sk1');
-      privatePem = keyring.openText(rows[0]!.sealed, `signing_keys.private_key.${rows[0]!.kid}`);
-    } finally {
-      await client.end();
-    }
-    const claims = jwt.decode(accessToken) as jwt.JwtPayload;
-    const now = Math.floor(Date.now() / 1000);
-    const forged = jwt.sign(
-      { iss: 'ecar-auth', aud: 'ecar-api', sub: claims.sub, role: 'super-admin', sid: claims['sid'], jti: randomUUID(), amr: ['pwd', 'otp'], iat: now, nbf: now, exp: now + 600 },
-      createPrivateKey(privatePem),
-      { algorithm: 'ES256', keyid: `unknown-${randomUUID()}` },
-    );
+    const forged = forgeToken(accessToken, await activePrivateKey(), `unknown-${randomUUID()}`, String((jwt.decode(accessToken) as jwt.JwtPayload)['sid']));
     assert.equal((await call(stack.gateway.url, '/api/v1/audit/events?limit=1', { token: forged })).status, 401);
     assert.equal((await call(stack.auth.url, '/api/v1/auth/me', { token: forged })).status, 401);
     assert.equal((await call(stack.audit.url, '/api/v1/audit/events?limit=1', { token: forged })).status, 401);
+  });
+
+  it('a compromised key is revoked at once (issue 12 finding 9): --revoke withdraws it from the JWKS, and the gateway, a service and auth refuse its tokens, cached or forged', async () => {
+    const victim = await loginAsAdmin(stack.gateway.url);
+    const compromised = kidOf(victim.accessToken);
+    const forged = forgeToken(victim.accessToken, await activePrivateKey(), compromised);
+    // Before: the real and the forged token pass everywhere (and sit in each verifier's cache).
+    for (const token of [victim.accessToken, forged]) {
+      assert.equal((await call(stack.gateway.url, '/api/v1/audit/events?limit=1', { token })).status, 200);
+      assert.equal((await call(stack.audit.url, '/api/v1/audit/events?limit=1', { token })).status, 200);
+    }
+    assert.equal((await call(stack.auth.url, '/api/v1/auth/me', { token: victim.accessToken })).status, 200);
+
+    const replacement = await runRotationCli('--revoke');
+    // The revocation travels as an event, not as a cache expiry (JWKS caches hold keys for 10 minutes).
+    await waitFor(async () => ((await call(stack.gateway.url, '/api/v1/audit/events?limit=1', { token: victim.accessToken })).status === 401 ? true : undefined), {
+      what: 'the gateway to refuse the revoked key',
+    });
+    assert.equal((await call(stack.gateway.url, '/api/v1/audit/events?limit=1', { token: forged })).status, 401, 'a forged token with a fresh session id too');
+    await waitFor(async () => ((await call(stack.audit.url, '/api/v1/audit/events?limit=1', { token: forged })).status === 401 ? true : undefined), { what: 'audit to refuse the revoked key' });
+    assert.equal((await call(stack.audit.url, '/api/v1/audit/events?limit=1', { token: victim.accessToken })).status, 401);
+    await waitFor(async () => ((await call(stack.auth.url, '/api/v1/auth/me', { token: victim.accessToken })).status === 401 ? true : undefined), {
+      what: 'auth to drop the key (SIGNING_KEY_RELOAD_SECONDS)',
+    });
+    for (const base of [stack.auth.url, replica!.url]) {
+      await waitFor(async () => ((await jwksKids(base)).join() === replacement ? true : undefined), { timeoutMs: 10_000, what: `${base} to publish only the new key` });
+    }
+    // A verifier that missed the event learns it from auth's snapshot.
+    const snapshot = await call(stack.auth.url, '/internal/v1/revoked-sessions');
+    assert.ok((snapshot.body['revokedKeys'] as string[]).includes(compromised), JSON.stringify(snapshot.body));
+
+    const after = await loginAsAdmin(stack.gateway.url);
+    assert.equal(kidOf(after.accessToken), replacement);
+    await waitFor(async () => ((await call(stack.gateway.url, '/api/v1/audit/events?limit=1', { token: after.accessToken })).status === 200 ? true : undefined), { what: 'the new key served' });
+    const revokedEvent = await waitFor(async () => {
+      const response = await call(stack.gateway.url, '/api/v1/audit/events?type=auth.signing_key.revoked', { token: after.accessToken });
+      return (response.body['items'] as Array<Record<string, unknown>>).find((item) => (item['data'] as Record<string, unknown>)['kid'] === compromised);
+    }, { what: 'auth.signing_key.revoked in audit' });
+    assert.ok(revokedEvent);
   });
 });

@@ -104,12 +104,13 @@ describe('the client address a service sees is the one the gateway established (
     assert.deepEqual(await recordedAddresses(email), ['203.0.113.7']);
   });
 
-  it('another internal peer cannot choose the address: its X-Forwarded-For is ignored, its own address counts', async () => {
+  it('another internal peer cannot choose the address: it does not even reach the sign-in (403, nothing counted or recorded)', async () => {
     const email = 'other-peer@example.tn';
-    assert.equal(await loginAs(auditCert, '127.0.0.3', '198.51.100.9', email), 401);
-    assert.deepEqual(await recordedAddresses(email), ['127.0.0.3']);
+    // auth's API answers the gateway's certificate only (issue 12 finding 9, `PEERS.api`).
+    assert.equal(await loginAs(auditCert, '127.0.0.3', '198.51.100.9', email), 403);
+    assert.deepEqual(await recordedAddresses(email), []);
     const keys = (await authRows<{ key: string }>('SELECT key FROM login_throttle')).map((row) => row.key);
-    assert.ok(!keys.includes('ip:198.51.100.9'), 'a header from a peer that is not the gateway sets nothing');
+    assert.ok(!keys.includes('ip:198.51.100.9') && !keys.includes('ip:127.0.0.3'), 'a refused peer sets nothing');
 
     // The gateway's certificate, from any address, is what makes the header believed.
     const viaGatewayIdentity = 'gateway-identity@example.tn';

@@ -17,11 +17,16 @@ function identity(credential: Credential): NodeJS.ProcessEnv {
 }
 
 function get(url: string, options: https.RequestOptions): Promise<number> {
+  return answer(url, options).then((response) => response.status);
+}
+
+function answer(url: string, options: https.RequestOptions, method = 'GET'): Promise<{ status: number; type: string }> {
   return new Promise((resolve, reject) => {
-    const request = (url.startsWith('https') ? https : http).get(url, { ...options, timeout: 3000 }, (response) => {
+    const request = (url.startsWith('https') ? https : http).request(url, { ...options, method, timeout: 3000 }, (response) => {
       response.resume();
-      resolve(response.statusCode ?? 0);
+      resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type'] ?? '') });
     });
+    request.end();
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', reject);
   });
@@ -65,6 +70,39 @@ describe('internal mutual TLS between deployables (ENC-6)', () => {
   it('a service serves a client holding a certificate of the internal CA', async () => {
     const tls = clientTlsOptions({ cert: gatewayCert.certPem, key: gatewayCert.keyPem, ca: ca.certPem });
     assert.equal(await get(`${stack.audit.url}/health/live`, tls), 200);
+  });
+
+  it("each route answers only the peers its route table names (issue 12 finding 9): auth's /internal and JWKS the token verifiers, its API the gateway, health and metrics every peer", async () => {
+    const names = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
+    const as = (name: string) => {
+      const credential = issueServiceCertificate(ca, { name, ...names });
+      return clientTlsOptions({ cert: credential.certPem, key: credential.keyPem, ca: ca.certPem });
+    };
+    const [gateway, audit, garage, nginx, prometheus] = [as('gateway'), as('audit'), as('garage'), as('nginx'), as('prometheus')];
+    const revoked = `${stack.auth.url}/internal/v1/revoked-sessions`;
+    const jwks = `${stack.auth.url}/.well-known/jwks.json`;
+    // The peers that really call them: the gateway and the services verifying tokens themselves.
+    for (const peer of [gateway, audit, garage]) {
+      assert.equal((await answer(revoked, peer)).status, 200);
+      assert.equal((await answer(jwks, peer)).status, 200);
+    }
+    // A certificate of the internal CA that calls neither (the edge, the metrics scraper): 403 problem+json.
+    for (const peer of [nginx, prometheus]) {
+      for (const url of [revoked, jwks, `${stack.auth.url}/api/v1/auth/csrf`, `${stack.auth.url}/no/such/route`]) {
+        const refused = await answer(url, peer);
+        assert.deepEqual([refused.status, refused.type.split(';')[0]], [403, 'application/problem+json'], url);
+      }
+    }
+    // The API of a service: the gateway only (a service's own certificate does not reach another's API).
+    assert.equal((await answer(`${stack.auth.url}/api/v1/auth/csrf`, gateway)).status, 401, 'the gateway passes the peer check, then needs a token');
+    assert.equal((await answer(`${stack.auth.url}/api/v1/auth/csrf`, audit)).status, 403);
+    assert.equal((await answer(`${stack.audit.url}/api/v1/audit/events`, garage)).status, 403);
+    assert.equal((await answer(`${stack.audit.url}/api/v1/audit/events`, gateway)).status, 401, 'the gateway passes the peer check, then needs a token');
+    // Health and metrics: every internal peer (the container's health check, Prometheus).
+    for (const peer of [prometheus, nginx]) {
+      assert.equal((await answer(`${stack.auth.url}/health/live`, peer)).status, 200);
+      assert.equal((await answer(`${stack.auth.url}/metrics`, peer)).status, 200);
+    }
   });
 
   it('refuses clients without a certificate, with one from another CA, and plain HTTP', async () => {

@@ -80,7 +80,8 @@ async function authContext(base: ServiceContext<AuthConfig>): Promise<AuthContex
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       keyFor: async (kid) => signer.publicKeyFor(kid),
-      isRevoked: (principal) => sessions.isRevoked(principal.sessionId),
+      // A token of a key no longer published (revoked) is refused, even from the verifier's cache.
+      isRevoked: (principal) => (principal.keyId !== undefined && !signer.publicKeyFor(principal.keyId)) || sessions.isRevoked(principal.sessionId),
     }),
     bootstrap: await ensureBootstrapAdmin(unitOfWork, hasher, config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD),
     sessions,

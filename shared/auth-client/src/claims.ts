@@ -10,6 +10,8 @@ export interface Principal {
   expiresAt: number;
   /** True when the session passed MFA. */
   mfa: boolean;
+  /** The `kid` of the key that signed the token (set by the verifier): a revoked key's tokens are refused even from the cache. */
+  keyId?: string;
   /** SHA-256 (base64url) of the web session's CSRF token; absent for bearer-only (mobile) sessions. */
   csrfHash?: string;
 }

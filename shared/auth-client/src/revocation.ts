@@ -7,14 +7,19 @@ export function revokedSessionsUrl(jwksUrl: string): string {
   return new URL('/internal/v1/revoked-sessions', jwksUrl).toString();
 }
 
-/** Loads auth's snapshot of sessions revoked within one access-token lifetime (over mutual TLS in production). */
-export function revokedSessionsSnapshot(url: string, tls?: InternalTls): () => Promise<Array<{ sessionId: string; revokedAt: Date }>> {
+/** An entry of auth's snapshot: a session revoked within one access-token lifetime, or a revoked signing key. */
+export type RevocationEntry = { sessionId: string; revokedAt: Date } | { keyId: string };
+
+/** Loads auth's snapshot of sessions revoked within one access-token lifetime and of revoked signing keys (over mutual TLS in production). */
+export function revokedSessionsSnapshot(url: string, tls?: InternalTls): () => Promise<RevocationEntry[]> {
   return async () => {
-    const body = (await getJson(url, { tls, timeoutMs: 3_000 })) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }> };
+    const body = (await getJson(url, { tls, timeoutMs: 3_000 })) as { items?: Array<{ sessionId?: unknown; revokedAt?: unknown }>; revokedKeys?: unknown };
     if (!Array.isArray(body.items)) throw new Error('revoked-session snapshot without items');
-    return body.items.flatMap((item) =>
+    const sessions = body.items.flatMap((item) =>
       typeof item.sessionId === 'string' && typeof item.revokedAt === 'string' ? [{ sessionId: item.sessionId, revokedAt: new Date(item.revokedAt) }] : [],
     );
+    const keys = Array.isArray(body.revokedKeys) ? body.revokedKeys.filter((kid): kid is string => typeof kid === 'string').map((keyId) => ({ keyId })) : [];
+    return [...sessions, ...keys];
   };
 }
 
@@ -22,6 +27,8 @@ export function revokedSessionsSnapshot(url: string, tls?: InternalTls): () => P
 export interface RevocationSource {
   current(): boolean;
   isRevoked(sessionId: string): boolean;
+  /** Whether the signing key `kid` was revoked (compromised), so none of its tokens may pass. */
+  isKeyRevoked?(kid: string): boolean;
 }
 
 export const revocationUnknown = () =>
@@ -35,6 +42,6 @@ export const revocationUnknown = () =>
 export function failClosedRevocation(source: RevocationSource): (principal: Principal) => boolean {
   return (principal) => {
     if (!source.current()) throw revocationUnknown();
-    return source.isRevoked(principal.sessionId);
+    return source.isRevoked(principal.sessionId) || (principal.keyId !== undefined && (source.isKeyRevoked?.(principal.keyId) ?? false));
   };
 }

@@ -154,8 +154,9 @@ export class AccessTokenVerifier {
       throw new TokenRejected((error as Error).message);
     }
     if (typeof claims.nbf !== 'number' || typeof claims.iat !== 'number') throw new TokenRejected('missing nbf/iat');
-    const principal = principalFromClaims(claims);
-    if (!principal) throw new TokenRejected('missing claims');
+    const claimed = principalFromClaims(claims);
+    if (!claimed) throw new TokenRejected('missing claims');
+    const principal: Principal = { ...claimed, keyId: kid };
     if (await this.options.isRevoked?.(principal)) throw new TokenRejected('session revoked');
     return principal;
   }

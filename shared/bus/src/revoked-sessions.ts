@@ -5,6 +5,7 @@ import type { BusConnection } from './connection.ts';
 import { EphemeralSubscription } from './ephemeral-subscription.ts';
 
 const REVOKED = 'auth.session.revoked';
+const KEY_REVOKED = 'auth.signing_key.revoked';
 
 /**
  * Sessions revoked while one of their access tokens may still be alive (AUTH-2: logout,
@@ -48,13 +49,18 @@ export interface RevokedSession {
   revokedAt: Date;
 }
 
+/** A signing key auth revoked (compromised): its tokens are refused however long they still run. */
+export interface RevokedKey {
+  keyId: string;
+}
+
 export interface RevokedSessionsOptions {
   connection: BusConnection;
   exchange: string;
   /** A queue name of this process's own (exclusive, deleted with the connection). */
   queue: string;
   /** auth's list of the sessions revoked within one access-token lifetime (`/internal/v1/revoked-sessions`). */
-  loadSnapshot(): Promise<RevokedSession[]>;
+  loadSnapshot(): Promise<Array<RevokedSession | RevokedKey>>;
   logger: Logger;
   /** How long a revoked session stays on the list; default one hour (the longest access token). */
   accessTtlMs?: number;
@@ -77,6 +83,8 @@ export interface RevokedSessionsOptions {
  */
 export class RevokedSessions {
   readonly denyList: SessionDenyList;
+  /** Revoked signing keys: few, and kept for the life of the process (a revoked kid never returns). */
+  private readonly revokedKeys = new Set<string>();
   private readonly subscription: EphemeralSubscription;
   private readonly graceMs: number;
   private readonly pollMs: number;
@@ -97,9 +105,10 @@ export class RevokedSessions {
       connection: options.connection,
       exchange: options.exchange,
       queue: options.queue,
-      bindings: [REVOKED],
+      bindings: [REVOKED, KEY_REVOKED],
       logger: options.logger,
       handle: (envelope) => {
+        if (envelope.type === KEY_REVOKED) this.revokedKeys.add(parseEventData(KEY_REVOKED, envelope.data).kid);
         if (envelope.type !== REVOKED) return;
         const data = parseEventData(REVOKED, envelope.data);
         this.denyList.add(data.sessionId, new Date(envelope.occurredAt));
@@ -124,6 +133,10 @@ export class RevokedSessions {
 
   isRevoked(sessionId: string): boolean {
     return this.denyList.has(sessionId);
+  }
+
+  isKeyRevoked(kid: string): boolean {
+    return this.revokedKeys.has(kid);
   }
 
   /**
@@ -180,7 +193,10 @@ export class RevokedSessions {
     }
   }
 
-  private apply(items: readonly RevokedSession[]): void {
-    for (const item of items) this.denyList.add(item.sessionId, item.revokedAt);
+  private apply(items: ReadonlyArray<RevokedSession | RevokedKey>): void {
+    for (const item of items) {
+      if ('keyId' in item) this.revokedKeys.add(item.keyId);
+      else this.denyList.add(item.sessionId, item.revokedAt);
+    }
   }
 }

@@ -47,13 +47,13 @@ export function clientAddress(trustedIdentities: readonly string[] = DEFAULT_TRU
  * Requests from a peer whose verified certificate names none of `allowed` get 403 problem+json.
  * Without TLS (development) nothing is checked.
  */
-export function requirePeer(allowed: readonly string[]) {
+export function requirePeer(allowed: readonly string[], what: 'listener' | 'route' = 'listener') {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (!(req.socket as Partial<TLSSocket>).encrypted) {
       next();
       return;
     }
     const identity = peerIdentity(req);
-    next(identity !== undefined && allowed.includes(identity) ? undefined : forbidden(`This listener serves ${allowed.join(', ')} only`));
+    next(identity !== undefined && allowed.includes(identity) ? undefined : forbidden(`This ${what} serves ${allowed.join(', ')} only`));
   };
 }

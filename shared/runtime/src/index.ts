@@ -17,6 +17,8 @@ export {
   mountRoutes,
   paramsSchemaOf,
   pathParamNames,
+  PEERS,
+  peersOf,
   route,
   routeId,
   type Access,

@@ -62,6 +62,8 @@ function operationOf(route: Route, service: string): Json {
     summary: route.summary,
     description: route.roles === 'public' ? 'No access token needed.' : `Roles: ${route.roles.join(', ')}.${route.allowPendingMfa ? ' A super-admin who has not enrolled MFA yet is accepted.' : ''}`,
     tags: [service],
+    // Who may call it over mutual TLS, when not only the gateway (PEERS in routes.ts).
+    ...(route.peers ? { 'x-ecar-peers': [...route.peers] } : {}),
     ...(publicRoute ? { security: [] } : {}),
     parameters: [...parametersOf(paramsSchemaOf(route), 'path'), ...parametersOf(route.query, 'query')],
     ...(takesBody

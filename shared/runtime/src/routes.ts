@@ -3,12 +3,28 @@ import { z } from 'zod';
 import { principalOf, requireAuth, type AccessTokenVerifier, type Principal } from '@ecar/auth-client';
 import type { Caller, Role } from '@ecar/contracts';
 import { parseInput, unsupportedMediaType } from '@ecar/errors';
-import { clientInfo } from '@ecar/http';
+import { clientInfo, requirePeer } from '@ecar/http';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who may call a route: the roles whose verified token is accepted (AUTH-6), or anyone (`'public'`: sign-in, JWKS). */
 export type Access = readonly Role[] | 'public';
+
+/**
+ * Who may call a route over mutual TLS, by the name of the deployable's internal certificate
+ * (finding 9 of issue 12: the internal CA alone says only "one of ours"). Every deployable holds
+ * one (`PKI_PEERS` of scripts/deploy/prepare-host.sh); a route table names the ones that really
+ * call its routes, and any other peer gets 403 before its token, query or body is looked at.
+ * Health and metrics are not routes: they answer every internal peer (health checks, Prometheus).
+ */
+export const PEERS = {
+  /** Default of every route: the public API, which only the gateway forwards. */
+  api: ['gateway'],
+  /** auth's JWKS and revocation snapshot: the gateway and every service that verifies access tokens itself (`remoteVerifier`). */
+  tokenVerifiers: ['gateway', 'garage', 'billing', 'audit', 'backup', 'notify'],
+  /** garage's contact look-ups at send time. */
+  notify: ['notify'],
+} as const satisfies Record<string, readonly string[]>;
 
 /** Where a request comes from, known for every route (public ones too). */
 export interface ClientInfo {
@@ -47,6 +63,8 @@ export interface RouteSpec<Path extends string, PS, QS, BS, A extends Access> {
   /** One line: what the route does (also the OpenAPI summary). */
   summary: string;
   roles: A;
+  /** The deployables whose internal certificate may call the route (mutual TLS); default `PEERS.api` (the gateway). */
+  peers?: readonly string[];
   /** Accept a super-admin token that has not passed MFA yet (MFA enrolment, /me, logout). */
   allowPendingMfa?: boolean;
   /** Path parameters; default: every `:name` is a UUID. */
@@ -116,6 +134,11 @@ export function paramsSchemaOf(route: Pick<Route, 'path' | 'params'>): z.ZodType
   return schema;
 }
 
+/** The deployables that may call a route over mutual TLS. */
+export function peersOf(route: Pick<Route, 'peers'>): readonly string[] {
+  return route.peers ?? PEERS.api;
+}
+
 function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
@@ -157,15 +180,19 @@ export function callerOf(req: Request, res: Response): Caller {
 }
 
 /**
- * Mounts a route table with the standard guards, in this order: token, MFA and role (unless
+ * Mounts a route table with the standard guards, in this order: the peer's certificate name
+ * (over mutual TLS: a peer no route names is refused on every path, and each route admits only
+ * its `peers`), token, MFA and role (unless
  * public), JSON-only body, then query, path parameters and body parsed with their strict schemas
  * (an undeclared query or body is refused; an upload must have a declared media type), and
  * `Cache-Control: no-store` on every answer of a handler.
  */
 export function mountRoutes(routes: readonly Route[], verifier: AccessTokenVerifier): Router {
   const router = express.Router();
+  router.use(requirePeer([...new Set(routes.flatMap(peersOf))]));
   for (const route of routes) {
     const guards: RequestHandler[] = [
+      requirePeer(peersOf(route), 'route'),
       ...(route.roles === 'public' ? [] : [requireAuth(verifier, route.roles, { allowPendingMfa: route.allowPendingMfa ?? false })]),
       ...(route.raw ? [] : [jsonOnly]),
       ...(route.guards ?? []),

@@ -12,7 +12,7 @@ import {
   tokenBody,
 } from '@ecar/contracts/requests/auth';
 import { badRequest, unauthorized } from '@ecar/errors';
-import { route, type Route } from '@ecar/runtime';
+import { PEERS, route, type Route } from '@ecar/runtime';
 import type { LoginService } from '../domain/login.ts';
 import type { MfaService } from '../domain/mfa.ts';
 import type { SelfService } from '../domain/self-service.ts';
@@ -39,6 +39,7 @@ export function authRoutes(deps: AuthRoutesDeps): Route[] {
       method: 'get',
       path: '/.well-known/jwks.json',
       roles: 'public',
+      peers: PEERS.tokenVerifiers,
       summary: 'The public keys that verify access tokens (current and recently retired)',
       async handle({ res }) {
         res.setHeader('Cache-Control', 'public, max-age=300');

@@ -6,5 +6,5 @@ import { userRoutes } from './user-routes.ts';
 
 /** Every auth endpoint, in one table: mounted as is, and the source of the OpenAPI document and the access-control matrix test. */
 export function authRouteTable(auth: AuthContext): Route[] {
-  return [...authRoutes(auth), ...userRoutes(auth), ...internalRoutes(auth.sessions, auth.accessTtlSeconds)];
+  return [...authRoutes(auth), ...userRoutes(auth), ...internalRoutes(auth.sessions, auth.signer, auth.accessTtlSeconds)];
 }

@@ -5,7 +5,7 @@ import { newEvent, type Role } from '@ecar/contracts';
 import type { Keyring } from '@ecar/crypto';
 import type { UnitOfWork } from '@ecar/runtime';
 import { lockForTransaction } from '../data/advisory-locks.ts';
-import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
+import { insertSigningKey, publishedSigningKeys, retireSigningKeysExcept, revokedSigningKeys, revokeSigningKeysExcept, type SigningKeyRow } from '../data/signing-keys.ts';
 import { authorOf, inTransaction, publish } from './auth-events.ts';
 
 interface LoadedKey {
@@ -70,8 +70,12 @@ export class TokenSigner {
     this.publicKeys = new Map(rows.map((row) => [row.kid, createPublicKey({ key: row.publicJwk as JsonWebKey, format: 'jwk' })]));
   }
 
-  /** Creates a new key and retires the others (they stay in the JWKS for one token lifetime). */
-  async rotate(actor = 'key-rotation'): Promise<string> {
+  /**
+   * Creates a new key and retires the others (they stay in the JWKS for one token lifetime), or,
+   * with `revoke` (a compromised key), revokes them: out of the JWKS at once, and
+   * `auth.signing_key.revoked` makes every verifier refuse their tokens, cached ones included.
+   */
+  async rotate(actor = 'key-rotation', options: { revoke?: boolean } = {}): Promise<string> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = `${new Date().toISOString().slice(0, 10)}-${randomBytes(6).toString('hex')}`;
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' });
@@ -85,9 +89,19 @@ export class TokenSigner {
       });
       await retireSigningKeysExcept(db, kid);
       await publish(this.unitOfWork, db, newEvent(authorOf({ system: actor }, `rotate-${kid}`), 'auth.signing_key.rotated', { type: 'signing_key', id: kid }, { kid }));
+      if (options.revoke) {
+        for (const revoked of await revokeSigningKeysExcept(db, kid)) {
+          await publish(this.unitOfWork, db, newEvent(authorOf({ system: actor }, `revoke-${revoked}`), 'auth.signing_key.revoked', { type: 'signing_key', id: revoked }, { kid: revoked }));
+        }
+      }
     });
     if (this.current) this.adopt(await publishedSigningKeys(this.unitOfWork.dataSource.manager, this.options.accessTtlSeconds + 60));
     return kid;
+  }
+
+  /** The revoked keys' ids, from the database (every replica's view, not this one's). */
+  revokedKeys(): Promise<string[]> {
+    return revokedSigningKeys(this.unitOfWork.dataSource.manager);
   }
 
   jwks(): { keys: Record<string, unknown>[] } {

@@ -1,32 +1,11 @@
-import type { TLSSocket } from 'node:tls';
-import type { NextFunction, Request, Response } from 'express';
-import { forbidden, notFound } from '@ecar/errors';
-import { route, type Route } from '@ecar/runtime';
+import { notFound } from '@ecar/errors';
+import { PEERS, route, type Route } from '@ecar/runtime';
 import { z } from 'zod';
 import type { NotificationContacts } from '../domain/notification-contacts.ts';
 
-/** Deployables allowed to call these routes, by the common name of their internal certificate. */
-const INTERNAL_CALLERS = ['notify'];
-
-/**
- * With mutual TLS on (production, ENC-6) the client certificate names the deployable: only the
- * notify service may read contacts. Without TLS (development on loopback) the check cannot apply.
- */
-function internalCallerOnly(req: Request, _res: Response, next: NextFunction): void {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (socket.encrypted && typeof socket.getPeerCertificate === 'function') {
-    const name = socket.getPeerCertificate().subject?.CN;
-    if (typeof name !== 'string' || !INTERNAL_CALLERS.includes(name)) {
-      next(forbidden('This internal route is for the notify service only'));
-      return;
-    }
-  }
-  next();
-}
-
 /**
  * Not routed by the gateway (its allow-list has no `/internal`): only deployables on the internal
- * network reach it, and with mutual TLS only the notify service (its certificate's name).
+ * network reach it, and with mutual TLS only the notify service (its certificate's name, `peers`).
  */
 export function internalRoutes(contacts: NotificationContacts): Route[] {
   return [
@@ -34,7 +13,7 @@ export function internalRoutes(contacts: NotificationContacts): Route[] {
       method: 'get',
       path: '/internal/v1/customers/:id/contact',
       roles: 'public',
-      guards: [internalCallerOnly],
+      peers: PEERS.notify,
       summary: "A customer's phone and e-mail for a notification (internal: notify only; the read is recorded, AUD-4)",
       async handle({ params, client }) {
         const contact = await contacts.contactOf(client.correlationId, params.id);
@@ -46,7 +25,7 @@ export function internalRoutes(contacts: NotificationContacts): Route[] {
       method: 'get',
       path: '/internal/v1/users/:userId/customer',
       roles: 'public',
-      guards: [internalCallerOnly],
+      peers: PEERS.notify,
       params: z.object({ userId: z.uuid() }).strict(),
       summary: 'The customer profile of an account (internal: notify only)',
       async handle({ params }) {

@@ -90,6 +90,11 @@ export const authEvents = {
     version: 1,
     data: z.object({ kid: z.string().max(128) }).strict(),
   },
+  /** A signing key withdrawn at once (compromised): every verifier refuses its tokens, cached ones too. */
+  'auth.signing_key.revoked': {
+    version: 1,
+    data: z.object({ kid: z.string().max(128) }).strict(),
+  },
   /** A verification link sent again: the address re-registered while unverified, or a re-send was asked. */
   'auth.email.verification_sent': {
     version: 1,
