@@ -39,4 +39,20 @@ export const reportMigrations = [
     `CREATE INDEX invoices_issued_on ON invoices (issue_date) WHERE status = 'issued'`,
     `CREATE INDEX credit_notes_issued_on ON credit_notes (issue_date)`,
   ]),
+  // Replays of garage's work-order history (docs/reports.md): a clock event knows garage's time
+  // entry (one row per entry and action, whether it came live or replayed); each replay's progress.
+  sqlMigration('BillingReportReplay1798600000001', [
+    `ALTER TABLE report_time_events ADD COLUMN time_entry_id uuid`,
+    `CREATE UNIQUE INDEX report_time_events_time_entry ON report_time_events (time_entry_id, action) WHERE time_entry_id IS NOT NULL`,
+    `CREATE TABLE report_replays (
+       id uuid PRIMARY KEY,
+       requested_by uuid,
+       requested_at timestamptz NOT NULL DEFAULT now(),
+       total integer,
+       applied integer NOT NULL DEFAULT 0,
+       expected integer,
+       updated_at timestamptz NOT NULL DEFAULT now(),
+       finished_at timestamptz
+     )`,
+  ]),
 ];
