@@ -60,7 +60,7 @@ export function reportRoutes(context: BillingContext): Route[] {
       path: '/api/v1/reports/read-model/rebuild',
       roles: ADMIN,
       success: 202,
-      summary: "Rebuild the reports' read model: garage republishes its work-order history as events (nothing is counted twice); 409 while one is under way",
+      summary: "Rebuild the reports' read model: garage republishes its work-order history as events (nothing is counted twice); while one is under way, its progress (no second one)",
       handle: ({ caller }) => requestReplay(context, caller),
     }),
   ];

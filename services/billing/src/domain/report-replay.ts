@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { newEvent, type Caller } from '@ecar/contracts';
 import type { ReportReadModelResponse, ReportReplay } from '@ecar/contracts/responses/reports';
 import type { EntityManager } from '@ecar/db';
-import { conflict } from '@ecar/errors';
 import { localDateString } from '@ecar/primitives';
 import { requireAdmin, type BillingContext } from './context.ts';
 
@@ -48,15 +47,16 @@ export async function readModelState(context: BillingContext, caller: Caller): P
 
 /**
  * Asks garage to republish its work-order history (`billing.reports.replay_requested`, audited as
- * every event): refused while another rebuild is under way. Running it again, or while live
- * events arrive, counts nothing twice (data/report-model.ts).
+ * every event). While a rebuild is under way, asking again starts none and answers with its
+ * progress. Running it again, or while live events arrive, counts nothing twice
+ * (data/report-model.ts).
  */
 export async function requestReplay(context: BillingContext, caller: Caller): Promise<ReportReadModelResponse> {
   requireAdmin(caller);
   await context.unitOfWork.run(async (db) => {
     await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('report-replay', 0))`);
     const running = await latestReplay(db);
-    if (running && running.finishedAt === null && !running.stale) throw conflict('A rebuild of the reports is already under way');
+    if (running && running.finishedAt === null && !running.stale) return { result: running.id, events: [] };
     const replayId = randomUUID();
     await db.query(`INSERT INTO report_replays (id, requested_by) VALUES ($1, $2)`, [replayId, caller.userId]);
     return { result: replayId, events: [newEvent(caller, 'billing.reports.replay_requested', { type: 'report-replay', id: replayId }, { replayId })] };
