@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import amqp from 'amqplib';
 import { buildEvent, type EventEnvelope } from '@ecar/contracts';
 import type { ReportReadModelResponse, ReportResponse } from '@ecar/contracts/responses/reports';
-import { AMQP_URL, AMQP_USER, waitFor, waitForConsumer } from '@ecar/testkit';
+import { waitFor, waitForConsumer } from '@ecar/testkit';
 import { startApiStack, type ApiStack } from '../support/api-stack.ts';
+import { publishEvents } from '../support/audit-harness.ts';
 import { call } from '../support/stack.ts';
 
 /**
@@ -70,15 +70,7 @@ async function publishClock(workOrderId: string, technicianId: string, action: '
     data: { workOrderId, customerId, vehicleId, status: 'in_progress', technicianId, action, ...(timeEntryId ? { timeEntryId } : {}) },
     occurredAt,
   });
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    const channel = await connection.createConfirmChannel();
-    channel.publish(stack.bus.exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), { persistent: true, messageId: envelope.id, contentType: 'application/json', userId: AMQP_USER });
-    await channel.waitForConfirms();
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
+  await publishEvents(stack.bus.exchange, [envelope]);
   return envelope;
 }
 
