@@ -67,6 +67,12 @@ describe('reports screen and dashboard key figures in Chromium', () => {
     assert.match((await page.getByTestId('ageing-table').textContent()) ?? '', new RegExp(`0–30 jours11${NBSP}470,126${NBSP}TND`));
     assert.match((await page.getByTestId('work-orders-table').textContent()) ?? '', /Ouvert1100/);
     await assertAccessible(page, 'reports (fr, 1280 px)');
+    // The read model's state and its rebuild (garage replays its work-order history): the button, then the finished rebuild.
+    assert.match((await page.getByTestId('read-model-since').textContent()) ?? '', /Ordres de réparation connus : 1 ; pointages : 0 ; depuis le /);
+    await page.getByTestId('read-model-rebuild').click();
+    await page.locator('[data-testid="read-model-replay"][data-finished]').waitFor({ timeout: 60_000 });
+    assert.match((await page.getByTestId('read-model-replay').textContent()) ?? '', /Dernière reconstruction terminée le .* \(ordres de réparation reçus : 1\)/);
+    assert.match((await page.getByTestId('work-orders-table').textContent()) ?? '', /Ouvert1100/, 'the rebuild counts the work order once');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/reports-fr-desktop.png`, fullPage: true });
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);

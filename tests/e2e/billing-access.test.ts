@@ -73,6 +73,9 @@ const MATRIX: Record<string, MatrixCase<World>> = {
   // Reports (issue 15): super-admin only, no object of anyone's in the answer.
   'GET /api/v1/reports': { path: () => '/api/v1/reports?from=2026-01-01&to=2026-12-31', expect: adminOnly(200) },
   'GET /api/v1/reports/export': { path: () => '/api/v1/reports/export?from=2026-01-01&to=2026-12-31&format=csv', expect: adminOnly(200) },
+  'GET /api/v1/reports/read-model': { path: () => '/api/v1/reports/read-model', expect: adminOnly(200) },
+  // No garage in this stack: the first request stays under way, and the next ones answer with it (202 each time).
+  'POST /api/v1/reports/read-model/rebuild': { path: () => '/api/v1/reports/read-model/rebuild', expect: adminOnly(202) },
 };
 
 /** Waits until the TEIF documents of a world's invoice and credit note are recorded. */

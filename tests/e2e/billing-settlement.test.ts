@@ -133,6 +133,22 @@ describe('billing: payments, credit notes and balances', () => {
     assert.equal(published.data['amountMillimes'], 100_000);
   });
 
+  it("the reports' ageing follows each invoice's kept balance: paid → not owed, payment reversed → owed again, credited → not owed", async () => {
+    const id = String((await issuedInvoice(stack, admin))['id']);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Tunis' }).format(new Date());
+    const owed = async () => {
+      const report = expectStatus(await call(stack.gateway.url, `/api/v1/reports?from=${today}&to=${today}`, { token: admin }), 200, 'report') as { ageing: { invoices: Array<{ invoiceId: string; balanceMillimes: number }> } };
+      return report.ageing.invoices.find((row) => row.invoiceId === id)?.balanceMillimes;
+    };
+    assert.equal(await owed(), 124_740);
+    const paymentId = String(expectStatus(await pay(id, { method: 'cash', amountMillimes: 124_740 }), 201, 'pay in full')['paymentId']);
+    assert.equal(await owed(), undefined, 'paid in full: not owed');
+    expectStatus(await call(stack.gateway.url, `/api/v1/invoices/${id}/payments/${paymentId}/reverse`, { method: 'POST', token: admin, json: { reason: 'Erreur de caisse' } }), 200, 'reverse');
+    assert.equal(await owed(), 124_740, 'the reversal makes it owed again');
+    expectStatus(await credit(id, { reason: 'Annulation', full: true }), 201, 'full credit note');
+    assert.equal(await owed(), undefined, 'cancelled by its credit note: not owed');
+  });
+
   it('every draft change is published (for the audit log) with a masked before/after diff (AUD-1)', async () => {
     const id = await createDraft(stack, admin, { buyer: { name: 'Client Un', kind: 'person', cin: '11111111', stampExempt: false } });
     const patched = await call(stack.gateway.url, `/api/v1/invoices/${id}`, {

@@ -107,7 +107,7 @@ export async function startApiStack(label: string): Promise<ApiStack> {
       await auth.stop();
       const standard = [1000, 5000, 30000];
       const queues = [
-        ...['garage.users', 'audit.all', 'audit.alert-notifications', REPORTS_QUEUE].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, standard)),
+        ...['garage.users', 'garage.report-replays', 'audit.all', 'audit.alert-notifications', REPORTS_QUEUE].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, standard)),
         consumerQueueNames(`${bus.queuePrefix}${WORKORDER_QUEUE}`, billing.config.WORKORDER_RETRY_DELAYS_MS.map(Number)),
       ];
       await bus.cleanup(queues.flatMap((names) => allConsumerQueues(names)));

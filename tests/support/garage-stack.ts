@@ -107,7 +107,7 @@ export async function startGarageStack(label: string, options: { audit?: boolean
       await stack.garage.stop();
       await stack.audit?.stop();
       await stack.auth.stop();
-      await bus.cleanup([...queuesOf(bus.queuePrefix, 'garage.users'), ...queuesOf(bus.queuePrefix, 'audit.all')]);
+      await bus.cleanup([...queuesOf(bus.queuePrefix, 'garage.users'), ...queuesOf(bus.queuePrefix, 'garage.report-replays'), ...queuesOf(bus.queuePrefix, 'audit.all')]);
       await Promise.all([authDb.drop(), garageDb.drop(), auditDb?.drop()]);
       await rm(documentsDir, { recursive: true, force: true });
     },

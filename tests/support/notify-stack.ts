@@ -144,6 +144,7 @@ export async function startNotifyStack(label: string, notifyOverrides: NodeJS.Pr
         ...allConsumerQueues(consumerQueueNames(`${prefix}${EVENTS_QUEUE}`, [...EVENTS_RETRY_DELAYS_MS])),
         ...allConsumerQueues(consumerQueueNames(`${prefix}${DELIVERIES_QUEUE}`, stack.notify.config.DELIVERY_RETRY_DELAYS_MS.map(Number))),
         ...allConsumerQueues(consumerQueueNames(`${prefix}garage.users`, [1000, 5000, 30000])),
+        ...allConsumerQueues(consumerQueueNames(`${prefix}garage.report-replays`, [1000, 5000, 30000])),
       ]);
       await Promise.all([authDb.drop(), garageDb.drop(), notifyDb.drop()]);
       await rm(documentsDir, { recursive: true, force: true });

@@ -201,7 +201,7 @@ export async function startWebStack(label: string, options: WebStackOptions = {}
  */
 function consumerQueuesOf(prefix: string): string[] {
   const delays = [1000, 5000, 30000, 60000, 300000];
-  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users', REPORTS_QUEUE].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
+  return ['audit.all', 'audit.alert-notifications', 'billing.workorders', TEIF_QUEUE, 'garage.users', 'garage.report-replays', REPORTS_QUEUE].flatMap((name) => allConsumerQueues(consumerQueueNames(`${prefix}${name}`, delays)));
 }
 
 function uniqueSuffix(): string {

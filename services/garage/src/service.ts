@@ -48,13 +48,22 @@ export const garageService = defineService({
   routes: garageRoutes,
   subscriptions: garageSubscriptions,
   // Issue 15: the daily reminder job (each reminder once, across reruns and replicas: domain/reminders.ts).
-  jobs: ({ useCases: { reminders } }, base) => [
+  jobs: ({ useCases: { reminders, reportReplay } }, base) => [
     {
       name: 'garage-reminders',
       schedule: { next: (now) => nextDailyAt(now, reminders.settings.runAt, reminders.settings.timeZone) },
       async run() {
         const sent = await reminders.runDaily();
         if (sent > 0) base.logger.info('reminders sent', { sent });
+      },
+    },
+    {
+      // Replays of the work-order history asked for by billing's reports (domain/report-replay.ts).
+      name: 'garage-report-replay',
+      schedule: { everyMs: 2000 },
+      async run() {
+        const batches = await reportReplay.runPending();
+        if (batches > 0) base.logger.info('work-order history replayed', { batches });
       },
     },
   ],

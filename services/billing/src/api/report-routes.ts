@@ -2,6 +2,7 @@ import { ADMIN } from '@ecar/contracts';
 import { reportExportQuery, reportQuery } from '@ecar/contracts/requests/reports';
 import { route, type Route } from '@ecar/runtime';
 import type { BillingContext } from '../domain/context.ts';
+import { readModelState, requestReplay } from '../domain/report-replay.ts';
 import { buildReport } from '../domain/reports.ts';
 import { reportCsv } from '../reports/report-csv.ts';
 import { reportPdf } from '../reports/report-pdf.ts';
@@ -44,6 +45,23 @@ export function reportRoutes(context: BillingContext): Route[] {
         res.setHeader('Content-Disposition', `attachment; filename="rapport_${period.from}_${period.to}.${format}"`);
         res.type(MEDIA[format]).send(body);
       },
+    }),
+    route({
+      name: 'getReportReadModel',
+      method: 'get',
+      path: '/api/v1/reports/read-model',
+      roles: ADMIN,
+      summary: "What the reports' read model of garage's work orders holds (since when), and the progress of the latest rebuild",
+      handle: ({ caller }) => readModelState(context, caller),
+    }),
+    route({
+      name: 'rebuildReportReadModel',
+      method: 'post',
+      path: '/api/v1/reports/read-model/rebuild',
+      roles: ADMIN,
+      success: 202,
+      summary: "Rebuild the reports' read model: garage republishes its work-order history as events (nothing is counted twice); while one is under way, its progress (no second one)",
+      handle: ({ caller }) => requestReplay(context, caller),
     }),
   ];
 }

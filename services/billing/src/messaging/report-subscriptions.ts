@@ -1,6 +1,6 @@
 import { isKnownEventType, parseEventData } from '@ecar/contracts';
 import type { Subscription } from '@ecar/runtime';
-import { recordTimeEvent, recordWorkOrderState } from '../data/report-model.ts';
+import { recordReplayedBatch, recordTimeEvent, recordWorkOrderState } from '../data/report-model.ts';
 
 export const REPORTS_QUEUE = 'billing.reports';
 
@@ -20,13 +20,18 @@ export function reportSubscriptions(): Subscription[] {
           await recordWorkOrderState(db, data.workOrderId, 'completed', envelope.occurredAt);
           return;
         }
+        if (envelope.type === 'garage.workorder.replayed') {
+          // garage's history, republished at billing's request (domain/report-replay.ts in garage).
+          await recordReplayedBatch(db, parseEventData('garage.workorder.replayed', envelope.data));
+          return;
+        }
         // Every other work-order event carries the work order's status after it (workOrderRef).
         const data = parseEventData(envelope.type, envelope.data) as { workOrderId?: unknown; status?: unknown };
         if (typeof data.workOrderId !== 'string' || typeof data.status !== 'string') return;
         await recordWorkOrderState(db, data.workOrderId, data.status, envelope.occurredAt);
         if (envelope.type === 'garage.workorder.time_recorded') {
           const time = parseEventData('garage.workorder.time_recorded', envelope.data);
-          await recordTimeEvent(db, { eventId: envelope.id, workOrderId: time.workOrderId, technicianId: time.technicianId, action: time.action, at: envelope.occurredAt });
+          await recordTimeEvent(db, { eventId: envelope.id, workOrderId: time.workOrderId, technicianId: time.technicianId, action: time.action, at: envelope.occurredAt, timeEntryId: time.timeEntryId });
         }
       },
     },

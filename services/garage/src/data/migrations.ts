@@ -537,4 +537,16 @@ export const garageMigrations = [
     `ALTER TABLE schedule_bookings ADD COLUMN replan_reason text CHECK (replan_reason IN ('outside_hours', 'absent')), ADD COLUMN replan_flagged_at timestamptz`,
     `CREATE INDEX schedule_bookings_replan ON schedule_bookings (id) WHERE cancelled_at IS NULL AND replan_reason IS NOT NULL`,
   ]),
+  // Issue 15: replays of the work-order history for billing's reports read model (domain/report-replay.ts).
+  sqlMigration('GarageReportReplay1798600000000', [
+    `CREATE TABLE report_replays (
+       id uuid PRIMARY KEY,
+       requested_at timestamptz NOT NULL DEFAULT now(),
+       total integer NOT NULL,
+       sent integer NOT NULL DEFAULT 0,
+       "cursor" uuid,
+       finished_at timestamptz
+     )`,
+    `CREATE INDEX report_replays_pending ON report_replays (requested_at, id) WHERE finished_at IS NULL`,
+  ]),
 ];

@@ -15,6 +15,7 @@ import { WorkOrderService } from './work-orders.ts';
 import { NotificationContacts } from './notification-contacts.ts';
 import { PlanningService } from './planning.ts';
 import { ReminderService, type ReminderSettings } from './reminders.ts';
+import { ReportReplayService } from './report-replay.ts';
 import type { BookingLimits } from './booking-limits.ts';
 import type { DocumentQuota } from './document-quota.ts';
 import { PlateClaimService } from './plate-claims.ts';
@@ -55,6 +56,7 @@ export class GarageContext {
     notificationContacts: NotificationContacts;
     planning: PlanningService;
     reminders: ReminderService;
+    reportReplay: ReportReplayService;
     plateClaims: PlateClaimService;
     maintenanceBook: MaintenanceBookService;
   };
@@ -80,6 +82,7 @@ export class GarageContext {
       notificationContacts: new NotificationContacts(this),
       planning: new PlanningService(this),
       reminders: new ReminderService(this, this.settings.reminders),
+      reportReplay: new ReportReplayService(this),
       plateClaims: new PlateClaimService(this),
       maintenanceBook: new MaintenanceBookService(this, settings.book.signer, settings.book),
     };

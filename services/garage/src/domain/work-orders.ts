@@ -287,7 +287,7 @@ export class WorkOrderService {
         entry = { ...running, endedAt: new Date() };
         await endTimeEntry(db, entry.id, entry.endedAt!);
       }
-      const event = newEvent(caller, 'garage.workorder.time_recorded', this.subject(order), { ...this.ref(order), technicianId: caller.userId, action });
+      const event = newEvent(caller, 'garage.workorder.time_recorded', this.subject(order), { ...this.ref(order), technicianId: caller.userId, action, timeEntryId: entry.id });
       return { result: entry, events: [event] };
     });
   }

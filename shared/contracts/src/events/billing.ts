@@ -94,6 +94,11 @@ export const billingEvents = {
       .object({ paymentId: uuid, invoiceId: uuid, invoiceNumber, method: paymentMethod, amountMillimes: millimes, balanceMillimes: z.number().int() })
       .strict(),
   },
+  /** A super-admin asked for the reports' read model to be rebuilt: garage republishes its work-order history (docs/reports.md). */
+  'billing.reports.replay_requested': {
+    version: 1,
+    data: z.object({ replayId: uuid }).strict(),
+  },
   'billing.payment.reversed': {
     version: 1,
     data: z

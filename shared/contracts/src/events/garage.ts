@@ -59,7 +59,8 @@ export const garageEvents = {
   'garage.workorder.status_changed': v1(workOrderRef.extend({ from: z.string().max(32) }).strict()),
   'garage.workorder.line_added': v1(workOrderRef.extend({ lineId: id, line: billableLineSchema }).strict()),
   'garage.workorder.estimate_decided': v1(workOrderRef.extend({ decision: z.enum(['approved', 'declined']) }).strict()),
-  'garage.workorder.time_recorded': v1(workOrderRef.extend({ technicianId: id, action: z.enum(['clock_in', 'clock_out']) }).strict()),
+  /** `timeEntryId`: garage's time entry opened or closed (optional: events stored before it still parse); the reports' read model dedups on it. */
+  'garage.workorder.time_recorded': v1(workOrderRef.extend({ technicianId: id, action: z.enum(['clock_in', 'clock_out']), timeEntryId: id.optional() }).strict()),
   'garage.workorder.line_updated': v1(workOrderRef.extend({ lineId: id, line: billableLineSchema, fields: fieldNames }).strict()),
   'garage.workorder.line_removed': v1(workOrderRef.extend({ lineId: id }).strict()),
   /**
@@ -117,6 +118,36 @@ export const garageEvents = {
       })
       .strict(),
   },
+  /**
+   * A replay of garage's work-order history for the reports' read model (docs/reports.md): one
+   * batch of work orders as they stand, with all their time entries. `total` is the number of work
+   * orders when the replay began; the last batch says `last` and how many were sent in all.
+   */
+  'garage.workorder.replayed': v1(
+    z
+      .object({
+        replayId: id,
+        total: z.number().int().min(0),
+        sent: z.number().int().min(0),
+        last: z.boolean(),
+        workOrders: z
+          .array(
+            z
+              .object({
+                workOrderId: id,
+                status: z.string().max(32),
+                openedAt: z.iso.datetime({ offset: true }),
+                statusAt: z.iso.datetime({ offset: true }),
+                timeEntries: z
+                  .array(z.object({ id, technicianId: id, startedAt: z.iso.datetime({ offset: true }), endedAt: z.iso.datetime({ offset: true }).nullable() }).strict())
+                  .max(2000),
+              })
+              .strict(),
+          )
+          .max(100),
+      })
+      .strict(),
+  ),
   /** A signed maintenance book was issued for a vehicle (issue 15): who asked, which key signed, how many entries. */
   'garage.maintenance_book.issued': v1(vehicleRef.extend({ bookId: id, keyId: z.string().max(32), entries: z.number().int().min(0).max(200) }).strict()),
 } as const;

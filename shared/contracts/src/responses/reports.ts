@@ -79,3 +79,26 @@ export interface ReportResponse {
   workOrders: { asOf: string; rows: OpenWorkOrderRow[]; total: number };
   averageOrder: { workOrderInvoices: number; totalTtcMillimes: number; averageTtcMillimes: number };
 }
+
+/** A rebuild of the read model from garage's replayed history (`POST /api/v1/reports/read-model/rebuild`). */
+export interface ReportReplay {
+  id: string;
+  requestedAt: string;
+  /** The super-admin who asked (null for a replay billing learnt of only from garage's events). */
+  requestedBy: string | null;
+  /** Work orders garage held when the replay began (null until its first batch arrives). */
+  total: number | null;
+  /** Work orders received so far. */
+  applied: number;
+  finishedAt: string | null;
+}
+
+/** GET /api/v1/reports/read-model: what the reports' read model of garage's work orders holds. */
+export interface ReportReadModelResponse {
+  workOrders: number;
+  timeEntries: number;
+  /** Opening date (garage's time zone) of the oldest work order it knows, null when empty. */
+  since: string | null;
+  /** The latest rebuild, null when none was asked for. */
+  replay: ReportReplay | null;
+}

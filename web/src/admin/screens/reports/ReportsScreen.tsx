@@ -11,7 +11,8 @@ import stacked from '../../../shell/ui/stackedTable.module.css';
 import classes from './reports.module.css';
 import { ActionResult, Money, Section, formatRate, formatThousandths, useAction, useLanguage } from '../../lib/ui.tsx';
 import { useTechnicians } from '../../lib/technicians.ts';
-import { downloadReport, fetchReport, presetPeriod, REPORTS_KEY, type Period } from './api.ts';
+import { downloadReport, fetchReadModel, fetchReport, presetPeriod, READ_MODEL_KEY, rebuildReadModel, REPORTS_KEY, type Period } from './api.ts';
+import { formatDate, formatDateTime } from '../../../shell/format.ts';
 
 const PRESETS = ['thisMonth', 'lastMonth', 'thisYear'] as const;
 const FORMATS: readonly ReportFormat[] = ['csv', 'xlsx', 'pdf'];
@@ -221,6 +222,52 @@ function Figures({ report }: { report: ReportResponse }) {
   );
 }
 
+/** Since when the read model of garage's work orders holds data, and its rebuild (garage replays its history): a button and the progress. */
+function ReadModelPanel() {
+  const { t } = useTranslation('reports');
+  const language = useLanguage();
+  const state = useQuery({
+    queryKey: [READ_MODEL_KEY],
+    queryFn: ({ signal }) => fetchReadModel(signal),
+    // While a rebuild runs, its progress is read again every 2 seconds.
+    refetchInterval: (query) => (query.state.data?.replay && query.state.data.replay.finishedAt === null ? 2000 : false),
+  });
+  const rebuild = useAction(() => rebuildReadModel(), [[READ_MODEL_KEY], [REPORTS_KEY]]);
+  return (
+    <Section title={t('readModel.title')} testId="report-read-model">
+      <QueryState query={state}>
+        {(data) => {
+          const replay = data.replay;
+          const under = replay !== null && replay.finishedAt === null;
+          return (
+            <Stack gap="xs">
+              <Text size="sm" data-testid="read-model-since">
+                {data.since ? t('readModel.since', { workOrders: data.workOrders, timeEntries: data.timeEntries, since: formatDate(data.since, language) }) : t('readModel.empty')}
+              </Text>
+              <Text size="sm">{t('readModel.explain')}</Text>
+              {replay ? (
+                <Text size="sm" role="status" data-testid="read-model-replay" data-finished={replay.finishedAt ? '' : undefined}>
+                  {replay.finishedAt
+                    ? t('readModel.done', { date: formatDateTime(replay.finishedAt, language), applied: replay.applied })
+                    : replay.total === null
+                      ? t('readModel.waiting')
+                      : t('readModel.running', { applied: replay.applied, total: replay.total })}
+                </Text>
+              ) : null}
+              <Group>
+                <Button size="xs" variant="default" loading={rebuild.isPending} disabled={under} onClick={() => rebuild.mutate()} data-testid="read-model-rebuild">
+                  {t('readModel.rebuild')}
+                </Button>
+              </Group>
+              <ActionResult mutation={rebuild} />
+            </Stack>
+          );
+        }}
+      </QueryState>
+    </Section>
+  );
+}
+
 /** Reports (super-admin): a period, its figures, and the same figures as CSV, XLSX or PDF. */
 export default function ReportsScreen() {
   const { t } = useTranslation('reports');
@@ -269,6 +316,7 @@ export default function ReportsScreen() {
       </Group>
       <ActionResult mutation={download} success={t('exports.done')} />
       {valid ? <QueryState query={report}>{(data) => <Figures report={data} />}</QueryState> : null}
+      <ReadModelPanel />
     </Stack>
   );
 }

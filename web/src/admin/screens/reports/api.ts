@@ -1,5 +1,5 @@
 import type { ReportFormat, ReportGranularity } from '@ecar/contracts/requests/reports';
-import type { ReportResponse } from '@ecar/contracts/responses/reports';
+import type { ReportReadModelResponse, ReportResponse } from '@ecar/contracts/responses/reports';
 import { apiJson, downloadFile } from '../../../shell/api/client.ts';
 import { tunisDay } from '../../../shell/format.ts';
 
@@ -13,6 +13,18 @@ export const REPORTS_KEY = 'reports';
 
 export function fetchReport(period: Period, signal?: AbortSignal): Promise<ReportResponse> {
   return apiJson<ReportResponse>('/api/v1/reports', { query: { ...period }, signal });
+}
+
+export const READ_MODEL_KEY = 'reports-read-model';
+
+/** What the reports' read model of garage's work orders holds, and the latest rebuild's progress. */
+export function fetchReadModel(signal?: AbortSignal): Promise<ReportReadModelResponse> {
+  return apiJson<ReportReadModelResponse>('/api/v1/reports/read-model', { signal });
+}
+
+/** Asks garage to replay its work-order history into the read model (or shows the rebuild under way). */
+export function rebuildReadModel(): Promise<ReportReadModelResponse> {
+  return apiJson<ReportReadModelResponse>('/api/v1/reports/read-model/rebuild', { method: 'POST' });
 }
 
 export function downloadReport(period: Period, format: ReportFormat, lang: 'fr' | 'ar' | 'en'): Promise<void> {
