@@ -112,8 +112,7 @@ export async function candidateCustomers(db: EntityManager, query: QueryTokens, 
         ORDER BY c.customer_id LIMIT $4)
      SELECT s.customer_id, array_agg(DISTINCT s.kind) AS kinds,
             array_agg(DISTINCT s.source_id) FILTER (WHERE s.kind IN ('plate', 'vin')) AS vehicle_ids
-       FROM ids JOIN q ON true
-       JOIN search_terms s ON s.kind = q.kind AND s.token = q.token AND s.customer_id = ids.customer_id
+       FROM q JOIN search_terms s ON s.kind = q.kind AND s.token = q.token AND s.customer_id = ANY (ARRAY(SELECT customer_id FROM ids))
       GROUP BY s.customer_id ORDER BY s.customer_id`,
     [query.kinds, query.tokens, after ?? FIRST_ID, limit],
   );
