@@ -32,6 +32,9 @@ interface Person {
   vehicleId: string;
 }
 const people: Person[] = [];
+/** Vehicles added by a test after the first five (the backfill test counts every indexed row). */
+let extraVehicles = 0;
+let extraCustomers = 0;
 
 const PEOPLE = [
   { name: 'Mohamed Ben Ali', phone: '+21622345678', plate: '145 TU 4521', vin: 'VF1RFB00X56789012' },
@@ -69,6 +72,20 @@ async function foundDirect(query: string): Promise<Array<Record<string, unknown>
 }
 
 const idsOf = (items: Array<Record<string, unknown>>) => items.map((item) => item['id']);
+
+/** Every id of every page of a query, following the keyset cursor (at most 20 pages). */
+async function allPages(query: string, limit: number): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  let cursor = '';
+  for (let page = 0; page < 20; page++) {
+    const answer = await search(query, admin, `&limit=${limit}${cursor ? `&after=${cursor}` : ''}`);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    seen.push(...idsOf(answer.body['items'] as Array<Record<string, unknown>>));
+    if (!answer.body['nextCursor']) return seen;
+    cursor = String(answer.body['nextCursor']);
+  }
+  throw new Error(`${query}: more than 20 pages`);
+}
 
 describe('counter search on sealed fields (issue 15)', () => {
   before(async () => {
@@ -148,6 +165,56 @@ describe('counter search on sealed fields (issue 15)', () => {
     assert.deepEqual(await found('99999999', '&kind=phone'), []);
   });
 
+  it('only the vehicles whose own plate or VIN matched are listed, not every vehicle of the customer', async () => {
+    const sonia = people[1]!;
+    const second = await expectStatus(
+      stack.call('/api/v1/vehicles', { method: 'POST', token: admin, json: { customerId: sonia.id, plate: '300 TU 9911', vin: 'VF1AB000000009911', make: 'Peugeot', model: '208', year: 2021, mileageKm: 500 } }),
+      201,
+    );
+    extraVehicles += 1;
+    const [byBoth] = await found('9911');
+    assert.equal(byBoth!['id'], sonia.id);
+    assert.deepEqual(byBoth!['matchedOn'], ['plate', 'vin']);
+    assert.deepEqual(byBoth!['vehicles'], [{ id: second['id'], plate: '300 TU 9911' }], 'the first vehicle holds no token of the query');
+    assert.deepEqual((await found('7788', '&kind=plate'))[0]!['vehicles'], [{ id: sonia.vehicleId, plate: sonia.plate }]);
+    const byVin = await found('4567', '&kind=vin');
+    assert.deepEqual(byVin.map((item) => [item['id'], item['vehicles']]), [[people[2]!.id, [{ id: people[2]!.vehicleId, plate: people[2]!.plate }]]]);
+  });
+
+  it('a customer holding a query token without the value (a truncated-token collision) is opened and left out', async () => {
+    const hedi = people[2]!;
+    const cipher = new FieldCipher(keyringFromSpec(k1), stack.garage.config.BLIND_INDEX_KEY);
+    // Hédi is given the tokens of "benal" (name) and "TU45" (plate), as a 20-bit collision would.
+    const forged = [cipher.searchToken('name', 'benal'), cipher.searchToken('plate', 'TU45')];
+    await rawRows(
+      `INSERT INTO search_terms (kind, token, customer_id, source_id, key_id) VALUES ('name', $1, $3, $3, 'k1'), ('plate', $2, $3, $4, 'k1')`,
+      [forged[0], forged[1], hedi.id, hedi.vehicleId],
+    );
+    try {
+      assert.deepEqual(idsOf(await found('Ben Al')), [people[0]!.id]);
+      assert.deepEqual(new Set(idsOf(await found('TU 45'))), new Set([people[0]!.id, people[4]!.id]));
+    } finally {
+      await rawRows(`DELETE FROM search_terms WHERE customer_id = $1 AND token = ANY($2::int[])`, [hedi.id, forged]);
+    }
+  });
+
+  it('a query matching one customer by phone and another by VIN pages through both, once each', async () => {
+    const [ali, , , ahmed] = people as [Person, Person, Person, Person];
+    const all = await found('5678');
+    assert.deepEqual(new Map(all.map((item) => [item['id'], item['matchedOn']])), new Map([[ali.id, ['phone']], [ahmed.id, ['vin']]]));
+    assert.deepEqual([...(await allPages('5678', 1))].sort(), [ali.id, ahmed.id].sort());
+  });
+
+  it('a prefix shared by more customers than a round of candidates pages through every one of them once, in id order', async () => {
+    const created: string[] = [];
+    for (let n = 0; n < 12; n++) {
+      const customer = await expectStatus(stack.call('/api/v1/customers', { method: 'POST', token: admin, json: { kind: 'person', name: `Karim Zouari ${n}` } }), 201);
+      created.push(String(customer['id']));
+    }
+    extraCustomers += created.length;
+    assert.deepEqual(await allPages('zouari', 5), [...created].sort());
+  });
+
   it('too short a query is a 400; pages follow the keyset cursor', async () => {
     const short = await search('a');
     assert.equal(short.status, 400);
@@ -210,11 +277,11 @@ describe('counter search on sealed fields (issue 15)', () => {
     const both = keyringFromSpec(`${k1},${k2}`);
     const cipher2 = new FieldCipher(both, stack.garage.config.BLIND_INDEX_KEY);
     const newDataSource = stack.garage.context.dataSource;
-    assert.equal(await countUnindexedRows(newDataSource, 'k2'), people.length * 2);
+    assert.equal(await countUnindexedRows(newDataSource, 'k2'), people.length * 2 + extraVehicles + extraCustomers);
     // Mid-rotation the query tries every key of the keyring: rows under k1 are still found.
     assert.deepEqual(idsOf(await foundDirect('Ben Ali')), [people[0]!.id]);
     await rotateFieldKeys(newDataSource, both);
-    assert.equal(await reindexSearch(newDataSource, cipher2), people.length * 2);
+    assert.equal(await reindexSearch(newDataSource, cipher2), people.length * 2 + extraVehicles + extraCustomers);
     const keys = await rawRows(`SELECT DISTINCT key_id FROM search_terms`);
     assert.deepEqual(keys.map((row) => row['key_id']), ['k2']);
     await stack.restartGarage({ FIELD_KEYS: k2 });

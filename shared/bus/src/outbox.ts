@@ -26,14 +26,16 @@ export async function enqueueEvents(manager: EntityManager, envelopes: readonly 
     types.push(valid.type);
     payloads.push(payload);
   }
+  // One statement, one round trip: the rows and the NOTIFY (a data-modifying CTE runs whether or not it is read).
   await transactionRows(
     manager,
-    `INSERT INTO outbox_events (id, type, payload)
-     SELECT id, type, payload FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e(id, type, payload, position)
-     ORDER BY position`,
-    [ids, types, payloads],
+    `WITH inserted AS (
+       INSERT INTO outbox_events (id, type, payload)
+       SELECT id, type, payload FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS e(id, type, payload, position)
+       ORDER BY position)
+     SELECT pg_notify($4, '')`,
+    [ids, types, payloads, OUTBOX_NOTIFY_CHANNEL],
   );
-  await transactionRows(manager, `SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
 }
 
 export async function enqueueEvent(manager: EntityManager, envelope: EventEnvelope): Promise<void> {

@@ -55,19 +55,21 @@ export async function indexVehicle(db: EntityManager, cipher: FieldCipher, vehic
   await writeTerms(db, cipher, vehicle.id, vehicle.customerId, terms, isNew);
 }
 
-/** One kind's tokens of a query, under every key of the keyring (during a rotation rows are under either). */
+/** One kind's lookup term of a query. */
 export interface TokenQuery {
   kind: SearchKind;
   term: string;
 }
 
-/**
- * Customers having a token of one of the queries, by id after `after` (keyset), at most `limit`.
- * The tokens are truncated, so these are candidates: the caller opens them to confirm.
- */
-export async function candidateCustomers(db: EntityManager, cipher: FieldCipher, queries: readonly TokenQuery[], after: string | undefined, limit: number): Promise<string[]> {
-  if (queries.length === 0) return [];
-  const kinds: string[] = [];
+/** The tokens a query is looked up by: each term under every key of the keyring (during a rotation rows are under either). */
+export interface QueryTokens {
+  kinds: SearchKind[];
+  tokens: number[];
+}
+
+/** Computed once per search, whatever the number of rounds its paging takes. */
+export function queryTokens(cipher: FieldCipher, queries: readonly TokenQuery[]): QueryTokens {
+  const kinds: SearchKind[] = [];
   const tokens: number[] = [];
   for (const { kind, term } of queries) {
     for (const keyId of cipher.keyring.keyIds) {
@@ -75,12 +77,44 @@ export async function candidateCustomers(db: EntityManager, cipher: FieldCipher,
       tokens.push(cipher.searchToken(kind, term, keyId));
     }
   }
-  const rows: Array<{ customer_id: string }> = await db.query(
-    `SELECT DISTINCT s.customer_id FROM search_terms s
-       JOIN unnest($1::text[], $2::int[]) AS q(kind, token) ON s.kind = q.kind AND s.token = q.token
-      WHERE ($3::uuid IS NULL OR s.customer_id > $3::uuid)
-      ORDER BY s.customer_id LIMIT $4`,
-    [kinds, tokens, after ?? null, limit],
+  return { kinds, tokens };
+}
+
+/** A candidate customer and which of its source rows hold a query token: the name/phone (the customer) or vehicles. */
+export interface Candidate {
+  customerId: string;
+  /** The kinds whose token this customer holds: only these need confirming. */
+  kinds: SearchKind[];
+  /** The vehicles holding a plate or VIN token: the only vehicles to open. */
+  vehicleIds: string[];
+}
+
+/** The smallest uuid: the keyset start of a first page (keeps the range condition usable by the index). */
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Customers having a token of the query, by id after `after` (keyset), at most `limit`, with the
+ * kinds and source rows that hold it. The tokens are truncated, so these are candidates: the
+ * caller opens them to confirm. Each token's rows are read in `search_terms_lookup` order
+ * (kind, token, customer_id) and stopped after `limit` customers, so a common prefix ("ben", tens
+ * of thousands of rows at 100,000 customers) reads a page's worth of the index, not all of it.
+ */
+export async function candidateCustomers(db: EntityManager, query: QueryTokens, after: string | undefined, limit: number): Promise<Candidate[]> {
+  if (query.tokens.length === 0) return [];
+  const rows: Array<{ customer_id: string; kinds: SearchKind[]; vehicle_ids: string[] | null }> = await db.query(
+    `WITH q AS (SELECT * FROM unnest($1::text[], $2::int[]) AS q(kind, token)),
+     ids AS (
+       SELECT DISTINCT c.customer_id FROM q
+         CROSS JOIN LATERAL (
+           SELECT DISTINCT s.customer_id FROM search_terms s
+            WHERE s.kind = q.kind AND s.token = q.token AND s.customer_id > $3::uuid
+            ORDER BY s.customer_id LIMIT $4) c
+        ORDER BY c.customer_id LIMIT $4)
+     SELECT s.customer_id, array_agg(DISTINCT s.kind) AS kinds,
+            array_agg(DISTINCT s.source_id) FILTER (WHERE s.kind IN ('plate', 'vin')) AS vehicle_ids
+       FROM q JOIN search_terms s ON s.kind = q.kind AND s.token = q.token AND s.customer_id = ANY (ARRAY(SELECT customer_id FROM ids))
+      GROUP BY s.customer_id ORDER BY s.customer_id`,
+    [query.kinds, query.tokens, after ?? FIRST_ID, limit],
   );
-  return rows.map((row) => row.customer_id);
+  return rows.map((row) => ({ customerId: row.customer_id, kinds: row.kinds, vehicleIds: row.vehicle_ids ?? [] }));
 }

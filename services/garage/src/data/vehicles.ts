@@ -87,10 +87,10 @@ export class VehicleStore {
     await indexVehicle(db, this.cipher, vehicle, false);
   }
 
-  /** Every vehicle of these customers (search candidates), unscoped. */
-  async ofCustomers(db: EntityManager, customerIds: readonly string[]): Promise<Vehicle[]> {
-    if (customerIds.length === 0) return [];
-    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.customer_id = ANY($1::uuid[]) ORDER BY v.created_at`, [customerIds]);
+  /** Vehicles by id (the search's matched vehicles), unscoped: the caller has already applied its rules. */
+  async byIds(db: EntityManager, ids: readonly string[]): Promise<Vehicle[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.id = ANY($1::uuid[]) ORDER BY v.created_at, v.id`, [ids]);
     return rows.map((row) => this.decode(row));
   }
 

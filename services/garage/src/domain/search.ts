@@ -1,6 +1,6 @@
 import { badRequest } from '@ecar/errors';
 import { newEvent, type Caller } from '@ecar/contracts';
-import { candidateCustomers, type TokenQuery } from '../data/search-index.ts';
+import { candidateCustomers, queryTokens, type TokenQuery } from '../data/search-index.ts';
 import type { Customer } from './customer.ts';
 import type { GarageContext } from './garage.ts';
 import { kindsFor, matches, queryTerm, type SearchKind } from './search-terms.ts';
@@ -37,22 +37,28 @@ export class CustomerSearch {
     if (queries.length === 0) {
       throw badRequest('The search is too short', [{ path: 'q', code: 'too_short', message: 'type at least 2 letters of a name, 3 characters of a plate or 4 digits of a phone or VIN' }]);
     }
+    const tokens = queryTokens(this.garage.cipher, queries);
     return this.garage.unitOfWork.run(async (db) => {
       const hits: SearchHit[] = [];
       let after = query.after;
       for (;;) {
         const batch = query.limit - hits.length + COLLISION_MARGIN;
-        const ids = await candidateCustomers(db, this.garage.cipher, queries, after, batch);
-        if (ids.length === 0) break;
-        const needVehicles = queries.some(({ kind }) => kind === 'plate' || kind === 'vin');
-        const customers = await this.garage.customers.byIds(db, ids, ['phone', 'email']);
-        const vehicles = needVehicles ? await this.garage.vehicles.ofCustomers(db, ids) : [];
-        for (const customer of customers) {
-          if (customer.anonymisedAt) continue;
+        const candidates = await candidateCustomers(db, tokens, after, batch);
+        if (candidates.length === 0) break;
+        // Only what confirms a candidate is opened: its name and contact group (shown in the answer),
+        // and the vehicles whose own plate or VIN token matched — not every vehicle of every candidate.
+        const customers = await this.garage.customers.byIds(db, candidates.map((candidate) => candidate.customerId), ['phone', 'email']);
+        const vehicles = await this.garage.vehicles.byIds(db, candidates.flatMap((candidate) => candidate.vehicleIds));
+        const byId = new Map(customers.map((customer) => [customer.id, customer]));
+        for (const candidate of candidates) {
+          const customer = byId.get(candidate.customerId);
+          if (!customer || customer.anonymisedAt) continue;
           const own = vehicles.filter((vehicle) => vehicle.customerId === customer.id);
           const matchedOn: SearchKind[] = [];
           const matching = new Map<string, Pick<Vehicle, 'id' | 'plate'>>();
+          // In the query's kind order; a kind whose token this customer does not hold cannot match.
           for (const { kind } of queries) {
+            if (!candidate.kinds.includes(kind)) continue;
             if (kind === 'name' && matches('name', customer.name, query.q)) matchedOn.push(kind);
             if (kind === 'phone' && matches('phone', customer.phone, query.q)) matchedOn.push(kind);
             if (kind === 'plate' || kind === 'vin') {
@@ -64,8 +70,8 @@ export class CustomerSearch {
           if (matchedOn.length > 0) hits.push({ customer, matchedOn, vehicles: [...matching.values()] });
           if (hits.length >= query.limit) break;
         }
-        if (hits.length >= query.limit || ids.length < batch) break;
-        after = ids[ids.length - 1];
+        if (hits.length >= query.limit || candidates.length < batch) break;
+        after = candidates[candidates.length - 1]!.customerId;
       }
       // AUD-4: one access record naming every customer the page reveals, as the list does.
       const events =
