@@ -10,12 +10,12 @@ export const REPLAY_STALE_MINUTES = 15;
 
 type ReplayRow = { id: string; requestedAt: Date; requestedBy: string | null; total: number | null; applied: number; finishedAt: Date | null; stale: boolean };
 
-async function latestReplay(db: EntityManager): Promise<ReplayRow | undefined> {
-  const rows: ReplayRow[] = await db.query(
-    `SELECT id, requested_at AS "requestedAt", requested_by AS "requestedBy", total, applied, finished_at AS "finishedAt",
+const LATEST_REPLAY = `SELECT id, requested_at AS "requestedAt", requested_by AS "requestedBy", total, applied, finished_at AS "finishedAt",
             updated_at < now() - interval '${REPLAY_STALE_MINUTES} minutes' AS stale
-       FROM report_replays ORDER BY requested_at DESC, id LIMIT 1`,
-  );
+       FROM report_replays ORDER BY requested_at DESC, id LIMIT 1`;
+
+async function latestReplay(db: EntityManager): Promise<ReplayRow | undefined> {
+  const rows: ReplayRow[] = await db.query(LATEST_REPLAY);
   return rows[0];
 }
 
@@ -28,20 +28,24 @@ const present = (row: ReplayRow): ReportReplay => ({
   finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
 });
 
-/** What the read model holds, and the latest rebuild's progress. */
+/**
+ * What the read model holds, and the latest rebuild's progress, read in one statement (one
+ * snapshot): a replay shown as finished never comes with counts from before its last batch.
+ */
 export async function readModelState(context: BillingContext, caller: Caller): Promise<ReportReadModelResponse> {
   requireAdmin(caller);
   const db = context.dataSource.manager;
-  const [counts] = (await db.query(
+  const [row] = (await db.query(
     `SELECT (SELECT count(*)::int FROM report_work_orders) AS "workOrders", (SELECT count(*)::int FROM report_time_entries) AS "timeEntries",
-            (SELECT min(opened_at) FROM report_work_orders) AS since`,
-  )) as Array<{ workOrders: number; timeEntries: number; since: Date | null }>;
-  const replay = await latestReplay(db);
+            (SELECT min(opened_at) FROM report_work_orders) AS since,
+            replay.id, replay."requestedAt", replay."requestedBy", replay.total, replay.applied, replay."finishedAt", replay.stale
+       FROM (SELECT 1) AS one LEFT JOIN (${LATEST_REPLAY}) AS replay ON true`,
+  )) as Array<{ workOrders: number; timeEntries: number; since: Date | null } & (ReplayRow | { [key in keyof ReplayRow]: null })>;
   return {
-    workOrders: counts!.workOrders,
-    timeEntries: counts!.timeEntries,
-    since: counts!.since ? localDateString(counts!.since, context.timeZone) : null,
-    replay: replay ? present(replay) : null,
+    workOrders: row!.workOrders,
+    timeEntries: row!.timeEntries,
+    since: row!.since ? localDateString(row!.since, context.timeZone) : null,
+    replay: row!.id === null ? null : present(row as ReplayRow),
   };
 }
 
