@@ -41,7 +41,7 @@ describe('the real processes: gateway and services from their entry points', () 
     await Promise.all(SERVICES.filter((name) => name !== 'auth').map(startService));
     const upstreams = Object.fromEntries(SERVICES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}`]));
     children.push(
-      await startChild('gateway', 'gateway/src/main.ts', { ...common, ...upstreams, PORT: String(ports['gateway']), TRUST_PROXY_HOPS: '0' }, `http://127.0.0.1:${ports['gateway']}/health/live`),
+      await startChild('gateway', 'gateway/src/main.ts', { ...common, ...upstreams, PORT: String(ports['gateway']), TRUST_PROXY_HOPS: '0', REDIS_KEY_PREFIX: bus.queuePrefix }, `http://127.0.0.1:${ports['gateway']}/health/live`),
     );
     gatewayUrl = `http://127.0.0.1:${ports['gateway']}`;
     useMailbox(gatewayUrl, smtpUrl);

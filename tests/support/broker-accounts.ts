@@ -32,7 +32,8 @@ export class BrokerAccounts {
   create(services: readonly string[], exchange: string): void {
     const escaped = exchange.replaceAll('.', '\\.');
     for (const service of services) {
-      const password = randomBytes(18).toString('base64url');
+      // Hex: a base64url password may begin with '-', which rabbitmqctl takes for an option.
+      const password = randomBytes(18).toString('hex');
       rabbitmqctl(['add_user', this.userOf(service), password]);
       this.passwords.set(service, password);
       rabbitmqctl(['set_permissions', '-p', '/', this.userOf(service), '^$', `^(${escaped}|amq\\.default)$`, '^$']);
