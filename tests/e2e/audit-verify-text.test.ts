@@ -70,7 +70,7 @@ describe('full verification hashes the text PostgreSQL builds, which is serialis
 
   it('a row whose built text does not hash to its stored hash is judged again from its columns before it is reported', async () => {
     // A hasher whose hash of the built text is always wrong: every row goes to the serialised() check, and all pass.
-    const wrongText = Object.assign((record: Parameters<typeof hash>[0]) => hash(record), { serialised: () => 'not-the-hash', seal: hash.seal });
+    const wrongText = Object.assign((record: Parameters<typeof hash>[0]) => hash(record), { serialised: () => 'not-the-hash', seal: hash.seal, keyId: hash.keyId });
     const result = await verifyChain(db.manager, wrongText, { pageSize: 7 });
     assert.equal(result.valid, true);
     assert.equal(result.checkedRows, 44);

@@ -100,6 +100,6 @@ test('the audit chain verifies under the chain key, and a changed row breaks it'
   assert.equal(result.checkedRows, profile.auditEvents);
   const refs = (await targets.audit.db.query(`SELECT count(*)::int AS n FROM audit_refs WHERE ref_type = 'customer' AND ref_id = $1`, [seedId(seed, 'customer', 3)])) as Array<{ n: number }>;
   assert.ok(refs[0]!.n > 1, 'reads and changes of a customer are found by its ref');
-  const wrongKey = await verifyChain(targets.audit.db.manager, Object.assign(() => '0'.repeat(64), { serialised: () => '0'.repeat(64), seal: () => '' }));
+  const wrongKey = await verifyChain(targets.audit.db.manager, Object.assign(() => '0'.repeat(64), { serialised: () => '0'.repeat(64), seal: () => '', keyId: 'hmac-sha256:wrong' }));
   assert.equal(wrongKey.valid, false);
 });

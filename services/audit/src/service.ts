@@ -2,6 +2,7 @@ import { defineService, type StartedService } from '@ecar/runtime';
 import { auditRoutes } from './api/route-table.ts';
 import { loadAuditConfig, type AuditConfig } from './config.ts';
 import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations } from './data/migrations.ts';
+import { registerChainKey } from './data/chain.ts';
 import { alertCounter, Alerts } from './domain/alerts.ts';
 import { chainHasher, type ChainHasher } from './domain/chain.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
@@ -51,7 +52,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
   },
   migrations: auditMigrations,
   databasePrivileges: AUDIT_RUNTIME_PRIVILEGES,
-  context(base): AuditContext {
+  async context(base): Promise<AuditContext> {
     const { config } = base;
     const alerts = new Alerts(base.dataSource, base.unitOfWork, alertCounter(base.registry));
     const detector = new AnomalyDetector(
@@ -66,6 +67,8 @@ export const auditService = defineService<AuditConfig, AuditContext>({
       alerts,
     );
     const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
+    // Before any row is appended: a backup records this name with the head it reads.
+    await registerChainKey(base.dataSource.manager, hash.keyId);
     const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger, config.AUDIT_FULL_VERIFY_INTERVAL_MS);
     return {
       log: new AuditLog(base.dataSource, hash),

@@ -1,7 +1,7 @@
 /** INC-6: what the drill reports when a restore differs from the manifest. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareTables } from '../src/domain/drill-compare.ts';
+import { compareChainEnd, compareTables } from '../src/domain/drill-compare.ts';
 
 describe('drill comparison', () => {
   const expected = [
@@ -27,5 +27,13 @@ describe('drill comparison', () => {
       'garage: public.vehicles content checksum differs',
       'garage: unexpected table public.intruder after restore',
     ]);
+  });
+
+  it('the restored audit chain must end exactly at the manifest head: same seq, same chain value', () => {
+    const head = { database: 'ecar_audit', seq: '42', hash: 'a'.repeat(64), chainKeyId: 'hmac-sha256:0123456789abcdef', recordedAt: '2026-12-01T01:30:00.000Z' };
+    assert.deepEqual(compareChainEnd(head, { seq: '42', hash: 'a'.repeat(64) }), []);
+    assert.deepEqual(compareChainEnd(head, { seq: '41', hash: 'a'.repeat(64) }), ["ecar_audit: the restored audit chain ends at seq 41, the manifest's head is seq 42"]);
+    assert.deepEqual(compareChainEnd(head, { seq: '42', hash: 'b'.repeat(64) }), ["ecar_audit: the restored audit entry at seq 42 carries another chain value than the manifest's head"]);
+    assert.deepEqual(compareChainEnd(head, undefined), ["ecar_audit: the restored audit chain is empty, the manifest's head is seq 42"]);
   });
 });

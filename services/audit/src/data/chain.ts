@@ -211,3 +211,8 @@ export async function chainLength(db: EntityManager): Promise<number> {
   const rows: Array<{ count: number }> = await db.query(`SELECT count(*)::int AS count FROM audit_events`);
   return rows[0]?.count ?? 0;
 }
+
+/** Records the chain key's public name (idempotent: the runtime role may only insert). */
+export async function registerChainKey(db: EntityManager, keyId: string): Promise<void> {
+  await db.query(`INSERT INTO audit_chain_keys (key_id) VALUES ($1) ON CONFLICT (key_id) DO NOTHING`, [keyId]);
+}

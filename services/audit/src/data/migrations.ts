@@ -11,6 +11,7 @@ export const AUDIT_RUNTIME_PRIVILEGES = {
   audit_refs: ['SELECT', 'INSERT'],
   audit_chain_anchors: ['SELECT'],
   audit_chain_checkpoints: ['SELECT', 'INSERT'],
+  audit_chain_keys: ['SELECT', 'INSERT'],
 } as const;
 
 /** Key of the transaction-level advisory lock that serialises writers of the chain. */
@@ -185,5 +186,15 @@ export const auditMigrations = [
     `INSERT INTO customer_read_last (reader, customer, last_at)
      SELECT key, value, max(occurred_at) FROM anomaly_signals WHERE rule = 'customer_reads' GROUP BY key, value`,
     `DELETE FROM anomaly_signals WHERE rule = 'customer_reads'`,
+  ]),
+  // Issue 12, finding 2: the names (never the keys) of the chain keys the service has used, so a
+  // backup records which key its published head was made with. Append-only like the log.
+  sqlMigration('AuditChainKeys1798700000000', [
+    `CREATE TABLE audit_chain_keys (
+       key_id text PRIMARY KEY,
+       registered_at timestamptz NOT NULL DEFAULT now()
+     )`,
+    `CREATE TRIGGER audit_chain_keys_append_only BEFORE UPDATE OR DELETE ON audit_chain_keys FOR EACH ROW EXECUTE FUNCTION audit_append_only_guard()`,
+    `CREATE TRIGGER audit_chain_keys_no_truncate BEFORE TRUNCATE ON audit_chain_keys FOR EACH STATEMENT EXECUTE FUNCTION audit_truncate_guard()`,
   ]),
 ];

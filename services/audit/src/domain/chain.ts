@@ -39,6 +39,8 @@ export interface ChainHasher {
   (record: ChainRecord): string;
   serialised(seq: string, text: string): string;
   seal(message: string): string;
+  /** Names the key without revealing it (`chainKeyId`): recorded with every published head. */
+  keyId: string;
 }
 
 /** The text the hash covers: the JSON array of every column, in this order. */
@@ -86,5 +88,18 @@ export function chainHasher(key: Buffer, plainThroughSeq = 0n): ChainHasher {
   const ofText = (seq: string, text: string) =>
     plainThroughSeq > 0n && BigInt(seq) <= plainThroughSeq ? hashSerialisedV1(text) : createHmac('sha256', secret).update('ecar-audit-v2\n').update(text).digest('hex');
   const hash = (record: ChainRecord) => ofText(record.seq, serialised(record));
-  return Object.assign(hash, { serialised: ofText, seal: (message: string) => createHmac('sha256', secret).update(`ecar-audit-checkpoint-v1\n${message}`).digest('hex') });
+  return Object.assign(hash, {
+    serialised: ofText,
+    seal: (message: string) => createHmac('sha256', secret).update(`ecar-audit-checkpoint-v1\n${message}`).digest('hex'),
+    keyId: chainKeyId(key),
+  });
+}
+
+/**
+ * The public name of a chain key: a MAC of a fixed text under the key (the key cannot be found
+ * from it). The service registers it in `audit_chain_keys`, where a backup reads it with the head,
+ * so a head published under another key is reported as such, not as a rewrite.
+ */
+export function chainKeyId(key: Buffer): string {
+  return `hmac-sha256:${createHmac('sha256', key).update('ecar-audit chain key id v1').digest('hex').slice(0, 16)}`;
 }

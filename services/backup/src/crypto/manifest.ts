@@ -23,6 +23,20 @@ export interface ManifestFile {
   durationMs: number;
 }
 
+/**
+ * The audit chain's head as the dump holds it (issue 12, finding 2), read in the dump's snapshot:
+ * the last row's seq and chain value (HMAC under the audit chain key, which backup never holds),
+ * the key's public name and when the row was recorded. Covered by the MAC and the signature, so
+ * the head is published outside the database where its holder cannot change it.
+ */
+export interface AuditChainHead {
+  database: string;
+  seq: string;
+  hash: string;
+  chainKeyId: string | null;
+  recordedAt: string;
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   id: string;
@@ -35,6 +49,8 @@ export interface Manifest {
   timings: { startedAt: string; finishedAt: string; durationMs: number };
   files: ManifestFile[];
   tables: Record<string, TableChecksum[]>;
+  /** Present when a dumped database holds the audit chain (with at least one row). */
+  auditChain?: AuditChainHead;
   /** HMAC-SHA256 of the rest of the manifest under a key derived from the data key. */
   mac: string;
   /**

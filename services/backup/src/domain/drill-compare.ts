@@ -1,4 +1,4 @@
-import type { TableChecksum } from '../crypto/manifest.ts';
+import type { AuditChainHead, TableChecksum } from '../crypto/manifest.ts';
 
 /**
  * What differs between the tables recorded at backup time and the tables of a restored database:
@@ -20,4 +20,12 @@ export function compareTables(database: string, expected: readonly TableChecksum
   }
   for (const extra of restored.keys()) mismatches.push(`${database}: unexpected table ${extra} after restore`);
   return mismatches;
+}
+
+/** The restored audit chain must end exactly at the head the signed manifest records. */
+export function compareChainEnd(head: AuditChainHead, end: { seq: string; hash: string } | undefined): string[] {
+  if (!end) return [`${head.database}: the restored audit chain is empty, the manifest's head is seq ${head.seq}`];
+  if (end.seq !== head.seq) return [`${head.database}: the restored audit chain ends at seq ${end.seq}, the manifest's head is seq ${head.seq}`];
+  if (end.hash !== head.hash) return [`${head.database}: the restored audit entry at seq ${head.seq} carries another chain value than the manifest's head`];
+  return [];
 }

@@ -4,10 +4,11 @@ import { newEvent } from '@ecar/contracts';
 import type { BackupPrivateKey } from '../crypto/key-wrap.ts';
 import { finishDrill, insertDrill } from '../data/drills.ts';
 import { storedRuns } from '../data/backup-runs.ts';
-import { compareTables } from './drill-compare.ts';
+import { compareChainEnd, compareTables } from './drill-compare.ts';
 import { countDocuments, openBackupSet, restoreDatabase, type OpenedBackupSet } from '../storage/backup-reader.ts';
 import { withScratchDatabase } from '../storage/scratch-database.ts';
 import { checksumsOf } from '../storage/table-checksums.ts';
+import { restoredChainEnd } from '../storage/audit-chain-head.ts';
 import { messageOf, scheduler, type BackupDeps } from './deps.ts';
 
 export interface DrillResult {
@@ -25,14 +26,16 @@ async function drillDatabase(adminUrl: string, set: OpenedBackupSet, database: s
     const expected = set.manifest.tables[database] ?? [];
     const withChecksum = new Set(expected.filter((table) => table.checksum !== null).map((table) => table.table));
     const actual = await checksumsOf(scratchUrl, (table) => withChecksum.has(table));
-    return compareTables(database, expected, actual);
+    const head = set.manifest.auditChain;
+    const chain = head?.database === database ? compareChainEnd(head, await restoredChainEnd(scratchUrl)) : [];
+    return [...compareTables(database, expected, actual), ...chain];
   });
 }
 
 /**
  * Restores every database of an opened set into scratch databases (created and dropped through
- * `adminUrl`, a CREATEDB role), compares each table with the manifest, and lists the document
- * archive. Shared by the scheduled drill and `scripts/backup-drill.ts`.
+ * `adminUrl`, a CREATEDB role), compares each table with the manifest, checks that a restored audit
+ * chain ends exactly at the manifest's head, and lists the document archive. Shared by the scheduled drill and `scripts/backup-drill.ts`.
  */
 export async function drillSet(set: OpenedBackupSet, adminUrl: string): Promise<{ databases: number; tables: number; mismatches: string[] }> {
   const mismatches: string[] = [];

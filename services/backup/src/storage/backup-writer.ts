@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wrapDataKey, type BackupPublicKey } from '../crypto/key-wrap.ts';
-import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, signManifest, type Manifest, type ManifestFile, type ManifestSigner, type TableChecksum } from '../crypto/manifest.ts';
+import { MANIFEST_FILE, MANIFEST_FORMAT, sealManifest, signManifest, type Manifest, type ManifestFile, type ManifestSigner, type TableChecksum, type AuditChainHead } from '../crypto/manifest.ts';
+import { auditChainHead } from './audit-chain-head.ts';
 import { libpqTarget, spawnTool, toolVersion, withDatabase } from './child-process.ts';
 import { verifyWrittenFile, writeEncryptedFile } from './encrypted-file.ts';
 import { openSnapshot, tableChecksums, type ChecksumPolicy } from './table-checksums.ts';
@@ -35,11 +36,13 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-async function dumpDatabase(options: BackupSetOptions, database: string, dataKey: Buffer, dir: string): Promise<{ file: ManifestFile; tables: TableChecksum[] }> {
+async function dumpDatabase(options: BackupSetOptions, database: string, dataKey: Buffer, dir: string): Promise<{ file: ManifestFile; tables: TableChecksum[]; auditChain: AuditChainHead | undefined }> {
   const url = withDatabase(options.dumpUrl, database);
   const started = Date.now();
   const snapshot = await openSnapshot(url);
   try {
+    // On the snapshot's connection, before pg_dump starts: the head the dump holds.
+    const auditChain = await auditChainHead(snapshot.client, database);
     const target = libpqTarget(url);
     const name = databaseFile(database);
     const dump = spawnTool('pg_dump', ['-Fc', `-Z${options.compression}`, `--snapshot=${snapshot.snapshot}`, `--dbname=${target.dbname}`], target.env);
@@ -52,7 +55,7 @@ async function dumpDatabase(options: BackupSetOptions, database: string, dataKey
       tableChecksums(snapshot.client, options.checksums),
       dump.done,
     ]);
-    return { file: { name, kind: 'database', database, ...written, durationMs: Date.now() - started }, tables };
+    return { file: { name, kind: 'database', database, ...written, durationMs: Date.now() - started }, tables, auditChain };
   } finally {
     await snapshot.close();
   }
@@ -100,11 +103,16 @@ export async function writeBackupSet(options: BackupSetOptions): Promise<Manifes
   try {
     const files: ManifestFile[] = [];
     const tables: Record<string, TableChecksum[]> = {};
+    let auditChain: AuditChainHead | undefined;
     for (const database of options.databases) {
       options.onStep?.(`dump ${database}`);
       const dumped = await dumpDatabase(options, database, dataKey, partial);
       files.push(dumped.file);
       tables[database] = dumped.tables;
+      if (dumped.auditChain) {
+        if (auditChain) throw new Error(`both ${auditChain.database} and ${database} hold an audit chain: back up one audit database per set`);
+        auditChain = dumped.auditChain;
+      }
     }
     options.onStep?.('archive documents');
     files.push(await archiveDocuments(options, dataKey, partial));
@@ -123,6 +131,7 @@ export async function writeBackupSet(options: BackupSetOptions): Promise<Manifes
       timings: { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() },
       files,
       tables,
+      ...(auditChain ? { auditChain } : {}),
     }));
     await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     await syncDirectory(partial);
