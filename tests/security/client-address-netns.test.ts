@@ -31,6 +31,8 @@ import { createLan, createNamespace, type Lan, type Namespace } from '../infra/s
 
 const HOLD_SECONDS = 900;
 const AUTH_PORT = 3001;
+/** The kit's address echo (tests/security/support/address-echo.ts), on auth's host. */
+const ECHO_PORT = 3100;
 const GATEWAY_PORT = 8080;
 const MEMBERS = ['gateway', 'auth', 'garage', 'clientA', 'clientB', 'admin'] as const;
 type Member = (typeof MEMBERS)[number];
@@ -43,13 +45,14 @@ let bus: BusNamespace;
 let database: TestDatabase;
 let ca: Credential;
 let garageCert: Credential;
+let gatewayCert: Credential;
 const namespaces = {} as Record<Member, Namespace>;
 const address = {} as Record<Member, string>;
 const hostForwarders: Forwarder[] = [];
 const namespaceForwarders: ChildProcess[] = [];
 const children: ChildService[] = [];
 /** What each client namespace is reached by from this process: a host port forwarded into it. */
-const url = {} as Record<'clientA' | 'clientB' | 'admin' | 'garage', string>;
+const url = {} as Record<'clientA' | 'clientB' | 'admin' | 'garage' | 'echo', string>;
 let adminToken: string;
 
 function identity(credential: Credential): NodeJS.ProcessEnv {
@@ -65,11 +68,32 @@ async function bringHostPorts(member: Member, ports: number[]): Promise<void> {
 }
 
 /** A host port whose connections leave from `member`'s namespace, to `target` there. */
-async function reachFrom(member: Member, target: Endpoint): Promise<number> {
-  namespaceForwarders.push(await forwardIn(namespaces[member].launcher, [[socket(`from-${member}`), target]]));
-  const forwarder = await forward(loopback(0), socket(`from-${member}`));
+async function reachFrom(member: Member, target: Endpoint, label: string = member): Promise<number> {
+  namespaceForwarders.push(await forwardIn(namespaces[member].launcher, [[socket(`from-${label}`), target]]));
+  const forwarder = await forward(loopback(0), socket(`from-${label}`));
   hostForwarders.push(forwarder);
   return forwarder.port;
+}
+
+/** GET over https with `tls`, the answer's status and JSON body. */
+function getJson(target: string, tls: https.RequestOptions, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(target, { ...tls, headers, timeout: 5000 }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => {
+        let body: Record<string, unknown> = {};
+        try {
+          body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          body = { raw: text };
+        }
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+  });
 }
 
 /** A sign-in straight to auth (garage's namespace → auth's address), with whatever TLS identity `tls` holds. */
@@ -129,7 +153,7 @@ describe('client addresses across network namespaces: the gateway and auth on th
     MEMBERS.forEach((member, index) => (address[member] = lan.addresses[index]!));
 
     ca = createInternalCa('ECAR netns test CA');
-    const gatewayCert = issueServiceCertificate(ca, { name: 'gateway', ipAddresses: [address.gateway] });
+    gatewayCert = issueServiceCertificate(ca, { name: 'gateway', ipAddresses: [address.gateway] });
     // 127.0.0.1 too: this process reaches auth through a forwarder on its own loopback.
     const authCert = issueServiceCertificate(ca, { name: 'auth', dnsNames: ['localhost'], ipAddresses: [address.auth, '127.0.0.1'] });
     garageCert = issueServiceCertificate(ca, { name: 'garage', ipAddresses: [address.garage] });
@@ -143,12 +167,14 @@ describe('client addresses across network namespaces: the gateway and auth on th
     const authEndpoint = { host: address.auth, port: AUTH_PORT };
     const gatewayEndpoint = { host: address.gateway, port: GATEWAY_PORT };
     url.garage = `https://127.0.0.1:${await reachFrom('garage', authEndpoint)}`;
+    url.echo = `https://127.0.0.1:${await reachFrom('garage', { host: address.auth, port: ECHO_PORT }, 'garage-echo')}`;
     for (const client of ['clientA', 'clientB', 'admin'] as const) url[client] = `http://127.0.0.1:${await reachFrom(client, gatewayEndpoint)}`;
 
     bus = createBusNamespace('netns');
     database = await createTestDatabase('netns_auth');
     const common = { NODE_ENV: 'test', BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, LOG_LEVEL: 'warn', HOST: '0.0.0.0' };
     const garageTls = clientTlsOptions({ cert: garageCert.certPem, key: garageCert.keyPem, ca: ca.certPem });
+    const probe = (target: string) => () => getJson(target, garageTls).then(({ status }) => status === 200, () => false);
     children.push(
       await startChild(
         'auth',
@@ -175,20 +201,15 @@ describe('client addresses across network namespaces: the gateway and auth on th
         {
           launcher: namespaces.auth.launcher,
           // Health answers every internal peer; garage's namespace is this process's way in.
-          ready: () =>
-            new Promise((resolve) => {
-              https
-                .get(`${url.garage}/health/ready`, { ...garageTls, timeout: 1000 }, (response) => {
-                  response.resume();
-                  resolve(response.statusCode === 200);
-                })
-                .on('error', () => resolve(false))
-                .on('timeout', function (this: { destroy(): void }) {
-                  this.destroy();
-                });
-            }),
+          ready: probe(`${url.garage}/health/ready`),
         },
       ),
+    );
+    children.push(
+      await startChild('address-echo', 'tests/security/support/address-echo.ts', { ...identity(authCert), PORT: String(ECHO_PORT), HOST: '0.0.0.0', LOG_LEVEL: 'warn' }, `${url.echo}/health/live`, 60_000, {
+        launcher: namespaces.auth.launcher,
+        ready: probe(`${url.echo}/health/live`),
+      }),
     );
     const authUrl = `https://${address.auth}:${AUTH_PORT}`;
     const nowhere = 'https://127.0.0.1:9';
@@ -274,6 +295,15 @@ describe('client addresses across network namespaces: the gateway and auth on th
     assert.ok(!keys.includes(`ip:${forged}`), `the forged address is not counted: ${keys.join(', ')}`);
     assert.ok(!keys.includes(`ip:${address.garage}`), 'nor garage (it never reached the sign-in)');
     assert.deepEqual(await recordedAddresses('auth.login.failed', email), []);
+
+    // The kit's own answer, where a non-gateway peer does get through (the address echo on auth's host):
+    // garage's header is ignored and its socket address stands; the gateway's certificate is believed from any address.
+    const asGarage = await getJson(`${url.echo}/address`, garageTls, { 'x-forwarded-for': forged });
+    assert.deepEqual([asGarage.status, asGarage.body['ip']], [200, address.garage]);
+    const gatewayTls = clientTlsOptions({ cert: gatewayCert.certPem, key: gatewayCert.keyPem, ca: ca.certPem });
+    const asGateway = await getJson(`${url.echo}/address`, gatewayTls, { 'x-forwarded-for': forged });
+    assert.deepEqual([asGateway.status, asGateway.body['ip']], [200, forged]);
+    await assert.rejects(getJson(`${url.echo}/address`, { ca: ca.certPem }, { 'x-forwarded-for': forged }));
 
     // Without a certificate, or with one of another CA naming the gateway, the TLS handshake fails.
     await assert.rejects(loginAtAuth({ ca: ca.certPem }, forged, email));
