@@ -250,7 +250,14 @@ describe('client addresses across network namespaces: the gateway and auth on th
 
   after(async () => {
     for (const child of children.reverse()) await terminate(child);
-    for (const forwarder of namespaceForwarders) forwarder.kill('SIGTERM');
+    await Promise.all(
+      namespaceForwarders.map((forwarder) => {
+        if (forwarder.exitCode !== null || forwarder.signalCode !== null) return undefined;
+        const exited = new Promise((resolve) => forwarder.once('exit', resolve));
+        forwarder.kill('SIGTERM');
+        return exited;
+      }),
+    );
     await Promise.all(hostForwarders.map((forwarder) => forwarder.close()));
     lan?.close();
     for (const namespace of Object.values(namespaces)) namespace.close();
