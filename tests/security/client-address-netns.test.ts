@@ -236,8 +236,9 @@ describe('client addresses across network namespaces: the gateway and auth on th
           RATE_LIMIT_LOGIN_PER_IP: '200',
           CORS_ORIGINS: 'https://portal.ecar.test',
         },
-        `${url.admin}/health/live`,
+        `${url.admin}/health/revocations`,
         60_000,
+        // Ready once its deny-list is fed (the gateway has no /health/ready).
         { launcher: namespaces.gateway.launcher },
       ),
     );
