@@ -19,9 +19,18 @@ export interface ChildService {
   output: () => string;
 }
 
+export interface ChildOptions {
+  /** A command prefix the process runs under, e.g. `nsenter -t PID -n --` (a network namespace); it must exec, not fork. */
+  launcher?: readonly string[];
+  /** How to tell the process is healthy when a plain `fetch(healthUrl)` cannot (mutual TLS, another network namespace). */
+  ready?: () => Promise<boolean>;
+}
+
 /** Runs a deployable's real entry point (`src/main.ts`) as its own process and waits for health. */
-export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string, timeoutMs = 60_000): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, healthUrl: string, timeoutMs = 60_000, options: ChildOptions = {}): Promise<ChildService> {
+  const [command, ...prefix] = [...(options.launcher ?? []), process.execPath];
+  const ready = options.ready ?? (async () => (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok);
+  const child = spawn(command!, [...prefix, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, LOG_SILENT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +42,7 @@ export async function startChild(name: string, entry: string, env: NodeJS.Proces
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
     try {
-      if ((await fetch(healthUrl, { signal: AbortSignal.timeout(1000) })).ok) return { name, child, output: () => output };
+      if (await ready()) return { name, child, output: () => output };
     } catch {
       // not listening yet
     }
