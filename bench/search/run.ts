@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { outboxMigrations } from '@ecar/bus';
+import { allConsumerQueues, consumerQueueNames, outboxMigrations } from '@ecar/bus';
 import { createDataSource, runMigrationsLocked } from '@ecar/db';
 import { createLogger } from '@ecar/logger';
 import { adminQuery, AMQP_URL, createBusNamespace, createTestDatabase, repoRoot, startChild, terminate } from '@ecar/testkit';
@@ -193,6 +193,8 @@ try {
   await Promise.all([terminate(gateway), terminate(garage)]);
   await auth.stop();
   await authDb.drop();
-  await bus.cleanup([`${bus.queuePrefix}garage.users`, `${bus.queuePrefix}garage.users.dlq`, SINK]);
+  // Every queue the garage's consumers declared (main, retry, dead-letter), and the stand-in.
+  const consumers = ['garage.users', 'garage.report-replays'].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, [1000, 5000, 30000]));
+  await bus.cleanup([...consumers.flatMap((names) => allConsumerQueues(names)), SINK]);
   if (process.argv.includes('--drop')) await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
 }
