@@ -9,10 +9,12 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { outboxMigrations } from '@ecar/bus';
+import { allConsumerQueues, consumerQueueNames, outboxMigrations } from '@ecar/bus';
 import { createDataSource, runMigrationsLocked } from '@ecar/db';
 import { createLogger } from '@ecar/logger';
-import { adminQuery, createBusNamespace, createTestDatabase, repoRoot, startChild, terminate } from '@ecar/testkit';
+import { adminQuery, AMQP_URL, createBusNamespace, createTestDatabase, repoRoot, startChild, terminate } from '@ecar/testkit';
+import amqp from 'amqplib';
+import pg from 'pg';
 import { SingleBar, Presets } from 'cli-progress';
 import { authService } from '../../services/auth/src/service.ts';
 import { loadGarageConfig } from '../../services/garage/src/config.ts';
@@ -94,6 +96,18 @@ const QUERIES: Array<[string, string]> = [
   ['phone suffix', '20012345'],
 ];
 const bus = createBusNamespace('benchsearch');
+// In production audit's queue takes every event (`#`); without one the access events would come
+// back unroutable and the relay would retry each of them with backoff — work production never
+// does. The stand-in keeps at most one message (the broker drops the rest), so nothing piles up.
+const SINK = `${bus.queuePrefix}audit.sink`;
+{
+  const connection = await amqp.connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  await channel.assertExchange(bus.exchange, 'topic', { durable: true });
+  await channel.assertQueue(SINK, { durable: false, arguments: { 'x-max-length': 1, 'x-overflow': 'drop-head' } });
+  await channel.bindQueue(SINK, bus.exchange, '#');
+  await connection.close();
+}
 const authDb = await createTestDatabase('bench_s_auth');
 const auth = await authService.start({ ...env, PORT: '0', DATABASE_URL: authDb.url, BUS_EXCHANGE: bus.exchange, BUS_QUEUE_PREFIX: bus.queuePrefix, ECAR_BOOTSTRAP_ADMIN_EMAIL: 'bench@ecar.test', ECAR_BOOTSTRAP_ADMIN_PASSWORD: 'Bench-Passw0rd!-search' });
 const jwks = `${auth.url}/.well-known/jwks.json`;
@@ -169,11 +183,18 @@ try {
     );
   }
   console.log('target: p95 ≤ 100 ms at 100,000 customers');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const outbox = (await client.query(`SELECT count(*) AS events, count(*) FILTER (WHERE published_at IS NULL) AS unpublished, count(*) FILTER (WHERE attempts > 0) AS retried FROM outbox_events`)).rows[0];
+  await client.end();
+  console.log(`outbox after the runs: ${JSON.stringify(outbox)}`);
   if (failed) throw new Error('non-2xx answers or errors: the figures measure failures, not the search');
 } finally {
   await Promise.all([terminate(gateway), terminate(garage)]);
   await auth.stop();
   await authDb.drop();
-  await bus.cleanup([`${bus.queuePrefix}garage.users`, `${bus.queuePrefix}garage.users.dlq`]);
+  // Every queue the garage's consumers declared (main, retry, dead-letter), and the stand-in.
+  const consumers = ['garage.users', 'garage.report-replays'].map((name) => consumerQueueNames(`${bus.queuePrefix}${name}`, [1000, 5000, 30000]));
+  await bus.cleanup([...consumers.flatMap((names) => allConsumerQueues(names)), SINK]);
   if (process.argv.includes('--drop')) await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
 }

@@ -98,11 +98,17 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
     upstream.breaker.on('close', () => breakerState.set({ upstream: name }, 0));
   }
 
-  const limit = async (limiter: SharedRateLimiter, key: string, reason: string, res: Response) => {
-    const verdict = await limiter.hit(key);
+  const reasons = new Map<SharedRateLimiter, string>([
+    [perIp, 'ip_rate_limit'],
+    [sensitivePerIp, 'sensitive_rate_limit'],
+    [perUser, 'user_rate_limit'],
+  ]);
+  /** Counts the request on every limit that applies, in one Redis call; 429 at the first refused. */
+  const limit = async (hits: Array<{ limiter: SharedRateLimiter; key: string }>, res: Response) => {
+    const { limiter, verdict } = await rateLimitStore.hitInOrder(hits);
     rateLimitHeaders(res, limiter.max, verdict.remaining, verdict.retryAfterMs);
     if (!verdict.allowed) {
-      rejected.inc({ reason });
+      rejected.inc({ reason: reasons.get(limiter) ?? limiter.name });
       throw tooManyRequests(verdict.retryAfterMs / 1000);
     }
   };
@@ -137,26 +143,35 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, provide
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const ip = req.ip ?? 'unknown';
-      await limit(perIp, ip, 'ip_rate_limit', res);
+      // The limits are counted once what applies is known: per address always, per address on
+      // sensitive routes, per user once the token is verified. A request refused before that
+      // (400, 404, 401, 403) is still counted per address, and answered 429 once over that budget,
+      // as when the address was counted first.
+      const hits = [{ limiter: perIp, key: ip }];
+      const refuse = async (error: unknown): Promise<never> => {
+        await limit(hits, res);
+        throw error;
+      };
       const path = req.path;
       if (!isCanonicalPath(path)) {
         rejected.inc({ reason: 'non_canonical_path' });
-        throw badRequest('The request path is not canonical');
+        await refuse(badRequest('The request path is not canonical'));
       }
       const rule: RouteRule | undefined = matchRoute(path);
       if (!rule) {
         rejected.inc({ reason: 'no_route' });
-        throw notFound(`No route for ${req.method} ${path}`);
+        return await refuse(notFound(`No route for ${req.method} ${path}`));
       }
       res.locals['routeLabel'] = rule.prefix;
-      if (rule.sensitive) await limit(sensitivePerIp, ip, 'sensitive_rate_limit', res);
+      if (rule.sensitive) hits.push({ limiter: sensitivePerIp, key: ip });
       if (rule.access !== 'public') {
         const { principal } = await authenticate(req, verifier, rule.access, {
           allowPendingMfa: rule.allowPendingMfa ?? false,
           onRefused: (reason) => rejected.inc({ reason }),
-        });
-        await limit(perUser, principal.userId, 'user_rate_limit', res);
+        }).catch(refuse);
+        hits.push({ limiter: perUser, key: principal.userId });
       }
+      await limit(hits, res);
       const headers = forwardableRequestHeaders(req.headers);
       headers['x-forwarded-for'] = ip;
       headers['x-forwarded-proto'] = req.protocol;

@@ -1,7 +1,7 @@
 export type { BackoffOptions } from '@ecar/primitives';
 export { BusConnection, BusNotConnectedError, type BusConnectionOptions, type ConnectedCallback } from './connection.ts';
 export { outboxMigrations } from './schema.ts';
-export { enqueueEvent, enqueueEvents, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
+export { enqueueEvent, enqueueEvents, GroupedOutboxWriter, OUTBOX_NOTIFY_CHANNEL } from './outbox.ts';
 export { OutboxRelay, type OutboxRelayOptions } from './relay.ts';
 export { InboxConsumer, type InboxConsumerOptions } from './consumer.ts';
 export { EphemeralSubscription, type EphemeralSubscriptionOptions } from './ephemeral-subscription.ts';

@@ -20,25 +20,32 @@ export class OutboxStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Leases up to `limit` due rows to `owner`, oldest first. SKIP LOCKED lets several relays
-   * claim disjoint batches at once; the lease keeps a row away from other relays after this
-   * statement commits, until it is published, failed or the lease expires (a crashed relay).
+   * Leases up to `limit` due rows to `owner`, oldest first — and, in the same statement, marks
+   * `published` (the previous batch's confirmed events) published, so a relay that keeps up
+   * spends one round trip per batch. SKIP LOCKED lets several relays claim disjoint batches at
+   * once; the lease keeps a row away from other relays after this statement commits, until it is
+   * published, failed or the lease expires (a crashed relay). A row being marked is never claimed
+   * again by the same statement (`id <> ALL`), even when its lease has run out.
    */
-  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
+  async claim(owner: string, limit: number, leaseMs: number, published: readonly string[] = []): Promise<ClaimedEvent[]> {
     const rows = await queryRows<ClaimedEvent>(
       this.dataSource,
-      `UPDATE outbox_events
+      `WITH marked AS (
+         UPDATE outbox_events SET published_at = now(), lease_owner = NULL, lease_until = NULL
+          WHERE id = ANY($4::uuid[]) AND published_at IS NULL)
+       UPDATE outbox_events
           SET lease_owner = $1, lease_until = now() + $2::int * interval '1 millisecond'
         WHERE seq IN (
           SELECT seq FROM outbox_events
            WHERE published_at IS NULL
              AND next_attempt_at <= now()
              AND (lease_until IS NULL OR lease_until < now())
+             AND id <> ALL($4::uuid[])
            ORDER BY seq
            LIMIT $3::int
            FOR UPDATE SKIP LOCKED)
         RETURNING seq::text AS seq, id, type, payload, attempts`,
-      [owner, leaseMs, limit],
+      [owner, leaseMs, limit, published],
     );
     // RETURNING does not keep the subquery's order.
     return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));

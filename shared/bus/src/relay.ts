@@ -107,26 +107,41 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      let moreDue = false;
       try {
-        moreDue = await this.relayBatch();
+        await this.relayDue();
       } catch (error) {
         this.options.logger.warn('outbox relay batch failed', { error });
       }
-      if (!moreDue) await this.wakeup.wait(this.pollIntervalMs);
+      if (!this.stopping) await this.wakeup.wait(this.pollIntervalMs);
     }
   }
 
-  /** Publishes one batch; true when the batch was full, so more rows are probably due. */
-  private async relayBatch(): Promise<boolean> {
-    const publisher = this.supervisor.current();
-    // Without a channel, or while the broker blocks publishers, rows just wait in the table.
-    if (!publisher || this.options.connection.isBlocked()) return false;
-    const events = await this.store.claim(this.owner, this.batchSize, this.leaseMs);
-    if (events.length === 0) return false;
+  /**
+   * Publishes batches while rows are due. Each claim also marks the batch before it published
+   * (`OutboxStore.claim`), so the claim that finds nothing left is the one that records the last
+   * batch; a NOTIFY seen before a claim is forgotten, since that claim sees its rows.
+   */
+  private async relayDue(): Promise<void> {
+    let published: string[] = [];
+    for (;;) {
+      const publisher = this.supervisor.current();
+      // Without a channel, or while the broker blocks publishers, rows just wait in the table.
+      if (this.stopping || !publisher || this.options.connection.isBlocked()) break;
+      this.wakeup.clear();
+      const events = await this.store.claim(this.owner, this.batchSize, this.leaseMs, published);
+      published = [];
+      if (events.length === 0) return;
+      const failed = await this.publishBatch(publisher, events, published);
+      // A failure waits for the next wake-up (its rows are due again only after their backoff).
+      if (failed) break;
+    }
+    await this.store.markPublished(published);
+  }
+
+  /** Publishes one claimed batch: confirmed ids go into `published`, the rest are scheduled for retry. True when any failed. */
+  private async publishBatch(publisher: ConfirmedPublisher, events: ClaimedEvent[], published: string[]): Promise<boolean> {
     for (const event of events) this.metrics.published.inc({ type: event.type });
     const outcomes = await publisher.publish(events.map((event) => this.toMessage(event)));
-    const published: string[] = [];
     const failed: { id: string; retryInMs: number; error: string }[] = [];
     events.forEach((event, index) => {
       const outcome = outcomes[index];
@@ -138,7 +153,6 @@ export class OutboxRelay {
       this.metrics.publishFailed.inc({ reason });
       failed.push({ id: event.id, retryInMs: backoffDelay(event.attempts, this.backoff), error: `${reason}: ${outcome?.error ?? ''}` });
     });
-    await this.store.markPublished(published);
     await this.store.markFailed(this.owner, failed);
     this.metrics.publishConfirmed.inc(published.length);
     if (failed.length > 0) {
@@ -148,7 +162,7 @@ export class OutboxRelay {
         firstError: failed[0]?.error,
       });
     }
-    return events.length === this.batchSize;
+    return failed.length > 0;
   }
 
   private toMessage(event: ClaimedEvent): OutgoingMessage {

@@ -11,6 +11,11 @@ export class Wakeup {
     else this.pending = true;
   }
 
+  /** Forgets a remembered notification: the caller is about to look anyway. */
+  clear(): void {
+    this.pending = false;
+  }
+
   async wait(ms: number): Promise<void> {
     if (this.pending) {
       this.pending = false;

@@ -4,7 +4,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { waitFor, AMQP_URL, type BusNamespace } from '@ecar/testkit';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { BusConnection, enqueueEvent, enqueueEvents, OutboxRelay } from '../src/index.ts';
+import { BusConnection, enqueueEvent, enqueueEvents, GroupedOutboxWriter, OutboxRelay } from '../src/index.ts';
 import { counterValue, logger, loginFailed, openBusTestWorld, userCreated, type BusTestWorld, type TestBroker } from './helpers.ts';
 
 describe('outbox and relay', () => {
@@ -106,6 +106,40 @@ describe('outbox and relay', () => {
       /type/,
     );
     await assert.rejects(enqueueEvent(dataSource.manager, userCreated()), /transaction/);
+  });
+
+  it('records reads with a statement of their own: concurrent writes share statements, each event keeps its row and is published', async () => {
+    const writer = new GroupedOutboxWriter(dataSource);
+    const events = Array.from({ length: 20 }, () => userCreated());
+    await Promise.all(events.map((event) => writer.write([event])));
+    const ids = events.map((event) => event.id);
+    // Committed when write resolved; rows of one statement share its transaction's now().
+    const rows: Array<{ id: string; created_at: Date }> = await dataSource.query('SELECT id, created_at FROM outbox_events WHERE id = ANY($1::uuid[])', [ids]);
+    assert.equal(rows.length, 20);
+    assert.ok(new Set(rows.map((row) => row.created_at.getTime())).size < 20, 'reads finishing together share a statement');
+    await waitFor(() => ids.every((id) => received.some((m) => m.properties.messageId === id)) || undefined, { what: 'every recorded event on the queue' });
+    await waitFor(
+      async () => {
+        const unpublished: unknown[] = await dataSource.query('SELECT 1 FROM outbox_events WHERE id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+        return unpublished.length === 0 || undefined;
+      },
+      { what: 'every recorded event marked published' },
+    );
+  });
+
+  it('a failed statement rejects every write it carried, so no read answers without its record; an invalid envelope throws at once', async () => {
+    const writer = new GroupedOutboxWriter(dataSource);
+    const existing = userCreated();
+    await writer.write([existing]);
+    const first = userCreated();
+    const sharing = userCreated();
+    const [alone, duplicate, carried] = await Promise.allSettled([writer.write([first]), writer.write([existing]), writer.write([sharing])]);
+    assert.equal(alone.status, 'fulfilled');
+    assert.equal(duplicate.status, 'rejected');
+    assert.equal(carried.status, 'rejected', 'the write sharing the failed statement fails with it');
+    const rows: unknown[] = await dataSource.query('SELECT 1 FROM outbox_events WHERE id = $1', [sharing.id]);
+    assert.equal(rows.length, 0);
+    assert.throws(() => writer.write([{ ...userCreated(), type: 'Not A Type' }]), /type/);
   });
 
   it('keeps an unroutable event unpublished and counts the attempt', async () => {

@@ -1,4 +1,4 @@
-import { enqueueEvents } from '@ecar/bus';
+import { enqueueEvents, GroupedOutboxWriter } from '@ecar/bus';
 import { envelopeOf, type NewEvent } from '@ecar/contracts';
 import { isUniqueViolation, type DataSource, type EntityManager } from '@ecar/db';
 
@@ -22,12 +22,16 @@ export interface UnitOfWorkOptions {
  * producer. A change without its event, or an event without its change, cannot commit.
  */
 export class UnitOfWork {
+  private readonly readRecords: GroupedOutboxWriter;
+
   constructor(
     readonly dataSource: DataSource,
     /** The service's name: the `producer` of every event it publishes. */
     readonly producer: string,
     private readonly options: UnitOfWorkOptions = {},
-  ) {}
+  ) {
+    this.readRecords = new GroupedOutboxWriter(dataSource);
+  }
 
   async run<T>(work: (db: EntityManager) => Promise<Work<T>>): Promise<T> {
     try {
@@ -36,6 +40,19 @@ export class UnitOfWork {
       if (this.options.onUniqueViolation && isUniqueViolation(error)) throw this.options.onUniqueViolation();
       throw error;
     }
+  }
+
+  /**
+   * A read whose only trace is its access record (AUD-4): `work` runs outside a transaction — it
+   * must not write; each of its statements sees the committed data, as under READ COMMITTED — and
+   * its events are then committed by a statement of their own, shared with the reads finishing at
+   * the same time (`GroupedOutboxWriter`). The result is returned only once they are committed:
+   * nothing is answered without its record. Saves BEGIN and COMMIT round trips on hot reads.
+   */
+  async read<T>(work: (db: EntityManager) => Promise<Work<T>>): Promise<T> {
+    const { result, events } = await work(this.dataSource.manager);
+    await this.readRecords.write(events.map((event) => envelopeOf(this.producer, event)));
+    return result;
   }
 
   /** The same inside a transaction someone else opened (a subscription's inbox transaction). */

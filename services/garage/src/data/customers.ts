@@ -14,7 +14,8 @@ const GROUPS = {
 type GroupColumn = keyof typeof GROUPS;
 const GROUP_COLUMNS = Object.keys(GROUPS) as GroupColumn[];
 
-const COLUMNS = `c.id, c.user_id, c.kind, c.name, c.name_sealed, c.contact_sealed, c.identity_sealed,
+/** The columns `decode` reads, of `customers c` (the search selects them with its candidates). */
+export const CUSTOMER_COLUMNS = `c.id, c.user_id, c.kind, c.name, c.name_sealed, c.contact_sealed, c.identity_sealed,
   c.consent_given_at, c.consent_method, c.consent_withdrawn_at, c.anonymised_at, c.created_at, c.updated_at`;
 
 type Row = Record<string, unknown>;
@@ -25,8 +26,11 @@ export const INDEX = { phone: 'customers.phone', email: 'customers.email', natio
 export class CustomerStore {
   constructor(private readonly cipher: FieldCipher) {}
 
-  /** Opens only the groups holding `fields`, and returns only `fields` (a technician's view needs the phone, not the CIN). */
-  private decode(row: Row, fields: readonly CustomerSealedField[]): Customer {
+  /**
+   * A row of `CUSTOMER_COLUMNS` as a customer. Opens only the groups holding `fields`, and returns
+   * only `fields` (a technician's view needs the phone, not the CIN).
+   */
+  decode(row: Row, fields: readonly CustomerSealedField[]): Customer {
     const id = String(row['id']);
     const opened: Partial<Record<CustomerSealedField, string | null>> = {};
     for (const column of GROUP_COLUMNS) {
@@ -114,18 +118,11 @@ export class CustomerStore {
     await indexCustomer(db, this.cipher, customer, false);
   }
 
-  /** Customers by id (search candidates), unscoped: the caller has already applied its rules. */
-  async byIds(db: EntityManager, ids: readonly string[], fields: readonly CustomerSealedField[]): Promise<Customer[]> {
-    if (ids.length === 0) return [];
-    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id`, [ids]);
-    return rows.map((row) => this.decode(row, fields));
-  }
-
   /** One customer within the caller's reach (undefined otherwise); `forUpdate` locks the row. */
   async find(db: EntityManager, caller: Caller, id: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
     const params = new Params();
     const rows: Row[] = await db.query(
-      `SELECT ${COLUMNS} FROM customers c WHERE c.id = ${params.add(id)} AND ${customerReach(caller, 'c', params)}${forUpdate ? ' FOR UPDATE' : ''}`,
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ${params.add(id)} AND ${customerReach(caller, 'c', params)}${forUpdate ? ' FOR UPDATE' : ''}`,
       params.values,
     );
     return rows[0] ? this.decode(rows[0], fields) : undefined;
@@ -133,12 +130,12 @@ export class CustomerStore {
 
   /** Unscoped, for system work (the auth-user consumer, work-order completion). */
   async findById(db: EntityManager, id: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
-    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    const rows: Row[] = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
     return rows[0] ? this.decode(rows[0], fields) : undefined;
   }
 
   async findByUserId(db: EntityManager, userId: string, fields: readonly CustomerSealedField[], forUpdate = false): Promise<Customer | undefined> {
-    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM customers c WHERE c.user_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [userId]);
+    const rows: Row[] = await db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.user_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [userId]);
     return rows[0] ? this.decode(rows[0], fields) : undefined;
   }
 
@@ -155,7 +152,7 @@ export class CustomerStore {
     if (query.nationalId !== undefined) where.push(`c.national_id_bidx = ${params.add(this.cipher.index(INDEX.nationalId, query.nationalId))}`);
     if (query.after !== undefined) where.push(`c.id > ${params.add(query.after)}`);
     const rows: Row[] = await db.query(
-      `SELECT ${COLUMNS} FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${params.add(query.limit)}`,
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${params.add(query.limit)}`,
       params.values,
     );
     return rows.map((row) => this.decode(row, fields));

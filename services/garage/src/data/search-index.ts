@@ -1,8 +1,10 @@
 import type { EntityManager } from '@ecar/db';
-import type { Customer } from '../domain/customer.ts';
+import type { Customer, CustomerSealedField } from '../domain/customer.ts';
 import type { Vehicle } from '../domain/vehicle.ts';
 import { termsOf, type SearchKind } from '../domain/search-terms.ts';
+import { CUSTOMER_COLUMNS, type CustomerStore } from './customers.ts';
 import type { FieldCipher } from './field-cipher.ts';
+import type { VehicleStore } from './vehicles.ts';
 
 /**
  * The `search_terms` table (issue 15): one row per (source row, kind, token) — tokens of the
@@ -80,28 +82,52 @@ export function queryTokens(cipher: FieldCipher, queries: readonly TokenQuery[])
   return { kinds, tokens };
 }
 
-/** A candidate customer and which of its source rows hold a query token: the name/phone (the customer) or vehicles. */
+/** A vehicle of a candidate holding a plate or VIN token of the query, opened. */
+export interface CandidateVehicle {
+  id: string;
+  plate: string;
+  /** Opened only when the vehicle holds the query's VIN token (null otherwise). */
+  vin: string | null;
+}
+
+/** A candidate customer, opened, with the kinds and vehicles that hold a query token. */
 export interface Candidate {
-  customerId: string;
+  customer: Customer;
   /** The kinds whose token this customer holds: only these need confirming. */
   kinds: SearchKind[];
-  /** The vehicles holding a plate or VIN token: the only vehicles to open. */
-  vehicleIds: string[];
+  /** The vehicles holding a plate or VIN token: the only vehicles opened (created_at, id order). */
+  vehicles: CandidateVehicle[];
 }
 
 /** The smallest uuid: the keyset start of a first page (keeps the range condition usable by the index). */
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
+interface CandidateRow extends Record<string, unknown> {
+  kinds: SearchKind[];
+  vehicles: Array<{ id: string; plate: string; vin: string | null; kinds: SearchKind[] }> | null;
+}
+
 /**
- * Customers having a token of the query, by id after `after` (keyset), at most `limit`, with the
- * kinds and source rows that hold it. The tokens are truncated, so these are candidates: the
- * caller opens them to confirm. Each token's rows are read in `search_terms_lookup` order
- * (kind, token, customer_id) and stopped after `limit` customers, so a common prefix ("ben", tens
- * of thousands of rows at 100,000 customers) reads a page's worth of the index, not all of it.
+ * Customers having a token of the query, by id after `after` (keyset), at most `limit`, with
+ * their rows and the vehicles that hold a token — one statement, one round trip. The tokens are
+ * truncated, so these are candidates: the caller confirms them against the opened values. Each
+ * token's rows are read in `search_terms_lookup` order (kind, token, customer_id) and stopped
+ * after `limit` customers, so a common prefix ("ben", tens of thousands of rows at 100,000
+ * customers) reads a page's worth of the index, not all of it. Opened: the name and the groups
+ * holding `fields`, and of each matched vehicle its plate (and its VIN when that token matched).
  */
-export async function candidateCustomers(db: EntityManager, query: QueryTokens, after: string | undefined, limit: number): Promise<Candidate[]> {
+export async function candidateCustomers(
+  db: EntityManager,
+  stores: { customers: CustomerStore; vehicles: VehicleStore },
+  query: QueryTokens,
+  after: string | undefined,
+  limit: number,
+  fields: readonly CustomerSealedField[],
+): Promise<Candidate[]> {
   if (query.tokens.length === 0) return [];
-  const rows: Array<{ customer_id: string; kinds: SearchKind[]; vehicle_ids: string[] | null }> = await db.query(
+  // `customer_id = ANY (ARRAY(…))` keeps the second read of search_terms an index lookup per token:
+  // a join on ids let the planner hash-join every row of a common token (docs/performance/search.md).
+  const rows: CandidateRow[] = await db.query(
     `WITH q AS (SELECT * FROM unnest($1::text[], $2::int[]) AS q(kind, token)),
      ids AS (
        SELECT DISTINCT c.customer_id FROM q
@@ -109,12 +135,24 @@ export async function candidateCustomers(db: EntityManager, query: QueryTokens, 
            SELECT DISTINCT s.customer_id FROM search_terms s
             WHERE s.kind = q.kind AND s.token = q.token AND s.customer_id > $3::uuid
             ORDER BY s.customer_id LIMIT $4) c
-        ORDER BY c.customer_id LIMIT $4)
-     SELECT s.customer_id, array_agg(DISTINCT s.kind) AS kinds,
-            array_agg(DISTINCT s.source_id) FILTER (WHERE s.kind IN ('plate', 'vin')) AS vehicle_ids
-       FROM q JOIN search_terms s ON s.kind = q.kind AND s.token = q.token AND s.customer_id = ANY (ARRAY(SELECT customer_id FROM ids))
-      GROUP BY s.customer_id ORDER BY s.customer_id`,
+        ORDER BY c.customer_id LIMIT $4),
+     hits AS MATERIALIZED (
+       SELECT s.customer_id, s.kind, s.source_id
+         FROM q JOIN search_terms s ON s.kind = q.kind AND s.token = q.token AND s.customer_id = ANY (ARRAY(SELECT customer_id FROM ids))),
+     per_customer AS (SELECT customer_id, array_agg(DISTINCT kind) AS kinds FROM hits GROUP BY customer_id),
+     per_vehicle AS (
+       SELECT customer_id, source_id, array_agg(DISTINCT kind) AS kinds FROM hits WHERE kind IN ('plate', 'vin') GROUP BY customer_id, source_id)
+     SELECT ${CUSTOMER_COLUMNS}, k.kinds,
+            (SELECT json_agg(json_build_object('id', v.id, 'plate', v.plate_sealed, 'vin', v.vin_sealed, 'kinds', pv.kinds) ORDER BY v.created_at, v.id)
+               FROM per_vehicle pv JOIN vehicles v ON v.id = pv.source_id AND v.customer_id = pv.customer_id
+              WHERE pv.customer_id = k.customer_id) AS vehicles
+       FROM per_customer k JOIN customers c ON c.id = k.customer_id
+      ORDER BY c.id`,
     [query.kinds, query.tokens, after ?? FIRST_ID, limit],
   );
-  return rows.map((row) => ({ customerId: row.customer_id, kinds: row.kinds, vehicleIds: row.vehicle_ids ?? [] }));
+  return rows.map((row) => ({
+    customer: stores.customers.decode(row, fields),
+    kinds: row.kinds,
+    vehicles: (row.vehicles ?? []).map((vehicle) => stores.vehicles.openMatch(vehicle.id, vehicle.plate, vehicle.vin, vehicle.kinds.includes('vin'))),
+  }));
 }

@@ -38,6 +38,11 @@ export class VehicleStore {
     };
   }
 
+  /** A search match: the plate always (it is shown), the VIN only when its token matched (`withVin`). */
+  openMatch(id: string, plateSealed: string, vinSealed: string | null, withVin: boolean): { id: string; plate: string; vin: string | null } {
+    return { id, plate: this.cipher.open(TABLE, 'plate_sealed', id, plateSealed), vin: withVin ? this.cipher.open(TABLE, 'vin_sealed', id, vinSealed) : null };
+  }
+
   /** True when another vehicle already has this plate (blind index). */
   async plateTaken(db: EntityManager, plate: string, exceptId?: string): Promise<boolean> {
     const rows: Row[] = await db.query(`SELECT 1 FROM vehicles WHERE plate_bidx = $1 AND id IS DISTINCT FROM $2`, [
@@ -85,13 +90,6 @@ export class VehicleStore {
       values,
     );
     await indexVehicle(db, this.cipher, vehicle, false);
-  }
-
-  /** Vehicles by id (the search's matched vehicles), unscoped: the caller has already applied its rules. */
-  async byIds(db: EntityManager, ids: readonly string[]): Promise<Vehicle[]> {
-    if (ids.length === 0) return [];
-    const rows: Row[] = await db.query(`SELECT ${COLUMNS} FROM vehicles v WHERE v.id = ANY($1::uuid[]) ORDER BY v.created_at, v.id`, [ids]);
-    return rows.map((row) => this.decode(row));
   }
 
   async find(db: EntityManager, caller: Caller, id: string, forUpdate = false): Promise<Vehicle | undefined> {

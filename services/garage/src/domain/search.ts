@@ -38,31 +38,27 @@ export class CustomerSearch {
       throw badRequest('The search is too short', [{ path: 'q', code: 'too_short', message: 'type at least 2 letters of a name, 3 characters of a plate or 4 digits of a phone or VIN' }]);
     }
     const tokens = queryTokens(this.garage.cipher, queries);
-    return this.garage.unitOfWork.run(async (db) => {
+    // A read: no transaction, and the access record committed before the answer (UnitOfWork.read).
+    return this.garage.unitOfWork.read(async (db) => {
       const hits: SearchHit[] = [];
       let after = query.after;
       for (;;) {
         const batch = query.limit - hits.length + COLLISION_MARGIN;
-        const candidates = await candidateCustomers(db, tokens, after, batch);
-        if (candidates.length === 0) break;
         // Only what confirms a candidate is opened: its name and contact group (shown in the answer),
         // and the vehicles whose own plate or VIN token matched — not every vehicle of every candidate.
-        const customers = await this.garage.customers.byIds(db, candidates.map((candidate) => candidate.customerId), ['phone', 'email']);
-        const vehicles = await this.garage.vehicles.byIds(db, candidates.flatMap((candidate) => candidate.vehicleIds));
-        const byId = new Map(customers.map((customer) => [customer.id, customer]));
-        for (const candidate of candidates) {
-          const customer = byId.get(candidate.customerId);
-          if (!customer || customer.anonymisedAt) continue;
-          const own = vehicles.filter((vehicle) => vehicle.customerId === customer.id);
+        const candidates = await candidateCustomers(db, this.garage, tokens, after, batch, ['phone', 'email']);
+        if (candidates.length === 0) break;
+        for (const { customer, kinds: held, vehicles } of candidates) {
+          if (customer.anonymisedAt) continue;
           const matchedOn: SearchKind[] = [];
           const matching = new Map<string, Pick<Vehicle, 'id' | 'plate'>>();
           // In the query's kind order; a kind whose token this customer does not hold cannot match.
           for (const { kind } of queries) {
-            if (!candidate.kinds.includes(kind)) continue;
+            if (!held.includes(kind)) continue;
             if (kind === 'name' && matches('name', customer.name, query.q)) matchedOn.push(kind);
             if (kind === 'phone' && matches('phone', customer.phone, query.q)) matchedOn.push(kind);
             if (kind === 'plate' || kind === 'vin') {
-              const found = own.filter((vehicle) => matches(kind, kind === 'plate' ? vehicle.plate : vehicle.vin, query.q));
+              const found = vehicles.filter((vehicle) => matches(kind, kind === 'plate' ? vehicle.plate : vehicle.vin, query.q));
               if (found.length > 0) matchedOn.push(kind);
               for (const vehicle of found) matching.set(vehicle.id, { id: vehicle.id, plate: vehicle.plate });
             }
@@ -71,7 +67,7 @@ export class CustomerSearch {
           if (hits.length >= query.limit) break;
         }
         if (hits.length >= query.limit || candidates.length < batch) break;
-        after = candidates[candidates.length - 1]!.customerId;
+        after = candidates[candidates.length - 1]!.customer.id;
       }
       // AUD-4: one access record naming every customer the page reveals, as the list does.
       const events =
