@@ -15,3 +15,12 @@ if [[ "$found" != 14 ]]; then
     "read 'docker compose logs postgres', fix the secrets, then remove the pgdata volume and start again" >&2
   exit 1
 fi
+# Billing's and audit's schema owners (issue 12, finding 2): a cluster made before them needs the
+# one-time upgrade, not a new volume.
+owners="$("${as_postgres[@]}" psql --host /var/run/postgresql --username "${POSTGRES_USER:-postgres}" --dbname postgres -XqAt -c \
+  "SELECT count(*) FROM pg_roles WHERE rolname IN ('ecar_billing_owner','ecar_audit_owner')")"
+if [[ "$owners" != 2 ]]; then
+  echo "postgres: the schema owners ecar_billing_owner and ecar_audit_owner are missing (a cluster from before them):" \
+    "run 'docker compose exec -T -u postgres postgres bash < infra/postgres/add-schema-owners.sh' (docs/operations/deploy.md)" >&2
+  exit 1
+fi

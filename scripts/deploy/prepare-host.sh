@@ -142,6 +142,11 @@ database_url() { printf 'postgres://%s:%s@postgres:5432/%s?sslmode=verify-full&s
 for service in auth garage billing audit backup notify; do
   new_secret "${service}_database_url" database_url "ecar_$service" "ecar_$service"
 done
+# Schema owners of billing and audit (issue 12, finding 2): their migrations run as these roles
+# (DATABASE_MIGRATION_URL), so the runtime roles above own no table and cannot disable its guards.
+for service in billing audit; do
+  new_secret "${service}_migration_database_url" database_url "ecar_${service}_owner" "ecar_$service"
+done
 new_secret backup_dump_database_url database_url ecar_backup_reader postgres
 new_secret backup_drill_admin_url database_url ecar_backup_drill postgres
 amqp_url() { printf 'amqps://ecar_%s:%s@rabbitmq:5671/ecar\n' "$1" "$(rand_hex)"; }
@@ -224,7 +229,7 @@ node --import tsx infra/rabbitmq/render-definitions.ts --secrets "$secrets" --ou
 # ---- owners and modes: each secret readable by exactly the uids that mount it ---------------
 # Read by a service (uid 1000) and by the postgres init (uid 999): owner 1000, group 999, 0440.
 for name in auth_database_url garage_database_url billing_database_url audit_database_url backup_database_url notify_database_url \
-  backup_dump_database_url backup_drill_admin_url; do
+  billing_migration_database_url audit_migration_database_url backup_dump_database_url backup_drill_admin_url; do
   own "$name" "$NODE_UID" "$DB_UID" 440
 done
 for name in gateway_amqp_url gateway_redis_url auth_amqp_url garage_amqp_url billing_amqp_url audit_amqp_url backup_amqp_url notify_amqp_url \

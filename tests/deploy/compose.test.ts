@@ -413,6 +413,45 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     assert.ok(!containerAddresses.has(ip), `audited at ${ip}, a container's address (${[...containerAddresses].join(', ')}), not the caller's`);
   });
 
+  it('billing and audit run as roles that own nothing: the runtime role cannot disable a guard, delete audit rows or write an anchor (issue 12, finding 2)', async () => {
+    assert.ok(invoiceId, 'an invoice was issued');
+    const secrets = join(WORK, 'etc', 'secrets');
+    // psql in the postgres container, over TLS with SCRAM, as the service's own DATABASE_URL role.
+    const as = async (secret: string, sql: string) => {
+      const url = new URL(readFileSync(join(secrets, secret), 'utf8').trim());
+      const result = await run(
+        compose[0]!,
+        composeArgs('exec', '-T', '-e', `PGPASSWORD=${decodeURIComponent(url.password)}`, '-e', 'PGSSLMODE=require', 'postgres',
+          'psql', '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', url.hostname, '-U', decodeURIComponent(url.username), '-d', url.pathname.slice(1), '-c', sql),
+        { cwd: ROOT, allowFailure: true },
+      );
+      return { ok: result.status === 0, out: result.stdout.trim(), error: result.stderr.trim() };
+    };
+    const refused = async (secret: string, sql: string, expected: RegExp) => {
+      const result = await as(secret, sql);
+      assert.equal(result.ok, false, `${secret}: "${sql}" was allowed: ${result.out}`);
+      assert.match(result.error, expected, `${secret}: "${sql}"`);
+    };
+    const owned = "SELECT current_user || ' ' || (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user))";
+    // The connection works (so every refusal below is PostgreSQL's), and the role owns no relation.
+    assert.equal((await as('audit_database_url', owned)).out, 'ecar_audit 0');
+    assert.equal((await as('billing_database_url', owned)).out, 'ecar_billing 0');
+    assert.ok(Number((await as('audit_database_url', 'SELECT count(*) FROM audit_events')).out) > 0, 'ecar_audit reads the log');
+    assert.equal((await as('billing_database_url', `SELECT status FROM invoices WHERE id = '${invoiceId}'`)).out, 'issued');
+
+    await refused('audit_database_url', 'ALTER TABLE audit_events DISABLE TRIGGER USER', /must be owner of table audit_events/);
+    await refused('audit_database_url', 'ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only', /must be owner of table audit_events/);
+    await refused('audit_database_url', "SET ecar.audit_purge = 'on'; DELETE FROM audit_events WHERE seq = (SELECT min(seq) FROM audit_events)", /permission denied for table audit_events/);
+    await refused('audit_database_url', "INSERT INTO audit_chain_anchors (first_seq, prev_hash, purged_rows, cutoff) SELECT max(seq) + 1, repeat('0', 64), 0, now() FROM audit_events", /permission denied for table audit_chain_anchors/);
+    await refused('audit_database_url', 'CREATE TABLE intruder (id int)', /permission denied for schema public/);
+    await refused('billing_database_url', 'ALTER TABLE invoices DISABLE TRIGGER USER', /must be owner of table invoices/);
+    await refused('billing_database_url', 'DROP TRIGGER invoices_guard ON invoices', /must be owner of (table|relation) invoices/);
+    // Migrations ran as the owners, which own the schemas.
+    for (const service of ['audit', 'billing']) {
+      assert.equal((await as(`${service}_migration_database_url`, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")).out, `ecar_${service}_owner`);
+    }
+  });
+
   it('the gateway answers only mutual TLS in production: plain HTTP from nginx\'s network is refused', async () => {
     const gateways = (await dc(['ps', '-q', 'gateway'])).split('\n').map((line) => line.trim()).filter(Boolean);
     for (const gateway of gateways) {
@@ -569,8 +608,15 @@ describe('the Docker Compose deployment, set up as an operator would', { timeout
     const addresses = async (container: string) => (await run('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', container])).stdout.trim().split(' ');
     const replicas = (await dc(['ps', '-q', 'audit'])).split('\n').map((line) => line.trim()).filter(Boolean);
     assert.equal(replicas.length, 2, 'two audit replicas');
-    const before = await consumers();
-    assert.equal(before.length, 2, `both replicas subscribed: ${JSON.stringify(before)}`);
+    // After the restarts above (rabbitmq, postgres) the replicas subscribe again in their own time:
+    // wait for both before stopping the active one.
+    const before = await waitFor(
+      async () => {
+        const now = await consumers().catch(() => []);
+        return now.length === 2 ? now : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'both audit replicas subscribed to audit.all' },
+    );
     const active = before.filter((consumer) => consumer.active);
     assert.equal(active.length, 1, `exactly one active consumer: ${JSON.stringify(before)}`);
     let activeReplica = '';

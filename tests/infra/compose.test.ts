@@ -59,7 +59,7 @@ const NODE_DEPLOYABLES: Record<string, string> = {
   notify: 'services/notify',
 };
 /** Environment variables whose value would be a credential. */
-const SECRET_NAME = /(PASSWORD|PASSPHRASE|SECRET|TOKEN|PRIVATE|_KEY|_KEYS|DATABASE_URL|AMQP_URL|DSN|KNOWN_HOSTS)(_FILE)?$/;
+const SECRET_NAME = /(PASSWORD|PASSPHRASE|SECRET|TOKEN|PRIVATE|_KEY|_KEYS|DATABASE_URL|DATABASE_MIGRATION_URL|AMQP_URL|DSN|KNOWN_HOSTS)(_FILE)?$/;
 
 /** A value as Compose resolves it with an empty .env: `${NAME:-default}` becomes `default`. */
 function withDefaults(value: string): string {
@@ -219,6 +219,18 @@ describe('hardening', () => {
     }
     for (const [name, service] of services) {
       for (const secret of service.secrets ?? []) assert.ok(compose.secrets[secret], `${name} uses undeclared secret ${secret}`);
+    }
+  });
+
+  test('billing and audit migrate as their schema owners: DATABASE_MIGRATION_URL from its own secret, also mounted by postgres (issue 12, finding 2)', () => {
+    for (const name of ['billing', 'audit']) {
+      const service = compose.services[name]!;
+      assert.equal(environment(service)['DATABASE_MIGRATION_URL_FILE'], `/run/secrets/${name}_migration_database_url`, name);
+      assert.ok(service.secrets?.includes(`${name}_migration_database_url`), `${name} mounts its migration secret`);
+      assert.ok(compose.services['postgres']?.secrets?.includes(`${name}_migration_database_url`), `postgres reads ecar_${name}_owner's password from ${name}_migration_database_url`);
+      for (const [other, peer] of services) {
+        if (other !== name && other !== 'postgres') assert.ok(!peer.secrets?.includes(`${name}_migration_database_url`), `${other} must not mount ${name}_migration_database_url`);
+      }
     }
   });
 

@@ -14,9 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { requireBinary } from './support/binaries.ts';
 import { freePort } from '../edge/support/edge-harness.ts';
+import { AUDIT_RUNTIME_PRIVILEGES } from '../../services/audit/src/data/migrations.ts';
 
 const INFRA = fileURLToPath(new URL('../../infra/postgres/', import.meta.url));
 const SERVICES = ['auth', 'garage', 'billing', 'audit', 'backup', 'notify'] as const;
+/** Services whose database and schema belong to a separate owner role (issue 12, finding 2). */
+const OWNED = ['billing', 'audit'] as const;
+const schemaOwner = (service: string) => ((OWNED as readonly string[]).includes(service) ? `ecar_${service}_owner` : `ecar_${service}`);
 
 let dir = '';
 let bin = '';
@@ -103,6 +107,9 @@ before(async () => {
     ...Object.fromEntries(SERVICES.map((service) => [`${service}_database_url`, [`ecar_${service}`, `ecar_${service}`]])),
     backup_dump_database_url: ['ecar_backup_reader', 'postgres'],
     backup_drill_admin_url: ['ecar_backup_drill', 'postgres'],
+    // The schema owners of billing and audit (issue 12, finding 2): their DATABASE_MIGRATION_URL.
+    billing_migration_database_url: ['ecar_billing_owner', 'ecar_billing'],
+    audit_migration_database_url: ['ecar_audit_owner', 'ecar_audit'],
   };
   for (const [file, [user, database]] of Object.entries(urls)) {
     const password = randomBytes(32).toString('hex');
@@ -164,7 +171,7 @@ describe('databases and roles (least privilege)', () => {
     assert.equal(open, '', `databases open to PUBLIC: ${open}`);
     for (const service of SERVICES) {
       assert.equal(superuser("SELECT has_schema_privilege('public', 'public', 'CREATE') OR has_schema_privilege('public', 'public', 'USAGE')", `ecar_${service}`), 'f');
-      assert.equal(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'", `ecar_${service}`), `ecar_${service}`);
+      assert.equal(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'", `ecar_${service}`), schemaOwner(service));
     }
   });
 
@@ -179,7 +186,8 @@ describe('databases and roles (least privilege)', () => {
   });
 
   test('the backup reader can read every service database and write none (AUD-5)', () => {
-    psql('ecar_billing', 'ecar_billing', 'CREATE TABLE invoices (id int PRIMARY KEY, total numeric); INSERT INTO invoices VALUES (1, 42.5)');
+    psql('ecar_billing_owner', 'ecar_billing', 'CREATE TABLE invoices (id int PRIMARY KEY, total numeric); GRANT SELECT, INSERT ON invoices TO ecar_billing');
+    psql('ecar_billing', 'ecar_billing', 'INSERT INTO invoices VALUES (1, 42.5)');
     for (const service of SERVICES) psql('ecar_backup_reader', `ecar_${service}`, 'SELECT 1');
     assert.equal(psql('ecar_backup_reader', 'ecar_billing', 'SELECT total FROM invoices'), '42.5');
     assert.throws(() => psql('ecar_backup_reader', 'ecar_billing', 'INSERT INTO invoices VALUES (2, 1)'), /read-only transaction|permission denied/);
@@ -189,6 +197,79 @@ describe('databases and roles (least privilege)', () => {
     });
     assert.equal(dump.status, 0, dump.stderr);
     assert.match(dump.stdout, /42\.5/);
+  });
+});
+
+describe('schema owners of billing and audit (issue 12, finding 2)', () => {
+  test('the owner role owns the database and its schema; the runtime role may connect and use it, nothing more', () => {
+    for (const service of OWNED) {
+      const [runtime, owner, database] = [`ecar_${service}`, `ecar_${service}_owner`, `ecar_${service}`];
+      assert.equal(psql(owner, database, 'SELECT current_user'), owner);
+      assert.equal(superuser(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${database}'`), owner);
+      assert.equal(superuser(`SELECT has_database_privilege('${runtime}', '${database}', 'CONNECT')::text || has_database_privilege('${runtime}', '${database}', 'CREATE')::text || has_database_privilege('${runtime}', '${database}', 'TEMP')::text`), 'truefalsefalse');
+      assert.throws(() => psql(runtime, database, 'CREATE TABLE intruder (id int)'), /permission denied for schema public/, `${runtime} creates a table`);
+      assert.throws(() => psql(runtime, database, 'CREATE SCHEMA intruder'), /permission denied for database/, `${runtime} creates a schema`);
+      assert.throws(() => psql(runtime, 'postgres', `DROP DATABASE ${database}`), /pg_hba\.conf rejects connection|permission denied/);
+      // An owner reaches its own database only.
+      assert.throws(() => psql(owner, 'ecar_garage', 'SELECT 1'), /pg_hba\.conf rejects connection|permission denied/);
+    }
+    // A guarded table made by the migrations (as the owner): the runtime role cannot switch its trigger off.
+    psql('ecar_audit_owner', 'ecar_audit', `CREATE TABLE guarded (id int);
+      CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+      CREATE TRIGGER guarded_refuse BEFORE DELETE ON guarded FOR EACH ROW EXECUTE FUNCTION refuse();
+      GRANT SELECT, INSERT ON guarded TO ecar_audit`);
+    assert.throws(() => psql('ecar_audit', 'ecar_audit', 'ALTER TABLE guarded DISABLE TRIGGER USER'), /must be owner of table guarded/);
+    psql('ecar_audit_owner', 'ecar_audit', 'DROP TABLE guarded; DROP FUNCTION refuse()');
+  });
+
+  test('add-schema-owners.sh: a cluster where the runtime roles own their tables is handed to the owner roles, twice without change', () => {
+    // The cluster as a version without schema owners left it: ecar_billing and ecar_audit own everything.
+    for (const service of OWNED) {
+      superuser(`REASSIGN OWNED BY ecar_${service}_owner TO ecar_${service}; DROP OWNED BY ecar_${service}_owner`, `ecar_${service}`);
+      superuser(`DROP OWNED BY ecar_${service}_owner; DROP ROLE ecar_${service}_owner`);
+    }
+    psql('ecar_audit', 'ecar_audit', `CREATE TABLE audit_events (seq bigserial PRIMARY KEY, occurred_at timestamptz NOT NULL DEFAULT now(), action text);
+      CREATE TABLE audit_chain_anchors (id bigserial PRIMARY KEY, first_seq bigint NOT NULL);
+      CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'append-only'; END $$;
+      CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard();
+      INSERT INTO audit_events (action) VALUES ('before the upgrade')`);
+    psql('ecar_billing', 'ecar_billing', `CREATE FUNCTION billing_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'issued'; END $$;
+      CREATE TRIGGER invoices_guard BEFORE UPDATE OR DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION billing_refuse_change()`);
+    // The finding, reproduced: the owner of a table may disable its guard.
+    psql('ecar_audit', 'ecar_audit', 'ALTER TABLE audit_events DISABLE TRIGGER USER; ALTER TABLE audit_events ENABLE TRIGGER USER');
+    psql('ecar_billing', 'ecar_billing', 'ALTER TABLE invoices DISABLE TRIGGER USER; ALTER TABLE invoices ENABLE TRIGGER USER');
+
+    for (let run = 0; run < 2; run += 1) {
+      const result = asPostgres(['bash', join(INFRA, 'add-schema-owners.sh')], { ECAR_SECRETS_DIR: join(dir, 'secrets'), PGHOST: dir, PGPORT: String(port) });
+      assert.equal(result.status, 0, `run ${run + 1}: ${result.stderr}`);
+    }
+    for (const service of OWNED) {
+      const [runtime, owner] = [`ecar_${service}`, `ecar_${service}_owner`];
+      assert.equal(psql(owner, runtime, 'SELECT current_user'), owner, 'the owner signs in with the password of its DATABASE_MIGRATION_URL');
+      assert.equal(superuser(`SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls FROM pg_roles WHERE rolname = '${owner}'`), 'f');
+      assert.equal(superuser(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${runtime}'`), owner);
+      assert.equal(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'", runtime), owner);
+      const left = superuser(`SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) = '${runtime}'`, runtime);
+      assert.equal(left, '0', `${runtime} still owns relations`);
+      assert.equal(superuser(`SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = '${runtime}'`, runtime), '0');
+      assert.throws(() => psql(runtime, runtime, 'CREATE TABLE intruder (id int)'), /permission denied for schema public/);
+    }
+    assert.throws(() => psql('ecar_audit', 'ecar_audit', 'ALTER TABLE audit_events DISABLE TRIGGER USER'), /must be owner of table audit_events/);
+    assert.throws(() => psql('ecar_audit', 'ecar_audit', "SET ecar.audit_purge = 'on'; DELETE FROM audit_events"), /permission denied for table audit_events/);
+    assert.throws(() => psql('ecar_audit', 'ecar_audit', 'INSERT INTO audit_chain_anchors (first_seq) VALUES (1)'), /permission denied for table audit_chain_anchors/);
+    psql('ecar_audit', 'ecar_audit', "INSERT INTO audit_events (action) VALUES ('after the upgrade')");
+    assert.equal(psql('ecar_audit', 'ecar_audit', 'SELECT count(*) FROM audit_events'), '2');
+    // What the script leaves is what the service grants at start (AUDIT_RUNTIME_PRIVILEGES).
+    for (const [table, kept] of Object.entries(AUDIT_RUNTIME_PRIVILEGES).filter(([table]) => ['audit_events', 'audit_chain_anchors'].includes(table))) {
+      for (const privilege of ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES']) {
+        const has = superuser(`SELECT has_table_privilege('ecar_audit', '${table}', '${privilege}')`, 'ecar_audit');
+        assert.equal(has, (kept as readonly string[]).includes(privilege) ? 't' : 'f', `ecar_audit ${privilege} on ${table}`);
+      }
+    }
+    assert.throws(() => psql('ecar_billing', 'ecar_billing', 'ALTER TABLE invoices DISABLE TRIGGER USER'), /must be owner of table invoices/);
+    assert.equal(psql('ecar_billing', 'ecar_billing', 'SELECT total FROM invoices WHERE id = 1'), '42.5');
+    psql('ecar_billing', 'ecar_billing', 'INSERT INTO invoices VALUES (3, 7)');
+    assert.throws(() => psql('ecar_billing', 'ecar_billing', 'DELETE FROM invoices WHERE id = 3'), /issued/);
   });
 });
 

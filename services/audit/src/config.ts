@@ -26,7 +26,7 @@ function optionalSecretUrl(doc: string, protocols: string[], productionProtocols
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
 export const auditConfigSpec = {
-  ...commonFields('audit', 3004),
+  ...commonFields('audit', 3004, { schemaOwner: true }),
   AUDIT_CHAIN_KEY: field.secretKey({ doc: 'HMAC key of the audit hash chain (32 bytes, base64; `openssl rand -base64 32`): kept out of the database, so a rewrite of the log cannot be re-chained', bytes: 32 }),
   AUDIT_CHAIN_PLAIN_THROUGH_SEQ: field.string({ doc: 'Last seq written with the unkeyed v1 hash before AUDIT_CHAIN_KEY was introduced (0 = every row keyed)', default: '0', pattern: /^\d{1,19}$/ }),
   AUDIT_RETENTION_DAYS: field.int({ doc: 'Days audit rows are kept (AUD-2: at least 365)', default: 400, min: MIN_RETENTION_DAYS, max: 36_500 }),

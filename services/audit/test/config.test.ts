@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAuditConfig } from '../src/config.ts';
 
@@ -32,5 +35,32 @@ describe('audit chain key', () => {
     const development = loadAuditConfig({ NODE_ENV: 'test' }).values.AUDIT_CHAIN_KEY.toString('base64');
     assert.match(problemsWith('AUDIT_CHAIN_KEY', { AUDIT_CHAIN_KEY: development }).join('\n'), /development default/);
     assert.deepEqual(problemsWith('AUDIT_CHAIN_KEY', { AUDIT_CHAIN_KEY: randomBytes(32).toString('base64') }), []);
+  });
+});
+
+describe('audit schema owner (issue 12, finding 2)', () => {
+  const owner = `postgres://ecar_audit_owner:${randomBytes(32).toString('hex')}@postgres:5432/ecar_audit?sslmode=verify-full`;
+
+  it('production refuses to start without DATABASE_MIGRATION_URL: the runtime role would own the append-only log', () => {
+    assert.match(problemsWith('DATABASE_MIGRATION_URL', {}).join('\n'), /DATABASE_MIGRATION_URL is required in production \(set DATABASE_MIGRATION_URL or DATABASE_MIGRATION_URL_FILE\)/);
+    assert.deepEqual(problemsWith('DATABASE_MIGRATION_URL', { DATABASE_MIGRATION_URL: owner }), []);
+  });
+
+  it('reads it from DATABASE_MIGRATION_URL_FILE (Docker secret) and refuses a weak password or a URL without verify-full', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecar-audit-config-'));
+    try {
+      const file = join(dir, 'audit_migration_database_url');
+      writeFileSync(file, `${owner}\n`);
+      assert.deepEqual(problemsWith('DATABASE_MIGRATION_URL', { DATABASE_MIGRATION_URL_FILE: file }), []);
+      assert.equal(loadAuditConfig({ NODE_ENV: 'test', DATABASE_MIGRATION_URL_FILE: file }).values.DATABASE_MIGRATION_URL, owner);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.match(problemsWith('DATABASE_MIGRATION_URL', { DATABASE_MIGRATION_URL: 'postgres://ecar_audit_owner:changeme@postgres:5432/ecar_audit?sslmode=verify-full' }).join('\n'), /DATABASE_MIGRATION_URL password/);
+    assert.match(problemsWith('DATABASE_MIGRATION_URL', { DATABASE_MIGRATION_URL: owner.replace('verify-full', 'require') }).join('\n'), /verify-full/);
+  });
+
+  it('development and tests may still run without an owner role', () => {
+    assert.equal(loadAuditConfig({ NODE_ENV: 'test' }).values.DATABASE_MIGRATION_URL, undefined);
   });
 });

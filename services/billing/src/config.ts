@@ -28,7 +28,7 @@ function sellerField(options: { doc: string; dev: string; maxLength: number; val
 }
 
 export const billingConfigSpec = {
-  ...commonFields('billing', 3003),
+  ...commonFields('billing', 3003, { schemaOwner: true }),
   SELLER_NAME: sellerField({ doc: 'Legal name of the garage (seller)', dev: 'Garage ECAR Démo SARL', maxLength: 200 }),
   SELLER_ADDRESS: sellerField({ doc: 'Address of the garage', dev: '12 rue de la Démo, 1002 Tunis', maxLength: 300 }),
   SELLER_TAX_ID: sellerField({ doc: 'Matricule fiscal of the garage (format 1234567/X/A/M/000)', dev: '0000000/Z/A/M/000', maxLength: 32, validate: normaliseMatriculeFiscal }),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@ecar/config';
 import { loadBillingConfig } from '../src/config.ts';
@@ -59,5 +60,28 @@ describe('billing configuration: TEIF signing and El Fatoora', () => {
     assert.equal(loaded.values.TTN_URL, undefined);
     assert.ok(loaded.warnings.some((warning) => warning.includes('TEIF_SIGNING_P12 not set')));
     assert.ok(loaded.warnings.some((warning) => warning.includes('TTN_URL not set')));
+  });
+});
+
+describe('billing configuration: the schema owner (issue 12, finding 2)', () => {
+  it('production refuses to start without DATABASE_MIGRATION_URL: the runtime role could disable the invoice guards', () => {
+    assert.throws(
+      () => loadBillingConfig({ NODE_ENV: 'production' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.problems.some((problem) => problem.startsWith('DATABASE_MIGRATION_URL is required in production')), error.problems.join('\n'));
+        return true;
+      },
+    );
+    const owner = `postgres://ecar_billing_owner:${randomBytes(32).toString('hex')}@postgres:5432/ecar_billing?sslmode=verify-full`;
+    assert.throws(
+      () => loadBillingConfig({ NODE_ENV: 'production', DATABASE_MIGRATION_URL: owner }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(!error.problems.some((problem) => problem.startsWith('DATABASE_MIGRATION_URL')), error.problems.join('\n'));
+        return true;
+      },
+    );
+    assert.equal(loadBillingConfig({ NODE_ENV: 'test' }).values.DATABASE_MIGRATION_URL, undefined);
   });
 });

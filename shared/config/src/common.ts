@@ -1,4 +1,4 @@
-import { field, FieldError, type Field } from './fields.ts';
+import { assertStrongSecret, field, FieldError, type Field } from './fields.ts';
 
 /**
  * The deployable's internal TLS identity (ENC-6): its certificate and key, and the internal CA
@@ -49,8 +49,45 @@ function postgresVerifyFull(url: URL): string | undefined {
     : 'production connects to PostgreSQL over TLS and checks the server certificate and host: add ?sslmode=verify-full (ENC-6)';
 }
 
-/** Keys every service deployable shares. */
-export function commonFields(service: string, port: number) {
+/**
+ * DATABASE_MIGRATION_URL: the schema owner's URL (issue 12, finding 2). Migrations run as it and
+ * grant DATABASE_URL's role data privileges only. `requiredInProduction` for the services whose
+ * tables guard themselves (audit's append-only log, billing's issued invoices): without it the
+ * runtime role would own them and could disable their triggers, so production refuses to start.
+ */
+function migrationUrlField(database: string, requiredInProduction: boolean): Field<string | undefined> {
+  const plain = field.url({ doc: '', protocols: ['postgres:', 'postgresql:'] });
+  return {
+    doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; ${
+      requiredInProduction ? 'required in production' : 'unset = the runtime role owns its tables'
+    }`,
+    secret: true,
+    parse(raw, context) {
+      if (raw === undefined || raw === '') {
+        if (requiredInProduction && context.mode === 'production') {
+          throw new FieldError(`${context.name} is required in production (set ${context.name} or ${context.name}_FILE): migrations run as ${database}_owner, so ${database} cannot alter its own tables`);
+        }
+        return undefined;
+      }
+      const value = plain.parse(raw, context);
+      if (context.mode === 'production') {
+        const url = new URL(value);
+        const password = decodeURIComponent(url.password);
+        if (!password) throw new FieldError(`${context.name} has no password; production needs one`);
+        assertStrongSecret(`${context.name} password`, password, 16);
+        const tlsProblem = postgresVerifyFull(url);
+        if (tlsProblem) throw new FieldError(`${context.name}: ${tlsProblem}`);
+      }
+      return value;
+    },
+  };
+}
+
+/**
+ * Keys every service deployable shares. `schemaOwner`: the service's migrations must run as a
+ * separate owner role in production (DATABASE_MIGRATION_URL required).
+ */
+export function commonFields(service: string, port: number, options: { schemaOwner?: boolean } = {}) {
   const database = `ecar_${service}`;
   return {
     PORT: field.port({ doc: `HTTP port of the ${service} service`, default: port }),
@@ -61,11 +98,7 @@ export function commonFields(service: string, port: number) {
       protocols: ['postgres:', 'postgresql:'],
       productionTls: postgresVerifyFull,
     }),
-    DATABASE_MIGRATION_URL: field.optionalUrl({
-      doc: `PostgreSQL URL of the role that owns the ${database} schema (${database}_owner): migrations run as it, then grant DATABASE_URL's role only what it needs; unset = the runtime role owns its tables (development)`,
-      protocols: ['postgres:', 'postgresql:'],
-      productionTls: postgresVerifyFull,
-    }),
+    DATABASE_MIGRATION_URL: migrationUrlField(database, options.schemaOwner === true),
     AMQP_URL: field.secretUrl({
       doc: 'RabbitMQ URL (amqps:// in production)',
       dev: 'amqp://guest:guest@127.0.0.1:5672',
