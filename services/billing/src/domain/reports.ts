@@ -219,16 +219,19 @@ async function hours(db: EntityManager, query: ReportQuery, timeZone: string): P
 
 const WORK_ORDER_AGE_BUCKETS: readonly WorkOrderAgeBucket[] = ['0-2', '3-7', '8-30', '30+'];
 
-/** Ages in whole days; `date_part` is double precision (`extract` is numeric, several times slower over every open work order). */
-async function openWorkOrders(db: EntityManager, now: Date): Promise<ReportResponse['workOrders']> {
+/**
+ * Ages in the garage's calendar days (its time zone): a work order opened yesterday evening is one
+ * day old this morning, as the people at the counter count, whatever the hour.
+ */
+async function openWorkOrders(db: EntityManager, now: Date, timeZone: string): Promise<ReportResponse['workOrders']> {
   const rows: Array<Record<string, unknown>> = await db.query(
     `SELECT status, count(*)::int AS count,
             count(*) FILTER (WHERE age <= 2)::int AS "0-2", count(*) FILTER (WHERE age BETWEEN 3 AND 7)::int AS "3-7",
             count(*) FILTER (WHERE age BETWEEN 8 AND 30)::int AS "8-30", count(*) FILTER (WHERE age > 30)::int AS "30+", max(age)::int AS oldest
-       FROM (SELECT status, GREATEST(0, floor(date_part('epoch', $1::timestamptz - opened_at) / 86400))::int AS age
+       FROM (SELECT status, GREATEST(0, ($1::timestamptz AT TIME ZONE $3)::date - (opened_at AT TIME ZONE $3)::date) AS age
                FROM report_work_orders WHERE status = ANY($2::text[])) w
       GROUP BY status`,
-    [now.toISOString(), OPEN_WORK_ORDER_STATUSES],
+    [now.toISOString(), OPEN_WORK_ORDER_STATUSES, timeZone],
   );
   const byStatus = new Map(rows.map((row) => [String(row['status']), row]));
   const result: OpenWorkOrderRow[] = OPEN_WORK_ORDER_STATUSES.filter((status) => byStatus.has(status)).map((status) => {
@@ -270,7 +273,7 @@ export async function buildReport(context: BillingContext, caller: Caller, query
     vat(db, query),
     ageing(db, asOf, context.timeZone),
     hours(db, query, context.timeZone),
-    openWorkOrders(db, now),
+    openWorkOrders(db, now, context.timeZone),
     averageOrder(db, query),
   ]);
   const revenueRows = revenue(dayRows, query.granularity);
