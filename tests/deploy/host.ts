@@ -20,10 +20,10 @@ export interface PreparedHost {
   images: Record<string, string>;
 }
 
-export async function prepareHost(options: { root: string; work: string; project: string; domain: string; adminEmail: string; timings: Record<string, number>; publishAddress?: string }): Promise<PreparedHost> {
+export async function prepareHost(options: { root: string; work: string; project: string; domain: string; adminEmail: string; timings: Record<string, number> }): Promise<PreparedHost> {
   const { root, work, project, domain, adminEmail, timings } = options;
   mkdirSync(work, { recursive: true, mode: 0o755 });
-let started = Date.now();
+  let started = Date.now();
   const built = await run('bash', [join(root, 'scripts/deploy/build-local-images.sh')], { timeoutMs: 1_200_000 });
   timings['local base images'] = Date.now() - started;
 
@@ -89,7 +89,7 @@ let started = Date.now();
     ECAR_SELLER_TRADE_REGISTER: 'B0123452026',
     // The published ports arrive from Docker's bridge networks.
     ECAR_ADMIN_ALLOW: '172.16.0.0/12,192.168.0.0/16,10.0.0.0/8',
-    ECAR_PUBLISH_ADDRESS: options.publishAddress ?? '127.0.0.1',
+    ECAR_PUBLISH_ADDRESS: '127.0.0.1',
     ECAR_HTTP_PORT: String(httpPort),
     ECAR_HTTPS_PORT: String(httpsPort),
     ECAR_NGINX_HTTP2: 'listen-flag',
