@@ -284,7 +284,7 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
     const rendered = await run('node', ['--import', 'tsx', join(ROOT, 'scripts/deploy/render-stack.ts'), '--env-file', envFile, ...COMPOSE_FILES.flatMap((file) => ['-f', join(ROOT, file)]), '--out', stackFile], { cwd: ROOT });
     process.stderr.write(rendered.stderr);
     deployed = true;
-    await docker(['stack', 'deploy', '--prune', '-c', stackFile, STACK], { timeoutMs: 600_000 });
+    await docker(['stack', 'deploy', '--prune', '--resolve-image', 'never', '-c', stackFile, STACK], { timeoutMs: 600_000 });
     await waitUntilConverged('the stack after deploy');
     timings['stack deploy until healthy'] = Date.now() - started;
 
