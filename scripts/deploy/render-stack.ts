@@ -19,6 +19,8 @@
  *   every node sets it daemon-wide ("no-new-privileges": true in /etc/docker/daemon.json);
  * - published ports become host-mode ports (nginx keeps seeing the client's address, which the
  *   routing mesh would replace); a host address is not expressible and is dropped with a note;
+ * - `--endpoint-mode dnsrr` (kernels without IPVS, like this test machine's): DNS round robin
+ *   instead of Swarm's virtual IPs, for every service;
  * - each secret a service mounts gets the owner and mode of its file on this host, as the bind
  *   mount of `docker compose` gives it (scripts/deploy/prepare-host.sh sets them per uid):
  *   Swarm's default, root 0444, would let every uid of the container read it.
@@ -63,7 +65,17 @@ function hostPort(port: unknown, notes: string[]): Dict {
   return { target, published, protocol, mode: 'host' };
 }
 
-export function toStack(config: Dict, statFile: (path: string) => { uid: number; gid: number; mode: number } = statSync): { stack: Dict; notes: string[] } {
+export interface StackOptions {
+  /**
+   * `dnsrr` on a kernel without IPVS (Swarm's virtual IPs need it): every service is then
+   * reached through DNS round robin over its tasks' addresses instead of one virtual IP.
+   */
+  endpointMode?: 'vip' | 'dnsrr';
+  statFile?: (path: string) => { uid: number; gid: number; mode: number };
+}
+
+export function toStack(config: Dict, options: StackOptions = {}): { stack: Dict; notes: string[] } {
+  const statFile = options.statFile ?? statSync;
   const notes: string[] = [];
   const services = (config['services'] ?? {}) as Record<string, Dict>;
   const secrets = (config['secrets'] ?? {}) as Record<string, Dict>;
@@ -94,6 +106,7 @@ export function toStack(config: Dict, statFile: (path: string) => { uid: number;
         return { uid: String(stat.uid), gid: String(stat.gid), mode: stat.mode & 0o777, ...reference };
       });
     }
+    if (options.endpointMode) service['deploy'] = { ...((service['deploy'] as Dict | undefined) ?? {}), endpoint_mode: options.endpointMode };
     out[name] = service;
   }
   const stack: Dict = { version: '3.9', services: out };
@@ -111,9 +124,11 @@ function composeConfig(files: string[], envFile: string | undefined): Dict {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { 'env-file': { type: 'string' }, file: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'env-file': { type: 'string' }, file: { type: 'string', short: 'f', multiple: true }, out: { type: 'string' }, 'endpoint-mode': { type: 'string' } } });
   const files = values.file ?? ['docker-compose.yml', 'infra/swarm/stack.override.yml'];
-  const { stack, notes } = toStack(composeConfig(files, values['env-file']));
+  const endpointMode = values['endpoint-mode'];
+  if (endpointMode !== undefined && endpointMode !== 'vip' && endpointMode !== 'dnsrr') throw new Error('--endpoint-mode is vip or dnsrr');
+  const { stack, notes } = toStack(composeConfig(files, values['env-file']), endpointMode ? { endpointMode } : {});
   for (const note of notes) process.stderr.write(`[render-stack] ${note}\n`);
   const text = `# Rendered by scripts/deploy/render-stack.ts from ${files.join(' + ')}; do not edit.\n${stringify(stack, { lineWidth: 0 })}`;
   if (values.out) writeFileSync(values.out, text, { mode: 0o640 });

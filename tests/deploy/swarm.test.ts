@@ -276,12 +276,15 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
     }
     swarmJoined = true;
     // The one node is both the database host and the edge host of the multi-node layout.
-    await docker(['node', 'update', '--label-add', 'ecar.data=true', '--label-add', 'ecar.edge=true', 'self']);
+    const nodeId = (await docker(['info', '--format', '{{.Swarm.NodeID}}'])).trim();
+    await docker(['node', 'update', '--label-add', 'ecar.data=true', '--label-add', 'ecar.edge=true', nodeId]);
     timings['swarm init'] = Date.now() - started;
 
     started = Date.now();
     const stackFile = join(WORK, 'stack.yml');
-    const rendered = await run('node', ['--import', 'tsx', join(ROOT, 'scripts/deploy/render-stack.ts'), '--env-file', envFile, ...COMPOSE_FILES.flatMap((file) => ['-f', join(ROOT, file)]), '--out', stackFile], { cwd: ROOT });
+    // DNS round robin: this machine's kernel has no IPVS, which Swarm's virtual IPs need
+    // (connections to a virtual IP fail with EHOSTUNREACH).
+    const rendered = await run('node', ['--import', 'tsx', join(ROOT, 'scripts/deploy/render-stack.ts'), '--env-file', envFile, ...COMPOSE_FILES.flatMap((file) => ['-f', join(ROOT, file)]), '--out', stackFile, '--endpoint-mode', 'dnsrr'], { cwd: ROOT });
     process.stderr.write(rendered.stderr);
     deployed = true;
     await docker(['stack', 'deploy', '--prune', '--resolve-image', 'never', '-c', stackFile, STACK], { timeoutMs: 600_000 });

@@ -34,7 +34,7 @@ describe('render-stack: docker-compose.yml → a Swarm stack file', () => {
         },
         secrets: { key: { file: '/etc/ecar/secrets/key' } },
       },
-      () => ({ uid: 999, gid: 998, mode: 0o100600 }),
+      { statFile: () => ({ uid: 999, gid: 998, mode: 0o100600 }), endpointMode: 'dnsrr' },
     );
     const services = stack['services'] as Record<string, Record<string, unknown>>;
     assert.equal(stack['version'], '3.9');
@@ -51,6 +51,7 @@ describe('render-stack: docker-compose.yml → a Swarm stack file', () => {
     ]);
     assert.deepEqual(db['secrets'], [{ uid: '999', gid: '998', mode: 0o600, source: 'key' }], 'the file\'s owner and mode, not root 0444');
     assert.equal(notes.filter((note) => note.includes('host address')).length, 2);
+    assert.deepEqual(db['deploy'], { endpoint_mode: 'dnsrr' });
   });
 
   test('a service Swarm would have to build is refused', () => {
