@@ -460,7 +460,7 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
     // numbers 1..n of the year with no gap and no repeat.
     await waitFor(
       async () => ((await sql('ecar_billing', "SELECT count(*) FROM invoices WHERE origin = 'work_order'"))[0]![0] === String(completedStored.length) ? true : undefined),
-      { timeoutMs: 120_000, intervalMs: 1000, what: 'a draft for every completed work order' },
+      { timeoutMs: 240_000, intervalMs: 2000, what: 'a draft for every completed work order' },
     );
     const invoices = await sql('ecar_billing', "SELECT work_order_id, status, coalesce(seq::text, ''), coalesce(number, '') FROM invoices WHERE origin = 'work_order' ORDER BY seq NULLS LAST");
     assert.deepEqual(invoices.map(([workOrder]) => workOrder).sort(), completedStored, 'one invoice per completed work order');
@@ -479,7 +479,9 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
     await waitFor(async () => {
       const now = await counts();
       return [...expected].every(([type, count]) => (now.get(type) ?? 0) >= count) ? true : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 1000, what: 'audit caught up' }).catch(() => undefined);
+      // A killed consumer's unacknowledged deliveries return to the queue when the broker gives
+      // up on its connection (missed heartbeats, about a minute).
+    }, { timeoutMs: 240_000, intervalMs: 2000, what: 'audit caught up' }).catch(() => undefined);
     assert.deepEqual(await counts(), expected, 'one audit event per work order opened, completed and invoice issued');
     const doubled = await sql('ecar_audit', "SELECT type, subject_id, count(*) FROM audit_events WHERE type IN ('garage.workorder.opened', 'garage.workorder.completed', 'billing.invoice.issued') GROUP BY type, subject_id HAVING count(*) > 1");
     assert.deepEqual(doubled, [], 'no fact audited twice');
