@@ -200,11 +200,12 @@ async function create(path: string, json: unknown): Promise<string | undefined> 
 
 let serial = Math.floor(Math.random() * 500);
 async function flow(): Promise<void> {
-  serial += 1;
-  const n = `${Date.now() % 1e8}${serial}`.slice(-8).padStart(8, '0');
+  // This flow's own number: the workers run side by side.
+  const mine = (serial += 1);
+  const n = `${Date.now() % 1e8}${mine}`.slice(-8).padStart(8, '0');
   const customerId = await create('/api/v1/customers', { kind: 'person', name: `Client ${n}`, phone: `+216${n}`, email: `c${n}@example.tn`, address: `${n} rue de Carthage, Tunis`, cin: n, consentMethod: 'written-form', userId: randomUUID() });
   if (!customerId) return void (seen.abandoned += 1);
-  const vehicleId = await create('/api/v1/vehicles', { customerId, plate: `${100 + (serial % 900)} TU ${1000 + serial}`, vin: 'VF1RFB00X56789012', make: 'Renault', model: 'Clio', year: 2019, mileageKm: 54000 });
+  const vehicleId = await create('/api/v1/vehicles', { customerId, plate: `${100 + (mine % 900)} TU ${1000 + mine}`, vin: 'VF1RFB00X56789012', make: 'Renault', model: 'Clio', year: 2019, mileageKm: 54000 });
   if (!vehicleId) return void (seen.abandoned += 1);
   const workOrderId = await create('/api/v1/work-orders', { customerId, vehicleId, complaint: 'Brakes squeal', mileageInKm: 54000, technicianIds: [randomUUID()] });
   if (!workOrderId) return void (seen.abandoned += 1);
@@ -409,9 +410,11 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
     const started = Date.now();
     let next = 0;
     let finished = false;
+    let stopped = false;
     const killed: string[] = [];
     const kills = (async () => {
-      await waitFor(() => (seen.completed.size >= KILL_AFTER ? true : undefined), { timeoutMs: 300_000, intervalMs: 200, what: `${KILL_AFTER} flows completed` });
+      await waitFor(() => (seen.completed.size >= KILL_AFTER || stopped ? true : undefined), { timeoutMs: 300_000, intervalMs: 200, what: `${KILL_AFTER} flows completed` });
+      if (stopped) return;
       // The active audit consumer, so that the standby has to take over the queue.
       const victims: Array<[string, string]> = [['audit', await activeAuditTask()]];
       for (const service of ['gateway', 'garage', 'billing']) victims.push([service, (await tasks(service))[0]!]);
@@ -435,10 +438,15 @@ describe('Docker Swarm: the same deployment scaled out, replicas killed under lo
       }
     });
     const issuing = issuer(() => finished);
-    await Promise.all(workers);
-    finished = true;
+    try {
+      await Promise.all(workers);
+    } finally {
+      // A failed flow stops the rest too: no loop may outlive the test.
+      finished = true;
+      stopped = true;
+      await Promise.allSettled([kills, issuing]);
+    }
     await kills;
-    await issuing;
     timings['load'] = Date.now() - started;
     const report = `[swarm] load: ${next} flows by ${WORKERS} workers in ${((Date.now() - started) / 1000).toFixed(1)} s, ${seen.requests} requests, ${seen.refused} refused (429) and retried, ${seen.failures.length} failed while replicas died, ${seen.uncertainCreates} creations with unknown outcome, ${seen.abandoned} flows abandoned; ${seen.workOrders.size} work orders created (201), ${seen.completed.size} completed, ${seen.issued.size} invoices issued; killed ${killed.join(', ')}\n${seen.failures.slice(0, 12).join('\n')}\n`;
     process.stderr.write(report);
