@@ -51,7 +51,11 @@ const run = (group) =>
 // Chromium aborts its requests with ERR_NETWORK_CHANGED when the host's network interfaces change,
 // which the Docker deployment suite does (compose networks, container restarts): the browser tests
 // run first, on their own, and the rest (deployment suite included) after them.
+// The Docker suites (tests/deploy) each bring up a whole stack on this machine's engine: they run
+// one at a time — the first alongside the rest, every other one after it, alone.
 const browser = files.filter((file) => file.startsWith('tests/browser/'));
-const rest = files.filter((file) => !file.startsWith('tests/browser/'));
-const statuses = [browser, rest].filter((group) => group.length > 0).map(run);
+const docker = files.filter((file) => file.startsWith('tests/deploy/'));
+const rest = files.filter((file) => !file.startsWith('tests/browser/') && !file.startsWith('tests/deploy/'));
+const groups = [browser, [...docker.slice(0, 1), ...rest], ...docker.slice(1).map((file) => [file])];
+const statuses = groups.filter((group) => group.length > 0).map(run);
 process.exit(statuses.find((status) => status !== 0) ?? 0);
