@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createInternalCa, issueServiceCertificate, type Credential } from '@ecar/tls/pki';
 import { call, startStack, type Stack } from '../support/stack.ts';
+import { loginWithForwardedFor } from '../support/tls-login.ts';
 
 /*
  * Finding 1 of issue 12: services believed X-Forwarded-For from loopback only, so in containers
@@ -28,29 +28,7 @@ function identity(credential: Credential): NodeJS.ProcessEnv {
 
 /** A login attempt straight to auth over mutual TLS, as `peer`, from `localAddress`. */
 function loginAs(peer: Credential, localAddress: string, forwardedFor: string, email: string): Promise<number> {
-  const body = JSON.stringify({ email, password: 'Wrong-password-42!', client: 'mobile' });
-  const url = new URL('/api/v1/auth/login', stack.auth.url);
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: 'POST',
-        cert: peer.certPem,
-        key: peer.keyPem,
-        ca: ca.certPem,
-        localAddress,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': forwardedFor },
-        timeout: 10_000,
-      },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', reject);
-    request.end(body);
-  });
+  return loginWithForwardedFor(stack.auth.url, { cert: peer.certPem, key: peer.keyPem, ca: ca.certPem, localAddress }, forwardedFor, email);
 }
 
 async function authRows<T>(sql: string): Promise<T[]> {

@@ -12,6 +12,7 @@ import { createInternalCa, issueServiceCertificate, type Credential } from '@eca
 import { sharedMailbox } from '../support/fake-smtp.ts';
 import { useMailbox } from '../support/mfa.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAsAdmin, useAdminAuthenticator } from '../support/stack.ts';
+import { loginWithForwardedFor } from '../support/tls-login.ts';
 import { forward, forwardIn, type Endpoint, type Forwarder } from '../infra/support/forward.ts';
 import { createLan, createNamespace, type Lan, type Namespace } from '../infra/support/netns.ts';
 
@@ -98,25 +99,7 @@ function getJson(target: string, tls: https.RequestOptions, headers: Record<stri
 
 /** A sign-in straight to auth (garage's namespace → auth's address), with whatever TLS identity `tls` holds. */
 function loginAtAuth(tls: https.RequestOptions, forwardedFor: string, email: string): Promise<number> {
-  const body = JSON.stringify({ email, password: 'Wrong-password-42!', client: 'mobile' });
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      new URL('/api/v1/auth/login', url.garage),
-      {
-        ...tls,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': forwardedFor },
-        timeout: 10_000,
-      },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', reject);
-    request.end(body);
-  });
+  return loginWithForwardedFor(url.garage, tls, forwardedFor, email);
 }
 
 async function authRows<T>(sql: string): Promise<T[]> {
