@@ -31,7 +31,8 @@ function roleOf(url: string): string {
  * role is granted data privileges only — never ownership, so it cannot ALTER a table, disable
  * its triggers or replace a function. Tables in `restricted` get exactly the privileges listed
  * (an append-only log: SELECT and INSERT); functions are executable (SECURITY DEFINER ones are
- * the only way to do what the role itself may not, e.g. the audit purge). Run at every start:
+ * the only way to do what the role itself may not, e.g. the audit purge); a restricted table's
+ * partitions get the same privileges as the table. Run at every start:
  * tables added by a new migration are covered at once.
  */
 export async function migrateAsOwner(options: OwnerMigrationOptions): Promise<void> {
@@ -49,13 +50,25 @@ export async function migrateAsOwner(options: OwnerMigrationOptions): Promise<vo
       `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${runtime}`,
       `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${runtime}`,
       `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${runtime}`,
-      ...Object.entries(options.restricted ?? {}).flatMap(([table, privileges]) => {
-        if (!IDENTIFIER.test(table)) throw new Error(`table "${table}" is not a plain identifier`);
-        return [`REVOKE ALL ON ${table} FROM ${runtime}`, ...(privileges.length > 0 ? [`GRANT ${privileges.join(', ')} ON ${table} TO ${runtime}`] : [])];
-      }),
     ];
     await owner.transaction(async (db) => {
       for (const statement of statements) await db.query(statement);
+      // A restricted table's partitions (at any depth) keep exactly its privileges: the grant on
+      // ALL TABLES above covers them too, and a partition can be written directly.
+      for (const [table, privileges] of Object.entries(options.restricted ?? {})) {
+        if (!IDENTIFIER.test(table)) throw new Error(`table "${table}" is not a plain identifier`);
+        const partitions: Array<{ name: string }> = await db.query(
+          `WITH RECURSIVE tree AS (
+             SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = to_regclass($1)
+             UNION ALL SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.inhrelid
+           ) SELECT quote_ident(c.relname) AS name FROM tree JOIN pg_class c ON c.oid = tree.inhrelid ORDER BY c.relname`,
+          [`public.${table}`],
+        );
+        for (const name of [table, ...partitions.map((partition) => partition.name)]) {
+          await db.query(`REVOKE ALL ON ${name} FROM ${runtime}`);
+          if (privileges.length > 0) await db.query(`GRANT ${privileges.join(', ')} ON ${name} TO ${runtime}`);
+        }
+      }
     });
   } finally {
     await owner.destroy();
