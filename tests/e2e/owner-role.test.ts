@@ -59,6 +59,40 @@ function tokenRefreshed(): EventEnvelope {
   }) as EventEnvelope;
 }
 
+async function asOwner<T>(database: TestDatabase, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The partition that holds the log's newest row. */
+async function partitionHolding(database: TestDatabase): Promise<string> {
+  return asOwner(database, async (owner) => (await owner.query<{ part: string }>(`SELECT tableoid::regclass::text AS part FROM audit_events ORDER BY seq DESC LIMIT 1`)).rows[0]!.part);
+}
+
+/** Each partition of audit_events and audit_refs, and the parents: owned by the owner, SELECT and INSERT (only) for the runtime role. */
+async function assertRuntimeKeepsSelectInsertOnEveryPartition(database: TestDatabase): Promise<void> {
+  const { rows } = await asOwner(database, (owner) =>
+    owner.query<{ name: string; owner: string; privileges: string[] | null }>(
+      `SELECT c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
+              (SELECT array_agg(a.privilege_type ORDER BY a.privilege_type) FROM aclexplode(c.relacl) a WHERE a.grantee = $1::regrole) AS privileges
+         FROM pg_class c
+        WHERE c.oid IN ('audit_events'::regclass, 'audit_refs'::regclass)
+           OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent IN ('audit_events'::regclass, 'audit_refs'::regclass))`,
+      [RUNTIME_ROLE],
+    ),
+  );
+  assert.ok(rows.length >= 8, `the parents and their partitions (${rows.map((row) => row.name).join(', ')})`);
+  for (const row of rows) {
+    assert.equal(row.owner, 'ecar_test', `${row.name} belongs to the owner`);
+    assert.deepEqual(row.privileges, ['INSERT', 'SELECT'], `${row.name}: the runtime role appends and reads only`);
+  }
+}
+
 const MUST_BE_OWNER = /must be owner/;
 const DENIED = /permission denied/;
 
@@ -111,6 +145,26 @@ describe('the runtime role cannot rewrite the audit log or unguard issued invoic
     const verified = await audit.domain.verifyNow();
     assert.equal(verified.valid, true);
     assert.equal(verified.checkedRows, 3);
+    // Partitions (issue 16): the runtime role has SELECT and INSERT on the parents and on every
+    // partition, nothing else; writing a partition directly is refused like writing the parent.
+    await assertRuntimeKeepsSelectInsertOnEveryPartition(auditDb);
+    const current = await partitionHolding(auditDb);
+    assert.match(await asRuntime(auditDb, `UPDATE ${current} SET hash = 'rewritten'`), DENIED);
+    assert.match(await asRuntime(auditDb, `SET ecar.audit_purge = 'on'; DELETE FROM ${current}`), DENIED);
+    assert.match(await asRuntime(auditDb, `TRUNCATE ${current}`), DENIED);
+    assert.match(await asRuntime(auditDb, `DELETE FROM audit_event_ids`), DENIED);
+    assert.match(await asRuntime(auditDb, `CREATE TABLE audit_events_p2999_01 PARTITION OF audit_events FOR VALUES FROM ('2999-01-01') TO ('2999-02-01')`), DENIED);
+    // A month the runtime role's daily job creates (SECURITY DEFINER) belongs to the owner and gets the same grants.
+    await asOwner(auditDb, async (owner) => {
+      const { rows } = await owner.query<{ part: string }>(`SELECT part::text FROM audit_partitions('audit_events') ORDER BY upper_bound DESC LIMIT 1`);
+      const refs = await owner.query<{ part: string }>(`SELECT part::text FROM audit_partitions('audit_refs') ORDER BY upper_bound DESC LIMIT 1`);
+      for (const [table, part] of [['audit_events', rows[0]!.part], ['audit_refs', refs.rows[0]!.part]] as const) {
+        await owner.query(`ALTER TABLE ${table} DETACH PARTITION ${part}`);
+        await owner.query(`DROP TABLE ${part}`);
+      }
+    });
+    assert.equal(await audit.domain.ensurePartitionsNow(), 2);
+    await assertRuntimeKeepsSelectInsertOnEveryPartition(auditDb);
     // Verification checkpoints (issue 16): appended by the runtime role's verification, never changed.
     assert.match(await asRuntime(auditDb, `UPDATE audit_chain_checkpoints SET seal = 'forged'`), DENIED);
     assert.match(await asRuntime(auditDb, `DELETE FROM audit_chain_checkpoints`), DENIED);

@@ -115,14 +115,28 @@ export async function waitForAuditQueue(queuePrefix: string): Promise<void> {
   await waitForConsumer(`${queuePrefix}audit.all`, { timeoutMs: 15_000 });
 }
 
-export async function startAuditHarness(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<AuditHarness> {
+/**
+ * A fresh database and bus namespace with the audit service started on them. `prepare` runs on the
+ * empty database before the service starts (and migrates it): e.g. a log written by an older version.
+ */
+export async function startAuditHarness(label: string, overrides: NodeJS.ProcessEnv = {}, prepare?: (database: TestDatabase) => Promise<void>): Promise<AuditHarness> {
   const database = await createTestDatabase(label);
+  await prepare?.(database);
   const bus = createBusNamespace(label);
   const issuer = new TestTokenIssuer();
   await issuer.start();
   const env = auditEnv(database, bus, issuer, overrides);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  const audit = await auditService.start(env);
+  let audit: AuditService;
+  try {
+    audit = await auditService.start(env);
+  } catch (error) {
+    // A service that does not start (e.g. a failing migration) must not leave the test process hanging.
+    await pool.end();
+    await issuer.stop();
+    await database.drop();
+    throw error;
+  }
   await waitForAuditQueue(bus.queuePrefix);
   const harness: AuditHarness = {
     audit,

@@ -1,8 +1,8 @@
 import { defineService, type StartedService } from '@ecar/runtime';
 import { auditRoutes } from './api/route-table.ts';
 import { loadAuditConfig, type AuditConfig } from './config.ts';
-import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations } from './data/migrations.ts';
-import { registerChainKey } from './data/chain.ts';
+import { AUDIT_RUNTIME_PRIVILEGES, auditMigrations, PARTITION_MONTHS_AHEAD } from './data/migrations.ts';
+import { ensurePartitions, registerChainKey } from './data/chain.ts';
 import { alertCounter, Alerts } from './domain/alerts.ts';
 import { chainHasher, type ChainHasher } from './domain/chain.ts';
 import { AnomalyDetector } from './domain/anomaly/detector.ts';
@@ -39,7 +39,11 @@ export interface AuditContext {
   verifyNow(): Promise<VerificationResult>;
   /** The retention purge now; `now` is the clock it measures the retention from. */
   purgeNow(now?: Date): Promise<PurgeResult>;
+  /** Creates the log's missing monthly partitions up to PARTITION_MONTHS_AHEAD months ahead; answers how many. */
+  ensurePartitionsNow(): Promise<number>;
 }
+
+const DAY_MS = 86_400_000;
 
 /** The audit deployable: the tamper-evident log of every event, anomaly alerts, retention. */
 export const auditService = defineService<AuditConfig, AuditContext>({
@@ -69,6 +73,9 @@ export const auditService = defineService<AuditConfig, AuditContext>({
     const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
     // Before any row is appended: a backup records this name with the head it reads.
     await registerChainKey(base.dataSource.manager, hash.keyId);
+    // Partitions ahead before the first append (an insert beyond the last partition would fail); then daily.
+    const ensurePartitionsNow = () => ensurePartitions(base.dataSource.manager, PARTITION_MONTHS_AHEAD);
+    await ensurePartitionsNow();
     const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger, config.AUDIT_FULL_VERIFY_INTERVAL_MS);
     return {
       log: new AuditLog(base.dataSource, hash),
@@ -79,6 +86,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
       hash,
       verifyNow,
       purgeNow: (now) => purgeExpired(base.unitOfWork, config.AUDIT_RETENTION_DAYS, now),
+      ensurePartitionsNow,
     };
   },
   routes: auditRoutes,
@@ -88,6 +96,14 @@ export const auditService = defineService<AuditConfig, AuditContext>({
   ],
   jobs: (audit, base) => [
     { name: 'audit-chain-verification', schedule: { everyMs: base.config.AUDIT_VERIFY_INTERVAL_MS }, run: async () => void (await audit.verifyNow()) },
+    {
+      name: 'audit-partitions',
+      schedule: { everyMs: DAY_MS },
+      async run() {
+        const created = await audit.ensurePartitionsNow();
+        if (created > 0) base.logger.info('audit partitions created', { created, monthsAhead: PARTITION_MONTHS_AHEAD });
+      },
+    },
     {
       name: 'audit-retention-purge',
       schedule: { everyMs: base.config.AUDIT_PURGE_INTERVAL_MS },

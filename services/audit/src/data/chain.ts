@@ -7,6 +7,8 @@ export interface ChainHead {
   /** Seq of the last row ("0" for an empty chain). */
   seq: string;
   hash: string;
+  /** The last row's recorded_at (none when the chain is empty or wholly purged). */
+  recordedAt?: Date;
 }
 
 export interface Anchor {
@@ -23,7 +25,9 @@ export async function latestAnchor(db: EntityManager): Promise<Anchor | undefine
 }
 
 async function chainHead(db: EntityManager): Promise<ChainHead> {
-  const rows: Array<{ seq: string; hash: string }> = await db.query(`SELECT e.seq::text AS seq, e.hash FROM audit_events e ORDER BY e.seq DESC LIMIT 1`);
+  const rows: Array<{ seq: string; hash: string; recordedAt: Date }> = await db.query(
+    `SELECT e.seq::text AS seq, e.hash, e.recorded_at AS "recordedAt" FROM audit_events e ORDER BY e.seq DESC LIMIT 1`,
+  );
   const last = rows[0];
   if (last) return last;
   // Everything was purged: the chain continues from the anchor the purge left.
@@ -34,7 +38,10 @@ async function chainHead(db: EntityManager): Promise<ChainHead> {
 /**
  * Appends rows to the chain inside the caller's transaction. The advisory lock makes this the only
  * writer until commit (even with several replicas), so the head read here is still the head when
- * the rows land; the whole batch is one multi-row INSERT.
+ * the rows land; the whole batch is one multi-row INSERT. recorded_at never goes backwards (the
+ * later of the clock and the head's), so a month of recorded_at, one partition, is a seq range and
+ * retention can drop the oldest month whole. The event ids go to audit_event_ids in the same
+ * statement: its primary key refuses an event already in the log.
  */
 export async function appendToChain(
   db: EntityManager,
@@ -47,7 +54,7 @@ export async function appendToChain(
   const head = await chainHead(db);
   let seq = BigInt(head.seq);
   let prevHash = head.hash;
-  const recorded = recordedAt.toISOString();
+  const recorded = (head.recordedAt && head.recordedAt > recordedAt ? head.recordedAt : recordedAt).toISOString();
   const hashes: string[] = [];
   const chained: ChainRecord[] = items.map(({ record }) => {
     seq += 1n;
@@ -58,7 +65,8 @@ export async function appendToChain(
   });
   const column = <K extends keyof ChainRecord>(key: K) => chained.map((record) => record[key]);
   await db.query(
-    `INSERT INTO audit_events (seq, event_id, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr,
+    `WITH ids AS (INSERT INTO audit_event_ids (event_id, seq) SELECT * FROM unnest($2::uuid[], $1::bigint[]))
+     INSERT INTO audit_events (seq, event_id, type, action, producer, actor_id, actor_role, actor_email, actor_system, remote_addr,
         user_agent, correlation_id, subject_type, subject_id, subject_owner, changes, data, occurred_at, recorded_at, prev_hash, hash)
      SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[],
@@ -98,7 +106,12 @@ export async function appendToChain(
     }
   });
   if (refSeqs.length > 0) {
-    await db.query(`INSERT INTO audit_refs (seq, ref_type, ref_id) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, [refSeqs, refTypes, refIds]);
+    await db.query(`INSERT INTO audit_refs (seq, ref_type, ref_id, recorded_at) SELECT *, $4::timestamptz FROM unnest($1::bigint[], $2::text[], $3::text[])`, [
+      refSeqs,
+      refTypes,
+      refIds,
+      recorded,
+    ]);
   }
   return chained;
 }
@@ -210,6 +223,15 @@ export async function insertCheckpoint(db: EntityManager, checkpoint: Checkpoint
 export async function chainLength(db: EntityManager): Promise<number> {
   const rows: Array<{ count: number }> = await db.query(`SELECT count(*)::int AS count FROM audit_events`);
   return rows[0]?.count ?? 0;
+}
+
+/**
+ * Creates the monthly partitions of the log up to `monthsAhead` months after the current one, if
+ * missing (audit_ensure_partitions: SECURITY DEFINER, the runtime role may not CREATE). Answers how many it created.
+ */
+export async function ensurePartitions(db: EntityManager, monthsAhead: number): Promise<number> {
+  const rows: Array<{ created: number }> = await db.query(`SELECT audit_ensure_partitions($1) AS created`, [monthsAhead]);
+  return rows[0]?.created ?? 0;
 }
 
 /** Records the chain key's public name (idempotent: the runtime role may only insert). */
