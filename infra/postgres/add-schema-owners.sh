@@ -7,7 +7,7 @@
 #     <service>_migration_database_url) or sets its password again;
 #   - hands the database, its public schema and every object in it from ecar_<service> to the
 #     owner (REASSIGN OWNED), then grants ecar_<service> CONNECT, USAGE and data privileges only
-#     (audit's log: SELECT/INSERT, anchors SELECT: AUDIT_RUNTIME_PRIVILEGES in
+#     (audit's log and its partitions: SELECT/INSERT, anchors SELECT: AUDIT_RUNTIME_PRIVILEGES in
 #     services/audit/src/data/migrations.ts — the services re-grant the same at every start).
 # Running it again changes nothing. With billing and audit stopped, as the postgres OS user:
 #   docker compose exec -T -u postgres postgres bash < infra/postgres/add-schema-owners.sh
@@ -60,14 +60,19 @@ SQL
 done
 
 # The audit log's tables: append and read only; anchors only through audit_purge() (SECURITY
-# DEFINER). A table a version has not created yet is skipped: the service grants it at start.
+# DEFINER). The monthly partitions of audit_events and audit_refs (issue 16) get the same as their
+# table: a partition can be written directly. A table a version has not created yet is skipped:
+# the service grants it at start.
 psql -X -q -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname ecar_audit <<'SQL'
 BEGIN;
-SELECT format('REVOKE ALL ON %I FROM ecar_audit', t) FROM unnest(ARRAY['audit_events', 'audit_refs', 'audit_chain_anchors', 'audit_chain_checkpoints']) AS t
-  WHERE to_regclass(format('public.%I', t)) IS NOT NULL \gexec
-SELECT format('GRANT %s ON %I TO ecar_audit', p, t)
-  FROM (VALUES ('audit_events', 'SELECT, INSERT'), ('audit_refs', 'SELECT, INSERT'), ('audit_chain_anchors', 'SELECT'), ('audit_chain_checkpoints', 'SELECT, INSERT')) AS g (t, p)
-  WHERE to_regclass(format('public.%I', t)) IS NOT NULL \gexec
+CREATE TEMP TABLE restricted ON COMMIT DROP AS
+  WITH g (t, p) AS (VALUES ('audit_events', 'SELECT, INSERT'), ('audit_refs', 'SELECT, INSERT'), ('audit_event_ids', 'SELECT, INSERT'),
+                           ('audit_chain_anchors', 'SELECT'), ('audit_chain_checkpoints', 'SELECT, INSERT'), ('audit_chain_keys', 'SELECT, INSERT'))
+  SELECT g.t AS relname, g.p FROM g WHERE to_regclass(format('public.%I', g.t)) IS NOT NULL
+  UNION ALL
+  SELECT c.relname, g.p FROM g JOIN pg_inherits i ON i.inhparent = to_regclass(format('public.%I', g.t)) JOIN pg_class c ON c.oid = i.inhrelid;
+SELECT format('REVOKE ALL ON %I FROM ecar_audit', relname) FROM restricted \gexec
+SELECT format('GRANT %s ON %I TO ecar_audit', p, relname) FROM restricted \gexec
 COMMIT;
 SQL
 echo "add-schema-owners.sh: ecar_billing_owner and ecar_audit_owner own their schemas; ecar_billing and ecar_audit keep data privileges only" >&2

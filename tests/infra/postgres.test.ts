@@ -228,7 +228,9 @@ describe('schema owners of billing and audit (issue 12, finding 2)', () => {
       superuser(`REASSIGN OWNED BY ecar_${service}_owner TO ecar_${service}; DROP OWNED BY ecar_${service}_owner`, `ecar_${service}`);
       superuser(`DROP OWNED BY ecar_${service}_owner; DROP ROLE ecar_${service}_owner`);
     }
-    psql('ecar_audit', 'ecar_audit', `CREATE TABLE audit_events (seq bigserial PRIMARY KEY, occurred_at timestamptz NOT NULL DEFAULT now(), action text);
+    // Partitioned by month as since issue 16: the partition must end up with the table's privileges.
+    psql('ecar_audit', 'ecar_audit', `CREATE TABLE audit_events (seq bigserial, occurred_at timestamptz NOT NULL DEFAULT now(), action text, recorded_at timestamptz NOT NULL DEFAULT now()) PARTITION BY RANGE (recorded_at);
+      CREATE TABLE audit_events_legacy PARTITION OF audit_events FOR VALUES FROM (MINVALUE) TO (MAXVALUE);
       CREATE TABLE audit_chain_anchors (id bigserial PRIMARY KEY, first_seq bigint NOT NULL);
       CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'append-only'; END $$;
       CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard();
@@ -256,11 +258,13 @@ describe('schema owners of billing and audit (issue 12, finding 2)', () => {
     }
     assert.throws(() => psql('ecar_audit', 'ecar_audit', 'ALTER TABLE audit_events DISABLE TRIGGER USER'), /must be owner of table audit_events/);
     assert.throws(() => psql('ecar_audit', 'ecar_audit', "SET ecar.audit_purge = 'on'; DELETE FROM audit_events"), /permission denied for table audit_events/);
+    assert.throws(() => psql('ecar_audit', 'ecar_audit', 'DELETE FROM audit_events_legacy'), /permission denied for table audit_events_legacy/);
     assert.throws(() => psql('ecar_audit', 'ecar_audit', 'INSERT INTO audit_chain_anchors (first_seq) VALUES (1)'), /permission denied for table audit_chain_anchors/);
     psql('ecar_audit', 'ecar_audit', "INSERT INTO audit_events (action) VALUES ('after the upgrade')");
     assert.equal(psql('ecar_audit', 'ecar_audit', 'SELECT count(*) FROM audit_events'), '2');
     // What the script leaves is what the service grants at start (AUDIT_RUNTIME_PRIVILEGES).
-    for (const [table, kept] of Object.entries(AUDIT_RUNTIME_PRIVILEGES).filter(([table]) => ['audit_events', 'audit_chain_anchors'].includes(table))) {
+    const checked = [...Object.entries(AUDIT_RUNTIME_PRIVILEGES).filter(([table]) => ['audit_events', 'audit_chain_anchors'].includes(table)), ['audit_events_legacy', AUDIT_RUNTIME_PRIVILEGES.audit_events] as const];
+    for (const [table, kept] of checked) {
       for (const privilege of ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES']) {
         const has = superuser(`SELECT has_table_privilege('ecar_audit', '${table}', '${privilege}')`, 'ecar_audit');
         assert.equal(has, (kept as readonly string[]).includes(privilege) ? 't' : 'f', `ecar_audit ${privilege} on ${table}`);
