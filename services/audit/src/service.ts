@@ -43,7 +43,11 @@ export interface AuditContext {
   ensurePartitionsNow(): Promise<number>;
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * How often the months ahead are ensured: at least daily, every 6 h so that a run that gave up on
+ * a lock (behind a pg_dump) is retried the same day; with two months ahead, weeks of failures are absorbed.
+ */
+const PARTITIONS_EVERY_MS = 6 * 3600_000;
 
 /** The audit deployable: the tamper-evident log of every event, anomaly alerts, retention. */
 export const auditService = defineService<AuditConfig, AuditContext>({
@@ -73,7 +77,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
     const hash = chainHasher(config.AUDIT_CHAIN_KEY, BigInt(config.AUDIT_CHAIN_PLAIN_THROUGH_SEQ));
     // Before any row is appended: a backup records this name with the head it reads.
     await registerChainKey(base.dataSource.manager, hash.keyId);
-    // Partitions ahead before the first append (an insert beyond the last partition would fail); then daily.
+    // Partitions ahead before the first append (an insert beyond the last partition would fail); then every 6 h.
     const ensurePartitionsNow = () => ensurePartitions(base.dataSource.manager, PARTITION_MONTHS_AHEAD);
     await ensurePartitionsNow();
     const verifyNow = chainVerificationTask(base.dataSource, base.unitOfWork, alerts, hash, base.registry, base.logger, config.AUDIT_FULL_VERIFY_INTERVAL_MS);
@@ -98,7 +102,7 @@ export const auditService = defineService<AuditConfig, AuditContext>({
     { name: 'audit-chain-verification', schedule: { everyMs: base.config.AUDIT_VERIFY_INTERVAL_MS }, run: async () => void (await audit.verifyNow()) },
     {
       name: 'audit-partitions',
-      schedule: { everyMs: DAY_MS },
+      schedule: { everyMs: PARTITIONS_EVERY_MS },
       async run() {
         const created = await audit.ensurePartitionsNow();
         if (created > 0) base.logger.info('audit partitions created', { created, monthsAhead: PARTITION_MONTHS_AHEAD });

@@ -333,8 +333,10 @@ export const auditMigrations = [
     // Partitions ahead, for the runtime role that may not CREATE: owned by the schema owner, each
     // with the TRUNCATE guard (never cloned) and exactly the parent's grants (the restricted ones).
     // No DEFAULT partition: an insert beyond the last month fails loudly instead of landing nowhere in particular.
+    // Creating a partition locks the parent exclusively: behind a long reader (pg_dump) it gives up
+    // after lock_timeout rather than stall every reader and the append; the next run tries again.
     `CREATE FUNCTION audit_ensure_partitions(months_ahead integer) RETURNS integer
-     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog SET timezone = 'UTC' AS $$
+     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog SET timezone = 'UTC' SET lock_timeout = '10s' AS $$
      DECLARE
        parent text;
        upto timestamptz;
@@ -378,8 +380,9 @@ export const auditMigrations = [
     // day ago and every row in it occurred before the cutoff, it is detached and dropped (with the
     // refs partitions up to its bound and its event ids); the anchor names the first kept seq and
     // the hash before it. A partly expired month stays whole: data is kept longer, never shorter.
+    // DETACH locks the parent exclusively too: the same lock_timeout as audit_ensure_partitions().
     `CREATE OR REPLACE FUNCTION audit_purge(cutoff timestamptz) RETURNS TABLE (purged bigint, through_seq bigint, anchor_hash text)
-     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog SET timezone = 'UTC' AS $$
+     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog SET timezone = 'UTC' SET lock_timeout = '10s' AS $$
      DECLARE
        oldest record;
        refs_part record;
