@@ -5,13 +5,13 @@
 // that set (restore into scratch databases, every table and the audit chain's end compared).
 // A plain `pg_dump -Fc -Z1 > /dev/null` of each database in the same run gives the floor.
 // Usage: node --import tsx bench/backup/scale.ts [name=large]   (seed it first: scripts/seed/run.ts)
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PG_ADMIN_URL, adminQuery } from '@ecar/testkit';
 import { seedDatabaseNames } from '../../scripts/seed/targets.ts';
+import { timed } from '../lib/processes.ts';
 
 const name = process.argv[2] ?? 'large';
 const compression = process.env['BENCH_BACKUP_COMPRESSION'] ?? '1';
@@ -24,21 +24,6 @@ const withDatabase = (url: string, database: string) => {
   return parsed.toString();
 };
 
-function timed(command: string, args: string[], stdoutTo: 'devnull' | 'pipe'): Promise<{ ms: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const devnull = openSync('/dev/null', 'w');
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', stdoutTo === 'devnull' ? devnull : 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      closeSync(devnull);
-      if (code === 0) resolve({ ms: performance.now() - started, stdout });
-      else reject(new Error(`${command} exited ${code}: ${stdout.slice(-2000)}`));
-    });
-  });
-}
 
 const sizes: Record<string, number> = {};
 for (const database of databases) {
