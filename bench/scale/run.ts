@@ -8,6 +8,9 @@
 // the audit chain's full and incremental verification and the sizes of the databases.
 // Usage: node --import tsx bench/scale/run.ts [small|medium|large] [seconds] [connections]
 //   (seeds the profile first if needed: resumable, see docs/performance/scale.md)
+// Optional, for A/B runs and profiles: SCALE_SCREENS=phone,plate,… runs only the screens whose label
+// contains one of the words (and skips the dashboard and the verifications); SCALE_CPU_PROF_DIR=dir
+// starts garage and billing with `--cpu-prof` into that directory (written when the stack stops).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,9 @@ if (!profile) throw new Error(`unknown profile ${process.argv[2]}: ${Object.keys
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 20);
 const SEED = 'ecar-16';
+const only = (process.env['SCALE_SCREENS'] ?? '').split(',').map((word) => word.trim()).filter(Boolean);
+const profileDir = process.env['SCALE_CPU_PROF_DIR'];
+const profiled: NodeJS.ProcessEnv = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
 
 console.log(`[scale] seeding profile ${profile.name} (resumes or skips what is there)`);
 const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed/run.ts', profile.name, '--seed', SEED], { cwd: repoRoot, stdio: 'inherit' });
@@ -41,7 +47,7 @@ const stack = await startBenchStack({
   services: ['garage', 'billing', 'audit'],
   databases: { garage: databaseUrl(names.garage), billing: databaseUrl(names.billing), audit: databaseUrl(names.audit) },
   env: { NODE_ENV: process.env['NODE_ENV'] ?? 'development', LOG_LEVEL: 'error' },
-  serviceEnv: { garage: { DOCUMENTS_DIR: join(work, 'documents') }, audit: { AUDIT_VERIFY_INTERVAL_MS: '0' } },
+  serviceEnv: { garage: { DOCUMENTS_DIR: join(work, 'documents'), ...profiled }, billing: profiled, audit: { AUDIT_VERIFY_INTERVAL_MS: '0' } },
   gateway: true,
 });
 
@@ -73,7 +79,7 @@ try {
   const base = stack.urls.gateway!;
   const billingRows = await billingInvoiceIds(200);
   const statuses = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed'];
-  const screens: Array<[string, string[], string]> = [
+  const allScreens: Array<[string, string[], string]> = [
     ['customer look-up by phone', spread(profile.customers, 500).map((c) => `${base}/api/v1/customers?phone=${encodeURIComponent(phoneOf(c))}`), '≤ 50'],
     ['vehicle look-up by plate', spread(profile.vehicles, 500).map((v) => `${base}/api/v1/vehicles?plate=${encodeURIComponent(plateOf(v))}`), '≤ 50'],
     ['work-order board, first page per status', statuses.map((s) => `${base}/api/v1/work-orders?status=${s}&limit=20`), '≤ 50'],
@@ -86,6 +92,7 @@ try {
     ['who accessed a customer', spread(profile.customers, 500).map((c) => `${base}/api/v1/audit/access?subject=customer:${seedId(SEED, 'customer', c)}&limit=25`), '≤ 50'],
     ['audit log, first page', [`${base}/api/v1/audit/events?limit=25`], '≤ 50'],
   ];
+  const screens = only.length === 0 ? allScreens : allScreens.filter(([label]) => only.some((word) => label.includes(word)));
   // Warm the pools and caches once per screen (one request each), then measure.
   for (const [, urls] of screens) await fetch(urls[0]!, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());
   console.log(`\nprofile ${profile.name}: ${profile.customers} customers, ${profile.vehicles} vehicles, ${profile.workOrders} work orders, ${profile.invoices} invoices, ${profile.auditEvents} audit events`);
@@ -97,6 +104,14 @@ try {
     console.log(`| ${label} | ${f.requestsPerSecond.toFixed(0)} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.non2xx + f.errors} | ${target} |`);
     if (f.non2xx + f.errors > 0) console.log(`  failures: ${JSON.stringify(f.firstFailures)}`);
   }
+  if (only.length > 0) {
+    console.log(`\nload average after: ${(await loadAverage()).join(' / ')} (SCALE_SCREENS: dashboard and verifications skipped)`);
+  } else await dashboardAndVerification(token, base, statuses);
+} finally {
+  await stack.stop();
+}
+
+async function dashboardAndVerification(token: string, base: string, statuses: string[]): Promise<void> {
   // The dashboard as the back office loads it: its eight GETs at once, timed as one screen.
   const dashboard = [...statuses.map((s) => `/api/v1/work-orders?status=${s}&limit=20`), '/api/v1/invoices?status=issued&limit=20', '/api/v1/audit/alerts?status=open&limit=10'];
   const times: number[] = [];
@@ -135,8 +150,6 @@ try {
     const size = await adminQuery(`SELECT pg_database_size($1)::bigint AS bytes`, [database]);
     console.log(`${database}: ${(Number(size.rows[0].bytes) / 1024 / 1024).toFixed(1)} MB`);
   }
-} finally {
-  await stack.stop();
 }
 
 async function billingInvoiceIds(count: number): Promise<string[]> {
