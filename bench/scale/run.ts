@@ -10,7 +10,7 @@
 //   (seeds the profile first if needed: resumable, see docs/performance/scale.md)
 // Optional, for A/B runs and profiles: SCALE_SCREENS=phone,plate,… runs only the screens whose label
 // contains one of the words (and skips the dashboard and the verifications); SCALE_CPU_PROF_DIR=dir
-// starts garage and billing with `--cpu-prof` into that directory (written when the stack stops).
+// profiles garage and billing (bench/lib/cpu-profile.mjs) into that directory (written when the stack stops).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,8 @@ const connections = Number(process.argv[4] ?? 20);
 const SEED = 'ecar-16';
 const only = (process.env['SCALE_SCREENS'] ?? '').split(',').map((word) => word.trim()).filter(Boolean);
 const profileDir = process.env['SCALE_CPU_PROF_DIR'];
-const profiled: NodeJS.ProcessEnv = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+// NODE_OPTIONS may not carry --cpu-prof: a preload starts the profiler and writes it at exit.
+const profiled: NodeJS.ProcessEnv = profileDir ? { NODE_OPTIONS: `--import=${join(repoRoot, 'bench/lib/cpu-profile.mjs')}`, ECAR_CPU_PROF_DIR: profileDir } : {};
 
 console.log(`[scale] seeding profile ${profile.name} (resumes or skips what is there)`);
 const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed/run.ts', profile.name, '--seed', SEED], { cwd: repoRoot, stdio: 'inherit' });
