@@ -2,10 +2,13 @@
 // start and writes a .cpuprofile into ECAR_CPU_PROF_DIR when it exits (bench/scale SCALE_CPU_PROF_DIR).
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const dir = process.env.ECAR_CPU_PROF_DIR;
 if (dir) {
+  // services/garage/src/main.ts → garage; gateway/src/main.ts → gateway
+  const entry = process.argv[1] ?? 'node';
+  const name = basename(dirname(dirname(entry))) || 'node';
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');
@@ -14,7 +17,7 @@ if (dir) {
   process.on('exit', () => {
     // In-process inspector calls answer synchronously, so the profile is written before exit.
     session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!error) writeFileSync(join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     });
   });
 }

@@ -10,7 +10,7 @@
 //   (seeds the profile first if needed: resumable, see docs/performance/scale.md)
 // Optional, for A/B runs and profiles: SCALE_SCREENS=phone,plate,… runs only the screens whose label
 // contains one of the words (and skips the dashboard and the verifications); SCALE_CPU_PROF_DIR=dir
-// profiles garage and billing (bench/lib/cpu-profile.mjs) into that directory (written when the stack stops).
+// profiles every process of the stack (bench/lib/cpu-profile.mjs) into that directory (written when the stack stops).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,10 +61,10 @@ const stack = await startBenchStack({
   label: 'benchscale',
   services: ['garage', 'billing', 'audit'],
   databases: { garage: databaseUrl(names.garage), billing: databaseUrl(names.billing), audit: databaseUrl(names.audit) },
-  env: { NODE_ENV: process.env['NODE_ENV'] ?? 'development', LOG_LEVEL: 'error' },
+  env: { NODE_ENV: process.env['NODE_ENV'] ?? 'development', LOG_LEVEL: 'error', ...profiled },
   // The seed gives issued invoices no TEIF record, so billing's submitter (every TTN_POLL_INTERVAL_MS)
   // would sign them by the thousand in the background of the screens: its first run is put after the bench.
-  serviceEnv: { garage: { DOCUMENTS_DIR: join(work, 'documents'), ...profiled }, billing: { TTN_POLL_INTERVAL_MS: '600000', ...profiled }, audit: { AUDIT_VERIFY_INTERVAL_MS: '0' } },
+  serviceEnv: { garage: { DOCUMENTS_DIR: join(work, 'documents') }, billing: { TTN_POLL_INTERVAL_MS: '600000' }, audit: { AUDIT_VERIFY_INTERVAL_MS: '0' } },
   gateway: true,
 });
 
