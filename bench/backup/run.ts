@@ -3,11 +3,10 @@
 // database in the same run, and the peak RSS of the process doing the backup.
 // Generates a bench database of BENCH_BACKUP_MB (default 1024) MB with generate_series, drops it after.
 // Usage: node --import tsx bench/backup/run.ts
-import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { adminQuery, createTestDatabase } from '@ecar/testkit';
+import { timed } from '../lib/processes.ts';
 
 const targetMb = Number(process.env['BENCH_BACKUP_MB'] ?? 1024);
 const compression = process.env['BENCH_BACKUP_COMPRESSION'] ?? '1';
@@ -61,21 +60,6 @@ interface BackupFigures {
   maxRssBytes: number;
 }
 
-function timed(command: string, args: string[], stdoutTo: 'devnull' | 'pipe'): Promise<{ ms: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const devnull = openSync('/dev/null', 'w');
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', stdoutTo === 'devnull' ? devnull : 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      closeSync(devnull);
-      if (code === 0) resolve({ ms: performance.now() - started, stdout });
-      else reject(new Error(`${command} exited ${code}`));
-    });
-  });
-}
 
 const db = await createTestDatabase('bench_backup');
 try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { repoRoot } from '@ecar/testkit';
 
 export interface LoadResult {
@@ -32,4 +33,21 @@ export function printTable(results: LoadResult[]): void {
   console.log('| target | req/s | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results) console.log(`| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+}
+
+/** Runs a command to completion; its wall time and, unless sent to /dev/null, its stdout. */
+export function timed(command: string, args: string[], stdoutTo: 'devnull' | 'pipe'): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const devnull = openSync('/dev/null', 'w');
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', stdoutTo === 'devnull' ? devnull : 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      closeSync(devnull);
+      if (code === 0) resolve({ ms: performance.now() - started, stdout });
+      else reject(new Error(`${command} exited ${code}: ${stdout.slice(-2000)}`));
+    });
+  });
 }

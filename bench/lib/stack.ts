@@ -38,7 +38,7 @@ export interface BenchStack {
 }
 
 /** Every consumer queue a service may declare (the longest retry ladders included), for the cleanup. */
-const QUEUES = ['audit.all', 'audit.alert-notifications', 'billing.workorders', 'billing.teif', 'billing.reports', 'garage.users'];
+const QUEUES = ['audit.all', 'audit.alert-notifications', 'billing.workorders', 'billing.teif', 'billing.reports', 'garage.users', 'garage.report-replays'];
 const RETRY_DELAYS = [1000, 5000, 30000, 60000, 300000];
 const ENTRY: Record<BenchService | 'auth' | 'gateway', string> = {
   auth: 'services/auth/src/main.ts',

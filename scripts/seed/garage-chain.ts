@@ -76,7 +76,7 @@ const COMPLAINTS = ['Bruit au freinage', 'Voyant moteur allumé', 'Entretien pé
 const OTHER_STATUSES: WorkOrderStatus[] = ['open', 'estimate_sent', 'approved', 'in_progress', 'completed', 'declined', 'cancelled', 'open', 'in_progress', 'estimate_sent'];
 
 /** A stable UUID (v4 layout) from the seed, a kind and an index. */
-export function seedId(seed: string, kind: string, index: number): string {
+export function seedId(seed: string, kind: string, index: number | string): string {
   const hex = createHash('sha256').update(`${seed}:${kind}:${index}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -267,7 +267,8 @@ async function writeBilling(db: EntityManager, targets: SeedTargets, seed: strin
   if (stamp === undefined) throw new Error(`no fiscal stamp in force on ${issueDate}`);
   for (const { order, lines, customer, vehicle } of data.orders) {
     if (order.status !== 'delivered') continue;
-    const id = seedId(seed, 'invoice', parseInt(order.id.slice(0, 8), 16) ^ order.id.charCodeAt(9));
+    // Keyed by the whole work-order id: 32 bits of it collided among `large`'s 400,000 invoices.
+    const id = seedId(seed, 'invoice', order.id);
     const buyer = buyerOf(customer);
     await insertDraft(db, {
       id,
@@ -277,7 +278,7 @@ async function writeBilling(db: EntityManager, targets: SeedTargets, seed: strin
       ...(customer.userId ? { ownerUserId: customer.userId } : {}),
       buyer,
       vehicle: { plate: vehicle.plate, ...(vehicle.vin ? { vin: vehicle.vin } : {}), description: `${vehicle.make} ${vehicle.model}` },
-      createdBy: `event:${seedId(seed, 'completed-event', parseInt(order.id.slice(0, 8), 16))}`,
+      createdBy: `event:${seedId(seed, 'completed-event', order.id)}`,
     });
     const numbered = numberLines(lines.map(({ kind, description, quantityMilli, unitPriceMillimes, vatRateBp }) => ({ kind, description, quantityMilli, unitPriceMillimes, vatRateBp })));
     await insertLines(db, id, numbered);

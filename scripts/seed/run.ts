@@ -28,12 +28,18 @@ const urls = await createSeedDatabases(name);
 const targets = await openSeedTargets(urls);
 const started = Date.now();
 try {
+  // Wall time spent on each database's part of the chunks (where a run's time goes).
+  const spent: Record<string, number> = {};
+  let mark = Date.now();
   await seedGarageChain(targets, profile, seed, ({ database, chunk, chunks, resumed }) => {
+    const now = Date.now();
+    spent[database] = (spent[database] ?? 0) + (now - mark);
+    mark = now;
     if (database !== 'audit') return;
     const width = 30;
     const filled = Math.round((chunk / chunks) * width);
     const elapsed = (Date.now() - started) / 1000;
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${chunk}/${chunks} chunks ${resumed ? '(already there)' : ''} ${elapsed.toFixed(0)} s`;
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${chunk}/${chunks} chunks ${resumed ? '(already there)' : ''} ${elapsed.toFixed(0)} s (${Object.entries(spent).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ')})`;
     if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
     else if (chunk === chunks || chunk % Math.max(1, Math.floor(chunks / 20)) === 0) console.log(line);
   });

@@ -41,6 +41,12 @@ export const billingConfigSpec = {
     item: /^[1-9]\d{1,6}$/,
   }),
   BILLING_PAGE_MAX: field.int({ doc: 'Hard maximum page size of billing lists', default: 100, min: 1, max: 500 }),
+  INVOICE_PDF_CACHE_BYTES: field.int({
+    doc: 'Bytes of rendered PDFs of issued invoices kept in memory (least recently used out; 0 = none kept)',
+    default: 32 * 1024 * 1024,
+    min: 0,
+    max: 1024 * 1024 * 1024,
+  }),
   ...teifConfigFields,
 };
 

@@ -4,6 +4,7 @@ import { loadBillingConfig, type BillingConfig } from './config.ts';
 import { billingMigrations } from './data/migrations.ts';
 import { teifMigrations } from './data/teif-migrations.ts';
 import type { BillingContext } from './domain/context.ts';
+import { RenderedPdfCache } from './pdf/pdf-cache.ts';
 import { billingSubscriptions } from './messaging/subscriptions.ts';
 import { teifJobs, teifSubscriptions } from './messaging/teif-subscriptions.ts';
 import { reportSubscriptions } from './messaging/report-subscriptions.ts';
@@ -33,6 +34,7 @@ export const billingService = defineService({
     now: options.now ?? (() => new Date()),
     pageMax: config.BILLING_PAGE_MAX,
     teif: await teifServiceFrom(config, dataSource, unitOfWork, logger, options.now ?? (() => new Date())),
+    pdfCache: new RenderedPdfCache(config.INVOICE_PDF_CACHE_BYTES),
   }),
   routes: billingRoutes,
   subscriptions: (context, { config, logger }) => [...billingSubscriptions(config, logger), ...teifSubscriptions(context.teif), ...reportSubscriptions()],

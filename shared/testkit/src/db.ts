@@ -26,11 +26,15 @@ export async function adminQuery(sql: string, params: unknown[] = []): Promise<p
   }
 }
 
-/** A fresh, empty database for one test file; names are random so test files run in parallel. */
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file; names are random so test files run in parallel. Empty, or
+ * a copy of `template` (a database nobody is connected to, e.g. a seeded profile for a bench).
+ */
+export async function createTestDatabase(prefix: string, options: { template?: string } = {}): Promise<TestDatabase> {
   const safe = prefix.toLowerCase().replace(/[^a-z0-9]/g, '_').slice(0, 20);
   const name = `ecar_t_${safe}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  if (options.template !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.template)) throw new Error(`not a database name: ${options.template}`);
+  await adminQuery(options.template === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${options.template}`);
   return {
     name,
     url: databaseUrl(name),

@@ -8,7 +8,9 @@ import { createDraft, updateDraft } from '../domain/drafts.ts';
 import { issueInvoice } from '../domain/issuing.ts';
 import { recordPayment, reversePayment } from '../domain/payments.ts';
 import { creditNoteView, invoiceCreditNotes, invoicePage, invoicePayments, invoiceView } from '../domain/queries.ts';
-import { creditNotePdf, invoicePdf } from '../pdf/documents.ts';
+import { creditNotePdf, invoiceDocument } from '../pdf/documents.ts';
+import { renderFiscalDocument } from '../pdf/fiscal-document.ts';
+import { noneMatchHits, pdfCacheKey } from '../pdf/pdf-cache.ts';
 import { teifInvoiceXml, teifTaxId } from '../teif/teif-invoice.ts';
 import { presentCreditNote, presentInvoice, presentInvoiceSummary, presentPayment } from './present.ts';
 import { teifRoutes } from './teif-routes.ts';
@@ -90,10 +92,20 @@ export function billingRoutes(context: BillingContext): Route[] {
       path: '/api/v1/invoices/:invoiceId/pdf',
       roles: ADMIN_CUSTOMER,
       produces: ['application/pdf'],
-      summary: 'The issued invoice as PDF (French and Arabic; TTN reference and QR code once accepted)',
-      async handle({ caller, params, res }) {
+      summary: 'The issued invoice as PDF (French and Arabic; TTN reference and QR code once accepted); strong ETag, 304 on If-None-Match',
+      async handle({ caller, params, req, res }) {
+        // Visibility is checked and the read recorded (AUD-4) first, for a 304 as for a 200.
         const view = await invoiceView(context, params.invoiceId, caller, 'pdf');
-        sendPdf(res, view.invoice.number ?? 'brouillon', await invoicePdf(view, await context.teif.acceptedMention(view.invoice.id)));
+        // invoiceDocument refuses a draft (409): only issued, immutable invoices reach the cache.
+        const document = invoiceDocument(view, view.ttn);
+        const { pdf, etag } = await context.pdfCache.getOrRender(pdfCacheKey('invoice', view.invoice.id, document), () => renderFiscalDocument(document));
+        res.setHeader('ETag', etag);
+        if (noneMatchHits(req.headers['if-none-match'], etag)) {
+          res.setHeader('Cache-Control', 'private, no-store');
+          res.status(304).end();
+          return;
+        }
+        sendPdf(res, view.invoice.number!, pdf);
       },
     }),
     route({

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@ecar/db';
 import type { Buyer, InvoiceLine, Seller, VatBreakdownRow } from '../domain/types.ts';
+import { settlementColumns, settlementFrom, type Settlement, type SettlementColumns } from './payments.ts';
 
 export interface InvoiceRow {
   id: string;
@@ -93,6 +94,48 @@ export async function insertLines(db: EntityManager, invoiceId: string, lines: r
 export async function findInvoice(db: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<InvoiceRow | undefined> {
   const rows: Array<Record<string, unknown>> = await db.query(`SELECT ${COLUMNS} FROM invoices WHERE id = $1 ${options.lock ? 'FOR UPDATE' : ''}`, [id]);
   return rows[0] ? toInvoice(rows[0]) : undefined;
+}
+
+/** What a reader of one invoice sees, read in one statement: the invoice, its lines, its settlement and, once El Fatoora accepted it, TTN's mention. */
+export interface InvoiceRead {
+  invoice: InvoiceRow;
+  lines: InvoiceLine[];
+  settlement: Settlement;
+  /** TTN's reference and QR content when the invoice's TEIF document is accepted (what the PDF prints). */
+  ttn: { reference: string; qr: string } | undefined;
+}
+
+const LINE_JSON = `json_build_object('position', l.position, 'kind', l.kind, 'description', l.description, 'quantityMilli', l.quantity_milli,
+  'unitPriceMillimes', l.unit_price_millimes, 'vatRateBp', l.vat_rate_bp, 'amountHtMillimes', l.amount_ht)`;
+
+/** `findInvoice`, `linesOf`, `settlementOf` and the accepted TEIF mention of one invoice, in one statement (undefined: no such invoice). */
+export async function readInvoice(db: EntityManager, id: string): Promise<InvoiceRead | undefined> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT ${COLUMNS},
+            COALESCE((SELECT json_agg(${LINE_JSON} ORDER BY l.position) FROM invoice_lines l WHERE l.invoice_id = invoices.id), '[]'::json) AS "lines",
+            ${settlementColumns('invoices.id')},
+            (SELECT json_build_object('reference', t.ttn_reference, 'qr', t.ttn_qr) FROM teif_documents t
+              WHERE t.document_id = invoices.id AND t.status = 'accepted' AND t.ttn_reference <> '' AND t.ttn_qr <> '') AS "ttn"
+       FROM invoices WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { lines, paid, notes, ttn, ...invoice } = row;
+  return {
+    invoice: toInvoice(invoice),
+    lines: (lines as Array<Record<string, unknown>>).map((line) => ({
+      position: Number(line['position']),
+      kind: line['kind'] as InvoiceLine['kind'],
+      description: String(line['description']),
+      quantityMilli: Number(line['quantityMilli']),
+      unitPriceMillimes: Number(line['unitPriceMillimes']),
+      vatRateBp: Number(line['vatRateBp']),
+      amountHtMillimes: Number(line['amountHtMillimes']),
+    })),
+    settlement: settlementFrom({ paid, notes } as SettlementColumns),
+    ttn: (ttn as InvoiceRead['ttn'] | null) ?? undefined,
+  };
 }
 
 export async function linesOf(db: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {

@@ -87,15 +87,18 @@ export interface Settlement {
   creditedStamp: number;
 }
 
-/** What payments (not reversed) and credit notes have settled on an invoice: the balance is derived, never stored. */
-export async function settlementOf(db: EntityManager, invoiceId: string): Promise<Settlement> {
-  const [row]: Array<{ paid: string; notes: Array<{ ttc: number; stamp: number; breakdown: Array<{ rateBp: number; baseMillimes: number; vatMillimes: number }> }> }> = await db.query(
-    `SELECT (SELECT COALESCE(sum(amount_millimes), 0) FROM payments p
-              WHERE p.invoice_id = $1 AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))::text AS paid,
+/** The settlement's two columns (`paid`, `notes`) for the invoice whose id is `invoiceId` (a parameter or a column), to select with other columns. */
+export function settlementColumns(invoiceId: string): string {
+  return `(SELECT COALESCE(sum(amount_millimes), 0) FROM payments p
+              WHERE p.invoice_id = ${invoiceId} AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))::text AS paid,
             COALESCE((SELECT json_agg(json_build_object('ttc', total_ttc, 'stamp', stamp, 'breakdown', vat_breakdown))
-                        FROM credit_notes WHERE invoice_id = $1), '[]'::json) AS notes`,
-    [invoiceId],
-  );
+                        FROM credit_notes WHERE invoice_id = ${invoiceId}), '[]'::json) AS notes`;
+}
+
+export type SettlementColumns = { paid: string; notes: Array<{ ttc: number; stamp: number; breakdown: Array<{ rateBp: number; baseMillimes: number; vatMillimes: number }> }> };
+
+/** The settlement from the columns of `settlementColumns`. */
+export function settlementFrom(row: SettlementColumns | undefined): Settlement {
   const notes = row?.notes ?? [];
   const creditedByRate = new Map<number, { base: number; vat: number }>();
   for (const note of notes) {
@@ -110,4 +113,10 @@ export async function settlementOf(db: EntityManager, invoiceId: string): Promis
     creditedByRate,
     creditedStamp: notes.reduce((sum, note) => sum + Number(note.stamp), 0),
   };
+}
+
+/** What payments (not reversed) and credit notes have settled on an invoice: the balance is derived, never stored. */
+export async function settlementOf(db: EntityManager, invoiceId: string): Promise<Settlement> {
+  const [row]: SettlementColumns[] = await db.query(`SELECT ${settlementColumns('$1')}`, [invoiceId]);
+  return settlementFrom(row);
 }

@@ -19,5 +19,7 @@ export async function recordAccess(
   const customerIds = [...new Set(invoices.map((invoice) => invoice.customerId).filter((id): id is string => id !== null))];
   const subject = single ? invoiceSubject(single) : { type: 'invoice-list', id: caller.userId };
   const event = newEvent(caller, 'billing.invoice.accessed', subject, { invoiceIds: invoices.map((invoice) => invoice.id), customerIds, purpose });
-  await context.unitOfWork.run(async () => ({ result: undefined, events: [event] }));
+  // A read changes nothing: its record is committed by a statement shared with the reads finishing
+  // at the same time, before the caller answers (UnitOfWork.read, docs/security/audit.md).
+  await context.unitOfWork.read(async () => ({ result: undefined, events: [event] }));
 }

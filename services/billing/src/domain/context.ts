@@ -4,6 +4,7 @@ import { forbidden, notFound } from '@ecar/errors';
 import { localDateString } from '@ecar/primitives';
 import type { UnitOfWork } from '@ecar/runtime';
 import type { InvoiceRow } from '../data/invoices.ts';
+import type { RenderedPdfCache } from '../pdf/pdf-cache.ts';
 import type { TeifService } from './teif-submissions.ts';
 import type { Seller } from './types.ts';
 
@@ -20,6 +21,8 @@ export interface BillingContext {
   pageMax: number;
   /** Signed TEIF and its submission to El Fatoora. */
   teif: TeifService;
+  /** Rendered PDFs of issued invoices (INVOICE_PDF_CACHE_BYTES), keyed on what they print. */
+  pdfCache: RenderedPdfCache;
 }
 
 /** Today's date (YYYY-MM-DD) where the garage is: what dates invoices, credit notes and payments. */

@@ -1,8 +1,8 @@
 import type { Caller } from '@ecar/contracts';
 import { badRequest, forbidden, notFound } from '@ecar/errors';
 import { creditNotesOf, findCreditNote, type CreditNoteRow } from '../data/credit-notes.ts';
-import { findInvoice, linesOf, listInvoices, type InvoiceRow, type InvoiceSummaryRow, type ListPosition } from '../data/invoices.ts';
-import { paymentsOf, settlementOf, type PaymentRow } from '../data/payments.ts';
+import { findInvoice, listInvoices, readInvoice, type InvoiceRow, type InvoiceSummaryRow, type ListPosition } from '../data/invoices.ts';
+import { paymentsOf, type PaymentRow } from '../data/payments.ts';
 import { pageOf, rowsForPage, type Page } from '@ecar/primitives';
 import { stampInForce } from '../data/tax-tables.ts';
 import { recordAccess, type AccessPurpose } from './access-log.ts';
@@ -16,6 +16,8 @@ export interface InvoiceView {
   lines: InvoiceLine[];
   totals: Totals;
   balance: Balance;
+  /** TTN's reference and QR content once El Fatoora accepted the invoice (printed on its PDF). */
+  ttn: { reference: string; qr: string } | undefined;
 }
 
 /** Totals as issued (stored), or for a draft as they would be if issued today. */
@@ -33,15 +35,20 @@ async function totalsFor(context: BillingContext, invoice: InvoiceRow, lines: In
   return computeTotals(lines, stamp);
 }
 
-/** An invoice as its reader sees it; with a `purpose`, the read is recorded (AUD-4). */
+/**
+ * An invoice as its reader sees it; with a `purpose`, the read is recorded (AUD-4). One statement
+ * reads the invoice, its lines, its settlement and its TTN mention (`readInvoice`); a draft's
+ * totals need the stamp in force (a second one). Visibility is checked before anything is recorded
+ * or returned.
+ */
 export async function invoiceView(context: BillingContext, id: string, caller: Caller, purpose?: AccessPurpose): Promise<InvoiceView> {
-  const db = context.dataSource.manager;
-  const invoice = assertVisible(await findInvoice(db, id), caller);
-  const lines = await linesOf(db, id);
+  const read = await readInvoice(context.dataSource.manager, id);
+  const invoice = assertVisible(read?.invoice, caller);
+  const { lines, settlement, ttn } = read!;
   const totals = await totalsFor(context, invoice, lines);
-  const balance = balanceOf({ ...invoice, totalTtc: totals.totalTtcMillimes }, await settlementOf(db, id));
+  const balance = balanceOf({ ...invoice, totalTtc: totals.totalTtcMillimes }, settlement);
   if (purpose) await recordAccess(context, caller, purpose, [invoice]);
-  return { invoice, lines, totals, balance };
+  return { invoice, lines, totals, balance, ttn };
 }
 
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;

@@ -2,20 +2,25 @@ import { conflict } from '@ecar/errors';
 import type { CreditNoteRow } from '../data/credit-notes.ts';
 import type { InvoiceRow } from '../data/invoices.ts';
 import type { InvoiceView } from '../domain/queries.ts';
-import { renderFiscalDocument } from './fiscal-document.ts';
+import { renderFiscalDocument, type FiscalDocument } from './fiscal-document.ts';
 
 /** An issued invoice as PDF (French and Arabic) (a draft has no number yet and is not a fiscal document). */
 /** `ttn`: TTN's reference and QR content once El Fatoora accepted the document (printed with the QR code). */
 export type TtnMention = { reference: string; qr: string } | undefined;
 
 export function invoicePdf(view: InvoiceView, ttn?: TtnMention): Promise<Buffer> {
+  return renderFiscalDocument(invoiceDocument(view, ttn));
+}
+
+/** Everything the PDF of an issued invoice prints (what `renderFiscalDocument` reads, and what the PDF cache is keyed on). */
+export function invoiceDocument(view: InvoiceView, ttn?: TtnMention): FiscalDocument {
   const { invoice, lines, totals } = view;
   if (invoice.status !== 'issued' || !invoice.number || !invoice.issueDate || !invoice.seller) throw conflict('Only an issued invoice has a PDF');
   const references = [
     ...(invoice.workOrderId ? [`Ordre de réparation : ${invoice.workOrderNumber ?? invoice.workOrderId}`] : []),
     ...(invoice.vehicle ? [`Véhicule : ${invoice.vehicle.plate} — ${invoice.vehicle.description}`] : []),
   ];
-  return renderFiscalDocument({
+  return {
     title: 'FACTURE',
     number: invoice.number,
     issueDate: invoice.issueDate,
@@ -32,7 +37,7 @@ export function invoicePdf(view: InvoiceView, ttn?: TtnMention): Promise<Buffer>
     wordsLead: 'Arrêtée la présente facture à la somme de :',
     wordsLeadArabic: 'حُصرت هذه الفاتورة في مبلغ :',
     ...(ttn ? { ttn } : {}),
-  });
+  };
 }
 
 export function creditNotePdf(note: CreditNoteRow, invoice: InvoiceRow, ttn?: TtnMention): Promise<Buffer> {

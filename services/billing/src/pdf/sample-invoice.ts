@@ -43,5 +43,6 @@ export function sampleArabicBuyerInvoice(): InvoiceView {
     lines,
     totals,
     balance: { status: 'unpaid', paidMillimes: 0, creditedMillimes: 0, balanceMillimes: totals.totalTtcMillimes } as InvoiceView['balance'],
+    ttn: undefined,
   };
 }

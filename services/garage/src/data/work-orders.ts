@@ -128,8 +128,23 @@ export async function techniciansOf(db: EntityManager, workOrderId: string): Pro
   return rows.map((row) => row.technician_id);
 }
 
-const LINE_COLUMNS = `id, work_order_id AS "workOrderId", kind, description, quantity_milli AS "quantityMilli",
-  unit_price_millimes::float8 AS "unitPriceMillimes", vat_rate_bp AS "vatRateBp", approval, decision_id AS "decisionId", added_by AS "addedBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
+/** A line's columns and the property each becomes (`linesOf`, and prefixed in `historyOfVehicle`). */
+const LINE_FIELDS: ReadonlyArray<readonly [expression: string, property: keyof WorkOrderLine]> = [
+  ['id', 'id'],
+  ['work_order_id', 'workOrderId'],
+  ['kind', 'kind'],
+  ['description', 'description'],
+  ['quantity_milli', 'quantityMilli'],
+  ['unit_price_millimes::float8', 'unitPriceMillimes'],
+  ['vat_rate_bp', 'vatRateBp'],
+  ['approval', 'approval'],
+  ['decision_id', 'decisionId'],
+  ['added_by', 'addedBy'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
+];
+const LINE_COLUMNS = LINE_FIELDS.map(([expression, property]) => `${expression} AS "${property}"`).join(', ');
+const LINE_PREFIX = 'line.';
 
 export async function insertLine(db: EntityManager, line: WorkOrderLine): Promise<void> {
   await db.query(
@@ -141,6 +156,37 @@ export async function insertLine(db: EntityManager, line: WorkOrderLine): Promis
 
 export async function linesOf(db: EntityManager, workOrderId: string): Promise<WorkOrderLine[]> {
   return db.query(`SELECT ${LINE_COLUMNS} FROM work_order_lines WHERE work_order_id = $1 ORDER BY created_at, id`, [workOrderId]);
+}
+
+/**
+ * A vehicle's work orders within the caller's reach (id order, at most `limit`), each with its
+ * lines (created_at, id order, as `linesOf`), in one statement: a row per line, the order's columns
+ * repeated, an order without lines once with NULL line columns.
+ */
+export async function historyOfVehicle(db: EntityManager, caller: Caller, vehicleId: string, limit: number): Promise<Array<WorkOrder & { lines: WorkOrderLine[] }>> {
+  const params = new Params();
+  const orders = `SELECT ${COLUMNS} FROM work_orders w WHERE w.vehicle_id = ${params.add(vehicleId)} AND ${workOrderReach(caller, 'w', params)} ORDER BY w.id LIMIT ${params.add(limit)}`;
+  const lineColumns = LINE_FIELDS.map(([expression, property]) => `l.${expression} AS "${LINE_PREFIX}${property}"`).join(', ');
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT o.*, ${lineColumns} FROM (${orders}) o LEFT JOIN work_order_lines l ON l.work_order_id = o.id ORDER BY o.id, l.created_at, l.id`,
+    params.values,
+  );
+  const history: Array<WorkOrder & { lines: WorkOrderLine[] }> = [];
+  for (const row of rows) {
+    const order: Record<string, unknown> = {};
+    const line: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith(LINE_PREFIX)) line[key.slice(LINE_PREFIX.length)] = value;
+      else order[key] = value;
+    }
+    let last = history[history.length - 1];
+    if (!last || last.id !== order['id']) {
+      last = { ...(order as unknown as WorkOrder), lines: [] };
+      history.push(last);
+    }
+    if (line['id'] !== null) last.lines.push(line as unknown as WorkOrderLine);
+  }
+  return history;
 }
 
 const TIME_COLUMNS = `id, work_order_id AS "workOrderId", technician_id AS "technicianId", started_at AS "startedAt", ended_at AS "endedAt"`;

@@ -95,9 +95,9 @@ export class CustomerService {
     });
   }
 
-  /** One customer (AUD-4: the read is recorded in the same transaction that reads it). */
+  /** One customer (AUD-4: a read, its access record committed before the answer — UnitOfWork.read). */
   async get(caller: Caller, id: string): Promise<Customer> {
-    return this.garage.unitOfWork.run(async (db) => {
+    return this.garage.unitOfWork.read(async (db) => {
       const customer = await this.garage.customers.find(db, caller, id, readableFields(caller));
       if (!customer) throw notFound('Customer not found');
       const subject = { type: 'customer', id, ...(customer.userId ? { ownerId: customer.userId } : {}) };
@@ -108,7 +108,8 @@ export class CustomerService {
   /** A page of customers; one access event names every customer on it. Filters use blind indexes. */
   async list(caller: Caller, query: CustomerFilters & { after?: string; limit: number }, filterNames: Partial<Record<keyof CustomerFilters, string>> = {}): Promise<Customer[]> {
     assertFilterable(caller, query, filterNames);
-    return this.garage.unitOfWork.run(async (db) => {
+    // One statement (blind-index look-up within reach), then the page's access record (UnitOfWork.read).
+    return this.garage.unitOfWork.read(async (db) => {
       const customers = await this.garage.customers.list(db, caller, query, listFields(caller));
       const events =
         customers.length === 0

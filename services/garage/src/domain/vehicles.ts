@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '@ecar/errors';
-import { listWorkOrders, linesOf, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
+import { historyOfVehicle, type WorkOrder, type WorkOrderLine } from '../data/work-orders.ts';
 import { isCustomer, type Caller } from '@ecar/contracts';
 import { newEvent } from '@ecar/contracts';
 import type { EntityManager } from '@ecar/db';
@@ -46,8 +46,9 @@ export class VehicleService {
     });
   }
 
+  /** Reads (here and below): their statements, then the access record committed before the answer (UnitOfWork.read). */
   async get(caller: Caller, id: string): Promise<Vehicle> {
-    return this.garage.unitOfWork.run(async (db) => {
+    return this.garage.unitOfWork.read(async (db) => {
       const vehicle = await this.garage.vehicles.find(db, caller, id);
       if (!vehicle) throw notFound('Vehicle not found');
       const event = newEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
@@ -56,7 +57,7 @@ export class VehicleService {
   }
 
   async list(caller: Caller, query: { plate?: string; customerId?: string; after?: string; limit: number }): Promise<Vehicle[]> {
-    return this.garage.unitOfWork.run(async (db) => {
+    return this.garage.unitOfWork.read(async (db) => {
       const vehicles = await this.garage.vehicles.list(db, caller, query);
       const customerIds = [...new Set(vehicles.map((vehicle) => vehicle.customerId))];
       const events =
@@ -96,14 +97,12 @@ export class VehicleService {
     };
   }
 
-  /** Service history: the work orders of the vehicle the caller may see, with their lines. */
+  /** Service history: the work orders of the vehicle the caller may see, with their lines (two statements, no query per order). */
   async history(caller: Caller, id: string): Promise<{ vehicle: Vehicle; workOrders: Array<WorkOrder & { lines: WorkOrderLine[] }> }> {
-    return this.garage.unitOfWork.run(async (db) => {
+    return this.garage.unitOfWork.read(async (db) => {
       const vehicle = await this.garage.vehicles.find(db, caller, id);
       if (!vehicle) throw notFound('Vehicle not found');
-      const orders = await listWorkOrders(db, caller, { vehicleId: id, limit: 200 });
-      const workOrders = [];
-      for (const order of orders) workOrders.push({ ...order, lines: await linesOf(db, order.id) });
+      const workOrders = await historyOfVehicle(db, caller, id, 200);
       const event = newEvent(caller, 'garage.customer.accessed', { type: 'vehicle', id }, { customerIds: [vehicle.customerId], fields: ['plate', 'vin'], purpose: 'vehicle' });
       return { result: { vehicle, workOrders }, events: [event] };
     });
