@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { repoRoot } from '@ecar/testkit';
 
 export interface LoadResult {
@@ -7,6 +7,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** Requests answered in the run (for CPU per request). */
+  requests: number;
   non2xx: number;
   errors: number;
 }
@@ -21,12 +23,12 @@ export async function autocannon(label: string, url: string, headers: Record<str
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise((resolve) => child.once('exit', resolve));
   const result = JSON.parse(output) as {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p50: number; p99: number };
     non2xx: number;
     errors: number;
   };
-  return { label, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return { label, requestsPerSecond: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
 export function printTable(results: LoadResult[]): void {
@@ -50,4 +52,15 @@ export function timed(command: string, args: string[], stdoutTo: 'devnull' | 'pi
       else reject(new Error(`${command} exited ${code}: ${stdout.slice(-2000)}`));
     });
   });
+}
+
+/**
+ * User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms): measured
+ * from outside, so the measured process carries no probe. Under a shared machine's load the
+ * latencies move by 2×, the CPU a request costs much less.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

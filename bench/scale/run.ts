@@ -18,6 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { adminQuery, repoRoot } from '@ecar/testkit';
 import { createDataSource } from '@ecar/db';
 import { startBenchStack } from '../lib/stack.ts';
+import { cpuMs } from '../lib/processes.ts';
 import { auditChainHasher } from '../../services/audit/src/cli/database.ts';
 import { chainRowAt, insertCheckpoint } from '../../services/audit/src/data/chain.ts';
 import { sealCheckpoint } from '../../services/audit/src/domain/verify.ts';
@@ -201,13 +202,6 @@ function stackProcesses(): Array<{ name: string; pid: number }> {
   }
   const order = ['gateway', 'auth', 'garage', 'billing', 'audit'];
   return found.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-}
-
-/** User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function billingInvoiceIds(count: number): Promise<string[]> {

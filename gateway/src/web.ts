@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { notFound } from '@ecar/errors';
 
 /** The built web application (`npm run build -w web`, run by `npm start` and `npm test`). */
@@ -88,7 +88,21 @@ function shell(directory: string, area: 'admin' | 'app'): Router {
  * `/app/…` (technicians and customers) and `/assets/…` (hashed files shared by both). `/` goes to
  * the public shell.
  */
-export function webRoutes(directory = WEB_DIST_DIR): Router {
+export function webRoutes(directory = WEB_DIST_DIR): RequestHandler {
+  const router = webRouter(directory);
+  // Every API request passed through this router's layers, path-matched one by one, to fall out
+  // at the end. Only what the router mounts enters it: `/` and `/admin`, `/app`, `/assets` with
+  // what is below them, case-insensitive like express's own matching.
+  return (req, res, next) => {
+    if (WEB_PATH.test(req.path)) router(req, res, next);
+    else next();
+  };
+}
+
+/** The paths `webRouter` mounts (express matches mount paths case-insensitively, at a segment boundary). */
+const WEB_PATH = /^\/(?:(?:admin|app|assets)(?:\/|$)|$)/i;
+
+function webRouter(directory: string): Router {
   const router = express.Router();
   if (!existsSync(join(directory, 'app', 'index.html'))) {
     router.use(['/admin', '/app', '/assets'], (_req, res) => {
