@@ -40,11 +40,7 @@ describe('billing: cached PDFs of issued invoices (strong ETag, 304, never stale
     stack = await startBillingStack('billpdfcache', {
       SELLER_TAX_ID: '1234567/A/B/M/000',
       ...ca.env,
-      TTN_URL: ttn.url,
-      OUTBOUND_ALLOWLIST: ttn.hostPort,
-      TTN_LOGIN: TTN_CREDENTIALS.login,
-      TTN_PASSWORD: TTN_CREDENTIALS.password,
-      TTN_POLL_INTERVAL_MS: '100',
+      ...ttn.billingEnv,
       TTN_RETRY_INITIAL_MS: '200',
       TTN_RETRY_MAX_MS: '400',
       INVOICE_PDF_CACHE_BYTES: String(CACHE_BYTES),

@@ -53,6 +53,17 @@ export class FakeTtnServer {
     return `127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
+  /** What billing needs to reach this fake (its address, allow-listed, and the credentials it checks), polling every 100 ms. */
+  get billingEnv(): Record<string, string> {
+    return {
+      TTN_URL: this.url,
+      OUTBOUND_ALLOWLIST: this.hostPort,
+      TTN_LOGIN: this.credentials.login,
+      TTN_PASSWORD: this.credentials.password,
+      TTN_POLL_INTERVAL_MS: '100',
+    };
+  }
+
   /** An outage: every call answers 503 until `restore`. */
   takeDown(): void {
     this.down = true;
