@@ -260,18 +260,6 @@ describe('the rendered definitions on a real broker', () => {
       }
     });
     assert.equal(result, 'ok');
-    // Every queue of the consumer is a quorum queue, its delay queue too (issue 16), and the delay
-    // queue dead-letters at least once (the expired message stays until the main queue confirms).
-    const declared = ctl(['list_queues', '-p', vhost, 'name', 'type', 'arguments', '--no-table-headers'])
-      .split('\n')
-      .map((line) => line.split('\t'))
-      .filter(([name]) => name !== undefined && name.startsWith('notify.deliveries'));
-    assert.deepEqual(declared.map(([name, type]) => `${name} ${type}`).sort(), [
-      'notify.deliveries quorum',
-      'notify.deliveries.dlq quorum',
-      'notify.deliveries.retry.300 quorum',
-    ]);
-    assert.match(declared.find(([name]) => name === 'notify.deliveries.retry.300')?.[2] ?? '', /x-dead-letter-strategy.*at-least-once/);
   });
 
   test('a service cannot create other exchanges', async () => {

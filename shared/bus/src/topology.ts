@@ -38,7 +38,7 @@ export interface ConsumerTopologyOptions {
 }
 
 /**
- * Declares a consumer's queues, all quorum queues; idempotent, run on every (re)connect. A retried message waits
+ * Declares a consumer's queues; idempotent, run on every (re)connect. A retried message waits
  * in `<queue>.retry.<ms>` until its TTL expires, then the broker dead-letters it back to the
  * main queue through the consumer's own `<queue>.retry` exchange (bound with the queue's name).
  * Nothing uses the default exchange: RabbitMQ checks write access to a queue's dead-letter
@@ -69,17 +69,9 @@ export async function assertConsumerTopology(channel: Channel, options: Consumer
   await channel.bindQueue(names.queue, names.retryExchange, names.queue);
   await channel.bindQueue(names.deadLetterQueue, names.retryExchange, names.deadLetterQueue);
   for (const retry of names.retryQueues) {
-    // Quorum too (issue 16): a parked retry survives the loss of a broker node like the queue it
-    // came from. A quorum queue expires messages at its head, which is exact here (one TTL per
-    // queue, first in first out), and dead-letters at least once: an expired message leaves the
-    // delay queue only when the main queue has confirmed its copy (that strategy requires
-    // reject-publish; no length limit is set, so nothing is ever rejected for it).
     await channel.assertQueue(retry.name, {
       durable: true,
       arguments: {
-        'x-queue-type': 'quorum',
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
         'x-message-ttl': retry.delayMs,
         'x-dead-letter-exchange': names.retryExchange,
         'x-dead-letter-routing-key': names.queue,
