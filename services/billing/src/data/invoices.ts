@@ -124,35 +124,33 @@ export async function readInvoice(db: EntityManager, id: string): Promise<Invoic
   const { lines, paid, notes, ttn, ...invoice } = row;
   return {
     invoice: toInvoice(invoice),
-    lines: (lines as Array<Record<string, unknown>>).map((line) => ({
-      position: Number(line['position']),
-      kind: line['kind'] as InvoiceLine['kind'],
-      description: String(line['description']),
-      quantityMilli: Number(line['quantityMilli']),
-      unitPriceMillimes: Number(line['unitPriceMillimes']),
-      vatRateBp: Number(line['vatRateBp']),
-      amountHtMillimes: Number(line['amountHtMillimes']),
-    })),
+    lines: (lines as Array<Record<string, unknown>>).map(lineFrom),
     settlement: settlementFrom({ paid, notes } as SettlementColumns),
     ttn: (ttn as InvoiceRead['ttn'] | null) ?? undefined,
   };
 }
 
-export async function linesOf(db: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT position, kind, description, quantity_milli::text AS q, unit_price_millimes::text AS p, vat_rate_bp AS "vatRateBp", amount_ht::text AS a
-       FROM invoice_lines WHERE invoice_id = $1 ORDER BY position`,
-    [invoiceId],
-  );
-  return rows.map((row) => ({
+/** One invoice line from a row (or a JSON object) named as `InvoiceLine`: the one mapping of `linesOf` and `readInvoice`. */
+function lineFrom(row: Record<string, unknown>): InvoiceLine {
+  return {
     position: Number(row['position']),
     kind: row['kind'] as InvoiceLine['kind'],
     description: String(row['description']),
-    quantityMilli: Number(row['q']),
-    unitPriceMillimes: Number(row['p']),
+    quantityMilli: Number(row['quantityMilli']),
+    unitPriceMillimes: Number(row['unitPriceMillimes']),
     vatRateBp: Number(row['vatRateBp']),
-    amountHtMillimes: Number(row['a']),
-  }));
+    amountHtMillimes: Number(row['amountHtMillimes']),
+  };
+}
+
+export async function linesOf(db: EntityManager, invoiceId: string): Promise<InvoiceLine[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT position, kind, description, quantity_milli::text AS "quantityMilli", unit_price_millimes::text AS "unitPriceMillimes",
+            vat_rate_bp AS "vatRateBp", amount_ht::text AS "amountHtMillimes"
+       FROM invoice_lines WHERE invoice_id = $1 ORDER BY position`,
+    [invoiceId],
+  );
+  return rows.map(lineFrom);
 }
 
 export interface ListQuery {
